@@ -1,0 +1,84 @@
+# mamori — build, run and test. See README.md.
+#   make          build/mamori (optimised, -Werror) and the web UI
+#   make run      install what is missing, build, serve on http://127.0.0.1:8080 with ./var
+#   make check    ASan/UBSan build, unit + API (SQLite, PostgreSQL) + browser tests
+#   make bench    benchmarks in bench/, as ratios against their baselines
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson sqlite3 libsodium liboath libqrencode libpq
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-missing-field-initializers -Wformat=2 -Wvla
+CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) $(PKG_CFLAGS) -MMD -MP
+CFLAGS_REL  := $(CFLAGS_COMMON) -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
+CFLAGS_SAN  := $(CFLAGS_COMMON) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDLIBS  := $(PKG_LIBS) -lpthread -lm
+
+SRC      := $(shell find src -name '*.c' | sort)
+MIGR     := $(shell find src -path '*/migrations/*.sql' | sort)
+GEN      := build/gen/migrations.c
+OBJ_REL  := $(patsubst src/%.c,build/obj/%.o,$(SRC)) build/obj/gen/migrations.o
+OBJ_SAN  := $(patsubst src/%.c,build/san/obj/%.o,$(SRC)) build/san/obj/gen/migrations.o
+LIB_SAN  := $(filter-out build/san/obj/main.o,$(OBJ_SAN))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
+
+.PHONY: all run check unit api e2e bench clean format lint web deps
+all: build/mamori web
+
+build/gen/migrations.c: $(MIGR) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	scripts/embed.sh migrations $@ $(MIGR)
+
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_REL) -Isrc/store -c $< -o $@
+build/san/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) -Isrc/store -c $< -o $@
+
+build/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_REL) -c $< -o $@
+build/san/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC san  $<"
+	@$(CC) $(CFLAGS_SAN) -c $< -o $@
+
+build/mamori: $(OBJ_REL)
+	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS)
+build/san/mamori: $(OBJ_SAN)
+	$(CC) $(CFLAGS_SAN) -o $@ $^ $(LDLIBS)
+
+build/san/tests/%: tests/unit/%.c $(LIB_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_SAN) -Itests/unit -o $@ $< $(LIB_SAN) $(LDLIBS) -lcmocka
+
+web:
+	@if [ -f web/package.json ]; then scripts/build-web.sh; fi
+
+deps:
+	scripts/deps.sh
+
+run: deps
+	$(MAKE) all
+	scripts/run.sh
+
+check: deps
+	$(MAKE) build/san/mamori $(UNIT_BIN) build/mamori web
+	scripts/check.sh
+
+bench: deps all
+	scripts/bench.sh
+
+format:
+	clang-format -i $(SRC) $(shell find src tests/unit -name '*.h') $(UNIT_SRC)
+
+lint:
+	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 -Isrc -Ibuild/gen src
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,41 @@
+/*
+ * app.h — the running server's context, passed to everything that needs it.
+ *
+ * There are no global singletons: a `struct app` is built by `mamori serve` (or by a test)
+ * and reached from each request. Each worker thread has its own database connection,
+ * opened on first use by app_db().
+ */
+#ifndef MAMORI_APP_H
+#define MAMORI_APP_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/buf.h"
+#include "store/store.h"
+
+#define MASTER_KEY_BYTES 32
+
+struct app {
+	char *data_dir;
+	char *db_url;
+	char *web_root;      /* folder of the built web UI, or NULL */
+	unsigned char master_key[MASTER_KEY_BYTES];
+	bool secure_cookies; /* Secure flag on cookies (HTTPS or --secure-cookies) */
+	bool trust_proxy;    /* take the client address from X-Forwarded-For */
+	pthread_key_t db_key;
+	pthread_mutex_t settings_lock;
+	struct settings *settings; /* cached copy, refreshed by settings_get() */
+	int64_t settings_loaded_ms;
+};
+
+/* Resolves the data folder's database URL and reads the master key. -1 with a sentence in err. */
+int app_init(struct app *app, const char *data_dir, const char *db_url, struct buf *err);
+void app_release(struct app *app);
+/* This thread's connection; NULL (and a log line) if it cannot be opened. */
+struct db *app_db(struct app *app);
+/* The default database URL for a data folder: its mamori.db. */
+char *app_default_db_url(const char *data_dir);
+
+#endif

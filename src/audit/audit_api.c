@@ -1,0 +1,208 @@
+/* audit_api.c — reading, exporting and verifying the audit trail over HTTP. */
+#include <string.h>
+
+#include "audit.h"
+#include "../http/http.h"
+#include "../lib/csv.h"
+#include "../lib/timeutil.h"
+#include "../modules/core.h"
+#include "../store/query.h"
+
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 200
+
+/* WHERE clause from the filters shared by the list and the export. */
+static void filters(struct req *req, struct query *q)
+{
+	const char *v;
+	int64_t t;
+	query_add(q, "WHERE 1 = 1", NULL, 0);
+	if ((v = req_query(req, "actor")))
+		query_add(q, "AND actor_login = ?", P(V_TEXT(v)));
+	if ((v = req_query(req, "actor_id")))
+		query_add(q, "AND actor_id = ?", P(V_INT(strtoll(v, NULL, 10))));
+	if ((v = req_query(req, "action"))) {
+		size_t n = strlen(v);
+		if (n > 1 && v[n - 1] == '*') /* "user.*" */
+			query_add(q, "AND action >= ? AND action < ?",
+				  P(V_TEXT(arena_strndup(&req->arena, v, n - 1)),
+				    V_TEXT(arena_printf(&req->arena, "%.*s\x7f", (int)(n - 1), v))));
+		else
+			query_add(q, "AND action = ?", P(V_TEXT(v)));
+	}
+	if ((v = req_query(req, "object_type")))
+		query_add(q, "AND object_type = ?", P(V_TEXT(v)));
+	if ((v = req_query(req, "object_id")))
+		query_add(q, "AND object_id = ?", P(V_INT(strtoll(v, NULL, 10))));
+	if ((v = req_query(req, "from")) && time_parse_rfc3339(v, &t) == 0)
+		query_add(q, "AND at >= ?", P(V_INT(t)));
+	if ((v = req_query(req, "to")) && time_parse_rfc3339(v, &t) == 0)
+		query_add(q, "AND at < ?", P(V_INT(t)));
+}
+
+static int events_list(struct req *req)
+{
+	struct query q;
+	struct dbrows r;
+	int64_t limit = PAGE_DEFAULT, cursor = 0;
+	const char *v;
+	if ((v = req_query(req, "limit")))
+		parse_i64(v, 1, PAGE_MAX, &limit);
+	if ((v = req_query(req, "cursor")))
+		parse_i64(v, 1, INT64_MAX, &cursor);
+	query_init(&q, "SELECT " AUDIT_COLUMNS " FROM audit_events");
+	filters(req, &q);
+	if (cursor)
+		query_add(&q, "AND seq < ?", P(V_INT(cursor)));
+	query_add(&q, "ORDER BY seq DESC LIMIT ?", P(V_INT(limit + 1)));
+	int rc = query_run(req->db, &q, &r);
+	query_release(&q);
+	if (rc)
+		return -1;
+	json_t *items = json_array();
+	int64_t last = 0, n = 0;
+	bool more = false;
+	while (db_next(&r)) {
+		if (n == limit) {
+			more = true;
+			break;
+		}
+		last = db_int(&r, 0);
+		json_array_append_new(items, audit_row_json(&r));
+		n++;
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	if (failed) {
+		json_decref(items);
+		return -1;
+	}
+	return reply_json(req, 200,
+			  json_pack("{s:o,s:o}", "items", items, "next_cursor",
+				    more ? json_string(arena_printf(&req->arena, "%lld",
+								    (long long)last))
+					 : json_null()));
+}
+
+static int event_show(struct req *req)
+{
+	struct dbrows r;
+	if (db_query(req->db, &r, "SELECT " AUDIT_COLUMNS " FROM audit_events WHERE seq = ?",
+		     P(V_INT(req_param_int(req, "seq")))))
+		return -1;
+	if (!db_next(&r)) {
+		int failed = r.failed;
+		db_rows_free(&r);
+		return failed ? -1 : reply_status_of(req, ST_NOT_FOUND, NULL);
+	}
+	json_t *e = audit_row_json(&r);
+	db_rows_free(&r);
+	return reply_json(req, 200, e);
+}
+
+static int events_export(struct req *req)
+{
+	struct query q;
+	struct dbrows r;
+	struct buf out = BUF_INIT;
+	query_init(&q, "SELECT " AUDIT_COLUMNS " FROM audit_events");
+	filters(req, &q);
+	query_add(&q, "ORDER BY seq", NULL, 0);
+	int rc = query_run(req->db, &q, &r);
+	query_release(&q);
+	if (rc)
+		return -1;
+	csv_bom(&out);
+	static const char *const head[] = { "seq",    "at",     "actor_id",    "actor_login",
+					    "ip",     "action", "object_type", "object_id",
+					    "summary", "prev_hash", "hash" };
+	for (size_t i = 0; i < ARRAY_SIZE(head); i++)
+		csv_field(&out, head[i], i == 0);
+	csv_end_row(&out);
+	int64_t count = 0;
+	while (db_next(&r)) {
+		char at[21];
+		time_rfc3339(db_int(&r, 1), at);
+		csv_field_int(&out, db_int(&r, 0), true);
+		csv_field(&out, at, false);
+		csv_field_int(&out, db_int(&r, 2), false);
+		for (int c = 3; c <= 6; c++)
+			csv_field(&out, db_text(&r, c), false);
+		csv_field_int(&out, db_int(&r, 7), false);
+		for (int c = 8; c <= 10; c++)
+			csv_field(&out, db_text(&r, c), false);
+		csv_end_row(&out);
+		count++;
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	const char *enc = req_query(req, "encoding");
+	if (failed || (enc && !strcmp(enc, "cp932") && csv_to_cp932(&out))) {
+		buf_release(&out);
+		return -1;
+	}
+	struct actor who = req_actor(req);
+	json_t *sum = json_pack("{s:I,s:s}", "rows", (json_int_t)count, "format", "csv");
+	rc = audit_append_tx(req->db, &who, "export.audit_events", "audit_events", 0, sum);
+	json_decref(sum);
+	if (rc) {
+		buf_release(&out);
+		return -1;
+	}
+	size_t len;
+	char *data = buf_detach(&out, &len);
+	return reply_download(req, enc && !strcmp(enc, "cp932") ? "text/csv; charset=Shift_JIS"
+								 : "text/csv; charset=utf-8",
+			      "audit-events.csv", data, len);
+}
+
+static int chain_verify(struct req *req)
+{
+	struct audit_verdict v;
+	if (audit_verify(req->db, 0, NULL, &v))
+		return -1;
+	json_t *o = json_pack("{s:b,s:I,s:{s:I,s:s}}", "intact", v.intact, "count",
+			      (json_int_t)v.count, "head", "seq", (json_int_t)v.head_seq, "hash",
+			      v.head_hash);
+	json_object_set_new(o, "first_bad",
+			    v.intact ? json_null()
+				     : json_pack("{s:I,s:s}", "seq", (json_int_t)v.bad_seq, "reason",
+						 v.reason));
+	return reply_json(req, 200, o);
+}
+
+static const char *const encodings[] = { "utf-8", "cp932", NULL };
+
+static const struct field filter_query[] = {
+	{ "actor", FT_STRING, 0, .max = 64 },
+	{ "actor_id", FT_ID, 0 },
+	{ "action", FT_STRING, 0, .max = 64 },
+	{ "object_type", FT_STRING, 0, .max = 64 },
+	{ "object_id", FT_ID, 0 },
+	{ "from", FT_TIME, 0 },
+	{ "to", FT_TIME, 0 },
+	{ "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX },
+	{ "cursor", FT_ID, 0 },
+	{ 0 }
+};
+
+static const struct field export_query[] = {
+	{ "actor", FT_STRING, 0, .max = 64 },
+	{ "actor_id", FT_ID, 0 },
+	{ "action", FT_STRING, 0, .max = 64 },
+	{ "object_type", FT_STRING, 0, .max = 64 },
+	{ "object_id", FT_ID, 0 },
+	{ "from", FT_TIME, 0 },
+	{ "to", FT_TIME, 0 },
+	{ "encoding", FT_ENUM, 0, .choices = encodings },
+	{ 0 }
+};
+
+static const struct route routes[] = {
+	{ "GET", "/api/v1/audit/events", "audit.read", events_list, .query = filter_query },
+	{ "GET", "/api/v1/audit/events.csv", "audit.export", events_export, .query = export_query },
+	{ "GET", "/api/v1/audit/events/{seq:int}", "audit.read", event_show },
+	{ "POST", "/api/v1/audit/verify", "audit.read", chain_verify },
+};
+
+const struct route_table audit_routes = { routes, ARRAY_SIZE(routes) };

@@ -1,0 +1,161 @@
+/* session.c — cookie tokens stored as hashes, timeouts, the principal of a request. */
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "session.h"
+#include "../http/http.h"
+#include "../lib/crypto.h"
+#include "../lib/timeutil.h"
+#include "../modules/settings/settings.h"
+
+#define TOUCH_EVERY 15 /* seconds between last_seen updates */
+
+int principal_load(struct req *req, int64_t user_id, struct principal **out)
+{
+	struct principal *p = arena_alloc(&req->arena, sizeof(*p));
+	struct dbrows r;
+	int ret = -1;
+	p->id = user_id;
+	if (db_query(req->db, &r,
+		     "SELECT login, name, department_id, must_change_password, mfa_enabled, "
+		     "(SELECT COALESCE(MAX(r.privileged), 0) FROM user_roles ur JOIN roles r ON "
+		     "r.id = ur.role_id WHERE ur.user_id = u.id), "
+		     "(SELECT COALESCE(MAX(r.mfa_required), 0) FROM user_roles ur JOIN roles r ON "
+		     "r.id = ur.role_id WHERE ur.user_id = u.id) "
+		     "FROM users u WHERE u.id = ?",
+		     P(V_INT(user_id))))
+		return -1;
+	if (!db_next(&r)) {
+		db_rows_free(&r);
+		return -1;
+	}
+	p->login = arena_strdup(&req->arena, db_text(&r, 0));
+	p->name = arena_strdup(&req->arena, db_text(&r, 1));
+	p->department_id = db_int(&r, 2);
+	p->must_change_password = db_int(&r, 3) != 0;
+	p->mfa_enabled = db_int(&r, 4) != 0;
+	bool privileged = db_int(&r, 5) != 0;
+	p->mfa_required = db_int(&r, 6) != 0;
+	db_rows_free(&r);
+
+	struct settings s;
+	if (settings_get(req->app, req->db, &s))
+		return -1;
+	p->idle_timeout_s = 60 * (privileged ? s.idle_timeout_privileged_min : s.idle_timeout_min);
+
+	if (db_query(req->db, &r,
+		     "SELECT DISTINCT rp.permission FROM role_permissions rp JOIN user_roles ur ON "
+		     "ur.role_id = rp.role_id WHERE ur.user_id = ? ORDER BY rp.permission",
+		     P(V_INT(user_id))))
+		return -1;
+	size_t n = 0, cap = 16;
+	const char **perms = arena_alloc(&req->arena, cap * sizeof(*perms));
+	while (db_next(&r)) {
+		if (n + 1 >= cap) {
+			const char **bigger = arena_alloc(&req->arena, 2 * cap * sizeof(*perms));
+			memcpy(bigger, perms, n * sizeof(*perms));
+			perms = bigger;
+			cap *= 2;
+		}
+		perms[n++] = arena_strdup(&req->arena, db_text(&r, 0));
+	}
+	perms[n] = NULL;
+	p->perms = perms;
+	if (!r.failed) {
+		*out = p;
+		ret = 0;
+	}
+	db_rows_free(&r);
+	return ret;
+}
+
+const char *session_cookie(struct req *req)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+}
+
+enum sess_result session_load(struct req *req)
+{
+	const char *token = session_cookie(req);
+	if (!token || strlen(token) < 40 || strlen(token) > 64)
+		return SESS_NONE;
+	char hash[65];
+	token_hash(token, hash);
+	struct dbrows r;
+	if (db_query(req->db, &r,
+		     "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.status "
+		     "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+		     P(V_TEXT(hash))))
+		return SESS_DB;
+	if (!db_next(&r)) {
+		int failed = r.failed;
+		db_rows_free(&r);
+		return failed ? SESS_DB : SESS_NONE;
+	}
+	int64_t user_id = db_int(&r, 0);
+	const char *csrf = arena_strdup(&req->arena, db_text(&r, 1));
+	int64_t created = db_int(&r, 2), seen = db_int(&r, 3);
+	bool active = !strcmp(db_text(&r, 4), "active");
+	db_rows_free(&r);
+
+	struct principal *p;
+	struct settings s;
+	if (principal_load(req, user_id, &p) || settings_get(req->app, req->db, &s))
+		return SESS_DB;
+	int64_t now = now_unix();
+	if (!active || now - seen > p->idle_timeout_s ||
+	    now - created > (int64_t)s.session_absolute_hours * 3600) {
+		db_exec(req->db, "DELETE FROM sessions WHERE token_hash = ?", P(V_TEXT(hash)));
+		return SESS_EXPIRED;
+	}
+	if (now - seen >= TOUCH_EVERY &&
+	    db_exec(req->db, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
+		    P(V_INT(now), V_TEXT(hash))) &&
+	    db_errkind(req->db) == DBE_UNAVAILABLE)
+		return SESS_DB;
+	p->session_hash = arena_strdup(&req->arena, hash);
+	p->csrf_token = csrf;
+	req->user = p;
+	return SESS_OK;
+}
+
+int session_create(struct req *req, int64_t user_id, const char **csrf)
+{
+	char *token = random_token(32), *csrf_token = random_token(32);
+	char hash[65];
+	token_hash(token, hash);
+	int64_t now = now_unix();
+	int rc = db_exec(req->db,
+			 "INSERT INTO sessions (token_hash, user_id, csrf_token, ip, created_at, "
+			 "last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+			 P(V_TEXT(hash), V_INT(user_id), V_TEXT(csrf_token), V_TEXT(req->ip),
+			   V_INT(now), V_INT(now)));
+	if (rc == 0) {
+		req->set_cookie = arena_printf(&req->arena,
+					       "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
+					       SESSION_COOKIE, token,
+					       req->app->secure_cookies ? "; Secure" : "");
+		*csrf = arena_strdup(&req->arena, csrf_token);
+	}
+	free(token);
+	free(csrf_token);
+	return rc;
+}
+
+int session_destroy(struct req *req)
+{
+	req->set_cookie = arena_printf(&req->arena,
+				       "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+				       SESSION_COOKIE, req->app->secure_cookies ? "; Secure" : "");
+	if (!req->user || !req->user->session_hash)
+		return 0;
+	return db_exec(req->db, "DELETE FROM sessions WHERE token_hash = ?",
+		       P(V_TEXT(req->user->session_hash)));
+}
+
+int session_end_user(struct db *db, int64_t user_id, const char *keep_hash)
+{
+	return db_exec(db, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+		       P(V_INT(user_id), V_TEXT(keep_hash ? keep_hash : "")));
+}

@@ -1,0 +1,40 @@
+/*
+ * session.h — sign-in sessions.
+ *
+ * The cookie holds a random 256-bit token; the database holds only its BLAKE2b hash, so a
+ * stolen database copy opens no session. A session ends when it is idle longer than the
+ * user's idle timeout (privileged roles: settings.idle_timeout_privileged_min, default 10;
+ * others 30), at its absolute limit (default 12 h), at sign-out, when the user is disabled,
+ * and when the user's roles or password change (other sessions).
+ */
+#ifndef MAMORI_SESSION_H
+#define MAMORI_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../store/store.h"
+
+struct req;
+struct principal;
+
+#define SESSION_COOKIE "mamori_session"
+
+enum sess_result { SESS_OK, SESS_NONE, SESS_EXPIRED, SESS_DB };
+
+/* Reads the cookie and fills req->user (with permissions) for a live session. */
+enum sess_result session_load(struct req *req);
+/* Loads the principal of user `user_id` (roles, permissions, timeouts) into the arena. */
+int principal_load(struct req *req, int64_t user_id, struct principal **out);
+
+/* Creates a session inside the caller's transaction; sets req->set_cookie and returns the
+ * CSRF token (arena). */
+int session_create(struct req *req, int64_t user_id, const char **csrf);
+/* The session cookie the request carries, or NULL. */
+const char *session_cookie(struct req *req);
+/* Ends the request's session and clears the cookie. */
+int session_destroy(struct req *req);
+/* Ends every session of a user except `keep_hash` (may be NULL). */
+int session_end_user(struct db *db, int64_t user_id, const char *keep_hash);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * cli.h — the command line: one file per subcommand, dispatched from main.c.
+ *
+ * Exit codes: 0 ok, 1 a check failed (e.g. the audit chain is broken), 2 usage or I/O error.
+ * Error messages say what to do next.
+ */
+#ifndef MAMORI_CLI_H
+#define MAMORI_CLI_H
+
+#include "../app.h"
+#include "../audit/audit.h"
+
+#define EXIT_CHECK 1
+#define EXIT_USAGE 2
+
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_jobs(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
+
+/* Opens the app for a data folder (and --db / MAMORI_DB) and migrates. Prints why on error. */
+int cli_open(struct app *app, const char *data, const char *db_url, struct db **db);
+/* The actor for changes made from the command line: "cli:<os user>". */
+struct actor cli_actor(void);
+/* "--data DIR" is required: prints usage hint and returns EXIT_USAGE when missing. */
+int cli_need_data(const char *data, const char *cmd);
+/* Runs every module's job once. */
+int cli_run_jobs(struct app *app, struct db *db);
+
+#endif

@@ -1,0 +1,28 @@
+/* routes.c — `mamori routes`: the route table as JSON (for review and the route-walk test). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "../http/http.h"
+
+static void add(const struct route *r, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s,s:s,s:s,s:b,s:b}", "method", r->method, "path",
+					     r->pattern, "permission", r->perm, "before_gates",
+					     (r->flags & R_BEFORE_GATES) != 0, "has_body",
+					     r->body != NULL));
+}
+
+int cmd_routes(int argc, char **argv)
+{
+	UNUSED(argc);
+	UNUSED(argv);
+	json_t *all = json_array();
+	router_each(add, all);
+	char *s = json_dumps(all, JSON_INDENT(1));
+	puts(s);
+	free(s);
+	json_decref(all);
+	return 0;
+}

@@ -1,0 +1,149 @@
+/* serve.c — `mamori serve`: migrate, start the background jobs, serve HTTP. */
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "../http/http.h"
+#include "../lib/log.h"
+#include "../lib/timeutil.h"
+#include "../modules/settings/settings.h"
+
+static const char usage[] =
+	"usage: mamori serve --data DIR [--db URL] [--listen ADDR:PORT] [--threads N]\n"
+	"                    [--web-root DIR] [--secure-cookies] [--trust-proxy]\n"
+	"\n"
+	"Migrates the database, then serves the API and the web UI (default 127.0.0.1:8080).\n"
+	"SIGTERM or SIGINT finishes the requests in flight and closes the database cleanly.\n"
+	"  --secure-cookies  mark cookies Secure and send HSTS (behind an HTTPS proxy)\n"
+	"  --trust-proxy     take the client address from X-Forwarded-For\n"
+	"  MAMORI_JOB_INTERVAL  seconds between background job runs (default 300)\n";
+
+struct jobs {
+	struct app *app;
+	int interval;
+	volatile int stop;
+	pthread_t thread;
+};
+
+static void *jobs_main(void *arg)
+{
+	struct jobs *j = arg;
+	int64_t next = 0;
+	while (!j->stop) {
+		if (now_ms() >= next) {
+			struct db *db = app_db(j->app);
+			if (db)
+				cli_run_jobs(j->app, db);
+			next = now_ms() + (int64_t)j->interval * 1000;
+		}
+		usleep(200 * 1000);
+	}
+	struct db *db = pthread_getspecific(j->app->db_key);
+	if (db) {
+		db_close(db);
+		pthread_setspecific(j->app->db_key, NULL);
+	}
+	return NULL;
+}
+
+/* The built web UI next to the binary (build/mamori → web/dist), if there is one. */
+static char *default_web_root(void)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 32];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	static const char *const candidates[] = { "/../web/dist", "/../../web/dist",
+						  "/../share/mamori/web" };
+	for (size_t i = 0; i < ARRAY_SIZE(candidates); i++) {
+		snprintf(path, sizeof(path), "%s%s/index.html", exe, candidates[i]);
+		if (access(path, R_OK) == 0) {
+			snprintf(path, sizeof(path), "%s%s", exe, candidates[i]);
+			char *real = realpath(path, NULL);
+			if (real)
+				return real;
+		}
+	}
+	return NULL;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = { { "data", required_argument, 0, 'd' },
+					      { "db", required_argument, 0, 'b' },
+					      { "listen", required_argument, 0, 'l' },
+					      { "threads", required_argument, 0, 't' },
+					      { "web-root", required_argument, 0, 'w' },
+					      { "secure-cookies", no_argument, 0, 's' },
+					      { "trust-proxy", no_argument, 0, 'p' },
+					      { "help", no_argument, 0, 'h' },
+					      { 0 } };
+	const char *data = NULL, *db_url = NULL, *listen = "127.0.0.1:8080", *web = NULL;
+	bool secure = false, proxy = false;
+	int64_t threads = 4;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': data = optarg; break;
+		case 'b': db_url = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'w': web = optarg; break;
+		case 's': secure = true; break;
+		case 'p': proxy = true; break;
+		case 't':
+			if (parse_i64(optarg, 1, 64, &threads)) {
+				fprintf(stderr, "mamori serve: --threads wants 1..64\n");
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			fputs(usage, c == 'h' ? stdout : stderr);
+			return c == 'h' ? 0 : EXIT_USAGE;
+		}
+	}
+	if (cli_need_data(data, "serve"))
+		return EXIT_USAGE;
+	struct app app;
+	struct db *db;
+	int rc = cli_open(&app, data, db_url, &db);
+	if (rc) {
+		app_release(&app);
+		return rc;
+	}
+	app.secure_cookies = secure;
+	app.trust_proxy = proxy;
+	app.web_root = web ? realpath(web, NULL) : default_web_root();
+	if (web && !app.web_root)
+		fprintf(stderr, "mamori serve: --web-root %s does not exist; serving the API only\n",
+			web);
+	struct settings s;
+	if (settings_get(&app, db, &s) == 0)
+		tz_set(s.timezone);
+
+	struct jobs jobs = { .app = &app, .interval = 300 };
+	const char *iv = getenv("MAMORI_JOB_INTERVAL");
+	int64_t n;
+	if (iv && parse_i64(iv, 1, 86400, &n) == 0)
+		jobs.interval = (int)n;
+	pthread_create(&jobs.thread, NULL, jobs_main, &jobs);
+
+	struct server_options o = { listen, (int)threads };
+	printf("mamori: serving on http://%s/ (data %s)\n", listen, data);
+	fflush(stdout);
+	rc = http_serve(&app, &o);
+	jobs.stop = 1;
+	pthread_join(jobs.thread, NULL);
+	app_release(&app);
+	return rc;
+}

@@ -1,0 +1,186 @@
+/*
+ * http.h — requests, routes and answers.
+ *
+ * A route is data, declared next to its handler in <area>_api.c:
+ *
+ *	static const struct field user_create_body[] = {
+ *		{ "login", FT_STRING, F_REQUIRED, .min = 1, .max = 64 },
+ *		...
+ *		{ 0 }
+ *	};
+ *	{ "POST", "/api/v1/users", "users.write", users_create, .body = user_create_body },
+ *
+ * The router, not the handler, enforces the session, CSRF, the password-change and MFA gates,
+ * the route's permission and its input schema; a handler runs only with a signed-in user who
+ * may call it and a body whose fields have the declared types and limits. Unknown fields and
+ * query parameters are refused. Everything a handler allocates comes from req->arena.
+ *
+ * Handlers answer with reply_json(), reply_problem(), reply_errors() or reply_status(), and
+ * return 0; returning -1 without a reply answers 500 (or 503 when the database is unavailable).
+ */
+#ifndef MAMORI_HTTP_H
+#define MAMORI_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../app.h"
+#include "../lib/arena.h"
+#include "../lib/buf.h"
+#include "../lib/errors.h"
+#include "../audit/audit.h"
+
+/* Permissions that are not in the catalogue. */
+#define PERM_PUBLIC "public"       /* no session needed */
+#define PERM_SIGNED_IN "signed_in" /* any signed-in user */
+
+enum ftype {
+	FT_STRING,   /* UTF-8 text, .min/.max in characters */
+	FT_TEXT,     /* like FT_STRING but multi-line allowed */
+	FT_INT,      /* integer in [.min, .max] */
+	FT_BOOL,
+	FT_DATE,     /* "YYYY-MM-DD" */
+	FT_TIME,     /* RFC 3339 */
+	FT_ENUM,     /* one of .choices */
+	FT_STRARRAY, /* array of strings, each .max characters, at most 100 */
+	FT_INTARRAY,
+	FT_ID,       /* positive integer id */
+};
+
+#define F_REQUIRED 1u /* must be present (ignored for PATCH bodies) */
+#define F_NULLABLE 2u /* may be null */
+#define F_ALWAYS 4u   /* required even in a PATCH body (e.g. version) */
+
+struct field {
+	const char *name;
+	enum ftype type;
+	unsigned flags;
+	int64_t min, max;
+	const char *const *choices; /* NULL-terminated, for FT_ENUM */
+};
+
+#define R_BEFORE_GATES 1u  /* allowed while a password change or MFA enrolment is pending */
+#define R_NO_CSRF 2u       /* unsafe but without a session yet (sign-in) */
+#define R_RAW_BODY 4u      /* handler reads req->body itself (not JSON) */
+
+struct req;
+typedef int (*handler_fn)(struct req *req);
+
+struct route {
+	const char *method;
+	const char *pattern; /* "/api/v1/users/{id:int}"; {name:int} and {name:str} segments */
+	const char *perm;    /* permission name, PERM_PUBLIC or PERM_SIGNED_IN */
+	handler_fn handler;
+	const struct field *body;  /* JSON object schema, { 0 }-terminated; NULL: no body */
+	const struct field *query; /* allowed query parameters; NULL: none */
+	unsigned flags;
+};
+
+/* The signed-in user, as loaded by the session layer for this request. */
+struct principal {
+	int64_t id;
+	const char *login;
+	const char *name;
+	int64_t department_id;
+	bool must_change_password;
+	bool mfa_enabled;
+	bool mfa_required;
+	int idle_timeout_s;
+	const char **perms; /* NULL-terminated, sorted */
+	const char *session_hash;
+	const char *csrf_token;
+};
+
+#define MAX_PARAMS 4
+
+struct req {
+	struct app *app;
+	struct arena arena;
+	struct db *db;
+	void *conn; /* struct MHD_Connection */
+	const char *method;
+	const char *path;
+	char ip[64];
+	struct buf body;
+	bool body_too_large;
+	json_t *json;               /* validated body object, or NULL */
+	const struct route *route;
+	const char *param_names[MAX_PARAMS];
+	const char *param_values[MAX_PARAMS];
+	int nparams;
+	struct principal *user;     /* NULL when not signed in */
+	int64_t started_ms;
+
+	/* The answer. */
+	int status;
+	struct buf out;
+	const char *content_type;
+	const char *content_disposition;
+	const char *set_cookie;
+	const char *cache_control;
+	int static_fd; /* a file to send instead of `out`, or -1 */
+	int64_t static_size;
+	bool replied;
+};
+
+/* Route table registration (modules.c). */
+struct route_table {
+	const struct route *routes;
+	size_t count;
+};
+
+/* --- Reading a request ------------------------------------------------------------------ */
+
+/* The integer path parameter `name` ({name:int}); 0 if absent. */
+int64_t req_param_int(struct req *req, const char *name);
+const char *req_param(struct req *req, const char *name);
+/* A query parameter, or NULL. */
+const char *req_query(struct req *req, const char *name);
+const char *req_header(struct req *req, const char *name);
+/* Body fields (already validated). has: present (even if null). */
+bool req_has(struct req *req, const char *name);
+const char *req_str(struct req *req, const char *name);    /* NULL if absent or null */
+int64_t req_int(struct req *req, const char *name, int64_t def);
+bool req_bool(struct req *req, const char *name, bool def);
+json_t *req_field(struct req *req, const char *name);
+bool req_can(struct req *req, const char *perm);
+/* Who is acting, for audit events. */
+struct actor req_actor(struct req *req);
+
+/* --- Answering -------------------------------------------------------------------------- */
+
+/* Takes ownership of `body`. */
+int reply_json(struct req *req, int status, json_t *body);
+int reply_status(struct req *req, int status); /* empty body, e.g. 204 */
+/* Problem details: type is derived from the code. detail may be NULL. */
+int reply_problem(struct req *req, int status, const char *code, const char *title,
+		  const char *detail);
+/* 422 (or the status `fe` carries) with the collected field errors. */
+int reply_errors(struct req *req, struct ferrors *fe);
+/* Answers for a domain status (see errors.h): not found, conflict, forbidden, db errors. */
+int reply_status_of(struct req *req, enum status st, struct ferrors *fe);
+/* A file download (CSV...): takes ownership of `data`. */
+int reply_download(struct req *req, const char *content_type, const char *filename, char *data,
+		   size_t len);
+
+/* --- Server ----------------------------------------------------------------------------- */
+
+struct server_options {
+	const char *listen; /* "127.0.0.1:8080" */
+	int threads;
+};
+
+/* Serves until SIGTERM/SIGINT, then finishes in-flight requests. */
+int http_serve(struct app *app, const struct server_options *opt);
+
+/* Runs one request through the router (used by the server and by tests). */
+void router_dispatch(struct req *req);
+/* All routes of all modules, for the route walk test and `mamori routes`. */
+void router_each(void (*fn)(const struct route *r, void *arg), void *arg);
+/* Matches `path` against `pattern`, filling req params; true on match. */
+bool route_match(const char *pattern, const char *path, struct req *req);
+/* Validates a JSON body against a schema; appends field errors. partial: PATCH semantics. */
+void schema_validate(const struct field *schema, json_t *obj, bool partial, struct ferrors *fe);
+
+#endif

@@ -1,0 +1,136 @@
+/* timeutil.c — RFC 3339, calendar dates and the organisation's time zone. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "timeutil.h"
+#include "util.h"
+
+int64_t now_unix(void)
+{
+	static int64_t offset = -1;
+	if (offset == -1) {
+		const char *s = getenv("MAMORI_TEST_CLOCK_OFFSET");
+		int64_t v = 0;
+		offset = (s && parse_i64(s, -((int64_t)1 << 40), (int64_t)1 << 40, &v) == 0) ? v : 0;
+	}
+	return (int64_t)time(NULL) + offset;
+}
+
+int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void time_rfc3339(int64_t t, char out[21])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	gmtime_r(&tt, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+static bool digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+bool date_valid(const char *s)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4) || !digits(s + 5, 2) ||
+	    !digits(s + 8, 2))
+		return false;
+	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	int m = (s[5] - '0') * 10 + (s[6] - '0');
+	int d = (s[8] - '0') * 10 + (s[9] - '0');
+	return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+int time_parse_rfc3339(const char *s, int64_t *out)
+{
+	size_t n = strlen(s);
+	if (n < 20 || !date_valid((char[11]){ s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8],
+					       s[9], 0 }))
+		return -1;
+	if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':' ||
+	    !digits(s + 11, 2) || !digits(s + 14, 2) || !digits(s + 17, 2))
+		return -1;
+	struct tm tm = { 0 };
+	tm.tm_year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0') - 1900;
+	tm.tm_mon = (s[5] - '0') * 10 + (s[6] - '0') - 1;
+	tm.tm_mday = (s[8] - '0') * 10 + (s[9] - '0');
+	tm.tm_hour = (s[11] - '0') * 10 + (s[12] - '0');
+	tm.tm_min = (s[14] - '0') * 10 + (s[15] - '0');
+	tm.tm_sec = (s[17] - '0') * 10 + (s[18] - '0');
+	if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		return -1;
+	const char *p = s + 19;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	int64_t off = 0;
+	if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
+		off = 0;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && digits(p + 1, 2) && p[3] == ':' &&
+		   digits(p + 4, 2)) {
+		int hh = (p[1] - '0') * 10 + (p[2] - '0'), mm = (p[4] - '0') * 10 + (p[5] - '0');
+		if (hh > 23 || mm > 59)
+			return -1;
+		off = (hh * 3600 + mm * 60) * (*p == '+' ? 1 : -1);
+	} else {
+		return -1;
+	}
+	*out = (int64_t)timegm(&tm) - off;
+	return 0;
+}
+
+bool tz_known(const char *name)
+{
+	if (!name || !*name || strstr(name, "..") || name[0] == '/' || strlen(name) > 64)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '/' || *p == '_' || *p == '-' || *p == '+'))
+			return false;
+	if (strcmp(name, "UTC") == 0)
+		return true;
+	char path[128];
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
+	return access(path, R_OK) == 0;
+}
+
+int tz_set(const char *name)
+{
+	if (!tz_known(name))
+		return -1;
+	setenv("TZ", name, 1);
+	tzset();
+	return 0;
+}
+
+void tz_today(char out[11])
+{
+	struct tm tm;
+	time_t t = (time_t)now_unix();
+	localtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}

@@ -1,0 +1,35 @@
+/*
+ * timeutil.h — instants, calendar dates and the organisation's time zone.
+ *
+ * Instants are stored and passed as int64 Unix seconds (UTC) and shown in the API as
+ * RFC 3339 UTC ("2026-11-23T02:05:00Z"). Calendar dates are "YYYY-MM-DD" strings. Deadlines
+ * and "today" are counted in the organisation's time zone (default Asia/Tokyo): set it once
+ * with tz_set(); tz_today() is thread-safe.
+ */
+#ifndef MAMORI_TIMEUTIL_H
+#define MAMORI_TIMEUTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+int64_t now_unix(void);
+int64_t now_ms(void);           /* monotonic milliseconds, for durations */
+
+/* Tests may pin the clock: MAMORI_TEST_CLOCK_OFFSET (seconds) is added to now_unix(). */
+
+/* "2026-11-23T02:05:00Z" into out (at least 21 bytes). */
+void time_rfc3339(int64_t t, char out[21]);
+/* Parses RFC 3339 with Z or ±hh:mm offset; -1 if malformed. */
+int time_parse_rfc3339(const char *s, int64_t *out);
+
+/* True if s is a real calendar date YYYY-MM-DD (leap years checked). */
+bool date_valid(const char *s);
+
+/* Sets the organisation time zone (IANA name); -1 if unknown. Not thread-safe: call at start
+ * or under the settings lock. */
+int tz_set(const char *name);
+bool tz_known(const char *name);
+/* Today's date in the organisation's zone, "YYYY-MM-DD" (11 bytes). */
+void tz_today(char out[11]);
+
+#endif

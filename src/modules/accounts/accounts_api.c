@@ -1,0 +1,435 @@
+/* accounts_api.c — /api/v1/users, /departments, /roles. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "accounts.h"
+#include "org.h"
+#include "../../lib/csv.h"
+#include "../../store/query.h"
+
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 200
+
+static const char *const employment_types[] = { "regular",  "contract",   "dispatched",
+						 "part_time", "contractor", NULL };
+static const char *const locales[] = { "ja", "en", NULL };
+static const char *const statuses[] = { "active", "disabled", NULL };
+static const char *const encodings[] = { "utf-8", "cp932", NULL };
+
+/* Answers with the status; on ST_OK with `ok` (owned) and `code`. */
+static int answer(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok)
+{
+	if (st == ST_OK && ok)
+		reply_json(req, code, ok);
+	else
+		reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
+	ferr_release(fe);
+	return 0;
+}
+
+/* --- users -------------------------------------------------------------------------------- */
+
+static char *like_pattern(struct req *req, const char *q)
+{
+	struct buf b = BUF_INIT;
+	buf_addch(&b, '%');
+	for (const char *p = q; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_addch(&b, '\\');
+		buf_addch(&b, *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p);
+	}
+	buf_addch(&b, '%');
+	char *s = arena_strdup(&req->arena, b.buf);
+	buf_release(&b);
+	return s;
+}
+
+static void user_filters(struct req *req, struct query *q)
+{
+	const char *v;
+	query_add(q, "WHERE 1 = 1", NULL, 0);
+	if ((v = req_query(req, "q"))) {
+		char *pat = like_pattern(req, v);
+		query_add(q,
+			  "AND (u.login_key LIKE ? ESCAPE '\\' OR lower(u.name) LIKE ? ESCAPE '\\' "
+			  "OR lower(u.email) LIKE ? ESCAPE '\\')",
+			  P(V_TEXT(pat), V_TEXT(pat), V_TEXT(pat)));
+	}
+	if ((v = req_query(req, "department_id")))
+		query_add(q, "AND u.department_id = ?", P(V_INT(strtoll(v, NULL, 10))));
+	if ((v = req_query(req, "employment_type")))
+		query_add(q, "AND u.employment_type = ?", P(V_TEXT(v)));
+	if ((v = req_query(req, "status")))
+		query_add(q, "AND u.status = ?", P(V_TEXT(v)));
+	if ((v = req_query(req, "role")))
+		query_add(q,
+			  "AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
+			  "WHERE ur.user_id = u.id AND r.name = ?)",
+			  P(V_TEXT(v)));
+}
+
+/* The page of users after `cursor` as a JSON array with roles. */
+static json_t *users_page(struct req *req, int64_t cursor, int64_t limit, bool *more)
+{
+	struct query q;
+	struct dbrows r;
+	query_init(&q, user_list_head);
+	user_filters(req, &q);
+	if (cursor)
+		query_add(&q, "AND u.id > ?", P(V_INT(cursor)));
+	query_add(&q, "ORDER BY u.id LIMIT ?", P(V_INT(limit + 1)));
+	int rc = query_run(req->db, &q, &r);
+	query_release(&q);
+	if (rc)
+		return NULL;
+	json_t *items = json_array();
+	int64_t n = 0, lo = 0, hi = 0;
+	*more = false;
+	while (db_next(&r)) {
+		if (n == limit) {
+			*more = true;
+			break;
+		}
+		json_t *u = user_list_row(&r);
+		hi = json_integer_value(json_object_get(u, "id"));
+		if (!lo)
+			lo = hi;
+		json_array_append_new(items, u);
+		n++;
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	if (failed || user_list_roles(req->db, items, lo, hi)) {
+		json_decref(items);
+		return NULL;
+	}
+	return items;
+}
+
+static int users_list(struct req *req)
+{
+	int64_t limit = PAGE_DEFAULT, cursor = 0;
+	const char *v;
+	bool more;
+	if ((v = req_query(req, "limit")))
+		parse_i64(v, 1, PAGE_MAX, &limit);
+	if ((v = req_query(req, "cursor")))
+		parse_i64(v, 1, INT64_MAX, &cursor);
+	json_t *items = users_page(req, cursor, limit, &more);
+	if (!items)
+		return -1;
+	json_t *last = json_array_get(items, json_array_size(items) - 1);
+	return reply_json(req, 200,
+			  json_pack("{s:o,s:o}", "items", items, "next_cursor",
+				    more && last ? json_string(arena_printf(
+							   &req->arena, "%lld",
+							   (long long)json_integer_value(
+								   json_object_get(last, "id"))))
+						 : json_null()));
+}
+
+static void csv_text(struct buf *b, json_t *v, bool first)
+{
+	if (json_is_string(v))
+		csv_field(b, json_string_value(v), first);
+	else if (json_is_integer(v))
+		csv_field_int(b, json_integer_value(v), first);
+	else if (json_is_boolean(v))
+		csv_field(b, json_is_true(v) ? "true" : "false", first);
+	else
+		csv_field(b, NULL, first);
+}
+
+static int users_export(struct req *req)
+{
+	struct buf out = BUF_INIT;
+	static const char *const cols[] = { "id",         "login",          "name",
+					    "email",      "department_name", "manager_name",
+					    "employment_type", "roles",     "purpose",
+					    "valid_until", "status",        "mfa_enabled",
+					    "last_login_at", "created_at" };
+	static const char *const head_ja[] = { "ID",       "ログインID", "氏名",      "メール",
+					       "部署",     "上長",       "雇用区分",  "ロール",
+					       "利用目的", "利用期限",   "状態",      "二段階認証",
+					       "最終ログイン", "作成日時" };
+	csv_bom(&out);
+	for (size_t i = 0; i < ARRAY_SIZE(head_ja); i++)
+		csv_field(&out, head_ja[i], i == 0);
+	csv_end_row(&out);
+	int64_t cursor = 0, rows = 0;
+	bool more = true;
+	while (more) {
+		json_t *items = users_page(req, cursor, 1000, &more);
+		if (!items) {
+			buf_release(&out);
+			return -1;
+		}
+		size_t i;
+		json_t *u;
+		json_array_foreach(items, i, u)
+		{
+			for (size_t c = 0; c < ARRAY_SIZE(cols); c++) {
+				json_t *v = json_object_get(u, cols[c]);
+				if (json_is_array(v)) {
+					struct buf joined = BUF_INIT;
+					size_t k;
+					json_t *e;
+					json_array_foreach(v, k, e)
+					{
+						if (k)
+							buf_addch(&joined, ' ');
+						buf_adds(&joined, json_string_value(e));
+					}
+					csv_field(&out, joined.buf, c == 0);
+					buf_release(&joined);
+				} else {
+					csv_text(&out, v, c == 0);
+				}
+			}
+			csv_end_row(&out);
+			cursor = json_integer_value(json_object_get(u, "id"));
+			rows++;
+		}
+		json_decref(items);
+	}
+	const char *enc = req_query(req, "encoding");
+	bool cp932 = enc && !strcmp(enc, "cp932");
+	if (cp932 && csv_to_cp932(&out)) {
+		buf_release(&out);
+		return -1;
+	}
+	struct actor who = req_actor(req);
+	json_t *sum = json_pack("{s:I,s:s}", "rows", (json_int_t)rows, "encoding",
+				cp932 ? "cp932" : "utf-8");
+	int rc = audit_append_tx(req->db, &who, "export.users", "user", 0, sum);
+	json_decref(sum);
+	if (rc) {
+		buf_release(&out);
+		return -1;
+	}
+	size_t len;
+	char *data = buf_detach(&out, &len);
+	return reply_download(req, cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8",
+			      "users.csv", data, len);
+}
+
+static int users_create(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = 0;
+	char password[15];
+	enum status st = user_create(req->app, req->db, &who, req->json, NULL, &id, password, &fe);
+	json_t *body = NULL;
+	if (st == ST_OK) {
+		json_t *u = user_json(req->db, id);
+		if (u)
+			body = json_pack("{s:o,s:s}", "user", u, "initial_password", password);
+	}
+	return answer(req, st, &fe, 201, body);
+}
+
+static int users_show(struct req *req)
+{
+	json_t *u = user_json(req->db, req_param_int(req, "id"));
+	if (!u)
+		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL)
+						       : -1;
+	return reply_json(req, 200, u);
+}
+
+static int users_patch(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = req_param_int(req, "id");
+	enum status st = user_update(req->app, req->db, &who, id, req->json, &fe);
+	return answer(req, st, &fe, 200, st == ST_OK ? user_json(req->db, id) : NULL);
+}
+
+static int users_activate(struct req *req, bool active)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = req_param_int(req, "id");
+	enum status st = user_set_active(req->db, &who, id, active, NULL, &fe);
+	return answer(req, st, &fe, 200, st == ST_OK ? user_json(req->db, id) : NULL);
+}
+
+static int users_disable(struct req *req)
+{
+	return users_activate(req, false);
+}
+
+static int users_enable(struct req *req)
+{
+	return users_activate(req, true);
+}
+
+static int users_reset(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	char password[15];
+	enum status st = user_reset_password(req->db, &who, req_param_int(req, "id"), password);
+	return answer(req, st, &fe, 200,
+		      st == ST_OK ? json_pack("{s:s}", "initial_password", password) : NULL);
+}
+
+/* --- departments and roles ---------------------------------------------------------------- */
+
+static int departments_index(struct req *req)
+{
+	json_t *items = departments_list(req->db);
+	return items ? reply_json(req, 200, json_pack("{s:o}", "items", items)) : -1;
+}
+
+static int departments_create(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = 0;
+	enum status st = department_create(req->db, &who, req->json, &id, &fe);
+	return answer(req, st, &fe, 201, st == ST_OK ? department_json(req->db, id) : NULL);
+}
+
+static int departments_patch(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = req_param_int(req, "id");
+	enum status st = department_update(req->db, &who, id, req->json, &fe);
+	return answer(req, st, &fe, 200, st == ST_OK ? department_json(req->db, id) : NULL);
+}
+
+static int roles_index(struct req *req)
+{
+	json_t *items = roles_list(req->db);
+	return items ? reply_json(req, 200, json_pack("{s:o}", "items", items)) : -1;
+}
+
+static int roles_create(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = 0;
+	enum status st = role_create(req->db, &who, req->json, &id, &fe);
+	return answer(req, st, &fe, 201, st == ST_OK ? role_json(req->db, id) : NULL);
+}
+
+static int roles_patch(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = req_param_int(req, "id");
+	enum status st = role_update(req->db, &who, id, req->json, &fe);
+	return answer(req, st, &fe, 200, st == ST_OK ? role_json(req->db, id) : NULL);
+}
+
+/* --- schemas and routes ------------------------------------------------------------------- */
+
+const struct field user_create_schema[] = {
+	{ "login", FT_STRING, F_REQUIRED, .min = 1, .max = 64 },
+	{ "name", FT_STRING, F_REQUIRED, .min = 1, .max = 100 },
+	{ "email", FT_STRING, F_NULLABLE, .max = 254 },
+	{ "department_id", FT_ID, F_NULLABLE },
+	{ "manager_id", FT_ID, F_NULLABLE },
+	{ "employment_type", FT_ENUM, F_REQUIRED, .choices = employment_types },
+	{ "roles", FT_STRARRAY, 0, .max = 32 },
+	{ "purpose", FT_TEXT, F_REQUIRED, .min = 1, .max = 500 },
+	{ "valid_until", FT_DATE, F_NULLABLE },
+	{ "locale", FT_ENUM, 0, .choices = locales },
+	{ 0 }
+};
+
+static const struct field user_patch_schema[] = {
+	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
+	{ "name", FT_STRING, 0, .min = 1, .max = 100 },
+	{ "email", FT_STRING, F_NULLABLE, .max = 254 },
+	{ "department_id", FT_ID, F_NULLABLE },
+	{ "manager_id", FT_ID, F_NULLABLE },
+	{ "employment_type", FT_ENUM, 0, .choices = employment_types },
+	{ "roles", FT_STRARRAY, 0, .max = 32 },
+	{ "purpose", FT_TEXT, 0, .min = 1, .max = 500 },
+	{ "valid_until", FT_DATE, F_NULLABLE },
+	{ "locale", FT_ENUM, 0, .choices = locales },
+	{ 0 }
+};
+
+static const struct field user_list_query[] = {
+	{ "q", FT_STRING, 0, .max = 100 },
+	{ "department_id", FT_ID, 0 },
+	{ "role", FT_STRING, 0, .max = 32 },
+	{ "employment_type", FT_ENUM, 0, .choices = employment_types },
+	{ "status", FT_ENUM, 0, .choices = statuses },
+	{ "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX },
+	{ "cursor", FT_ID, 0 },
+	{ 0 }
+};
+
+static const struct field user_export_query[] = {
+	{ "q", FT_STRING, 0, .max = 100 },
+	{ "department_id", FT_ID, 0 },
+	{ "role", FT_STRING, 0, .max = 32 },
+	{ "employment_type", FT_ENUM, 0, .choices = employment_types },
+	{ "status", FT_ENUM, 0, .choices = statuses },
+	{ "encoding", FT_ENUM, 0, .choices = encodings },
+	{ 0 }
+};
+
+static const struct field department_create_schema[] = {
+	{ "name", FT_STRING, F_REQUIRED, .min = 1, .max = 100 },
+	{ "code", FT_STRING, F_NULLABLE, .max = 32 },
+	{ "manager_id", FT_ID, F_NULLABLE },
+	{ 0 }
+};
+
+static const struct field department_patch_schema[] = {
+	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
+	{ "name", FT_STRING, 0, .min = 1, .max = 100 },
+	{ "code", FT_STRING, F_NULLABLE, .max = 32 },
+	{ "manager_id", FT_ID, F_NULLABLE },
+	{ 0 }
+};
+
+static const struct field role_create_schema[] = {
+	{ "name", FT_STRING, F_REQUIRED, .min = 2, .max = 32 },
+	{ "label_ja", FT_STRING, F_REQUIRED, .min = 1, .max = 100 },
+	{ "label_en", FT_STRING, F_REQUIRED, .min = 1, .max = 100 },
+	{ "permissions", FT_STRARRAY, F_REQUIRED, .max = 64 },
+	{ "privileged", FT_BOOL, 0 },
+	{ "mfa_required", FT_BOOL, 0 },
+	{ 0 }
+};
+
+static const struct field role_patch_schema[] = {
+	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
+	{ "name", FT_STRING, 0, .min = 2, .max = 32 },
+	{ "label_ja", FT_STRING, 0, .min = 1, .max = 100 },
+	{ "label_en", FT_STRING, 0, .min = 1, .max = 100 },
+	{ "permissions", FT_STRARRAY, 0, .max = 64 },
+	{ "privileged", FT_BOOL, 0 },
+	{ "mfa_required", FT_BOOL, 0 },
+	{ 0 }
+};
+
+static const struct route routes[] = {
+	{ "GET", "/api/v1/users", "users.read", users_list, .query = user_list_query },
+	{ "GET", "/api/v1/users.csv", "users.read", users_export, .query = user_export_query },
+	{ "POST", "/api/v1/users", "users.write", users_create, .body = user_create_schema },
+	{ "GET", "/api/v1/users/{id:int}", "users.read", users_show },
+	{ "PATCH", "/api/v1/users/{id:int}", "users.write", users_patch, .body = user_patch_schema },
+	{ "POST", "/api/v1/users/{id:int}/disable", "users.write", users_disable },
+	{ "POST", "/api/v1/users/{id:int}/enable", "users.write", users_enable },
+	{ "POST", "/api/v1/users/{id:int}/reset-password", "users.write", users_reset },
+	{ "GET", "/api/v1/departments", "departments.read", departments_index },
+	{ "POST", "/api/v1/departments", "departments.write", departments_create,
+	  .body = department_create_schema },
+	{ "PATCH", "/api/v1/departments/{id:int}", "departments.write", departments_patch,
+	  .body = department_patch_schema },
+	{ "GET", "/api/v1/roles", "roles.read", roles_index },
+	{ "POST", "/api/v1/roles", "roles.write", roles_create, .body = role_create_schema },
+	{ "PATCH", "/api/v1/roles/{id:int}", "roles.write", roles_patch, .body = role_patch_schema },
+};
+
+const struct route_table accounts_routes = { routes, ARRAY_SIZE(routes) };

@@ -1,0 +1,558 @@
+/*
+ * session_api.c — signing in and out, and the signed-in user's own account:
+ * /api/v1/session, /api/v1/me, /api/v1/me/password, /api/v1/me/mfa.
+ *
+ * Sign-in answers the same 401 for an unknown login and a wrong password, and spends the
+ * same time on both. Consecutive failures (wrong password or wrong code) lock the account
+ * for settings.lockout_minutes; while locked even the right password is refused.
+ */
+#include <stdlib.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "accounts.h"
+#include "../../auth/password.h"
+#include "../../auth/session.h"
+#include "../../auth/totp.h"
+#include "../../lib/crypto.h"
+#include "../../lib/timeutil.h"
+#include "../settings/settings.h"
+
+static void wipe_free(char *s)
+{
+	if (s) {
+		sodium_memzero(s, strlen(s));
+		free(s);
+	}
+}
+
+/* The signed-in user as GET /session shows it. */
+static json_t *session_user(struct req *req, const struct principal *p)
+{
+	json_t *u = user_json(req->db, p->id);
+	if (!u)
+		return NULL;
+	json_t *perms = json_array();
+	for (const char **s = p->perms; s && *s; s++)
+		json_array_append_new(perms, json_string(*s));
+	json_object_set_new(u, "permissions", perms);
+	json_object_set_new(u, "idle_timeout_s", json_integer(p->idle_timeout_s));
+	return u;
+}
+
+static int reply_session(struct req *req, int64_t user_id, const char *csrf)
+{
+	struct principal *p;
+	json_t *u;
+	if (principal_load(req, user_id, &p) || !(u = session_user(req, p)))
+		return -1;
+	return reply_json(req, 200, json_pack("{s:o,s:s}", "user", u, "csrf_token", csrf));
+}
+
+static void audit_failure(struct req *req, int64_t user_id, const char *login, const char *why)
+{
+	struct actor who = { user_id, NULL, req->ip };
+	json_t *sum = json_pack("{s:s%,s:s}", "login", login, strlen(login) > 64 ? 64 : strlen(login),
+				"reason", why);
+	audit_append_tx(req->db, &who, "session.login_failed", "user", user_id, sum);
+	json_decref(sum);
+}
+
+struct failure {
+	int64_t id;
+	int threshold, minutes;
+	bool locked;
+	const char *ip, *login, *reason;
+};
+
+static int failure_fn(struct db *db, void *arg)
+{
+	struct failure *f = arg;
+	int64_t count;
+	bool found;
+	struct actor who = { f->id, NULL, f->ip };
+	if (db_exec(db, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?",
+		    P(V_INT(f->id))) ||
+	    db_query_int(db, &count, &found, "SELECT failed_logins FROM users WHERE id = ?",
+			 P(V_INT(f->id))))
+		return -1;
+	json_t *sum = json_pack("{s:s,s:s,s:I}", "login", f->login, "reason", f->reason,
+				"consecutive_failures", (json_int_t)count);
+	int rc = audit_append(db, &who, "session.login_failed", "user", f->id, sum);
+	json_decref(sum);
+	if (rc)
+		return -1;
+	f->locked = count >= f->threshold;
+	if (!f->locked)
+		return 0;
+	int64_t until = now_unix() + (int64_t)f->minutes * 60;
+	if (db_exec(db, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
+		    P(V_INT(until), V_INT(f->id))))
+		return -1;
+	sum = json_pack("{s:i}", "minutes", f->minutes);
+	rc = audit_append(db, &who, "user.locked", "user", f->id, sum);
+	json_decref(sum);
+	return rc;
+}
+
+/* Counts a failed attempt and answers 401 (account_locked when this one locks it). */
+static int fail_attempt(struct req *req, int64_t id, const char *login, const char *reason,
+			const char *code)
+{
+	struct settings s;
+	if (settings_get(req->app, req->db, &s))
+		return -1;
+	struct failure f = { id, s.lockout_threshold, s.lockout_minutes, false, req->ip, login,
+			     reason };
+	if (db_tx(req->db, failure_fn, &f))
+		return -1;
+	if (f.locked)
+		return reply_problem(req, 401, "account_locked", "Account locked",
+				     "Too many failed attempts. Try again later or ask an "
+				     "administrator.");
+	if (!strcmp(code, "invalid_totp"))
+		return reply_problem(req, 401, "invalid_totp", "Wrong code",
+				     "The verification code is wrong or already used.");
+	return reply_problem(req, 401, "invalid_credentials", "Sign-in failed",
+			     "The login id or the password is wrong.");
+}
+
+struct login_ok {
+	struct req *req;
+	int64_t id;
+	int64_t step;           /* TOTP step used, or 0 */
+	int64_t recovery_id;    /* recovery code used, or 0 */
+	const char *method;
+	const char *csrf;
+};
+
+static int login_fn(struct db *db, void *arg)
+{
+	struct login_ok *l = arg;
+	struct req *req = l->req;
+	int64_t now = now_unix();
+	if (db_exec(db,
+		    "UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = ? "
+		    "WHERE id = ?",
+		    P(V_INT(now), V_INT(l->id))))
+		return -1;
+	if (l->step && db_exec(db, "UPDATE users SET totp_last_step = ? WHERE id = ?",
+			       P(V_INT(l->step), V_INT(l->id))))
+		return -1;
+	if (l->recovery_id && db_exec(db, "UPDATE recovery_codes SET used_at = ? WHERE id = ?",
+				      P(V_INT(now), V_INT(l->recovery_id))))
+		return -1;
+	/* Rotate: whatever session this browser had ends here. */
+	const char *old = session_cookie(req);
+	if (old) {
+		char h[65];
+		token_hash(old, h);
+		if (db_exec(db, "DELETE FROM sessions WHERE token_hash = ?", P(V_TEXT(h))))
+			return -1;
+	}
+	if (session_create(req, l->id, &l->csrf))
+		return -1;
+	struct actor who = { l->id, NULL, req->ip };
+	json_t *sum = json_pack("{s:s}", "method", l->method);
+	int rc = audit_append(db, &who, "session.login", "user", l->id, sum);
+	json_decref(sum);
+	return rc;
+}
+
+/* Checks a TOTP code or a recovery code for user `id`. 0: accepted (l filled). */
+static int second_factor(struct req *req, int64_t id, const char *sealed, int64_t last_step,
+			 const char *code, struct login_ok *l)
+{
+	if (strlen(code) == 6 && strspn(code, "0123456789") == 6) {
+		char ctx[48];
+		snprintf(ctx, sizeof(ctx), "users.totp_secret:%lld", (long long)id);
+		char *secret = crypto_open(req->app->master_key, ctx, sealed, NULL);
+		if (!secret)
+			return -1;
+		int rc = totp_check(secret, code, now_unix(), last_step, &l->step);
+		wipe_free(secret);
+		l->method = "totp";
+		return rc;
+	}
+	char norm[15], h[65];
+	if (!recovery_code_normalise(code, norm))
+		return -1;
+	token_hash(norm, h);
+	bool found;
+	if (db_query_int(req->db, &l->recovery_id, &found,
+			 "SELECT id FROM recovery_codes WHERE user_id = ? AND code_hash = ? AND "
+			 "used_at IS NULL",
+			 P(V_INT(id), V_TEXT(h))) ||
+	    !found)
+		return -1;
+	l->method = "recovery_code";
+	return 0;
+}
+
+static int session_create_route(struct req *req)
+{
+	const char *login = req_str(req, "login"), *password = req_str(req, "password");
+	const char *totp = req_str(req, "totp");
+	char key[72];
+	struct dbrows r;
+	login_key(login, key, sizeof(key));
+	if (db_query(req->db, &r,
+		     "SELECT id, password_hash, status, locked_until, mfa_enabled, totp_secret, "
+		     "totp_last_step FROM users WHERE login_key = ?",
+		     P(V_TEXT(key))))
+		return -1;
+	if (!db_next(&r)) {
+		int failed = r.failed;
+		db_rows_free(&r);
+		if (failed)
+			return -1;
+		password_verify_dummy(password);
+		audit_failure(req, 0, login, "unknown_login");
+		return reply_problem(req, 401, "invalid_credentials", "Sign-in failed",
+				     "The login id or the password is wrong.");
+	}
+	int64_t id = db_int(&r, 0);
+	char *hash = arena_strdup(&req->arena, db_text(&r, 1));
+	bool active = !strcmp(db_text(&r, 2), "active");
+	int64_t locked_until = db_int(&r, 3);
+	bool mfa = db_int(&r, 4) != 0;
+	char *sealed = db_text(&r, 5) ? arena_strdup(&req->arena, db_text(&r, 5)) : NULL;
+	int64_t last_step = db_int(&r, 6);
+	db_rows_free(&r);
+
+	if (locked_until > now_unix()) {
+		password_verify_dummy(password);
+		audit_failure(req, id, login, "locked");
+		return reply_problem(req, 401, "account_locked", "Account locked",
+				     "Too many failed attempts. Try again later or ask an "
+				     "administrator.");
+	}
+	if (!password_verify(hash, password))
+		return fail_attempt(req, id, login, "wrong_password", "invalid_credentials");
+	if (!active) {
+		audit_failure(req, id, login, "disabled");
+		return reply_problem(req, 401, "invalid_credentials", "Sign-in failed",
+				     "The login id or the password is wrong.");
+	}
+	struct login_ok l = { req, id, 0, 0, "password", NULL };
+	if (mfa) {
+		if (!totp)
+			return reply_problem(req, 401, "totp_required", "Verification code needed",
+					     "Enter the 6-digit code from your authenticator app, "
+					     "or a recovery code.");
+		if (!sealed || second_factor(req, id, sealed, last_step, totp, &l))
+			return fail_attempt(req, id, login, "wrong_code", "invalid_totp");
+	}
+	if (db_tx(req->db, login_fn, &l))
+		return -1;
+	return reply_session(req, id, l.csrf);
+}
+
+static int session_show(struct req *req)
+{
+	json_t *u = session_user(req, req->user);
+	if (!u)
+		return -1;
+	return reply_json(req, 200,
+			  json_pack("{s:o,s:s}", "user", u, "csrf_token", req->user->csrf_token));
+}
+
+static int logout_fn(struct db *db, void *arg)
+{
+	struct req *req = arg;
+	struct actor who = req_actor(req);
+	if (session_destroy(req))
+		return -1;
+	return audit_append(db, &who, "session.logout", "user", req->user->id, NULL);
+}
+
+static int session_delete(struct req *req)
+{
+	if (db_tx(req->db, logout_fn, req))
+		return -1;
+	return reply_status(req, 204);
+}
+
+/* --- the user's own account --------------------------------------------------------------- */
+
+struct pw_change {
+	struct req *req;
+	const char *hash;
+};
+
+static int pw_change_fn(struct db *db, void *arg)
+{
+	struct pw_change *c = arg;
+	struct req *req = c->req;
+	struct actor who = req_actor(req);
+	if (password_store(db, req->user->id, c->hash, false) ||
+	    session_end_user(db, req->user->id, req->user->session_hash))
+		return -1;
+	return audit_append(db, &who, "password.change", "user", req->user->id, NULL);
+}
+
+static int me_password(struct req *req)
+{
+	const char *current = req_str(req, "current_password"), *next = req_str(req, "new_password");
+	struct ferrors fe = FERRORS_INIT;
+	struct settings s;
+	char *hash = NULL;
+	bool reused = false;
+	if (settings_get(req->app, req->db, &s))
+		return -1;
+	struct dbrows r;
+	if (db_query(req->db, &r, "SELECT password_hash FROM users WHERE id = ?",
+		     P(V_INT(req->user->id))))
+		return -1;
+	if (db_next(&r))
+		hash = arena_strdup(&req->arena, db_text(&r, 0));
+	db_rows_free(&r);
+	if (!hash)
+		return -1;
+	if (!password_verify(hash, current))
+		ferr_add(&fe, "current_password", "wrong_password", "The current password is wrong.");
+	password_check_rules(next, req->user->login, s.password_min_length, "new_password", &fe);
+	if (!ferr_any(&fe)) {
+		if (password_in_history(req->db, req->user->id, next, s.password_history, &reused))
+			goto fail;
+		if (reused || !strcmp(current, next))
+			ferr_add(&fe, "new_password", "password_reused",
+				 "Choose a password you have not used recently.");
+	}
+	if (ferr_any(&fe)) {
+		reply_errors(req, &fe);
+		ferr_release(&fe);
+		return 0;
+	}
+	char newhash[PASSWORD_HASH_MAX];
+	if (password_hash(next, newhash))
+		goto fail;
+	struct pw_change c = { req, newhash };
+	if (db_tx(req->db, pw_change_fn, &c))
+		goto fail;
+	return reply_status(req, 204);
+fail:
+	ferr_release(&fe);
+	return -1;
+}
+
+static int me_patch(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	json_t *u = user_json(req->db, req->user->id);
+	if (!u)
+		return -1;
+	json_t *patch = json_pack("{s:O,s:s}", "version", json_object_get(u, "version"), "locale",
+				  req_str(req, "locale"));
+	json_decref(u);
+	enum status st = user_update(req->app, req->db, &who, req->user->id, patch, &fe);
+	json_decref(patch);
+	if (st != ST_OK) {
+		reply_status_of(req, st, &fe);
+		ferr_release(&fe);
+		return 0;
+	}
+	u = session_user(req, req->user);
+	return u ? reply_json(req, 200, u) : -1;
+}
+
+struct mfa_op {
+	struct req *req;
+	const char *sealed;
+	int64_t step;
+	char codes[RECOVERY_CODES][15];
+};
+
+static int mfa_start_fn(struct db *db, void *arg)
+{
+	struct mfa_op *m = arg;
+	struct actor who = req_actor(m->req);
+	if (db_exec(db, "UPDATE users SET totp_pending = ? WHERE id = ?",
+		    P(V_TEXT(m->sealed), V_INT(m->req->user->id))))
+		return -1;
+	return audit_append(db, &who, "mfa.enrol_start", "user", m->req->user->id, NULL);
+}
+
+static int me_mfa_start(struct req *req)
+{
+	if (req->user->mfa_enabled)
+		return reply_problem(req, 409, "mfa_already_enabled", "Already set up",
+				     "Two-step verification is already on. Turn it off first to "
+				     "set up a new device.");
+	struct settings s;
+	if (settings_get(req->app, req->db, &s))
+		return -1;
+	char *secret = totp_new_secret();
+	char ctx[48];
+	snprintf(ctx, sizeof(ctx), "users.totp_pending:%lld", (long long)req->user->id);
+	char *sealed = crypto_seal(req->app->master_key, ctx, secret, strlen(secret));
+	struct mfa_op m = { .req = req, .sealed = sealed };
+	int rc = db_tx(req->db, mfa_start_fn, &m);
+	free(sealed);
+	if (rc) {
+		wipe_free(secret);
+		return -1;
+	}
+	char *uri = totp_uri(s.org_name[0] ? s.org_name : "mamori", req->user->login, secret);
+	char *svg = qr_svg(uri);
+	json_t *body = json_pack("{s:s,s:s,s:s?}", "secret", secret, "otpauth_uri", uri, "qr_svg",
+				 svg);
+	wipe_free(secret);
+	free(uri);
+	free(svg);
+	return reply_json(req, 200, body);
+}
+
+static int mfa_confirm_fn(struct db *db, void *arg)
+{
+	struct mfa_op *m = arg;
+	int64_t id = m->req->user->id;
+	struct actor who = req_actor(m->req);
+	if (db_exec(db,
+		    "UPDATE users SET totp_secret = ?, totp_pending = NULL, mfa_enabled = 1, "
+		    "totp_last_step = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+		    P(V_TEXT(m->sealed), V_INT(m->step), V_INT(now_unix()), V_INT(id))) ||
+	    db_exec(db, "DELETE FROM recovery_codes WHERE user_id = ?", P(V_INT(id))))
+		return -1;
+	for (int i = 0; i < RECOVERY_CODES; i++) {
+		char h[65];
+		recovery_code_new(m->codes[i]);
+		token_hash(m->codes[i], h);
+		if (db_exec(db, "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)",
+			    P(V_INT(id), V_TEXT(h))))
+			return -1;
+	}
+	return audit_append(db, &who, "mfa.enable", "user", id, NULL);
+}
+
+static int me_mfa_confirm(struct req *req)
+{
+	struct dbrows r;
+	char *pending = NULL;
+	int64_t id = req->user->id;
+	if (db_query(req->db, &r, "SELECT totp_pending FROM users WHERE id = ?", P(V_INT(id))))
+		return -1;
+	if (db_next(&r) && db_text(&r, 0))
+		pending = arena_strdup(&req->arena, db_text(&r, 0));
+	db_rows_free(&r);
+	if (!pending)
+		return reply_problem(req, 409, "mfa_not_started", "Nothing to confirm",
+				     "Start the set-up first.");
+	char ctx[48];
+	snprintf(ctx, sizeof(ctx), "users.totp_pending:%lld", (long long)id);
+	char *secret = crypto_open(req->app->master_key, ctx, pending, NULL);
+	if (!secret)
+		return -1;
+	struct mfa_op m = { .req = req };
+	if (totp_check(secret, req_str(req, "code"), now_unix(), 0, &m.step)) {
+		wipe_free(secret);
+		struct ferrors fe = FERRORS_INIT;
+		ferr_add(&fe, "code", "invalid_totp",
+			 "The code does not match. Check the time on your phone and try again.");
+		reply_errors(req, &fe);
+		ferr_release(&fe);
+		return 0;
+	}
+	snprintf(ctx, sizeof(ctx), "users.totp_secret:%lld", (long long)id);
+	char *sealed = crypto_seal(req->app->master_key, ctx, secret, strlen(secret));
+	wipe_free(secret);
+	m.sealed = sealed;
+	int rc = db_tx(req->db, mfa_confirm_fn, &m);
+	free(sealed);
+	if (rc)
+		return -1;
+	json_t *codes = json_array();
+	for (int i = 0; i < RECOVERY_CODES; i++)
+		json_array_append_new(codes, json_string(m.codes[i]));
+	sodium_memzero(m.codes, sizeof(m.codes));
+	return reply_json(req, 200, json_pack("{s:o}", "recovery_codes", codes));
+}
+
+static int mfa_disable_fn(struct db *db, void *arg)
+{
+	struct req *req = arg;
+	struct actor who = req_actor(req);
+	int64_t id = req->user->id;
+	if (db_exec(db,
+		    "UPDATE users SET totp_secret = NULL, totp_pending = NULL, mfa_enabled = 0, "
+		    "updated_at = ?, version = version + 1 WHERE id = ?",
+		    P(V_INT(now_unix()), V_INT(id))) ||
+	    db_exec(db, "DELETE FROM recovery_codes WHERE user_id = ?", P(V_INT(id))))
+		return -1;
+	return audit_append(db, &who, "mfa.disable", "user", id, NULL);
+}
+
+static int me_mfa_disable(struct req *req)
+{
+	if (req->user->mfa_required)
+		return reply_problem(req, 403, "mfa_required", "Required by your role",
+				     "Your role requires two-step verification; it cannot be "
+				     "turned off.");
+	struct dbrows r;
+	char *hash = NULL;
+	if (db_query(req->db, &r, "SELECT password_hash FROM users WHERE id = ?",
+		     P(V_INT(req->user->id))))
+		return -1;
+	if (db_next(&r))
+		hash = arena_strdup(&req->arena, db_text(&r, 0));
+	db_rows_free(&r);
+	if (!hash)
+		return -1;
+	if (!password_verify(hash, req_str(req, "password"))) {
+		struct ferrors fe = FERRORS_INIT;
+		ferr_add(&fe, "password", "wrong_password", "The password is wrong.");
+		reply_errors(req, &fe);
+		ferr_release(&fe);
+		return 0;
+	}
+	if (db_tx(req->db, mfa_disable_fn, req))
+		return -1;
+	return reply_status(req, 204);
+}
+
+static const struct field login_schema[] = {
+	{ "login", FT_STRING, F_REQUIRED, .min = 1, .max = 200 },
+	{ "password", FT_STRING, F_REQUIRED, .min = 1, .max = 1024 },
+	{ "totp", FT_STRING, 0, .min = 1, .max = 32 },
+	{ 0 }
+};
+
+static const struct field password_schema[] = {
+	{ "current_password", FT_STRING, F_REQUIRED, .min = 1, .max = 1024 },
+	{ "new_password", FT_STRING, F_REQUIRED, .min = 1, .max = 1024 },
+	{ 0 }
+};
+
+static const char *const locales[] = { "ja", "en", NULL };
+static const struct field me_schema[] = {
+	{ "locale", FT_ENUM, F_REQUIRED, .choices = locales },
+	{ 0 }
+};
+
+static const struct field code_schema[] = {
+	{ "code", FT_STRING, F_REQUIRED, .min = 1, .max = 16 },
+	{ 0 }
+};
+
+static const struct field mfa_off_schema[] = {
+	{ "password", FT_STRING, F_REQUIRED, .min = 1, .max = 1024 },
+	{ 0 }
+};
+
+static const struct route routes[] = {
+	{ "POST", "/api/v1/session", PERM_PUBLIC, session_create_route, .body = login_schema },
+	{ "GET", "/api/v1/session", PERM_SIGNED_IN, session_show, .flags = R_BEFORE_GATES },
+	{ "DELETE", "/api/v1/session", PERM_SIGNED_IN, session_delete, .flags = R_BEFORE_GATES },
+	{ "PATCH", "/api/v1/me", PERM_SIGNED_IN, me_patch, .body = me_schema,
+	  .flags = R_BEFORE_GATES },
+	{ "POST", "/api/v1/me/password", PERM_SIGNED_IN, me_password, .body = password_schema,
+	  .flags = R_BEFORE_GATES },
+	{ "POST", "/api/v1/me/mfa", PERM_SIGNED_IN, me_mfa_start, .flags = R_BEFORE_GATES },
+	{ "POST", "/api/v1/me/mfa/confirm", PERM_SIGNED_IN, me_mfa_confirm, .body = code_schema,
+	  .flags = R_BEFORE_GATES },
+	{ "DELETE", "/api/v1/me/mfa", PERM_SIGNED_IN, me_mfa_disable, .body = mfa_off_schema,
+	  .flags = R_BEFORE_GATES },
+};
+
+const struct route_table session_routes = { routes, ARRAY_SIZE(routes) };

@@ -1,0 +1,665 @@
+/* users.c — accounts: create, update, disable, reset, show; the expiry/idle job. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "accounts.h"
+#include "../../auth/password.h"
+#include "../../auth/session.h"
+#include "../../lib/timeutil.h"
+#include "../settings/settings.h"
+
+void login_key(const char *login, char *out, size_t n)
+{
+	size_t i = 0;
+	for (; login[i] && i + 1 < n; i++)
+		out[i] = (char)tolower((unsigned char)login[i]);
+	out[i] = '\0';
+}
+
+static bool login_valid(const char *s)
+{
+	if (!*s || !isalnum((unsigned char)*s))
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("._@-", *s))
+			return false;
+	return true;
+}
+
+int user_find(struct db *db, const char *login, int64_t *id)
+{
+	char key[72];
+	bool found;
+	login_key(login, key, sizeof(key));
+	*id = 0;
+	if (db_query_int(db, id, &found, "SELECT id FROM users WHERE login_key = ?", P(V_TEXT(key))))
+		return -1;
+	return 0;
+}
+
+
+/* --- reading ------------------------------------------------------------------------------ */
+
+#define USER_COLUMNS                                                                          \
+	"u.id, u.login, u.name, u.email, u.department_id, d.name, u.manager_id, m.name, "      \
+	"u.employment_type, u.purpose, u.valid_until, u.status, u.must_change_password, "      \
+	"u.mfa_enabled, u.locale, u.last_login_at, u.created_at, u.updated_at, u.version, "    \
+	"u.disabled_reason, (SELECT COALESCE(MAX(r.mfa_required), 0) FROM user_roles ur JOIN " \
+	"roles r ON r.id = ur.role_id WHERE ur.user_id = u.id)"
+#define USER_FROM                                                                             \
+	" FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN users m ON " \
+	"m.id = u.manager_id"
+
+const char user_list_head[] = "SELECT " USER_COLUMNS USER_FROM;
+
+static json_t *opt_text(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *opt_int(struct dbrows *r, int col)
+{
+	return db_isnull(r, col) ? json_null() : json_integer(db_int(r, col));
+}
+
+static json_t *opt_time(struct dbrows *r, int col)
+{
+	char t[21];
+	if (db_isnull(r, col))
+		return json_null();
+	time_rfc3339(db_int(r, col), t);
+	return json_string(t);
+}
+
+/* One row of USER_COLUMNS as JSON; roles are filled in by the caller. */
+json_t *user_list_row(struct dbrows *r)
+{
+	json_t *u = json_object();
+	json_object_set_new(u, "id", json_integer(db_int(r, 0)));
+	json_object_set_new(u, "login", json_string(db_text(r, 1)));
+	json_object_set_new(u, "name", json_string(db_text(r, 2)));
+	json_object_set_new(u, "email", opt_text(db_text(r, 3)));
+	json_object_set_new(u, "department_id", opt_int(r, 4));
+	json_object_set_new(u, "department_name", opt_text(db_text(r, 5)));
+	json_object_set_new(u, "manager_id", opt_int(r, 6));
+	json_object_set_new(u, "manager_name", opt_text(db_text(r, 7)));
+	json_object_set_new(u, "employment_type", json_string(db_text(r, 8)));
+	json_object_set_new(u, "purpose", json_string(db_text(r, 9)));
+	json_object_set_new(u, "valid_until", opt_text(db_text(r, 10)));
+	json_object_set_new(u, "status", json_string(db_text(r, 11)));
+	json_object_set_new(u, "must_change_password", json_boolean(db_int(r, 12)));
+	json_object_set_new(u, "mfa_enabled", json_boolean(db_int(r, 13)));
+	json_object_set_new(u, "locale", json_string(db_text(r, 14)));
+	json_object_set_new(u, "last_login_at", opt_time(r, 15));
+	json_object_set_new(u, "created_at", opt_time(r, 16));
+	json_object_set_new(u, "updated_at", opt_time(r, 17));
+	json_object_set_new(u, "version", json_integer(db_int(r, 18)));
+	json_object_set_new(u, "disabled_reason", opt_text(db_text(r, 19)));
+	json_object_set_new(u, "mfa_required", json_boolean(db_int(r, 20)));
+	json_object_set_new(u, "roles", json_array());
+	return u;
+}
+
+/* Adds each user's role names to the "roles" arrays of `users` (ids in [lo, hi]). */
+int user_list_roles(struct db *db, json_t *users, int64_t lo, int64_t hi)
+{
+	struct dbrows r;
+	size_t i;
+	json_t *u;
+	if (json_array_size(users) == 0)
+		return 0;
+	if (db_query(db, &r,
+		     "SELECT ur.user_id, r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
+		     "WHERE ur.user_id >= ? AND ur.user_id <= ? ORDER BY r.name",
+		     P(V_INT(lo), V_INT(hi))))
+		return -1;
+	while (db_next(&r)) {
+		int64_t uid = db_int(&r, 0);
+		json_array_foreach(users, i, u)
+		{
+			if (json_integer_value(json_object_get(u, "id")) == uid) {
+				json_array_append_new(json_object_get(u, "roles"),
+						      json_string(db_text(&r, 1)));
+				break;
+			}
+		}
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	return failed ? -1 : 0;
+}
+
+json_t *user_json(struct db *db, int64_t id)
+{
+	struct dbrows r;
+	if (db_query(db, &r, "SELECT " USER_COLUMNS USER_FROM " WHERE u.id = ?", P(V_INT(id))))
+		return NULL;
+	if (!db_next(&r)) {
+		db_rows_free(&r);
+		return NULL;
+	}
+	json_t *u = user_list_row(&r);
+	db_rows_free(&r);
+	json_t *list = json_pack("[O]", u);
+	int rc = user_list_roles(db, list, id, id);
+	json_decref(list);
+	if (rc) {
+		json_decref(u);
+		return NULL;
+	}
+	return u;
+}
+
+/* --- rules shared by create and update ---------------------------------------------------- */
+
+static int check_refs(struct db *db, json_t *in, int64_t self, struct ferrors *fe)
+{
+	int64_t one;
+	bool found;
+	json_t *v;
+	if ((v = json_object_get(in, "department_id")) && json_is_integer(v)) {
+		if (db_query_int(db, &one, &found, "SELECT 1 FROM departments WHERE id = ?",
+				 P(V_INT(json_integer_value(v)))))
+			return -1;
+		if (!found)
+			ferr_add(fe, "department_id", "not_found", "There is no such department.");
+	}
+	if ((v = json_object_get(in, "manager_id")) && json_is_integer(v)) {
+		if (json_integer_value(v) == self) {
+			ferr_add(fe, "manager_id", "invalid_choice", "A person cannot be their own manager.");
+		} else {
+			if (db_query_int(db, &one, &found, "SELECT 1 FROM users WHERE id = ?",
+					 P(V_INT(json_integer_value(v)))))
+				return -1;
+			if (!found)
+				ferr_add(fe, "manager_id", "not_found", "There is no such user.");
+		}
+	}
+	if ((v = json_object_get(in, "roles"))) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(v, i, e)
+		{
+			if (db_query_int(db, &one, &found, "SELECT 1 FROM roles WHERE name = ?",
+					 P(V_TEXT(json_string_value(e)))))
+				return -1;
+			if (!found) {
+				ferr_add(fe, "roles", "invalid_choice", "There is no such role.");
+				break;
+			}
+		}
+	}
+	if ((v = json_object_get(in, "email")) && json_is_string(v) && json_string_length(v) > 0) {
+		const char *s = json_string_value(v), *at = strchr(s, '@');
+		if (!at || at == s || !at[1] || strchr(at + 1, '@') || strchr(s, ' '))
+			ferr_add(fe, "email", "invalid_email", "Not an e-mail address.");
+	}
+	if ((v = json_object_get(in, "valid_until")) && json_is_string(v)) {
+		char today[11];
+		tz_today(today);
+		if (strcmp(json_string_value(v), today) < 0)
+			ferr_add(fe, "valid_until", "out_of_range", "The end date is in the past.");
+	}
+	return 0;
+}
+
+static int set_roles(struct db *db, int64_t user_id, json_t *roles)
+{
+	size_t i;
+	json_t *e;
+	if (db_exec(db, "DELETE FROM user_roles WHERE user_id = ?", P(V_INT(user_id))))
+		return -1;
+	json_array_foreach(roles, i, e)
+	{
+		if (db_exec(db,
+			    "INSERT INTO user_roles (user_id, role_id) SELECT ?, id FROM roles "
+			    "WHERE name = ? AND NOT EXISTS (SELECT 1 FROM user_roles x, roles y WHERE "
+			    "x.user_id = ? AND x.role_id = y.id AND y.name = ?)",
+			    P(V_INT(user_id), V_TEXT(json_string_value(e)), V_INT(user_id),
+			      V_TEXT(json_string_value(e)))))
+			return -1;
+	}
+	return 0;
+}
+
+/* Active accounts holding the admin role, other than `except`. */
+static int other_admins(struct db *db, int64_t except, int64_t *count)
+{
+	bool found;
+	return db_query_int(db, count, &found,
+			    "SELECT COUNT(*) FROM users u JOIN user_roles ur ON ur.user_id = u.id "
+			    "JOIN roles r ON r.id = ur.role_id WHERE r.name = 'admin' AND "
+			    "u.status = 'active' AND u.id <> ?",
+			    P(V_INT(except)));
+}
+
+/* Only the fields that matter for review go into the audit summary: no password hashes,
+ * no secrets. */
+static json_t *audit_view(json_t *user)
+{
+	static const char *const keys[] = { "login",   "name",        "email",  "department_id",
+					    "manager_id", "employment_type", "purpose",
+					    "valid_until", "status", "roles", "locale" };
+	json_t *o = json_object();
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		json_t *v = json_object_get(user, keys[i]);
+		if (v)
+			json_object_set(o, keys[i], v);
+	}
+	return o;
+}
+
+/* --- create ------------------------------------------------------------------------------- */
+
+struct create {
+	struct app *app;
+	const struct actor *who;
+	json_t *in;
+	const char *password;
+	char *password_out;
+	struct ferrors *fe;
+	int64_t id;
+	enum status st;
+};
+
+static int create_fn(struct db *db, void *arg)
+{
+	struct create *c = arg;
+	json_t *in = c->in;
+	const char *login = json_string_value(json_object_get(in, "login"));
+	char key[72], hash[PASSWORD_HASH_MAX];
+	int64_t existing;
+	c->st = ST_INVALID;
+	if (!login_valid(login))
+		ferr_add(c->fe, "login", "invalid_login",
+			 "Use letters, digits and . _ @ - only, starting with a letter or digit.");
+	if (user_find(db, login, &existing) || check_refs(db, in, 0, c->fe))
+		goto db_error;
+	if (existing)
+		ferr_add(c->fe, "login", "taken", "This login id is already used.");
+	if (c->password) {
+		struct settings s;
+		if (settings_get(c->app, db, &s))
+			goto db_error;
+		password_check_rules(c->password, login, s.password_min_length, "password", c->fe);
+	}
+	if (ferr_any(c->fe))
+		return -1;
+
+	char generated[15];
+	if (!c->password) {
+		password_generate(generated);
+		if (c->password_out)
+			memcpy(c->password_out, generated, sizeof(generated));
+	}
+	if (password_hash(c->password ? c->password : generated, hash))
+		goto db_error;
+	login_key(login, key, sizeof(key));
+	int64_t now = now_unix();
+	json_t *v;
+	const char *email = json_string_value(json_object_get(in, "email"));
+	if (db_insert(db, &c->id,
+		      "INSERT INTO users (login, login_key, name, email, department_id, manager_id, "
+		      "employment_type, purpose, valid_until, locale, password_hash, "
+		      "must_change_password, created_at, updated_at) "
+		      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+		      P(V_TEXT(login), V_TEXT(key), V_TEXT(json_string_value(json_object_get(in, "name"))),
+			V_TEXT(email && *email ? email : NULL),
+			V_ID(json_integer_value(json_object_get(in, "department_id"))),
+			V_ID(json_integer_value(json_object_get(in, "manager_id"))),
+			V_TEXT((v = json_object_get(in, "employment_type")) ? json_string_value(v)
+									      : "regular"),
+			V_TEXT(json_string_value(json_object_get(in, "purpose"))),
+			V_TEXT(json_string_value(json_object_get(in, "valid_until"))),
+			V_TEXT((v = json_object_get(in, "locale")) ? json_string_value(v) : "ja"),
+			V_TEXT(hash), V_INT(now), V_INT(now))))
+		goto db_error;
+	json_t *roles = json_object_get(in, "roles");
+	json_t *def = NULL;
+	if (!roles)
+		roles = def = json_pack("[s]", "employee");
+	int rc = set_roles(db, c->id, roles);
+	json_decref(def);
+	if (rc || db_exec(db,
+			  "INSERT INTO password_history (user_id, password_hash, created_at) "
+			  "VALUES (?, ?, ?)",
+			  P(V_INT(c->id), V_TEXT(hash), V_INT(now))))
+		goto db_error;
+	json_t *u = user_json(db, c->id);
+	if (!u)
+		goto db_error;
+	json_t *sum = json_pack("{s:o}", "after", audit_view(u));
+	json_decref(u);
+	rc = audit_append(db, c->who, "user.create", "user", c->id, sum);
+	json_decref(sum);
+	if (rc)
+		goto db_error;
+	c->st = ST_OK;
+	return 0;
+db_error:
+	c->st = ST_DB;
+	return -1;
+}
+
+enum status user_create(struct app *app, struct db *db, const struct actor *who, json_t *in,
+			const char *password, int64_t *id, char password_out[15],
+			struct ferrors *fe)
+{
+	struct create c = { app, who, in, password, password_out, fe, 0, ST_OK };
+	if (db_tx(db, create_fn, &c))
+		return c.st == ST_OK ? ST_DB : c.st;
+	*id = c.id;
+	return ST_OK;
+}
+
+/* --- update ------------------------------------------------------------------------------- */
+
+struct update {
+	struct app *app;
+	const struct actor *who;
+	int64_t id;
+	json_t *patch;
+	struct ferrors *fe;
+	enum status st;
+};
+
+static bool roles_differ(json_t *before, json_t *after)
+{
+	if (json_array_size(before) != json_array_size(after))
+		return true;
+	size_t i, k;
+	json_t *a, *b;
+	json_array_foreach(after, i, a)
+	{
+		bool found = false;
+		json_array_foreach(before, k, b)
+		{
+			if (json_equal(a, b))
+				found = true;
+		}
+		if (!found)
+			return true;
+	}
+	return false;
+}
+
+static bool has_admin(json_t *roles)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(roles, i, e)
+	{
+		if (!strcmp(json_string_value(e), "admin"))
+			return true;
+	}
+	return false;
+}
+
+static int update_fn(struct db *db, void *arg)
+{
+	struct update *u = arg;
+	json_t *patch = u->patch, *before = user_json(db, u->id), *after = NULL, *sum = NULL;
+	int ret = -1;
+	u->st = ST_DB;
+	if (!before) {
+		u->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
+		return -1;
+	}
+	if (json_integer_value(json_object_get(before, "version")) !=
+	    json_integer_value(json_object_get(patch, "version"))) {
+		u->st = ST_CONFLICT;
+		goto out;
+	}
+	if (check_refs(db, patch, u->id, u->fe))
+		goto out;
+	json_t *roles = json_object_get(patch, "roles");
+	bool roles_changed = roles && roles_differ(json_object_get(before, "roles"), roles);
+	if (roles_changed && has_admin(json_object_get(before, "roles")) && !has_admin(roles)) {
+		int64_t others;
+		if (other_admins(db, u->id, &others))
+			goto out;
+		if (others == 0)
+			ferr_add(u->fe, "roles", "last_admin",
+				 "This is the last active administrator: give the role to someone "
+				 "else first.");
+	}
+	if (ferr_any(u->fe)) {
+		u->st = ST_INVALID;
+		goto out;
+	}
+	/* Each column is updated by its own fixed statement: the SQL never depends on input. */
+	static const struct {
+		const char *field, *sql;
+		bool is_int;
+	} cols[] = {
+		{ "name", "UPDATE users SET name = ? WHERE id = ?", false },
+		{ "email", "UPDATE users SET email = ? WHERE id = ?", false },
+		{ "department_id", "UPDATE users SET department_id = ? WHERE id = ?", true },
+		{ "manager_id", "UPDATE users SET manager_id = ? WHERE id = ?", true },
+		{ "employment_type", "UPDATE users SET employment_type = ? WHERE id = ?", false },
+		{ "purpose", "UPDATE users SET purpose = ? WHERE id = ?", false },
+		{ "valid_until", "UPDATE users SET valid_until = ? WHERE id = ?", false },
+		{ "locale", "UPDATE users SET locale = ? WHERE id = ?", false },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
+		json_t *v = json_object_get(patch, cols[i].field);
+		if (!v)
+			continue;
+		struct dbval val = json_is_null(v)  ? V_NULL
+				   : cols[i].is_int ? V_INT(json_integer_value(v))
+						    : V_TEXT(json_string_value(v));
+		if (json_is_string(v) && json_string_length(v) == 0 && !strcmp(cols[i].field, "email"))
+			val = V_NULL;
+		if (db_exec(db, cols[i].sql, P(val, V_INT(u->id))))
+			goto out;
+	}
+	if (roles_changed && (set_roles(db, u->id, roles) || session_end_user(db, u->id, NULL)))
+		goto out;
+	if (db_exec(db, "UPDATE users SET updated_at = ?, version = version + 1 WHERE id = ?",
+		    P(V_INT(now_unix()), V_INT(u->id))))
+		goto out;
+	after = user_json(db, u->id);
+	if (!after)
+		goto out;
+	sum = json_pack("{s:o,s:o}", "before", audit_view(before), "after", audit_view(after));
+	if (audit_append(db, u->who, "user.update", "user", u->id, sum))
+		goto out;
+	u->st = ST_OK;
+	ret = 0;
+out:
+	json_decref(before);
+	json_decref(after);
+	json_decref(sum);
+	return ret;
+}
+
+enum status user_update(struct app *app, struct db *db, const struct actor *who, int64_t id,
+			json_t *patch, struct ferrors *fe)
+{
+	struct update u = { app, who, id, patch, fe, ST_OK };
+	if (db_tx(db, update_fn, &u))
+		return u.st == ST_OK ? ST_DB : u.st;
+	return ST_OK;
+}
+
+/* --- disable / enable / reset ------------------------------------------------------------- */
+
+struct status_change {
+	const struct actor *who;
+	int64_t id;
+	bool active;
+	const char *reason;
+	struct ferrors *fe;
+	enum status st;
+};
+
+static int status_fn(struct db *db, void *arg)
+{
+	struct status_change *s = arg;
+	json_t *u = user_json(db, s->id);
+	int ret = -1;
+	s->st = ST_DB;
+	if (!u) {
+		s->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
+		return -1;
+	}
+	if (!s->active && s->who && s->who->id == s->id) {
+		s->fe->code = "cannot_disable_self";
+		s->fe->detail = "You cannot disable your own account.";
+		s->st = ST_FORBIDDEN;
+		goto out;
+	}
+	if (!s->active && has_admin(json_object_get(u, "roles"))) {
+		int64_t others;
+		if (other_admins(db, s->id, &others))
+			goto out;
+		if (others == 0) {
+			s->fe->code = "last_admin";
+			s->fe->detail = "This is the last active administrator.";
+			s->st = ST_FORBIDDEN;
+			goto out;
+		}
+	}
+	if (db_exec(db,
+		    "UPDATE users SET status = ?, disabled_reason = ?, failed_logins = 0, "
+		    "locked_until = 0, updated_at = ?, version = version + 1 WHERE id = ?",
+		    P(V_TEXT(s->active ? "active" : "disabled"),
+		      V_TEXT(s->active ? NULL : (s->reason ? s->reason : "manual")),
+		      V_INT(now_unix()), V_INT(s->id))))
+		goto out;
+	if (!s->active && session_end_user(db, s->id, NULL))
+		goto out;
+	json_t *sum = json_pack("{s:s,s:s?}", "login", json_string_value(json_object_get(u, "login")),
+				"reason", s->active ? NULL : (s->reason ? s->reason : "manual"));
+	int rc = audit_append(db, s->who, s->active ? "user.enable" : "user.disable", "user", s->id,
+			      sum);
+	json_decref(sum);
+	if (rc)
+		goto out;
+	s->st = ST_OK;
+	ret = 0;
+out:
+	json_decref(u);
+	return ret;
+}
+
+enum status user_set_active(struct db *db, const struct actor *who, int64_t id, bool active,
+			    const char *reason, struct ferrors *fe)
+{
+	struct status_change s = { who, id, active, reason, fe, ST_OK };
+	if (db_tx(db, status_fn, &s))
+		return s.st == ST_OK ? ST_DB : s.st;
+	return ST_OK;
+}
+
+struct reset {
+	const struct actor *who;
+	int64_t id;
+	char *out;
+	enum status st;
+};
+
+static int reset_fn(struct db *db, void *arg)
+{
+	struct reset *r = arg;
+	char hash[PASSWORD_HASH_MAX];
+	int64_t one;
+	bool found;
+	r->st = ST_DB;
+	if (db_query_int(db, &one, &found, "SELECT 1 FROM users WHERE id = ?", P(V_INT(r->id))))
+		return -1;
+	if (!found) {
+		r->st = ST_NOT_FOUND;
+		return -1;
+	}
+	password_generate(r->out);
+	if (password_hash(r->out, hash) || password_store(db, r->id, hash, true) ||
+	    session_end_user(db, r->id, NULL))
+		return -1;
+	if (audit_append(db, r->who, "user.reset_password", "user", r->id, NULL))
+		return -1;
+	r->st = ST_OK;
+	return 0;
+}
+
+enum status user_reset_password(struct db *db, const struct actor *who, int64_t id,
+				char password_out[15])
+{
+	struct reset r = { who, id, password_out, ST_OK };
+	if (db_tx(db, reset_fn, &r))
+		return r.st == ST_OK ? ST_DB : r.st;
+	return ST_OK;
+}
+
+/* --- the job ------------------------------------------------------------------------------ */
+
+struct sweep {
+	const char *today;
+	int64_t idle_before;
+	int disabled;
+};
+
+static int sweep_fn(struct db *db, void *arg)
+{
+	struct sweep *s = arg;
+	static const struct actor job = { 0, NULL, "job" };
+	struct dbrows r;
+	int64_t ids[256];
+	const char *reasons[256];
+	int n = 0;
+	/* Expired: the last valid day has passed. Idle: no sign-in (or, never signed in, no
+	 * creation) for the configured number of days. At most 256 per round. */
+	if (db_query(db, &r,
+		     "SELECT id, CASE WHEN valid_until IS NOT NULL AND valid_until < ? THEN 'expired' "
+		     "ELSE 'idle' END FROM users WHERE status = 'active' AND "
+		     "((valid_until IS NOT NULL AND valid_until < ?) OR "
+		     "(? > 0 AND COALESCE(last_login_at, created_at) < ?)) ORDER BY id LIMIT 256",
+		     P(V_TEXT(s->today), V_TEXT(s->today), V_INT(s->idle_before),
+		       V_INT(s->idle_before))))
+		return -1;
+	while (db_next(&r) && n < 256) {
+		ids[n] = db_int(&r, 0);
+		reasons[n] = !strcmp(db_text(&r, 1), "expired") ? "expired" : "idle";
+		n++;
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	if (failed)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		if (db_exec(db,
+			    "UPDATE users SET status = 'disabled', disabled_reason = ?, updated_at = ?, "
+			    "version = version + 1 WHERE id = ?",
+			    P(V_TEXT(reasons[i]), V_INT(now_unix()), V_INT(ids[i]))) ||
+		    session_end_user(db, ids[i], NULL))
+			return -1;
+		json_t *sum = json_pack("{s:s}", "reason", reasons[i]);
+		int rc = audit_append(db, &job, "user.disable", "user", ids[i], sum);
+		json_decref(sum);
+		if (rc)
+			return -1;
+	}
+	s->disabled = n;
+	return 0;
+}
+
+int accounts_job(struct app *app, struct db *db)
+{
+	struct settings set;
+	char today[11];
+	if (settings_get(app, db, &set))
+		return -1;
+	tz_today(today);
+	struct sweep s = { today,
+			   set.idle_disable_days > 0
+				   ? now_unix() - (int64_t)set.idle_disable_days * 86400
+				   : 0,
+			   0 };
+	do {
+		if (db_tx(db, sweep_fn, &s))
+			return -1;
+	} while (s.disabled == 256);
+	int64_t cutoff = now_unix() - (int64_t)set.session_absolute_hours * 3600;
+	return db_exec(db, "DELETE FROM sessions WHERE created_at < ?", P(V_INT(cutoff)));
+}

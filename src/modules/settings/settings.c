@@ -1,0 +1,194 @@
+/* settings.c — organisation settings: defaults, cache, validated update with audit. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "settings.h"
+#include "../../lib/timeutil.h"
+
+#define CACHE_MS 2000
+
+struct int_setting {
+	const char *key;
+	size_t offset;
+	int min, max, def;
+};
+
+static const struct int_setting ints[] = {
+	{ "password_min_length", offsetof(struct settings, password_min_length), 8, 128, 8 },
+	{ "password_history", offsetof(struct settings, password_history), 0, 24, 5 },
+	{ "lockout_threshold", offsetof(struct settings, lockout_threshold), 3, 20, 5 },
+	{ "lockout_minutes", offsetof(struct settings, lockout_minutes), 1, 1440, 15 },
+	{ "idle_timeout_privileged_min", offsetof(struct settings, idle_timeout_privileged_min), 1,
+	  60, 10 },
+	{ "idle_timeout_min", offsetof(struct settings, idle_timeout_min), 1, 240, 30 },
+	{ "session_absolute_hours", offsetof(struct settings, session_absolute_hours), 1, 24, 12 },
+	{ "idle_disable_days", offsetof(struct settings, idle_disable_days), 0, 3650, 90 },
+};
+
+static int *int_at(struct settings *s, const struct int_setting *d)
+{
+	return (int *)(void *)((char *)s + d->offset);
+}
+
+static int load(struct db *db, struct settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->org_name, sizeof(s->org_name), "%s", "mamori");
+	snprintf(s->timezone, sizeof(s->timezone), "%s", "Asia/Tokyo");
+	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
+		*int_at(s, &ints[i]) = ints[i].def;
+	s->version = 1;
+	struct dbrows r;
+	if (db_query(db, &r, "SELECT key, value FROM settings", P0))
+		return -1;
+	while (db_next(&r)) {
+		const char *k = db_text(&r, 0), *v = db_text(&r, 1);
+		int64_t n;
+		if (!strcmp(k, "org_name"))
+			snprintf(s->org_name, sizeof(s->org_name), "%s", v);
+		else if (!strcmp(k, "timezone"))
+			snprintf(s->timezone, sizeof(s->timezone), "%s", v);
+		else if (!strcmp(k, "version") && parse_i64(v, 1, INT64_MAX, &n) == 0)
+			s->version = n;
+		else
+			for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
+				if (!strcmp(k, ints[i].key) &&
+				    parse_i64(v, ints[i].min, ints[i].max, &n) == 0)
+					*int_at(s, &ints[i]) = (int)n;
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	return failed ? -1 : 0;
+}
+
+int settings_get(struct app *app, struct db *db, struct settings *out)
+{
+	pthread_mutex_lock(&app->settings_lock);
+	if (app->settings && now_ms() - app->settings_loaded_ms < CACHE_MS) {
+		*out = *app->settings;
+		pthread_mutex_unlock(&app->settings_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&app->settings_lock);
+	if (load(db, out))
+		return -1;
+	pthread_mutex_lock(&app->settings_lock);
+	if (!app->settings)
+		app->settings = xcalloc(1, sizeof(*app->settings));
+	if (strcmp(app->settings->timezone, out->timezone))
+		tz_set(out->timezone);
+	*app->settings = *out;
+	app->settings_loaded_ms = now_ms();
+	pthread_mutex_unlock(&app->settings_lock);
+	return 0;
+}
+
+void settings_free(struct settings *s)
+{
+	free(s);
+}
+
+json_t *settings_json(const struct settings *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "org_name", json_string(s->org_name));
+	json_object_set_new(o, "timezone", json_string(s->timezone));
+	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
+		json_object_set_new(o, ints[i].key,
+				    json_integer(*int_at((struct settings *)s, &ints[i])));
+	json_object_set_new(o, "version", json_integer(s->version));
+	return o;
+}
+
+struct update {
+	struct app *app;
+	const struct actor *who;
+	json_t *patch;
+	struct ferrors *fe;
+	struct settings before, after;
+	enum status st;
+};
+
+static int put(struct db *db, const char *key, const char *value)
+{
+	if (db_exec(db, "UPDATE settings SET value = ? WHERE key = ?", P(V_TEXT(value), V_TEXT(key))))
+		return -1;
+	if (db_changes(db) == 0)
+		return db_exec(db, "INSERT INTO settings (key, value) VALUES (?, ?)",
+			       P(V_TEXT(key), V_TEXT(value)));
+	return 0;
+}
+
+static int update_fn(struct db *db, void *arg)
+{
+	struct update *u = arg;
+	if (load(db, &u->before))
+		return -1;
+	if (json_integer_value(json_object_get(u->patch, "version")) != u->before.version) {
+		u->st = ST_CONFLICT;
+		return -1;
+	}
+	u->after = u->before;
+	json_t *changes = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach(u->patch, key, v)
+	{
+		char tmp[32];
+		const char *text = NULL;
+		if (!strcmp(key, "version"))
+			continue;
+		if (!strcmp(key, "org_name")) {
+			text = json_string_value(v);
+			snprintf(u->after.org_name, sizeof(u->after.org_name), "%s", text);
+		} else if (!strcmp(key, "timezone")) {
+			text = json_string_value(v);
+			if (!tz_known(text)) {
+				ferr_add(u->fe, "timezone", "invalid_choice",
+					 "Not a time zone this server knows (e.g. Asia/Tokyo).");
+				continue;
+			}
+			snprintf(u->after.timezone, sizeof(u->after.timezone), "%s", text);
+		} else {
+			for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
+				if (!strcmp(key, ints[i].key)) {
+					*int_at(&u->after, &ints[i]) = (int)json_integer_value(v);
+					snprintf(tmp, sizeof(tmp), "%d", (int)json_integer_value(v));
+					text = tmp;
+				}
+		}
+		if (text && put(db, key, text)) {
+			json_decref(changes);
+			return -1;
+		}
+		json_object_set(changes, key, v);
+	}
+	if (ferr_any(u->fe)) {
+		json_decref(changes);
+		u->st = ST_INVALID;
+		return -1;
+	}
+	u->after.version = u->before.version + 1;
+	char ver[24];
+	snprintf(ver, sizeof(ver), "%lld", (long long)u->after.version);
+	int rc = put(db, "version", ver);
+	json_t *sum = json_pack("{s:o}", "changes", changes);
+	if (rc == 0)
+		rc = audit_append(db, u->who, "settings.update", "settings", 0, sum);
+	json_decref(sum);
+	return rc;
+}
+
+enum status settings_update(struct app *app, struct db *db, const struct actor *who,
+			    json_t *patch, struct ferrors *fe, struct settings *out)
+{
+	struct update u = { .app = app, .who = who, .patch = patch, .fe = fe, .st = ST_OK };
+	if (db_tx(db, update_fn, &u))
+		return u.st != ST_OK ? u.st : ST_DB;
+	pthread_mutex_lock(&app->settings_lock);
+	app->settings_loaded_ms = 0; /* reload on next use */
+	pthread_mutex_unlock(&app->settings_lock);
+	*out = u.after;
+	return ST_OK;
+}

@@ -1,0 +1,26 @@
+/*
+ * query.h — assembling a SELECT from fixed SQL fragments and bound values.
+ *
+ * For list endpoints whose WHERE clause depends on which filters were given. Fragments are
+ * string literals written in the code; values are always bound, never formatted into SQL.
+ */
+#ifndef MAMORI_QUERY_H
+#define MAMORI_QUERY_H
+
+#include "store.h"
+
+#define QUERY_MAX_PARAMS 24
+
+struct query {
+	struct buf sql;
+	struct dbval params[QUERY_MAX_PARAMS];
+	size_t n;
+};
+
+void query_init(struct query *q, const char *head);
+/* Appends " <fragment>" binding the `n` values (one per '?' in the fragment). */
+void query_add(struct query *q, const char *fragment, const struct dbval *values, size_t n);
+void query_release(struct query *q);
+int query_run(struct db *db, struct query *q, struct dbrows *rows);
+
+#endif

@@ -1,0 +1,264 @@
+/* store.c — engine dispatch, transactions with retry, and migrations. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_impl.h"
+#include "migrations.h"
+#include "../lib/timeutil.h"
+
+int db_open(const char *url, struct db **out, struct buf *err)
+{
+	*out = NULL;
+	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13))
+		return pg_open(url, out, err);
+	if (!strncmp(url, "sqlite:", 7))
+		url += 7;
+	return sqlite_open(url, out, err);
+}
+
+void db_close(struct db *db)
+{
+	if (db)
+		db->eng->close(db);
+}
+
+const char *db_engine(const struct db *db)
+{
+	return db->eng->name;
+}
+
+void db_fail(struct db *db, enum db_errkind kind, const char *msg)
+{
+	db->err = kind;
+	snprintf(db->errmsg, sizeof(db->errmsg), "%s", msg ? msg : "");
+}
+
+void db_set_error(struct db *db, enum db_errkind kind, const char *msg)
+{
+	db_fail(db, kind, msg);
+}
+
+enum db_errkind db_errkind(const struct db *db)
+{
+	return db->err;
+}
+
+const char *db_errmsg(const struct db *db)
+{
+	return db->errmsg;
+}
+
+int db_exec(struct db *db, const char *sql, const struct dbval *p, size_t n)
+{
+	db->err = DBE_NONE;
+	return db->eng->exec(db, sql, p, n);
+}
+
+int db_exec_script(struct db *db, const char *sql)
+{
+	db->err = DBE_NONE;
+	return db->eng->exec_script(db, sql);
+}
+
+int64_t db_changes(struct db *db)
+{
+	return db->changes;
+}
+
+int db_query(struct db *db, struct dbrows *rows, const char *sql, const struct dbval *p, size_t n)
+{
+	db->err = DBE_NONE;
+	memset(rows, 0, sizeof(*rows));
+	rows->db = db;
+	return db->eng->query(db, rows, sql, p, n);
+}
+
+bool db_next(struct dbrows *rows)
+{
+	if (!rows->impl || rows->failed)
+		return false;
+	return rows->db->eng->next(rows);
+}
+
+bool db_isnull(struct dbrows *rows, int col)
+{
+	return rows->db->eng->isnull(rows, col);
+}
+
+int64_t db_int(struct dbrows *rows, int col)
+{
+	return rows->db->eng->get_int(rows, col);
+}
+
+const char *db_text(struct dbrows *rows, int col)
+{
+	return rows->db->eng->get_text(rows, col);
+}
+
+void db_rows_free(struct dbrows *rows)
+{
+	if (rows->db && rows->impl)
+		rows->db->eng->rows_free(rows);
+	rows->impl = NULL;
+}
+
+int db_query_int(struct db *db, int64_t *out, bool *found, const char *sql, const struct dbval *p,
+		 size_t n)
+{
+	struct dbrows r;
+	bool got = false;
+	if (db_query(db, &r, sql, p, n))
+		return -1;
+	if (db_next(&r)) {
+		got = true;
+		*out = db_isnull(&r, 0) ? 0 : db_int(&r, 0);
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	if (found)
+		*found = got;
+	return failed ? -1 : 0;
+}
+
+int db_insert(struct db *db, int64_t *id, const char *sql, const struct dbval *p, size_t n)
+{
+	bool found;
+	if (db_query_int(db, id, &found, sql, p, n))
+		return -1;
+	if (!found) {
+		db_fail(db, DBE_OTHER, "insert returned no id");
+		return -1;
+	}
+	db->changes = 1;
+	return 0;
+}
+
+int db_begin(struct db *db)
+{
+	db->err = DBE_NONE;
+	if (db->eng->begin(db))
+		return -1;
+	db->in_tx = true;
+	return 0;
+}
+
+int db_commit(struct db *db)
+{
+	int rc = db->eng->exec(db, "COMMIT", NULL, 0);
+	if (rc) {
+		/* A failed COMMIT leaves the transaction open on some engines: end it. */
+		enum db_errkind k = db->err;
+		char msg[256];
+		memcpy(msg, db->errmsg, sizeof(msg));
+		db->eng->exec(db, "ROLLBACK", NULL, 0);
+		db_fail(db, k, msg);
+	}
+	db->in_tx = false;
+	return rc;
+}
+
+void db_rollback(struct db *db)
+{
+	if (!db->in_tx)
+		return;
+	enum db_errkind k = db->err;
+	char msg[256];
+	memcpy(msg, db->errmsg, sizeof(msg));
+	db->eng->exec(db, "ROLLBACK", NULL, 0);
+	db->in_tx = false;
+	db->err = k; /* keep the error that caused the rollback */
+	memcpy(db->errmsg, msg, sizeof(msg));
+}
+
+int db_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg)
+{
+	for (int attempt = 0;; attempt++) {
+		if (db_begin(db) == 0) {
+			if (fn(db, arg) == 0) {
+				if (db_commit(db) == 0)
+					return 0;
+			} else {
+				db_rollback(db);
+			}
+		}
+		if (db->err != DBE_BUSY || attempt >= 8)
+			return -1;
+		usleep((useconds_t)(1000 << attempt)); /* 1 ms .. 256 ms */
+	}
+}
+
+int db_lock_chain(struct db *db)
+{
+	return db->eng->lock_chain(db);
+}
+
+int db_backup(struct db *db, const char *path)
+{
+	db->err = DBE_NONE;
+	return db->eng->backup(db, path);
+}
+
+int64_t db_schema_version(struct db *db)
+{
+	int64_t v = 0;
+	bool found;
+	if (db_query_int(db, &v, &found, "SELECT MAX(version) FROM schema_migrations", P0))
+		return 0;
+	return v;
+}
+
+/* Substitutes the engine's spelling for the portable tokens in a migration. */
+static void migration_sql(struct db *db, const char *src, struct buf *out)
+{
+	const char *p = src;
+	const char *tok;
+	while ((tok = strstr(p, "@ID@"))) {
+		buf_add(out, p, (size_t)(tok - p));
+		buf_adds(out, db->eng->id_column);
+		p = tok + 4;
+	}
+	buf_adds(out, p);
+}
+
+int db_migrate(struct db *db, struct buf *err)
+{
+	if (db_exec(db,
+		    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
+		    "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+		    P0)) {
+		buf_printf(err, "cannot create the migrations table: %s", db_errmsg(db));
+		return -1;
+	}
+	for (size_t i = 0; i < migrations_count; i++) {
+		const struct migration *m = &migrations[i];
+		bool found;
+		int64_t one;
+		if (db_query_int(db, &one, &found, "SELECT 1 FROM schema_migrations WHERE version = ?",
+				 P(V_INT(m->version)))) {
+			buf_printf(err, "cannot read the migrations table: %s", db_errmsg(db));
+			return -1;
+		}
+		if (found)
+			continue;
+		struct buf sql = BUF_INIT;
+		migration_sql(db, m->sql, &sql);
+		int rc = -1;
+		if (db_begin(db) == 0) {
+			if (db_exec_script(db, sql.buf) == 0 &&
+			    db_exec(db,
+				    "INSERT INTO schema_migrations (version, name, applied_at) "
+				    "VALUES (?, ?, ?)",
+				    P(V_INT(m->version), V_TEXT(m->name), V_INT(now_unix()))) == 0)
+				rc = db_commit(db);
+			else
+				db_rollback(db);
+		}
+		buf_release(&sql);
+		if (rc) {
+			buf_printf(err, "migration %s failed: %s", m->name, db_errmsg(db));
+			return -1;
+		}
+	}
+	return 0;
+}

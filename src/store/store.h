@@ -1,0 +1,119 @@
+/*
+ * store.h — the one way mamori talks to its database.
+ *
+ * SQL is written once, with `?` placeholders and portable types; the engine (SQLite, the
+ * built-in default, or PostgreSQL) is chosen by the URL given to db_open() and never shows
+ * above this header. A `struct db` is one connection, used by one thread at a time.
+ *
+ * Errors: calls return 0 or -1. After -1, db_errkind() says what kind of failure it was, so
+ * the HTTP layer can answer 409 (constraint), 503 (database unavailable: disk full, read-only,
+ * I/O) or 500, and db_errmsg() has the engine's text for the log (never for the client).
+ *
+ * Values are passed as arrays of struct dbval built with the V_* macros and P(...):
+ *
+ *	db_exec(db, "UPDATE users SET name = ? WHERE id = ?", P(V_TEXT(name), V_INT(id)));
+ *
+ * Rows are read with db_query()/db_next()/db_int()/db_text() and released with
+ * db_rows_free(); text returned by db_text() is valid until the next db_next().
+ */
+#ifndef MAMORI_STORE_H
+#define MAMORI_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/buf.h"
+#include "../lib/util.h"
+
+struct db;
+
+enum db_errkind {
+	DBE_NONE = 0,
+	DBE_BUSY,        /* lock contention or serialization failure: retry the transaction */
+	DBE_CONSTRAINT,  /* unique / foreign key / check violation */
+	DBE_UNAVAILABLE, /* disk full, read-only, I/O error: answer 503 */
+	DBE_OTHER,
+};
+
+enum dbtype { DBV_NULL, DBV_INT, DBV_TEXT };
+
+struct dbval {
+	enum dbtype type;
+	int64_t i;
+	const char *s;
+};
+
+#define V_NULL ((struct dbval){ .type = DBV_NULL })
+#define V_INT(x) ((struct dbval){ .type = DBV_INT, .i = (int64_t)(x) })
+#define V_BOOL(x) V_INT((x) ? 1 : 0)
+static inline struct dbval v_text(const char *s)
+{
+	return (struct dbval){ .type = s ? DBV_TEXT : DBV_NULL, .s = s };
+}
+#define V_TEXT(x) v_text(x)
+/* An id where 0 means "none" (stored as NULL). */
+#define V_ID(x) ((x) ? V_INT(x) : V_NULL)
+#define P(...) (const struct dbval[]){ __VA_ARGS__ }, ARRAY_SIZE(((const struct dbval[]){ __VA_ARGS__ }))
+#define P0 NULL, 0
+
+struct dbrows {
+	struct db *db;
+	void *impl;   /* engine statement or result */
+	int row;      /* current row index (PostgreSQL) */
+	int failed;   /* set when stepping failed; db_rows_free() still required */
+};
+
+/* Opens `url`: "sqlite:PATH", a plain path, or "postgres://..." / "postgresql://...".
+ * On failure writes a sentence for the operator into `err` and returns -1. */
+int db_open(const char *url, struct db **out, struct buf *err);
+void db_close(struct db *db);
+const char *db_engine(const struct db *db); /* "sqlite" or "postgres" */
+
+int db_exec(struct db *db, const char *sql, const struct dbval *p, size_t n);
+/* Runs several statements without parameters (migrations). */
+int db_exec_script(struct db *db, const char *sql);
+int64_t db_changes(struct db *db); /* rows changed by the last db_exec */
+
+int db_query(struct db *db, struct dbrows *rows, const char *sql, const struct dbval *p, size_t n);
+bool db_next(struct dbrows *rows);
+bool db_isnull(struct dbrows *rows, int col);
+int64_t db_int(struct dbrows *rows, int col);
+const char *db_text(struct dbrows *rows, int col); /* NULL for SQL NULL */
+void db_rows_free(struct dbrows *rows);
+
+/* One integer from the first row: *found says whether there was a row. */
+int db_query_int(struct db *db, int64_t *out, bool *found, const char *sql, const struct dbval *p,
+		 size_t n);
+/* INSERT ... RETURNING id: runs the statement and gives the new id. */
+int db_insert(struct db *db, int64_t *id, const char *sql, const struct dbval *p, size_t n);
+
+/* Transactions. db_begin takes the write lock at once (SQLite BEGIN IMMEDIATE), so a
+ * transaction never fails half-way for lock upgrades. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* Runs fn(db, arg) inside a transaction, committing when it returns 0 and rolling back
+ * otherwise; retries the whole transaction a few times when the failure is DBE_BUSY. */
+int db_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg);
+
+/* Serialises appends to the audit chain across connections and nodes, inside a transaction
+ * (SQLite's write lock already does; PostgreSQL takes a transaction advisory lock). */
+int db_lock_chain(struct db *db);
+
+enum db_errkind db_errkind(const struct db *db);
+const char *db_errmsg(const struct db *db);
+/* Marks an error found above the engine (e.g. a rule refused the change) so db_tx rolls back
+ * without retrying. */
+void db_set_error(struct db *db, enum db_errkind kind, const char *msg);
+
+/* A consistent online copy of the whole database into `path` (SQLite file). */
+int db_backup(struct db *db, const char *path);
+
+/* Applies the embedded migrations that are missing, each in its own transaction. */
+int db_migrate(struct db *db, struct buf *err);
+/* Highest applied migration number, or 0. */
+int64_t db_schema_version(struct db *db);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * store_impl.h — what an engine provides to store.c. Only files in src/store include this.
+ */
+#ifndef MAMORI_STORE_IMPL_H
+#define MAMORI_STORE_IMPL_H
+
+#include "store.h"
+
+struct db_engine {
+	const char *name;
+	/* Replaces @ID@ in migrations: an auto-increment 64-bit primary key. */
+	const char *id_column;
+	int (*exec)(struct db *db, const char *sql, const struct dbval *p, size_t n);
+	int (*exec_script)(struct db *db, const char *sql);
+	int (*query)(struct db *db, struct dbrows *rows, const char *sql, const struct dbval *p,
+		     size_t n);
+	bool (*next)(struct dbrows *rows);
+	bool (*isnull)(struct dbrows *rows, int col);
+	int64_t (*get_int)(struct dbrows *rows, int col);
+	const char *(*get_text)(struct dbrows *rows, int col);
+	void (*rows_free)(struct dbrows *rows);
+	int (*begin)(struct db *db);
+	int (*lock_chain)(struct db *db);
+	int (*backup)(struct db *db, const char *path);
+	void (*close)(struct db *db);
+};
+
+struct db {
+	const struct db_engine *eng;
+	void *conn;
+	void *cache; /* engine-private statement cache */
+	enum db_errkind err;
+	char errmsg[256];
+	int64_t changes;
+	bool in_tx;
+};
+
+void db_fail(struct db *db, enum db_errkind kind, const char *msg);
+
+int sqlite_open(const char *path, struct db **out, struct buf *err);
+int pg_open(const char *url, struct db **out, struct buf *err);
+
+#endif

@@ -1,0 +1,294 @@
+/*
+ * store_sqlite.c — the built-in SQLite engine.
+ *
+ * WAL, synchronous=FULL (nothing acknowledged is lost on power failure), foreign keys on,
+ * a busy timeout so writers queue instead of failing. Prepared statements are cached per
+ * connection, keyed by their SQL text, because the same few statements run on every request.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_impl.h"
+
+#define CACHE_SLOTS 128
+
+struct cached {
+	char *sql;
+	sqlite3_stmt *stmt;
+	bool busy; /* handed out to a dbrows that is still open */
+	uint64_t used;
+};
+
+struct cache {
+	struct cached slot[CACHE_SLOTS];
+	uint64_t tick;
+};
+
+static enum db_errkind kind_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return DBE_BUSY;
+	case SQLITE_CONSTRAINT:
+		return DBE_CONSTRAINT;
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return DBE_UNAVAILABLE;
+	default:
+		return DBE_OTHER;
+	}
+}
+
+static int fail(struct db *db, int rc)
+{
+	db_fail(db, kind_of(rc), sqlite3_errmsg(db->conn));
+	return -1;
+}
+
+/* A prepared, reset statement for `sql`, from the cache when possible. */
+static sqlite3_stmt *stmt_get(struct db *db, const char *sql)
+{
+	struct cache *c = db->cache;
+	struct cached *victim = NULL;
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		struct cached *s = &c->slot[i];
+		if (s->sql && !s->busy && !strcmp(s->sql, sql)) {
+			s->busy = true;
+			s->used = ++c->tick;
+			return s->stmt;
+		}
+		if (!s->busy && (!victim || !s->sql || (victim->sql && s->used < victim->used)))
+			victim = s;
+	}
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		fail(db, rc);
+		return NULL;
+	}
+	if (victim) {
+		if (victim->sql) {
+			sqlite3_finalize(victim->stmt);
+			free(victim->sql);
+		}
+		victim->sql = xstrdup(sql);
+		victim->stmt = st;
+		victim->busy = true;
+		victim->used = ++c->tick;
+	}
+	return st;
+}
+
+static void stmt_put(struct db *db, sqlite3_stmt *st)
+{
+	struct cache *c = db->cache;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (c->slot[i].stmt == st && c->slot[i].busy) {
+			c->slot[i].busy = false;
+			return;
+		}
+	sqlite3_finalize(st); /* was not cached */
+}
+
+static int bind(struct db *db, sqlite3_stmt *st, const struct dbval *p, size_t n)
+{
+	if ((int)n != sqlite3_bind_parameter_count(st)) {
+		db_fail(db, DBE_OTHER, "parameter count does not match the SQL");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+		switch (p[i].type) {
+		case DBV_INT:
+			rc = sqlite3_bind_int64(st, (int)i + 1, p[i].i);
+			break;
+		case DBV_TEXT:
+			rc = sqlite3_bind_text(st, (int)i + 1, p[i].s, -1, SQLITE_TRANSIENT);
+			break;
+		default:
+			rc = sqlite3_bind_null(st, (int)i + 1);
+		}
+		if (rc != SQLITE_OK)
+			return fail(db, rc);
+	}
+	return 0;
+}
+
+static int sq_exec(struct db *db, const char *sql, const struct dbval *p, size_t n)
+{
+	sqlite3_stmt *st = stmt_get(db, sql);
+	if (!st)
+		return -1;
+	int ret = -1;
+	if (bind(db, st, p, n))
+		goto out;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE) {
+		fail(db, rc);
+		goto out;
+	}
+	db->changes = sqlite3_changes64(db->conn);
+	ret = 0;
+out:
+	stmt_put(db, st);
+	return ret;
+}
+
+static int sq_exec_script(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		db_fail(db, kind_of(rc), msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int sq_query(struct db *db, struct dbrows *rows, const char *sql, const struct dbval *p,
+		    size_t n)
+{
+	sqlite3_stmt *st = stmt_get(db, sql);
+	if (!st)
+		return -1;
+	if (bind(db, st, p, n)) {
+		stmt_put(db, st);
+		return -1;
+	}
+	rows->impl = st;
+	return 0;
+}
+
+static bool sq_next(struct dbrows *rows)
+{
+	int rc = sqlite3_step(rows->impl);
+	if (rc == SQLITE_ROW)
+		return true;
+	if (rc != SQLITE_DONE) {
+		rows->failed = 1;
+		fail(rows->db, rc);
+	}
+	return false;
+}
+
+static bool sq_isnull(struct dbrows *rows, int col)
+{
+	return sqlite3_column_type(rows->impl, col) == SQLITE_NULL;
+}
+
+static int64_t sq_int(struct dbrows *rows, int col)
+{
+	return sqlite3_column_int64(rows->impl, col);
+}
+
+static const char *sq_text(struct dbrows *rows, int col)
+{
+	if (sqlite3_column_type(rows->impl, col) == SQLITE_NULL)
+		return NULL;
+	return (const char *)sqlite3_column_text(rows->impl, col);
+}
+
+static void sq_rows_free(struct dbrows *rows)
+{
+	stmt_put(rows->db, rows->impl);
+}
+
+static int sq_begin(struct db *db)
+{
+	return sq_exec(db, "BEGIN IMMEDIATE", NULL, 0);
+}
+
+static int sq_lock_chain(struct db *db)
+{
+	UNUSED(db); /* BEGIN IMMEDIATE already holds the only write lock. */
+	return 0;
+}
+
+static int sq_backup(struct db *db, const char *path)
+{
+	if (access(path, F_OK) == 0) {
+		db_fail(db, DBE_OTHER, "the backup file already exists");
+		return -1;
+	}
+	/* VACUUM INTO writes a consistent snapshot while other connections keep writing. */
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->conn, "VACUUM INTO ?", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(db, rc);
+	return 0;
+}
+
+static void sq_close(struct db *db)
+{
+	struct cache *c = db->cache;
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (c->slot[i].sql) {
+			sqlite3_finalize(c->slot[i].stmt);
+			free(c->slot[i].sql);
+		}
+	free(c);
+	sqlite3_close_v2(db->conn);
+	free(db);
+}
+
+static const struct db_engine sqlite_engine = {
+	.name = "sqlite",
+	.id_column = "INTEGER PRIMARY KEY",
+	.exec = sq_exec,
+	.exec_script = sq_exec_script,
+	.query = sq_query,
+	.next = sq_next,
+	.isnull = sq_isnull,
+	.get_int = sq_int,
+	.get_text = sq_text,
+	.rows_free = sq_rows_free,
+	.begin = sq_begin,
+	.lock_chain = sq_lock_chain,
+	.backup = sq_backup,
+	.close = sq_close,
+};
+
+int sqlite_open(const char *path, struct db **out, struct buf *err)
+{
+	sqlite3 *conn = NULL;
+	int rc = sqlite3_open_v2(path, &conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+						      SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		buf_printf(err, "cannot open database %s: %s", path,
+			   conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
+		sqlite3_close_v2(conn);
+		return -1;
+	}
+	sqlite3_busy_timeout(conn, 10000);
+	struct db *db = xcalloc(1, sizeof(*db));
+	db->eng = &sqlite_engine;
+	db->conn = conn;
+	db->cache = xcalloc(1, sizeof(struct cache));
+	if (sq_exec_script(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+			       "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;")) {
+		buf_printf(err, "cannot configure database %s: %s", path, db->errmsg);
+		sq_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}

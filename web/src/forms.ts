@@ -1,0 +1,103 @@
+// What every form does with the server's answer: keep what the user typed, show each field's
+// error next to the field, say what went wrong in plain words, and disable submit while the
+// request is in flight. Pages call useForm(fields) and wrap their request in `submit`.
+
+import { reactive } from 'vue'
+import { ApiError, type FieldError } from './api'
+import { i18n } from './i18n'
+import { session } from './session'
+
+const t = (key: string, params?: Record<string, unknown>) =>
+  params ? i18n.global.t(key, params) : i18n.global.t(key)
+const te = (key: string) => i18n.global.te(key) || i18n.global.te(key, 'ja')
+
+/** The field an error points at: `roles[2]` and `summary.x` belong to `roles` and `summary`. */
+export function fieldKey(field: string): string {
+  return field.split(/[.[]/)[0]
+}
+
+/** A field error in the user's language: our text for known codes, else the server's words. */
+export function fieldErrorText(e: FieldError): string {
+  const key = `errors.field.${e.code}`
+  if (te(key)) return t(key, { min: session.org.password_min_length })
+  return e.message || t('errors.field.invalid')
+}
+
+/** A whole-request error in the user's language. */
+export function problemText(e: unknown): string {
+  if (e instanceof ApiError) {
+    const key = `errors.code.${e.code}`
+    if (te(key)) return t(key)
+    return e.detail || e.title || t('errors.code.unknown')
+  }
+  return t('errors.code.unknown')
+}
+
+export interface Form {
+  /** Error text per field name (absent when none). */
+  errors: Record<string, string>
+  /** Message for the whole form (shown above the buttons). */
+  message: string
+  /** True while a request is in flight. */
+  sending: boolean
+  /** The last error's code ('' when the last submit succeeded). */
+  code: string
+  clear: () => void
+  /** Runs `fn`; on failure fills errors/message and returns undefined. */
+  submit: <T>(fn: () => Promise<T>) => Promise<T | undefined>
+}
+
+/**
+ * Form state for a form whose inputs are named `fields`. Errors for a field not in the list
+ * are shown in the form's message so nothing the server says is lost.
+ */
+export function useForm(fields: string[]): Form {
+  const f: Form = reactive({
+    errors: {} as Record<string, string>,
+    message: '',
+    sending: false,
+    code: '',
+    clear,
+    submit,
+  })
+
+  function clear() {
+    for (const k of Object.keys(f.errors)) delete f.errors[k]
+    f.message = ''
+    f.code = ''
+  }
+
+  async function submit<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    if (f.sending) return undefined
+    clear()
+    f.sending = true
+    try {
+      return await fn()
+    } catch (e) {
+      if (e instanceof ApiError) {
+        f.code = e.code
+        if (e.handled) return undefined
+        const stray: string[] = []
+        for (const fe of e.errors) {
+          const k = fieldKey(fe.field)
+          const text = fieldErrorText(fe)
+          if (fields.includes(k)) {
+            f.errors[k] = f.errors[k] ? `${f.errors[k]} ${text}` : text
+          } else {
+            stray.push(`${fe.field}: ${text}`)
+          }
+        }
+        if (e.errors.length && !stray.length) f.message = t('errors.checkFields')
+        else f.message = [problemText(e), ...stray].join(' ')
+      } else {
+        f.code = 'unknown'
+        f.message = problemText(e)
+      }
+      return undefined
+    } finally {
+      f.sending = false
+    }
+  }
+
+  return f
+}

@@ -1,0 +1,44 @@
+// Japanese first, English complete. Messages live in ja.json / en.json with identical keys
+// (tests/e2e/i18n_keys.test.mjs checks). The chosen language is kept in localStorage before
+// sign-in and on the server (PATCH /me) after it; the server's value wins at sign-in.
+
+import { createI18n } from 'vue-i18n'
+import ja from './ja.json'
+import en from './en.json'
+import type { Locale } from '../types'
+
+const LOCALE_KEY = 'mamori.locale'
+
+function initialLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(LOCALE_KEY)
+    if (saved === 'ja' || saved === 'en') return saved
+  } catch {
+    // No storage: default below.
+  }
+  return 'ja'
+}
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: initialLocale(),
+  fallbackLocale: 'ja',
+  messages: { ja, en },
+  missingWarn: false,
+  fallbackWarn: false,
+})
+
+export function currentLocale(): Locale {
+  return i18n.global.locale.value as Locale
+}
+
+/** Switches the UI language now and remembers it in this browser. */
+export function applyLocale(l: Locale): void {
+  i18n.global.locale.value = l
+  document.documentElement.lang = l
+  try {
+    localStorage.setItem(LOCALE_KEY, l)
+  } catch {
+    // Ignore.
+  }
+}

@@ -1,0 +1,30 @@
+// Words for audit actions: our text for known ones, the identifier for the rest (a later
+// module's actions still show, just untranslated).
+import { i18n } from '../../i18n'
+
+export function actionLabel(action: string): string {
+  const k = `auditAction.${action.replace(/\./g, '_')}`
+  return i18n.global.te(k) || i18n.global.te(k, 'ja') ? i18n.global.t(k) : action
+}
+
+/** Known actions, for the filter's suggestions. */
+export const KNOWN_ACTIONS = [
+  'session.login',
+  'session.login_failed',
+  'session.logout',
+  'password.change',
+  'mfa.enable',
+  'mfa.disable',
+  'user.create',
+  'user.update',
+  'user.disable',
+  'user.enable',
+  'user.reset_password',
+  'department.create',
+  'department.update',
+  'role.create',
+  'role.update',
+  'settings.update',
+  'access.denied',
+  'export.users',
+]

@@ -1,0 +1,25 @@
+// The home page's "my tasks" panel. Each module that gives people something to do (training
+// due, approvals waiting, checklists to answer) adds a provider here; the home page asks every
+// provider the user may use and lists what they return, soonest due first.
+
+export interface Task {
+  /** Stable key, e.g. `training:12`. */
+  key: string
+  /** i18n key of the task's kind, e.g. `tasks.kind.training`. */
+  kindKey: string
+  /** What to do, already in the user's words (a course title, a request's subject). */
+  title: string
+  /** Route to open the task. */
+  to: string
+  /** Due date YYYY-MM-DD, if any. */
+  due?: string | null
+}
+
+export interface TaskProvider {
+  /** Permission needed to ask this provider (undefined: everyone). */
+  permission?: string
+  load: () => Promise<Task[]>
+}
+
+/** Providers registered by modules. Empty until the first module with tasks lands. */
+export const taskProviders: TaskProvider[] = []

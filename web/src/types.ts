@@ -1,0 +1,114 @@
+// Shapes of the records the API returns (see the API reference). Only what the UI reads.
+
+export type EmploymentType = 'regular' | 'contract' | 'dispatched' | 'part_time' | 'contractor'
+export const EMPLOYMENT_TYPES: EmploymentType[] = [
+  'regular',
+  'contract',
+  'dispatched',
+  'part_time',
+  'contractor',
+]
+export type UserStatus = 'active' | 'disabled'
+export type Locale = 'ja' | 'en'
+
+export interface User {
+  id: number
+  login: string
+  name: string
+  email: string | null
+  department_id: number | null
+  department_name: string | null
+  manager_id: number | null
+  manager_name: string | null
+  employment_type: EmploymentType
+  roles: string[]
+  purpose: string
+  valid_until: string | null
+  status: UserStatus
+  must_change_password: boolean
+  mfa_enabled: boolean
+  mfa_required: boolean
+  locale: Locale
+  last_login_at: string | null
+  created_at: string
+  updated_at: string
+  version: number
+}
+
+/** The signed-in user, as GET/POST /session return it. */
+export interface SessionUser extends User {
+  permissions: string[]
+  idle_timeout_s: number
+}
+
+export interface SessionAnswer {
+  user: SessionUser
+  csrf_token: string
+}
+
+export interface PublicSettings {
+  org_name: string
+  timezone: string
+  password_min_length: number
+}
+
+export interface Settings {
+  version: number
+  org_name: string
+  timezone: string
+  password_min_length: number
+  password_history: number
+  lockout_threshold: number
+  lockout_minutes: number
+  idle_timeout_privileged_min: number
+  idle_timeout_min: number
+  session_absolute_hours: number
+  idle_disable_days: number
+}
+
+export interface Department {
+  id: number
+  name: string
+  code: string | null
+  manager_id: number | null
+  manager_name?: string | null
+  version: number
+}
+
+export interface Role {
+  id: number
+  name: string
+  label_ja: string
+  label_en: string
+  builtin: boolean
+  privileged: boolean
+  mfa_required: boolean
+  permissions: string[]
+  version: number
+}
+
+export interface Permission {
+  name: string
+  area: string
+}
+
+export interface AuditEvent {
+  seq: number
+  at: string
+  actor_id: number | null
+  actor_login: string | null
+  ip: string | null
+  action: string
+  object_type: string | null
+  object_id: string | number | null
+  summary: Record<string, unknown> | null
+  hash: string
+  prev_hash: string
+}
+
+export interface VerifyResult {
+  intact: boolean
+  count: number
+  head: { seq: number; hash: string } | null
+  first_bad: { seq: number; reason: string } | null
+}
