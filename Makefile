@@ -28,14 +28,15 @@ all: build/mamori web
 
 build/gen/migrations.c: $(MIGR) scripts/embed.sh
 	@mkdir -p $(dir $@)
-	scripts/embed.sh migrations $@ $(MIGR)
+	@echo "  GEN     $@"
+	@scripts/embed.sh migrations $@ $(MIGR)
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_REL) -Isrc/store -c $< -o $@
+	@$(CC) $(CFLAGS_REL) -Isrc/store -c $< -o $@
 build/san/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_SAN) -Isrc/store -c $< -o $@
+	@$(CC) $(CFLAGS_SAN) -Isrc/store -c $< -o $@
 
 build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -47,13 +48,16 @@ build/san/obj/%.o: src/%.c
 	@$(CC) $(CFLAGS_SAN) -c $< -o $@
 
 build/mamori: $(OBJ_REL)
-	$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS_REL) -o $@ $^ $(LDLIBS)
 build/san/mamori: $(OBJ_SAN)
-	$(CC) $(CFLAGS_SAN) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS_SAN) -o $@ $^ $(LDLIBS)
 
 build/san/tests/%: tests/unit/%.c $(LIB_SAN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_SAN) -Itests/unit -o $@ $< $(LIB_SAN) $(LDLIBS) -lcmocka
+	@echo "  TEST    $<"
+	@$(CC) $(CFLAGS_SAN) -Itests/unit -o $@ $< $(LIB_SAN) $(LDLIBS) -lcmocka
 
 web:
 	@if [ -f web/package.json ]; then scripts/build-web.sh; fi

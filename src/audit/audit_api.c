@@ -23,12 +23,20 @@ static void filters(struct req *req, struct query *q)
 		query_add(q, "AND actor_id = ?", P(V_INT(strtoll(v, NULL, 10))));
 	if ((v = req_query(req, "action"))) {
 		size_t n = strlen(v);
-		if (n > 1 && v[n - 1] == '*') /* "user.*" */
-			query_add(q, "AND action >= ? AND action < ?",
-				  P(V_TEXT(arena_strndup(&req->arena, v, n - 1)),
-				    V_TEXT(arena_printf(&req->arena, "%.*s\x7f", (int)(n - 1), v))));
-		else
+		if (n > 1 && v[n - 1] == '*') { /* "user.*": every action of that kind */
+			struct buf pat = BUF_INIT;
+			for (size_t i = 0; i + 1 < n; i++) {
+				if (v[i] == '%' || v[i] == '_' || v[i] == '\\')
+					buf_addch(&pat, '\\');
+				buf_addch(&pat, v[i]);
+			}
+			buf_addch(&pat, '%');
+			query_add(q, "AND action LIKE ? ESCAPE '\\'",
+				  P(V_TEXT(arena_strdup(&req->arena, pat.buf))));
+			buf_release(&pat);
+		} else {
 			query_add(q, "AND action = ?", P(V_TEXT(v)));
+		}
 	}
 	if ((v = req_query(req, "object_type")))
 		query_add(q, "AND object_type = ?", P(V_TEXT(v)));

@@ -8,8 +8,9 @@
  * value is declared BIGINT, as every SQLite integer is 64-bit (left to the server, `? - 86400`
  * would be a 32-bit INTEGER); a text or NULL value is typed by the server from the SQL around
  * it. So a statement is prepared once per SQL text and pattern of integer values, and a
- * placeholder whose type the SQL does not say, as in `? IS NULL` given NULL, must be written
- * `CAST(? AS TEXT)`.
+ * placeholder whose type the SQL does not say, as in `? IS NULL` given a text or NULL value,
+ * must be written `CAST(? AS TEXT)`; an integer given to a function that takes a 32-bit
+ * INTEGER (`substr(s, ?)`) must be written `CAST(? AS INTEGER)`.
  *
  * Results are read whole into the client; struct dbrows keeps the PGresult and a row index.
  * Errors are classified by SQLSTATE. A lost connection is re-established on the next call
@@ -339,6 +340,7 @@ out:
 	return res;
 }
 
+/* Runs one statement, keeping the number of rows it changed for db_changes(). */
 static int pg_exec(struct db *db, const char *sql, const struct dbval *p, size_t n)
 {
 	bool commit = !strncasecmp(sql, "COMMIT", 6);
@@ -379,6 +381,8 @@ static int pg_exec_script(struct db *db, const char *sql)
 	return rc;
 }
 
+/* Runs a query; its rows are all in the client when this returns, and the cursor stands
+ * before the first. Other statements may run on the connection while the rows are read. */
 static int pg_query(struct db *db, struct dbrows *rows, const char *sql, const struct dbval *p,
 		    size_t n)
 {
@@ -390,6 +394,7 @@ static int pg_query(struct db *db, struct dbrows *rows, const char *sql, const s
 	return 0;
 }
 
+/* Moves to the next row; false after the last. */
 static bool pg_next(struct dbrows *rows)
 {
 	if (rows->row + 1 >= PQntuples(rows->impl))
@@ -398,6 +403,7 @@ static bool pg_next(struct dbrows *rows)
 	return true;
 }
 
+/* True when column `col` of the current row is SQL NULL. */
 static bool pg_isnull(struct dbrows *rows, int col)
 {
 	return PQgetisnull(rows->impl, rows->row, col) != 0;
@@ -420,6 +426,7 @@ static int64_t pg_int(struct dbrows *rows, int col)
 	return strtoll(v, NULL, 10);
 }
 
+/* The column's text, NULL for SQL NULL; valid until the rows are freed. */
 static const char *pg_text(struct dbrows *rows, int col)
 {
 	if (PQgetisnull(rows->impl, rows->row, col))
@@ -427,6 +434,7 @@ static const char *pg_text(struct dbrows *rows, int col)
 	return PQgetvalue(rows->impl, rows->row, col);
 }
 
+/* Releases the result held by `rows`. */
 static void pg_rows_free(struct dbrows *rows)
 {
 	PQclear(rows->impl);
@@ -439,12 +447,12 @@ static int pg_begin(struct db *db)
 	return pg_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL, 0);
 }
 
-/* Takes the audit chain's transaction-scoped advisory lock, released at COMMIT or ROLLBACK.
- * Outside a transaction the lock would end with the statement, so that is refused. */
+/* Takes the audit chain's transaction-scoped advisory lock, waiting for the transaction that
+ * holds it; it is released at COMMIT or ROLLBACK. Outside a transaction the lock would end
+ * with the statement, so that is refused. */
 static int pg_lock_chain(struct db *db)
 {
-	if (PQstatus(db->conn) != CONNECTION_OK ||
-	    PQtransactionStatus(db->conn) != PQTRANS_INTRANS) {
+	if (PQstatus(db->conn) == CONNECTION_OK && PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
 		db_fail(db, DBE_OTHER, "db_lock_chain needs an open transaction");
 		return -1;
 	}
@@ -489,6 +497,7 @@ static char **dump_env(PGconn *conn)
 	return env;
 }
 
+/* Frees what dump_env() built. */
 static void free_env(char **env)
 {
 	for (char **e = env; *e; e++)
@@ -588,6 +597,7 @@ out:
 
 /* ---- Life cycle ---- */
 
+/* Ends the session and frees the connection, its statement cache and `db`. */
 static void pg_close(struct db *db)
 {
 	cache_clear(db->cache);

@@ -30,16 +30,20 @@ export function totp(secret, t = Date.now(), step = 0) {
   return String(bin % 1_000_000).padStart(6, '0')
 }
 
-/** A code not used before in this process (the server refuses a replayed code). */
-const used = new Set()
+/**
+ * A code the server has not seen yet for this secret. Servers accept a code once (no replay)
+ * and allow one step of clock drift either way, so after a code of this 30 s window was used,
+ * the next window's code is still accepted; beyond that, wait for the clock.
+ */
+const lastCounter = new Map()
 export async function freshTotp(secret) {
   for (;;) {
-    const code = totp(secret)
-    const key = `${secret}:${code}:${Math.floor(Date.now() / 30000)}`
-    if (!used.has(key)) {
-      used.add(key)
-      return code
+    const current = Math.floor(Date.now() / 30000)
+    const counter = Math.max(current, (lastCounter.get(secret) ?? -Infinity) + 1)
+    if (counter <= current + 1) {
+      lastCounter.set(secret, counter)
+      return totp(secret, counter * 30000)
     }
-    await new Promise((r) => setTimeout(r, 30000 - (Date.now() % 30000) + 200))
+    await new Promise((r) => setTimeout(r, 30000 - (Date.now() % 30000) + 250))
   }
 }

@@ -112,12 +112,10 @@ struct update {
 
 static int put(struct db *db, const char *key, const char *value)
 {
-	if (db_exec(db, "UPDATE settings SET value = ? WHERE key = ?", P(V_TEXT(value), V_TEXT(key))))
-		return -1;
-	if (db_changes(db) == 0)
-		return db_exec(db, "INSERT INTO settings (key, value) VALUES (?, ?)",
-			       P(V_TEXT(key), V_TEXT(value)));
-	return 0;
+	return db_exec(db,
+		       "INSERT INTO settings (key, value) VALUES (?, ?) "
+		       "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+		       P(V_TEXT(key), V_TEXT(value)));
 }
 
 static int update_fn(struct db *db, void *arg)
