@@ -26,8 +26,9 @@ struct app {
 	bool trust_proxy;    /* take the client address from X-Forwarded-For */
 	pthread_key_t db_key;
 	pthread_mutex_t settings_lock;
-	struct settings *settings; /* cached copy, refreshed by settings_get() */
+	struct settings *settings; /* last loaded copy (time zone changes are applied from it) */
 	int64_t settings_loaded_ms;
+	int64_t settings_generation; /* bumped by every settings update */
 };
 
 /* Resolves the data folder's database URL and reads the master key. -1 with a sentence in err. */

@@ -11,63 +11,80 @@
 
 #define TOUCH_EVERY 15 /* seconds between last_seen updates */
 
-int principal_load(struct req *req, int64_t user_id, struct principal **out)
+/* Role flags and the distinct permissions of p->id, from one query. */
+static int load_roles(struct req *req, struct principal *p, bool *privileged)
 {
-	struct principal *p = arena_alloc(&req->arena, sizeof(*p));
 	struct dbrows r;
-	int ret = -1;
-	p->id = user_id;
-	if (db_query(req->db, &r,
-		     "SELECT login, name, department_id, must_change_password, mfa_enabled, "
-		     "(SELECT COALESCE(MAX(r.privileged), 0) FROM user_roles ur JOIN roles r ON "
-		     "r.id = ur.role_id WHERE ur.user_id = u.id), "
-		     "(SELECT COALESCE(MAX(r.mfa_required), 0) FROM user_roles ur JOIN roles r ON "
-		     "r.id = ur.role_id WHERE ur.user_id = u.id) "
-		     "FROM users u WHERE u.id = ?",
-		     P(V_INT(user_id))))
-		return -1;
-	if (!db_next(&r)) {
-		db_rows_free(&r);
-		return -1;
-	}
-	p->login = arena_strdup(&req->arena, db_text(&r, 0));
-	p->name = arena_strdup(&req->arena, db_text(&r, 1));
-	p->department_id = db_int(&r, 2);
-	p->must_change_password = db_int(&r, 3) != 0;
-	p->mfa_enabled = db_int(&r, 4) != 0;
-	bool privileged = db_int(&r, 5) != 0;
-	p->mfa_required = db_int(&r, 6) != 0;
-	db_rows_free(&r);
-
-	struct settings s;
-	if (settings_get(req->app, req->db, &s))
-		return -1;
-	p->idle_timeout_s = 60 * (privileged ? s.idle_timeout_privileged_min : s.idle_timeout_min);
-
-	if (db_query(req->db, &r,
-		     "SELECT DISTINCT rp.permission FROM role_permissions rp JOIN user_roles ur ON "
-		     "ur.role_id = rp.role_id WHERE ur.user_id = ? ORDER BY rp.permission",
-		     P(V_INT(user_id))))
-		return -1;
 	size_t n = 0, cap = 16;
 	const char **perms = arena_alloc(&req->arena, cap * sizeof(*perms));
+	*privileged = false;
+	p->mfa_required = false;
+	if (db_query(req->db, &r,
+		     "SELECT r.privileged, r.mfa_required, rp.permission FROM user_roles ur "
+		     "JOIN roles r ON r.id = ur.role_id LEFT JOIN role_permissions rp ON "
+		     "rp.role_id = r.id WHERE ur.user_id = ? ORDER BY rp.permission",
+		     P(V_INT(p->id))))
+		return -1;
 	while (db_next(&r)) {
+		*privileged |= db_int(&r, 0) != 0;
+		p->mfa_required |= db_int(&r, 1) != 0;
+		const char *perm = db_text(&r, 2);
+		if (!perm || (n && !strcmp(perms[n - 1], perm)))
+			continue;
 		if (n + 1 >= cap) {
 			const char **bigger = arena_alloc(&req->arena, 2 * cap * sizeof(*perms));
 			memcpy(bigger, perms, n * sizeof(*perms));
 			perms = bigger;
 			cap *= 2;
 		}
-		perms[n++] = arena_strdup(&req->arena, db_text(&r, 0));
+		perms[n++] = arena_strdup(&req->arena, perm);
 	}
 	perms[n] = NULL;
 	p->perms = perms;
-	if (!r.failed) {
-		*out = p;
-		ret = 0;
-	}
+	int failed = r.failed;
 	db_rows_free(&r);
-	return ret;
+	return failed ? -1 : 0;
+}
+
+/* Fills the principal's roles, permissions and idle timeout (user fields already set). */
+static int finish_principal(struct req *req, struct principal *p)
+{
+	bool privileged;
+	struct settings s;
+	if (load_roles(req, p, &privileged) || settings_get(req->app, req->db, &s))
+		return -1;
+	p->idle_timeout_s = 60 * (privileged ? s.idle_timeout_privileged_min : s.idle_timeout_min);
+	return 0;
+}
+
+#define PRINCIPAL_COLUMNS "u.login, u.name, u.department_id, u.must_change_password, u.mfa_enabled"
+
+/* Reads PRINCIPAL_COLUMNS starting at column `c`. */
+static void principal_fields(struct req *req, struct principal *p, struct dbrows *r, int c)
+{
+	p->login = arena_strdup(&req->arena, db_text(r, c));
+	p->name = arena_strdup(&req->arena, db_text(r, c + 1));
+	p->department_id = db_int(r, c + 2);
+	p->must_change_password = db_int(r, c + 3) != 0;
+	p->mfa_enabled = db_int(r, c + 4) != 0;
+}
+
+int principal_load(struct req *req, int64_t user_id, struct principal **out)
+{
+	struct principal *p = arena_alloc(&req->arena, sizeof(*p));
+	struct dbrows r;
+	p->id = user_id;
+	if (db_query(req->db, &r, "SELECT " PRINCIPAL_COLUMNS " FROM users u WHERE u.id = ?",
+		     P(V_INT(user_id))))
+		return -1;
+	bool found = db_next(&r);
+	if (found)
+		principal_fields(req, p, &r, 0);
+	db_rows_free(&r);
+	if (!found || finish_principal(req, p))
+		return -1;
+	*out = p;
+	return 0;
 }
 
 const char *session_cookie(struct req *req)
@@ -84,8 +101,9 @@ enum sess_result session_load(struct req *req)
 	token_hash(token, hash);
 	struct dbrows r;
 	if (db_query(req->db, &r,
-		     "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.status "
-		     "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+		     "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.status, "
+		     PRINCIPAL_COLUMNS " FROM sessions s JOIN users u ON u.id = s.user_id "
+		     "WHERE s.token_hash = ?",
 		     P(V_TEXT(hash))))
 		return SESS_DB;
 	if (!db_next(&r)) {
@@ -93,15 +111,16 @@ enum sess_result session_load(struct req *req)
 		db_rows_free(&r);
 		return failed ? SESS_DB : SESS_NONE;
 	}
-	int64_t user_id = db_int(&r, 0);
+	struct principal *p = arena_alloc(&req->arena, sizeof(*p));
+	p->id = db_int(&r, 0);
 	const char *csrf = arena_strdup(&req->arena, db_text(&r, 1));
 	int64_t created = db_int(&r, 2), seen = db_int(&r, 3);
 	bool active = !strcmp(db_text(&r, 4), "active");
+	principal_fields(req, p, &r, 5);
 	db_rows_free(&r);
 
-	struct principal *p;
 	struct settings s;
-	if (principal_load(req, user_id, &p) || settings_get(req->app, req->db, &s))
+	if (finish_principal(req, p) || settings_get(req->app, req->db, &s))
 		return SESS_DB;
 	int64_t now = now_unix();
 	if (!active || now - seen > p->idle_timeout_s ||

@@ -153,6 +153,8 @@ struct actor req_actor(struct req *req);
 /* Takes ownership of `body`. */
 int reply_json(struct req *req, int status, json_t *body);
 int reply_status(struct req *req, int status); /* empty body, e.g. 204 */
+/* JSON already written into `body` (e.g. by jsonw); takes its bytes. */
+int reply_buf(struct req *req, int status, struct buf *body);
 /* Problem details: type is derived from the code. detail may be NULL. */
 int reply_problem(struct req *req, int status, const char *code, const char *title,
 		  const char *detail);

@@ -96,6 +96,17 @@ int reply_json(struct req *req, int status, json_t *body)
 	return 0;
 }
 
+int reply_buf(struct req *req, int status, struct buf *body)
+{
+	buf_release(&req->out);
+	req->out = *body;
+	buf_init(body, 0);
+	req->status = status;
+	req->content_type = "application/json; charset=utf-8";
+	req->replied = true;
+	return 0;
+}
+
 int reply_status(struct req *req, int status)
 {
 	buf_reset(&req->out);

@@ -5,6 +5,7 @@
  * a busy timeout so writers queue instead of failing. Prepared statements are cached per
  * connection, keyed by their SQL text, because the same few statements run on every request.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,8 +267,16 @@ static const struct db_engine sqlite_engine = {
 	.close = sq_close,
 };
 
+/* Process-wide: no memory statistics (they take a global mutex on every allocation). */
+static void configure_once(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int sqlite_open(const char *path, struct db **out, struct buf *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_once);
 	sqlite3 *conn = NULL;
 	int rc = sqlite3_open_v2(path, &conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 						      SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,

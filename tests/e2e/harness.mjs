@@ -225,7 +225,10 @@ export async function newPage(browser, baseURL, { width = 1280, height = 860, lo
 export async function screenshot(page, name) {
   mkdirSync(SHOTS, { recursive: true })
   // Let fonts and transitions settle so the picture is stable.
-  await page.evaluate(() => document.fonts?.ready)
+  await page.evaluate(async () => {
+    await document.fonts?.ready
+    window.scrollTo(0, 0)
+  })
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true })
 }
 

@@ -25,6 +25,8 @@ export interface User {
   purpose: string
   valid_until: string | null
   status: UserStatus
+  /** Why the account is disabled (manual, expired, idle), when it is. */
+  disabled_reason?: string | null
   must_change_password: boolean
   mfa_enabled: boolean
   mfa_required: boolean
@@ -72,6 +74,7 @@ export interface Department {
   code: string | null
   manager_id: number | null
   manager_name?: string | null
+  member_count?: number
   version: number
 }
 
@@ -84,6 +87,7 @@ export interface Role {
   privileged: boolean
   mfa_required: boolean
   permissions: string[]
+  member_count?: number
   version: number
 }
 

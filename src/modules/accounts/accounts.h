@@ -18,6 +18,7 @@
 #include "../../app.h"
 #include "../../audit/audit.h"
 #include "../../http/http.h"
+#include "../../lib/arena.h"
 #include "../../lib/errors.h"
 
 extern const struct route_table accounts_routes;
@@ -41,11 +42,24 @@ json_t *user_json(struct db *db, int64_t id);
 /* Finds a user id by login (case-insensitive); 0 if none. -1 on database error. */
 int user_find(struct db *db, const char *login, int64_t *id);
 
-/* Listing: the SELECT head (users u ...), a row as JSON, and the roles of a page of users
- * whose ids lie in [lo, hi]. */
+/* Listing: the SELECT head (users u ...) whose rows user_write() writes as the API's user
+ * object (with its roles, read by a query of its own). user_json() is the same object as a
+ * tree, so there is one definition of what a user looks like. */
 extern const char user_list_head[];
-json_t *user_list_row(struct dbrows *r);
-int user_list_roles(struct db *db, json_t *users, int64_t lo, int64_t hi);
+/* The roles of a set of users, sorted by user id: read once per page, not once per user. */
+struct user_roles {
+	int64_t *user_id;
+	const char **name;
+	bool *mfa; /* the role requires MFA */
+	size_t n, pos;
+};
+/* "SELECT user_id, name, mfa_required ... WHERE": the caller adds the condition to `q`. */
+extern const char user_roles_head[];
+struct query;
+struct jsonw;
+int user_roles_load(struct db *db, struct query *q, struct arena *a, struct user_roles *out);
+/* Writes one row of user_list_head, taking its roles from `roles` (rows in id order). */
+void user_write(struct jsonw *w, struct dbrows *r, struct user_roles *roles);
 
 /* Disables expired and idle accounts and purges dead sessions. */
 int accounts_job(struct app *app, struct db *db);

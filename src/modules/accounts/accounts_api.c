@@ -5,6 +5,7 @@
 #include "accounts.h"
 #include "org.h"
 #include "../../lib/csv.h"
+#include "../../lib/jsonw.h"
 #include "../../store/query.h"
 
 #define PAGE_DEFAULT 50
@@ -68,64 +69,77 @@ static void user_filters(struct req *req, struct query *q)
 			  P(V_TEXT(v)));
 }
 
-/* The page of users after `cursor` as a JSON array with roles. */
-static json_t *users_page(struct req *req, int64_t cursor, int64_t limit, bool *more)
+/* Writes the page of users after `cursor` as a JSON array into w; *last is the last id. */
+static int users_page(struct req *req, struct jsonw *w, int64_t cursor, int64_t limit,
+		      bool *more, int64_t *last)
 {
 	struct query q;
 	struct dbrows r;
+	struct user_roles roles;
+	/* The roles of exactly the users on this page, in one query. */
+	query_init(&q, user_roles_head);
+	query_add(&q, "ur.user_id IN (SELECT u.id FROM users u", NULL, 0);
+	user_filters(req, &q);
+	if (cursor)
+		query_add(&q, "AND u.id > ?", P(V_INT(cursor)));
+	query_add(&q, "ORDER BY u.id LIMIT ?)", P(V_INT(limit + 1)));
+	int rc = user_roles_load(req->db, &q, &req->arena, &roles);
+	query_release(&q);
+	if (rc)
+		return -1;
 	query_init(&q, user_list_head);
 	user_filters(req, &q);
 	if (cursor)
 		query_add(&q, "AND u.id > ?", P(V_INT(cursor)));
 	query_add(&q, "ORDER BY u.id LIMIT ?", P(V_INT(limit + 1)));
-	int rc = query_run(req->db, &q, &r);
+	rc = query_run(req->db, &q, &r);
 	query_release(&q);
 	if (rc)
-		return NULL;
-	json_t *items = json_array();
-	int64_t n = 0, lo = 0, hi = 0;
+		return -1;
+	int64_t n = 0;
 	*more = false;
+	*last = 0;
+	jw_array(w);
 	while (db_next(&r)) {
 		if (n == limit) {
 			*more = true;
 			break;
 		}
-		json_t *u = user_list_row(&r);
-		hi = json_integer_value(json_object_get(u, "id"));
-		if (!lo)
-			lo = hi;
-		json_array_append_new(items, u);
+		*last = db_int(&r, 0);
+		user_write(w, &r, &roles);
 		n++;
 	}
+	jw_array_end(w);
 	int failed = r.failed;
 	db_rows_free(&r);
-	if (failed || user_list_roles(req->db, items, lo, hi)) {
-		json_decref(items);
-		return NULL;
-	}
-	return items;
+	return failed ? -1 : 0;
 }
 
 static int users_list(struct req *req)
 {
-	int64_t limit = PAGE_DEFAULT, cursor = 0;
+	int64_t limit = PAGE_DEFAULT, cursor = 0, last;
 	const char *v;
 	bool more;
+	struct buf out = BUF_INIT;
+	struct jsonw w;
 	if ((v = req_query(req, "limit")))
 		parse_i64(v, 1, PAGE_MAX, &limit);
 	if ((v = req_query(req, "cursor")))
 		parse_i64(v, 1, INT64_MAX, &cursor);
-	json_t *items = users_page(req, cursor, limit, &more);
-	if (!items)
+	jw_init(&w, &out);
+	jw_object(&w);
+	jw_key(&w, "items");
+	if (users_page(req, &w, cursor, limit, &more, &last)) {
+		buf_release(&out);
 		return -1;
-	json_t *last = json_array_get(items, json_array_size(items) - 1);
-	return reply_json(req, 200,
-			  json_pack("{s:o,s:o}", "items", items, "next_cursor",
-				    more && last ? json_string(arena_printf(
-							   &req->arena, "%lld",
-							   (long long)json_integer_value(
-								   json_object_get(last, "id"))))
-						 : json_null()));
+	}
+	jw_key(&w, "next_cursor");
+	if (more)
+		jw_str(&w, arena_printf(&req->arena, "%lld", (long long)last));
+	else
+		jw_null(&w);
+	jw_object_end(&w);
+	return reply_buf(req, 200, &out);
 }
 
 static void csv_text(struct buf *b, json_t *v, bool first)
@@ -159,7 +173,14 @@ static int users_export(struct req *req)
 	int64_t cursor = 0, rows = 0;
 	bool more = true;
 	while (more) {
-		json_t *items = users_page(req, cursor, 1000, &more);
+		struct buf page = BUF_INIT;
+		struct jsonw w;
+		int64_t last;
+		jw_init(&w, &page);
+		json_t *items = users_page(req, &w, cursor, 1000, &more, &last) == 0
+					? json_loadb(page.buf, page.len, 0, NULL)
+					: NULL;
+		buf_release(&page);
 		if (!items) {
 			buf_release(&out);
 			return -1;

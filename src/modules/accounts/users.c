@@ -6,7 +6,9 @@
 #include "accounts.h"
 #include "../../auth/password.h"
 #include "../../auth/session.h"
+#include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"
+#include "../../store/query.h"
 #include "../settings/settings.h"
 
 void login_key(const char *login, char *out, size_t n)
@@ -45,109 +47,157 @@ int user_find(struct db *db, const char *login, int64_t *id)
 	"u.id, u.login, u.name, u.email, u.department_id, d.name, u.manager_id, m.name, "      \
 	"u.employment_type, u.purpose, u.valid_until, u.status, u.must_change_password, "      \
 	"u.mfa_enabled, u.locale, u.last_login_at, u.created_at, u.updated_at, u.version, "    \
-	"u.disabled_reason, (SELECT COALESCE(MAX(r.mfa_required), 0) FROM user_roles ur JOIN " \
-	"roles r ON r.id = ur.role_id WHERE ur.user_id = u.id)"
+	"u.disabled_reason"
 #define USER_FROM                                                                             \
 	" FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN users m ON " \
 	"m.id = u.manager_id"
 
 const char user_list_head[] = "SELECT " USER_COLUMNS USER_FROM;
 
-static json_t *opt_text(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *opt_int(struct dbrows *r, int col)
-{
-	return db_isnull(r, col) ? json_null() : json_integer(db_int(r, col));
-}
-
-static json_t *opt_time(struct dbrows *r, int col)
+static void write_time(struct jsonw *w, struct dbrows *r, int col)
 {
 	char t[21];
-	if (db_isnull(r, col))
-		return json_null();
+	if (db_isnull(r, col)) {
+		jw_null(w);
+		return;
+	}
 	time_rfc3339(db_int(r, col), t);
-	return json_string(t);
+	jw_str(w, t);
 }
 
-/* One row of USER_COLUMNS as JSON; roles are filled in by the caller. */
-json_t *user_list_row(struct dbrows *r)
+static void write_opt_int(struct jsonw *w, struct dbrows *r, int col)
 {
-	json_t *u = json_object();
-	json_object_set_new(u, "id", json_integer(db_int(r, 0)));
-	json_object_set_new(u, "login", json_string(db_text(r, 1)));
-	json_object_set_new(u, "name", json_string(db_text(r, 2)));
-	json_object_set_new(u, "email", opt_text(db_text(r, 3)));
-	json_object_set_new(u, "department_id", opt_int(r, 4));
-	json_object_set_new(u, "department_name", opt_text(db_text(r, 5)));
-	json_object_set_new(u, "manager_id", opt_int(r, 6));
-	json_object_set_new(u, "manager_name", opt_text(db_text(r, 7)));
-	json_object_set_new(u, "employment_type", json_string(db_text(r, 8)));
-	json_object_set_new(u, "purpose", json_string(db_text(r, 9)));
-	json_object_set_new(u, "valid_until", opt_text(db_text(r, 10)));
-	json_object_set_new(u, "status", json_string(db_text(r, 11)));
-	json_object_set_new(u, "must_change_password", json_boolean(db_int(r, 12)));
-	json_object_set_new(u, "mfa_enabled", json_boolean(db_int(r, 13)));
-	json_object_set_new(u, "locale", json_string(db_text(r, 14)));
-	json_object_set_new(u, "last_login_at", opt_time(r, 15));
-	json_object_set_new(u, "created_at", opt_time(r, 16));
-	json_object_set_new(u, "updated_at", opt_time(r, 17));
-	json_object_set_new(u, "version", json_integer(db_int(r, 18)));
-	json_object_set_new(u, "disabled_reason", opt_text(db_text(r, 19)));
-	json_object_set_new(u, "mfa_required", json_boolean(db_int(r, 20)));
-	json_object_set_new(u, "roles", json_array());
-	return u;
+	if (db_isnull(r, col))
+		jw_null(w);
+	else
+		jw_int(w, db_int(r, col));
 }
 
-/* Adds each user's role names to the "roles" arrays of `users` (ids in [lo, hi]). */
-int user_list_roles(struct db *db, json_t *users, int64_t lo, int64_t hi)
+const char user_roles_head[] =
+	"SELECT ur.user_id, r.name, r.mfa_required FROM user_roles ur JOIN roles r ON "
+	"r.id = ur.role_id WHERE";
+
+int user_roles_load(struct db *db, struct query *q, struct arena *a, struct user_roles *out)
 {
 	struct dbrows r;
-	size_t i;
-	json_t *u;
-	if (json_array_size(users) == 0)
-		return 0;
-	if (db_query(db, &r,
-		     "SELECT ur.user_id, r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
-		     "WHERE ur.user_id >= ? AND ur.user_id <= ? ORDER BY r.name",
-		     P(V_INT(lo), V_INT(hi))))
+	size_t cap = 32;
+	memset(out, 0, sizeof(*out));
+	out->user_id = arena_alloc(a, cap * sizeof(*out->user_id));
+	out->name = arena_alloc(a, cap * sizeof(*out->name));
+	out->mfa = arena_alloc(a, cap * sizeof(*out->mfa));
+	query_add(q, "ORDER BY ur.user_id, r.name", NULL, 0);
+	if (query_run(db, q, &r))
 		return -1;
 	while (db_next(&r)) {
-		int64_t uid = db_int(&r, 0);
-		json_array_foreach(users, i, u)
-		{
-			if (json_integer_value(json_object_get(u, "id")) == uid) {
-				json_array_append_new(json_object_get(u, "roles"),
-						      json_string(db_text(&r, 1)));
-				break;
-			}
+		if (out->n == cap) {
+			int64_t *ids = arena_alloc(a, 2 * cap * sizeof(*ids));
+			const char **names = arena_alloc(a, 2 * cap * sizeof(*names));
+			bool *mfa = arena_alloc(a, 2 * cap * sizeof(*mfa));
+			memcpy(ids, out->user_id, cap * sizeof(*ids));
+			memcpy(names, out->name, cap * sizeof(*names));
+			memcpy(mfa, out->mfa, cap * sizeof(*mfa));
+			out->user_id = ids;
+			out->name = names;
+			out->mfa = mfa;
+			cap *= 2;
 		}
+		out->user_id[out->n] = db_int(&r, 0);
+		out->name[out->n] = arena_strdup(a, db_text(&r, 1));
+		out->mfa[out->n] = db_int(&r, 2) != 0;
+		out->n++;
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
 	return failed ? -1 : 0;
 }
 
+void user_write(struct jsonw *w, struct dbrows *r, struct user_roles *roles)
+{
+	int64_t id = db_int(r, 0);
+	/* Roles are sorted by user id, like the users: skip to this user's. */
+	while (roles->pos < roles->n && roles->user_id[roles->pos] < id)
+		roles->pos++;
+	size_t first = roles->pos, end = first;
+	bool mfa_required = false;
+	while (end < roles->n && roles->user_id[end] == id)
+		mfa_required |= roles->mfa[end++];
+	roles->pos = end;
+
+	jw_object(w);
+	jw_key(w, "id");
+	jw_int(w, id);
+	jw_key(w, "login");
+	jw_str(w, db_text(r, 1));
+	jw_key(w, "name");
+	jw_str(w, db_text(r, 2));
+	jw_key(w, "email");
+	jw_str(w, db_text(r, 3));
+	jw_key(w, "department_id");
+	write_opt_int(w, r, 4);
+	jw_key(w, "department_name");
+	jw_str(w, db_text(r, 5));
+	jw_key(w, "manager_id");
+	write_opt_int(w, r, 6);
+	jw_key(w, "manager_name");
+	jw_str(w, db_text(r, 7));
+	jw_key(w, "employment_type");
+	jw_str(w, db_text(r, 8));
+	jw_key(w, "purpose");
+	jw_str(w, db_text(r, 9));
+	jw_key(w, "valid_until");
+	jw_str(w, db_text(r, 10));
+	jw_key(w, "status");
+	jw_str(w, db_text(r, 11));
+	jw_key(w, "must_change_password");
+	jw_bool(w, db_int(r, 12) != 0);
+	jw_key(w, "mfa_enabled");
+	jw_bool(w, db_int(r, 13) != 0);
+	jw_key(w, "locale");
+	jw_str(w, db_text(r, 14));
+	jw_key(w, "last_login_at");
+	write_time(w, r, 15);
+	jw_key(w, "created_at");
+	write_time(w, r, 16);
+	jw_key(w, "updated_at");
+	write_time(w, r, 17);
+	jw_key(w, "version");
+	jw_int(w, db_int(r, 18));
+	jw_key(w, "disabled_reason");
+	jw_str(w, db_text(r, 19));
+	jw_key(w, "mfa_required");
+	jw_bool(w, mfa_required);
+	jw_key(w, "roles");
+	jw_array(w);
+	for (size_t i = first; i < end; i++)
+		jw_str(w, roles->name[i]);
+	jw_array_end(w);
+	jw_object_end(w);
+}
+
 json_t *user_json(struct db *db, int64_t id)
 {
 	struct dbrows r;
-	if (db_query(db, &r, "SELECT " USER_COLUMNS USER_FROM " WHERE u.id = ?", P(V_INT(id))))
-		return NULL;
-	if (!db_next(&r)) {
+	struct buf out = BUF_INIT;
+	struct jsonw w;
+	struct arena a = ARENA_INIT;
+	struct user_roles roles;
+	struct query q;
+	json_t *u = NULL;
+	query_init(&q, user_roles_head);
+	query_add(&q, "ur.user_id = ?", P(V_INT(id)));
+	int rc = user_roles_load(db, &q, &a, &roles);
+	query_release(&q);
+	if (rc == 0 &&
+	    db_query(db, &r, "SELECT " USER_COLUMNS USER_FROM " WHERE u.id = ?", P(V_INT(id))) == 0) {
+		jw_init(&w, &out);
+		if (db_next(&r)) {
+			user_write(&w, &r, &roles);
+			u = json_loadb(out.buf, out.len, 0, NULL);
+		}
 		db_rows_free(&r);
-		return NULL;
 	}
-	json_t *u = user_list_row(&r);
-	db_rows_free(&r);
-	json_t *list = json_pack("[O]", u);
-	int rc = user_list_roles(db, list, id, id);
-	json_decref(list);
-	if (rc) {
-		json_decref(u);
-		return NULL;
-	}
+	buf_release(&out);
+	arena_release(&a);
 	return u;
 }
 

@@ -62,17 +62,27 @@ static int load(struct db *db, struct settings *s)
 	return failed ? -1 : 0;
 }
 
+/* Each thread keeps its own copy for CACHE_MS so the hot path takes no lock; an update
+ * bumps app->settings_generation so every thread reloads at once. */
+static _Thread_local struct {
+	const struct app *app;
+	int64_t loaded_ms, generation;
+	struct settings s;
+} local;
+
 int settings_get(struct app *app, struct db *db, struct settings *out)
 {
-	pthread_mutex_lock(&app->settings_lock);
-	if (app->settings && now_ms() - app->settings_loaded_ms < CACHE_MS) {
-		*out = *app->settings;
-		pthread_mutex_unlock(&app->settings_lock);
+	int64_t gen = __atomic_load_n(&app->settings_generation, __ATOMIC_ACQUIRE);
+	if (local.app == app && local.generation == gen && now_ms() - local.loaded_ms < CACHE_MS) {
+		*out = local.s;
 		return 0;
 	}
-	pthread_mutex_unlock(&app->settings_lock);
 	if (load(db, out))
 		return -1;
+	local.app = app;
+	local.generation = gen;
+	local.loaded_ms = now_ms();
+	local.s = *out;
 	pthread_mutex_lock(&app->settings_lock);
 	if (!app->settings)
 		app->settings = xcalloc(1, sizeof(*app->settings));
@@ -184,9 +194,7 @@ enum status settings_update(struct app *app, struct db *db, const struct actor *
 	struct update u = { .app = app, .who = who, .patch = patch, .fe = fe, .st = ST_OK };
 	if (db_tx(db, update_fn, &u))
 		return u.st != ST_OK ? u.st : ST_DB;
-	pthread_mutex_lock(&app->settings_lock);
-	app->settings_loaded_ms = 0; /* reload on next use */
-	pthread_mutex_unlock(&app->settings_lock);
+	__atomic_add_fetch(&app->settings_generation, 1, __ATOMIC_RELEASE); /* reload everywhere */
 	*out = u.after;
 	return ST_OK;
 }
