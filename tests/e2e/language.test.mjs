@@ -40,7 +40,7 @@ async function visibleText() {
       const el = n.parentElement
       // Identifiers shown as code, and the language buttons (each in its own language on
       // purpose), are not labels; the avatar is the user's initial.
-      if (!el || el.closest('code, pre, script, style, option, [lang], .avatar')) continue
+      if (!el || el.closest('code, pre, script, style, option, .avatar, body [lang]')) continue
       if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue
       parts.push(n.textContent)
     }

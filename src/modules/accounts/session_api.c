@@ -526,7 +526,8 @@ static const struct field password_schema[] = {
 
 static const char *const locales[] = { "ja", "en", NULL };
 static const struct field me_schema[] = {
-	{ "locale", FT_ENUM, F_REQUIRED, .choices = locales },
+	/* The only field: required even though this is a PATCH (an empty body changes nothing). */
+	{ "locale", FT_ENUM, F_REQUIRED | F_ALWAYS, .choices = locales },
 	{ 0 }
 };
 
