@@ -82,45 +82,33 @@ static int export(struct db *db)
 	return failed ? EXIT_USAGE : 0;
 }
 
+struct audit_cmd {
+	const char *action, *expect;
+};
+
+static int run(struct app *app, struct db *db, void *arg)
+{
+	struct audit_cmd *c = arg;
+	UNUSED(app);
+	if (!strcmp(c->action, "verify"))
+		return verify(db, c->expect);
+	if (!strcmp(c->action, "head"))
+		return head(db);
+	return export(db);
+}
+
 int cmd_audit(int argc, char **argv)
 {
-	static const struct option opts[] = { { "data", required_argument, 0, 'd' },
-					      { "db", required_argument, 0, 'b' },
-					      { "expect-head", required_argument, 0, 'e' },
-					      { "help", no_argument, 0, 'h' },
-					      { 0 } };
-	const char *data = NULL, *db_url = NULL, *expect = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'd')
-			data = optarg;
-		else if (c == 'b')
-			db_url = optarg;
-		else if (c == 'e')
-			expect = optarg;
-		else {
-			fputs(usage, c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : EXIT_USAGE;
-		}
-	}
+	static const char *const extra[] = { "expect-head=", NULL };
+	struct cli_args a;
+	int rc = cli_parse(argc, argv, usage, extra, &a);
+	if (rc >= 0)
+		return rc;
 	const char *action = optind < argc ? argv[optind] : NULL;
 	if (!action || (strcmp(action, "verify") && strcmp(action, "head") && strcmp(action, "export"))) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	if (cli_need_data(data, "audit"))
-		return EXIT_USAGE;
-	struct app app;
-	struct db *db;
-	int rc = cli_open(&app, data, db_url, &db);
-	if (rc == 0) {
-		if (!strcmp(action, "verify"))
-			rc = verify(db, expect);
-		else if (!strcmp(action, "head"))
-			rc = head(db);
-		else
-			rc = export(db);
-	}
-	app_release(&app);
-	return rc;
+	struct audit_cmd c = { action, a.value[0] };
+	return cli_with_db(&a, "audit", run, &c);
 }

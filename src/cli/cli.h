@@ -22,6 +22,23 @@ int cmd_audit(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 
+/* What every command that touches the database takes. */
+struct cli_args {
+	const char *data;  /* --data DIR */
+	const char *db;    /* --db URL (or MAMORI_DB) */
+	const char *value[8]; /* the command's own options, in the order of `extra` */
+};
+
+/* Parses --data, --db, --help and the command's own long options: `extra` lists their names
+ * (NULL-terminated, at most 8), a trailing '=' meaning the option takes a value; a flag
+ * stores "1". On return optind indexes the first operand. Returns -1 to go on, otherwise the
+ * exit code (0 after --help, EXIT_USAGE on a bad option, with `usage` printed). */
+int cli_parse(int argc, char **argv, const char *usage, const char *const *extra,
+	      struct cli_args *out);
+/* Checks --data, opens the app, runs fn(app, db, arg), releases the app. */
+int cli_with_db(const struct cli_args *a, const char *cmd,
+		int (*fn)(struct app *app, struct db *db, void *arg), void *arg);
+
 /* Opens the app for a data folder (and --db / MAMORI_DB) and migrates. Prints why on error. */
 int cli_open(struct app *app, const char *data, const char *db_url, struct db **db);
 /* The actor for changes made from the command line: "cli:<os user>". */

@@ -1,7 +1,9 @@
 /* common.c — what the subcommands share: opening the data folder, the CLI actor. */
+#include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -56,5 +58,55 @@ int cli_run_jobs(struct app *app, struct db *db)
 			log_error("job %s failed: %s", modules[m].name, db_errmsg(db));
 			rc = -1;
 		}
+	return rc;
+}
+
+int cli_parse(int argc, char **argv, const char *usage, const char *const *extra,
+	      struct cli_args *out)
+{
+	struct option opts[12] = { { "data", required_argument, 0, 'd' },
+				   { "db", required_argument, 0, 'b' },
+				   { "help", no_argument, 0, 'h' } };
+	char names[8][32];
+	size_t n = 3;
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; extra && extra[i]; i++, n++) {
+		size_t len = strlen(extra[i]);
+		bool takes = len && extra[i][len - 1] == '=';
+		if (i >= 8 || len >= sizeof(names[i]))
+			die("cli_parse: too many or too long options");
+		snprintf(names[i], sizeof(names[i]), "%.*s", (int)(len - takes), extra[i]);
+		opts[n] = (struct option){ names[i], takes ? required_argument : no_argument, 0,
+					   (int)(0x100 + i) };
+	}
+	opts[n] = (struct option){ 0 };
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'd')
+			out->data = optarg;
+		else if (c == 'b')
+			out->db = optarg;
+		else if (c >= 0x100)
+			out->value[c - 0x100] = optarg ? optarg : "1";
+		else {
+			fputs(usage, c == 'h' ? stdout : stderr);
+			return c == 'h' ? 0 : EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+int cli_with_db(const struct cli_args *a, const char *cmd,
+		int (*fn)(struct app *app, struct db *db, void *arg), void *arg)
+{
+	if (cli_need_data(a->data, cmd))
+		return EXIT_USAGE;
+	struct app app;
+	struct db *db;
+	int rc = cli_open(&app, a->data, a->db, &db);
+	if (rc == 0)
+		rc = fn(&app, db, arg);
+	app_release(&app);
 	return rc;
 }

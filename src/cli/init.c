@@ -47,22 +47,11 @@ static int write_key(const char *dir)
 
 int cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = { { "data", required_argument, 0, 'd' },
-					      { "db", required_argument, 0, 'b' },
-					      { "help", no_argument, 0, 'h' },
-					      { 0 } };
-	const char *data = NULL, *db_url = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'd')
-			data = optarg;
-		else if (c == 'b')
-			db_url = optarg;
-		else {
-			fputs(usage, c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : EXIT_USAGE;
-		}
-	}
+	struct cli_args a;
+	int rc = cli_parse(argc, argv, usage, NULL, &a);
+	if (rc >= 0)
+		return rc;
+	const char *data = a.data, *db_url = a.db;
 	if (cli_need_data(data, "init"))
 		return EXIT_USAGE;
 	char path[4096];
@@ -99,7 +88,7 @@ int cmd_init(int argc, char **argv)
 
 	struct app app;
 	struct db *db;
-	int rc = cli_open(&app, data, db_url, &db);
+	rc = cli_open(&app, data, db_url, &db);
 	if (rc) {
 		app_release(&app);
 		return rc;

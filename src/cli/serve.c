@@ -80,43 +80,25 @@ static char *default_web_root(void)
 
 int cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = { { "data", required_argument, 0, 'd' },
-					      { "db", required_argument, 0, 'b' },
-					      { "listen", required_argument, 0, 'l' },
-					      { "threads", required_argument, 0, 't' },
-					      { "web-root", required_argument, 0, 'w' },
-					      { "secure-cookies", no_argument, 0, 's' },
-					      { "trust-proxy", no_argument, 0, 'p' },
-					      { "help", no_argument, 0, 'h' },
-					      { 0 } };
-	const char *data = NULL, *db_url = NULL, *listen = "127.0.0.1:8080", *web = NULL;
-	bool secure = false, proxy = false;
+	static const char *const extra[] = { "listen=", "threads=", "web-root=", "secure-cookies",
+					     "trust-proxy", NULL };
+	struct cli_args a;
+	int rc = cli_parse(argc, argv, usage, extra, &a);
+	if (rc >= 0)
+		return rc;
+	const char *data = a.data, *db_url = a.db, *web = a.value[2];
+	const char *listen = a.value[0] ? a.value[0] : "127.0.0.1:8080";
+	bool secure = a.value[3] != NULL, proxy = a.value[4] != NULL;
 	int64_t threads = 4;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': data = optarg; break;
-		case 'b': db_url = optarg; break;
-		case 'l': listen = optarg; break;
-		case 'w': web = optarg; break;
-		case 's': secure = true; break;
-		case 'p': proxy = true; break;
-		case 't':
-			if (parse_i64(optarg, 1, 64, &threads)) {
-				fprintf(stderr, "mamori serve: --threads wants 1..64\n");
-				return EXIT_USAGE;
-			}
-			break;
-		default:
-			fputs(usage, c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : EXIT_USAGE;
-		}
+	if (a.value[1] && parse_i64(a.value[1], 1, 64, &threads)) {
+		fprintf(stderr, "mamori serve: --threads wants 1..64\n");
+		return EXIT_USAGE;
 	}
 	if (cli_need_data(data, "serve"))
 		return EXIT_USAGE;
 	struct app app;
 	struct db *db;
-	int rc = cli_open(&app, data, db_url, &db);
+	rc = cli_open(&app, data, db_url, &db);
 	if (rc) {
 		app_release(&app);
 		return rc;
