@@ -53,11 +53,26 @@ struct actor cli_actor(void)
 int cli_run_jobs(struct app *app, struct db *db)
 {
 	int rc = 0;
-	for (size_t m = 0; m < module_count; m++)
-		if (modules[m].job && modules[m].job(app, db)) {
+	for (size_t m = 0; m < module_count; m++) {
+		char name[64];
+		bool mine;
+		if (!modules[m].job)
+			continue;
+		/* With several nodes on one PostgreSQL, one runs each job; the others skip it. */
+		snprintf(name, sizeof(name), "job:%s", modules[m].name);
+		if (db_try_lock(db, name, &mine)) {
+			log_error("job %s: cannot take its lock: %s", modules[m].name, db_errmsg(db));
+			rc = -1;
+			continue;
+		}
+		if (!mine)
+			continue;
+		if (modules[m].job(app, db)) {
 			log_error("job %s failed: %s", modules[m].name, db_errmsg(db));
 			rc = -1;
 		}
+		db_unlock(db, name);
+	}
 	return rc;
 }
 

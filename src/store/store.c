@@ -193,6 +193,31 @@ int db_lock_chain(struct db *db)
 	return db->eng->lock_chain(db);
 }
 
+/* A stable 63-bit key for a lock name (FNV-1a), the same on every node. */
+static int64_t lock_key(const char *name)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return (int64_t)(h >> 1);
+}
+
+int db_lock(struct db *db, const char *name)
+{
+	return db->eng->lock ? db->eng->lock(db, lock_key(name)) : 0;
+}
+
+int db_try_lock(struct db *db, const char *name, bool *got)
+{
+	*got = true;
+	return db->eng->try_lock ? db->eng->try_lock(db, lock_key(name), got) : 0;
+}
+
+int db_unlock(struct db *db, const char *name)
+{
+	return db->eng->unlock ? db->eng->unlock(db, lock_key(name)) : 0;
+}
+
 int db_backup(struct db *db, const char *path)
 {
 	db->err = DBE_NONE;

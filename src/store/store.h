@@ -101,6 +101,13 @@ int db_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg);
 /* Serialises appends to the audit chain across connections and nodes, inside a transaction
  * (SQLite's write lock already does; PostgreSQL takes a transaction advisory lock). */
 int db_lock_chain(struct db *db);
+/* A named lock held until the transaction ends, for check-then-write rules ("the last
+ * administrator") that must not race on PostgreSQL's READ COMMITTED. No-op on SQLite. */
+int db_lock(struct db *db, const char *name);
+/* A named lock held by this connection until db_unlock(), taken only if free: lets one node
+ * of several run a background job. Always granted on SQLite. */
+int db_try_lock(struct db *db, const char *name, bool *got);
+int db_unlock(struct db *db, const char *name);
 
 enum db_errkind db_errkind(const struct db *db);
 const char *db_errmsg(const struct db *db);

@@ -21,6 +21,9 @@ struct db_engine {
 	void (*rows_free)(struct dbrows *rows);
 	int (*begin)(struct db *db);
 	int (*lock_chain)(struct db *db);
+	int (*lock)(struct db *db, int64_t key);               /* may be NULL: no-op */
+	int (*try_lock)(struct db *db, int64_t key, bool *got); /* may be NULL: granted */
+	int (*unlock)(struct db *db, int64_t key);
 	int (*backup)(struct db *db, const char *path);
 	void (*close)(struct db *db);
 };

@@ -463,6 +463,41 @@ static int pg_lock_chain(struct db *db)
 	return 0;
 }
 
+/* A named transaction-scoped lock (db_lock), like the chain's. */
+static int pg_lock(struct db *db, int64_t key)
+{
+	if (PQstatus(db->conn) == CONNECTION_OK && PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+		db_fail(db, DBE_OTHER, "db_lock needs an open transaction");
+		return -1;
+	}
+	PGresult *res = run(db, "SELECT pg_advisory_xact_lock(?)", (struct dbval[]){ V_INT(key) }, 1);
+	if (!res)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+/* A session-level advisory lock, taken only if free (background jobs on one node). */
+static int pg_try_lock(struct db *db, int64_t key, bool *got)
+{
+	PGresult *res = run(db, "SELECT CASE WHEN pg_try_advisory_lock(?) THEN 1 ELSE 0 END",
+			    (struct dbval[]){ V_INT(key) }, 1);
+	if (!res)
+		return -1;
+	*got = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "1");
+	PQclear(res);
+	return 0;
+}
+
+static int pg_unlock(struct db *db, int64_t key)
+{
+	PGresult *res = run(db, "SELECT pg_advisory_unlock(?)", (struct dbval[]){ V_INT(key) }, 1);
+	if (!res)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
 /* ---- Backup ---- */
 
 /*
@@ -619,6 +654,9 @@ static const struct db_engine pg_engine = {
 	.rows_free = pg_rows_free,
 	.begin = pg_begin,
 	.lock_chain = pg_lock_chain,
+	.lock = pg_lock,
+	.try_lock = pg_try_lock,
+	.unlock = pg_unlock,
 	.backup = pg_backup,
 	.close = pg_close,
 };

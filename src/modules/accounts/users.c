@@ -277,6 +277,9 @@ static int set_roles(struct db *db, int64_t user_id, json_t *roles)
 static int other_admins(struct db *db, int64_t except, int64_t *count)
 {
 	bool found;
+	/* Two administrators disabling each other at once must not both succeed. */
+	if (db_lock(db, "accounts:admins"))
+		return -1;
 	return db_query_int(db, count, &found,
 			    "SELECT COUNT(*) FROM users u JOIN user_roles ur ON ur.user_id = u.id "
 			    "JOIN roles r ON r.id = ur.role_id WHERE r.name = 'admin' AND "
