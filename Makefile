@@ -23,7 +23,7 @@ LIB_SAN  := $(filter-out build/san/obj/main.o,$(OBJ_SAN))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: all run check unit api e2e bench clean format lint web deps
+.PHONY: all run check unit api e2e bench clean format lint web deps fuzz fuzz-build
 all: build/mamori web
 
 build/gen/migrations.c: $(MIGR) scripts/embed.sh
@@ -59,6 +59,27 @@ build/san/tests/%: tests/unit/%.c $(LIB_SAN)
 	@echo "  TEST    $<"
 	@$(CC) $(CFLAGS_SAN) -Itests/unit -o $@ $< $(LIB_SAN) $(LDLIBS) -lcmocka
 
+# libFuzzer targets (clang): every parser of outside input. `make fuzz` runs each for
+# FUZZ_SECONDS (default 60); `make check` runs each for 30 s on tests/fuzz/corpus/.
+FUZZ_CC      := clang
+CFLAGS_FUZZ  := $(filter-out -Wformat=2,$(CFLAGS_COMMON)) -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+OBJ_FUZZ     := $(filter-out build/fuzz/obj/main.o,$(patsubst src/%.c,build/fuzz/obj/%.o,$(SRC))) build/fuzz/obj/gen/migrations.o
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+build/fuzz/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	@$(FUZZ_CC) $(CFLAGS_FUZZ) -Isrc/store -c $< -o $@
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	@$(FUZZ_CC) $(CFLAGS_FUZZ) -c $< -o $@
+build/fuzz/%: tests/fuzz/%.c $(OBJ_FUZZ)
+	@echo "  FUZZ    $@"
+	@$(FUZZ_CC) $(CFLAGS_FUZZ) -fsanitize=fuzzer -o $@ $< $(OBJ_FUZZ) $(LDLIBS)
+fuzz-build: $(FUZZ_BIN)
+fuzz: fuzz-build
+	scripts/fuzz.sh $${FUZZ_SECONDS:-60}
+
 web:
 	@if [ -f web/package.json ]; then scripts/build-web.sh; fi
 
@@ -70,7 +91,7 @@ run: deps
 	scripts/run.sh
 
 check: deps
-	$(MAKE) build/san/mamori $(UNIT_BIN) build/mamori web
+	$(MAKE) build/san/mamori $(UNIT_BIN) build/mamori web fuzz-build
 	scripts/check.sh
 
 bench: deps all

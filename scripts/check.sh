@@ -69,6 +69,11 @@ if [ -f tests/api/run.py ]; then
   fi
 fi
 
+# Fuzzing: each libFuzzer target for FUZZ_SECONDS (30) on its corpus; a target counts once.
+if ls build/fuzz/fuzz_* >/dev/null 2>&1; then
+  suite fuzz FUZZ scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+fi
+
 if [ -x tests/e2e/run.sh ] && [ -f web/dist/index.html ]; then
   suite e2e E2E tests/e2e/run.sh
 fi

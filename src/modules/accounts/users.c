@@ -350,8 +350,9 @@ static int create_fn(struct db *db, void *arg)
 		goto db_error;
 	login_key(login, key, sizeof(key));
 	int64_t now = now_unix();
-	json_t *v;
 	const char *email = json_string_value(json_object_get(in, "email"));
+	const char *employment = json_string_value(json_object_get(in, "employment_type"));
+	const char *locale = json_string_value(json_object_get(in, "locale"));
 	if (db_insert(db, &c->id,
 		      "INSERT INTO users (login, login_key, name, email, department_id, manager_id, "
 		      "employment_type, purpose, valid_until, locale, password_hash, "
@@ -361,11 +362,10 @@ static int create_fn(struct db *db, void *arg)
 			V_TEXT(email && *email ? email : NULL),
 			V_ID(json_integer_value(json_object_get(in, "department_id"))),
 			V_ID(json_integer_value(json_object_get(in, "manager_id"))),
-			V_TEXT((v = json_object_get(in, "employment_type")) ? json_string_value(v)
-									      : "regular"),
+			V_TEXT(employment ? employment : "regular"),
 			V_TEXT(json_string_value(json_object_get(in, "purpose"))),
 			V_TEXT(json_string_value(json_object_get(in, "valid_until"))),
-			V_TEXT((v = json_object_get(in, "locale")) ? json_string_value(v) : "ja"),
+			V_TEXT(locale ? locale : "ja"),
 			V_TEXT(hash), V_INT(now), V_INT(now))))
 		goto db_error;
 	json_t *roles = json_object_get(in, "roles");
