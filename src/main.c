@@ -17,6 +17,8 @@ static const struct command {
 	{ "migrate", cmd_migrate, "apply database migrations" },
 	{ "user", cmd_user, "add, list, disable, enable accounts; reset a password" },
 	{ "backup", cmd_backup, "write a consistent copy of the database" },
+	{ "restore", cmd_restore, "replace the database with a copy made by backup" },
+	{ "check", cmd_check, "check the database, schema, audit chain and key" },
 	{ "audit", cmd_audit, "verify the audit trail, print its head, export it" },
 	{ "jobs", cmd_jobs, "run the background jobs once" },
 	{ "routes", cmd_routes, "print the API's routes and their permissions" },

@@ -18,6 +18,8 @@ int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
 int cmd_routes(int argc, char **argv);

@@ -224,6 +224,18 @@ int db_backup(struct db *db, const char *path)
 	return db->eng->backup(db, path);
 }
 
+int db_restore(struct db *db, const char *path)
+{
+	db->err = DBE_NONE;
+	return db->eng->restore(db, path);
+}
+
+int db_integrity(struct db *db, struct buf *problems)
+{
+	db->err = DBE_NONE;
+	return db->eng->integrity(db, problems);
+}
+
 int64_t db_schema_version(struct db *db)
 {
 	int64_t v = 0;

@@ -115,8 +115,14 @@ const char *db_errmsg(const struct db *db);
  * without retrying. */
 void db_set_error(struct db *db, enum db_errkind kind, const char *msg);
 
-/* A consistent online copy of the whole database into `path` (SQLite file). */
+/* A consistent online copy of the whole database into `path`, which must not exist: a SQLite
+ * file, or a pg_dump archive for PostgreSQL. */
 int db_backup(struct db *db, const char *path);
+/* Replaces the whole database with a copy made by db_backup (atomically on SQLite; in one
+ * transaction with pg_restore on PostgreSQL). */
+int db_restore(struct db *db, const char *path);
+/* The engine's own consistency check; a sentence per problem is appended to `problems`. */
+int db_integrity(struct db *db, struct buf *problems);
 
 /* Applies the embedded migrations that are missing, each in its own transaction. */
 int db_migrate(struct db *db, struct buf *err);

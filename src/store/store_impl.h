@@ -25,6 +25,9 @@ struct db_engine {
 	int (*try_lock)(struct db *db, int64_t key, bool *got); /* may be NULL: granted */
 	int (*unlock)(struct db *db, int64_t key);
 	int (*backup)(struct db *db, const char *path);
+	int (*restore)(struct db *db, const char *path);
+	/* Appends a sentence per problem found; -1 only if the check itself failed. */
+	int (*integrity)(struct db *db, struct buf *problems);
 	void (*close)(struct db *db);
 };
 

@@ -546,45 +546,37 @@ static void free_env(char **env)
  * found on PATH) takes its own consistent snapshot, so the copy is safe while mamori runs. Its
  * error output becomes the error message; a partial file is removed.
  */
-static int pg_backup(struct db *db, const char *path)
+/* Runs a PostgreSQL client tool (pg_dump, pg_restore) on this connection's database with the
+ * connection settings in its environment, never on its command line; its error output
+ * becomes the error message. */
+static int pg_tool(struct db *db, char *const argv[])
 {
-	int ret = -1, fd, pipefd[2] = { -1, -1 };
+	int ret = -1, pipefd[2] = { -1, -1 };
 	char **env = NULL;
-	bool created = false;
 	posix_spawn_file_actions_t fa;
-	struct buf file = BUF_INIT, errout = BUF_INIT;
+	struct buf errout = BUF_INIT;
 
-	if (conn_ready(db))
-		return -1;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		db_fail(db, DBE_OTHER,
-			errno == EEXIST ? "the backup file already exists"
-					: "cannot create the backup file");
-		return -1;
-	}
-	close(fd);
-	created = true;
 	if (pipe2(pipefd, O_CLOEXEC)) {
-		db_fail(db, DBE_OTHER, "cannot start pg_dump: no pipe");
+		db_fail(db, DBE_OTHER, "cannot start the PostgreSQL tool: no pipe");
 		goto out;
 	}
-
-	buf_printf(&file, "--file=%s", path);
-	char *argv[] = { "pg_dump", "--format=custom", "--no-password", file.buf, NULL };
 	env = dump_env(db->conn);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
 	pid_t pid;
-	int rc = posix_spawnp(&pid, "pg_dump", &fa, NULL, argv, env);
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	close(pipefd[1]);
 	pipefd[1] = -1;
 	if (rc) {
-		db_fail(db, DBE_OTHER,
-			rc == ENOENT ? "pg_dump was not found on PATH (install postgresql-client)"
-				     : "cannot start pg_dump");
+		struct buf msg = BUF_INIT;
+		buf_printf(&msg, rc == ENOENT ? "%s was not found on PATH (install postgresql-client)"
+					      : "cannot start %s",
+			   argv[0]);
+		db_fail(db, DBE_OTHER, msg.buf);
+		buf_release(&msg);
 		goto out;
 	}
 
@@ -604,12 +596,12 @@ static int pg_backup(struct db *db, const char *path)
 	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
 	if (w < 0) {
-		db_fail(db, DBE_OTHER, "cannot learn whether pg_dump succeeded");
+		db_fail(db, DBE_OTHER, "cannot learn whether the PostgreSQL tool succeeded");
 		goto out;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		struct buf msg = BUF_INIT;
-		buf_printf(&msg, "pg_dump failed: %s",
+		buf_printf(&msg, "%s failed: %s", argv[0],
 			   errout.len ? errout.buf : "no message (killed by a signal?)");
 		set_message(db, DBE_OTHER, msg.buf, NULL);
 		buf_release(&msg);
@@ -621,13 +613,60 @@ out:
 		close(pipefd[0]);
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
-	if (ret && created)
-		unlink(path);
 	if (env)
 		free_env(env);
-	buf_release(&file);
 	buf_release(&errout);
 	return ret;
+}
+
+/* pg_dump in its custom format into a new file `path` (mode 0600). */
+static int pg_backup(struct db *db, const char *path)
+{
+	struct buf file = BUF_INIT;
+	if (conn_ready(db))
+		return -1;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		db_fail(db, DBE_OTHER,
+			errno == EEXIST ? "the backup file already exists"
+					: "cannot create the backup file");
+		return -1;
+	}
+	close(fd);
+	buf_printf(&file, "--file=%s", path);
+	char *argv[] = { "pg_dump", "--format=custom", "--no-password", file.buf, NULL };
+	int rc = pg_tool(db, argv);
+	if (rc)
+		unlink(path);
+	buf_release(&file);
+	return rc;
+}
+
+/* pg_restore of a pg_dump archive over this database, in one transaction. */
+static int pg_restore_file(struct db *db, const char *path)
+{
+	struct buf dbname = BUF_INIT;
+	if (conn_ready(db))
+		return -1;
+	buf_printf(&dbname, "--dbname=%s", PQdb(db->conn));
+	char *argv[] = { "pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
+			 "--exit-on-error", "--no-password", dbname.buf, (char *)path, NULL };
+	int rc = pg_tool(db, argv);
+	buf_release(&dbname);
+	cache_clear(db->cache);
+	return rc;
+}
+
+/* PostgreSQL keeps its own pages consistent; a query proves the database answers. */
+static int pg_integrity(struct db *db, struct buf *problems)
+{
+	PGresult *res = run(db, "SELECT 1", NULL, 0);
+	if (!res) {
+		buf_printf(problems, "the database does not answer: %s", db->errmsg);
+		return 0;
+	}
+	PQclear(res);
+	return 0;
 }
 
 /* ---- Life cycle ---- */
@@ -657,6 +696,8 @@ static const struct db_engine pg_engine = {
 	.lock = pg_lock,
 	.try_lock = pg_try_lock,
 	.unlock = pg_unlock,
+	.restore = pg_restore_file,
+	.integrity = pg_integrity,
 	.backup = pg_backup,
 	.close = pg_close,
 };

@@ -237,6 +237,56 @@ static int sq_backup(struct db *db, const char *path)
 	return 0;
 }
 
+/* Copies every page of the backup file into this database under its write lock: readers
+ * see the old database or the restored one, never a mixture. */
+static int sq_restore(struct db *db, const char *path)
+{
+	sqlite3 *src = NULL;
+	int rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		db_fail(db, DBE_OTHER, "cannot open the backup file");
+		sqlite3_close_v2(src);
+		return -1;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(db->conn, "main", src, "main");
+	if (!b) {
+		fail(db, sqlite3_errcode(db->conn));
+		sqlite3_close_v2(src);
+		return -1;
+	}
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	sqlite3_close_v2(src);
+	if (rc != SQLITE_DONE) {
+		db_fail(db, kind_of(rc), sqlite3_errstr(rc));
+		return -1;
+	}
+	/* Cached statements may describe the old schema. */
+	struct cache *c = db->cache;
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (c->slot[i].sql && !c->slot[i].busy) {
+			sqlite3_finalize(c->slot[i].stmt);
+			free(c->slot[i].sql);
+			c->slot[i].sql = NULL;
+		}
+	return 0;
+}
+
+static int sq_integrity(struct db *db, struct buf *problems)
+{
+	struct dbrows r;
+	if (db_query(db, &r, "PRAGMA integrity_check", P0))
+		return -1;
+	while (db_next(&r)) {
+		const char *line = db_text(&r, 0);
+		if (line && strcmp(line, "ok"))
+			buf_printf(problems, "%s%s", problems->len ? "; " : "", line);
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	return failed ? -1 : 0;
+}
+
 static void sq_close(struct db *db)
 {
 	struct cache *c = db->cache;
@@ -264,6 +314,8 @@ static const struct db_engine sqlite_engine = {
 	.begin = sq_begin,
 	.lock_chain = sq_lock_chain,
 	.backup = sq_backup,
+	.restore = sq_restore,
+	.integrity = sq_integrity,
 	.close = sq_close,
 };
 
