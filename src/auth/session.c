@@ -6,6 +6,7 @@
 #include "session.h"
 #include "../http/http.h"
 #include "../lib/crypto.h"
+#include "../lib/log.h"
 #include "../lib/timeutil.h"
 #include "../modules/settings/settings.h"
 
@@ -128,11 +129,11 @@ enum sess_result session_load(struct req *req)
 		db_exec(req->db, "DELETE FROM sessions WHERE token_hash = ?", P(V_TEXT(hash)));
 		return SESS_EXPIRED;
 	}
+	/* Reads go on when the disk is full or read-only: the idle clock then simply runs on. */
 	if (now - seen >= TOUCH_EVERY &&
 	    db_exec(req->db, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
-		    P(V_INT(now), V_TEXT(hash))) &&
-	    db_errkind(req->db) == DBE_UNAVAILABLE)
-		return SESS_DB;
+		    P(V_INT(now), V_TEXT(hash))))
+		log_error("cannot record session activity: %s", db_errmsg(req->db));
 	p->session_hash = arena_strdup(&req->arena, hash);
 	p->csrf_token = csrf;
 	req->user = p;

@@ -49,9 +49,12 @@ static int reply_session(struct req *req, int64_t user_id, const char *csrf)
 	return reply_json(req, 200, json_pack("{s:o,s:s}", "user", u, "csrf_token", csrf));
 }
 
-static void audit_failure(struct req *req, int64_t user_id, const char *login, const char *why)
+/* A refused sign-in. `account` is the login of the account tried (NULL when there is none),
+ * so that the event is found under that actor; `login` is what was typed. */
+static void audit_failure(struct req *req, int64_t user_id, const char *account,
+			  const char *login, const char *why)
 {
-	struct actor who = { user_id, NULL, req->ip };
+	struct actor who = { user_id, account, req->ip };
 	json_t *sum = json_pack("{s:s%,s:s}", "login", login, strlen(login) > 64 ? 64 : strlen(login),
 				"reason", why);
 	audit_append_tx(req->db, &who, "session.login_failed", "user", user_id, sum);
@@ -62,7 +65,7 @@ struct failure {
 	int64_t id;
 	int threshold, minutes;
 	bool locked;
-	const char *ip, *login, *reason;
+	const char *ip, *account, *login, *reason;
 };
 
 static int failure_fn(struct db *db, void *arg)
@@ -70,7 +73,7 @@ static int failure_fn(struct db *db, void *arg)
 	struct failure *f = arg;
 	int64_t count;
 	bool found;
-	struct actor who = { f->id, NULL, f->ip };
+	struct actor who = { f->id, f->account, f->ip };
 	if (db_exec(db, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?",
 		    P(V_INT(f->id))) ||
 	    db_query_int(db, &count, &found, "SELECT failed_logins FROM users WHERE id = ?",
@@ -96,14 +99,15 @@ static int failure_fn(struct db *db, void *arg)
 }
 
 /* Counts a failed attempt and answers 401 (account_locked when this one locks it). */
-static int fail_attempt(struct req *req, int64_t id, const char *login, const char *reason,
-			const char *code)
+static int fail_attempt(struct req *req, int64_t id, const char *account, const char *login,
+			const char *reason, const char *code)
 {
 	struct settings s;
 	if (settings_get(req->app, req->db, &s))
 		return -1;
-	struct failure f = { id, s.lockout_threshold, s.lockout_minutes, false, req->ip, login,
-			     reason };
+	struct failure f = { .id = id, .threshold = s.lockout_threshold,
+			     .minutes = s.lockout_minutes, .ip = req->ip, .account = account,
+			     .login = login, .reason = reason };
 	if (db_tx(req->db, failure_fn, &f))
 		return -1;
 	if (f.locked)
@@ -120,6 +124,7 @@ static int fail_attempt(struct req *req, int64_t id, const char *login, const ch
 struct login_ok {
 	struct req *req;
 	int64_t id;
+	const char *login;      /* the account's login as stored */
 	int64_t step;           /* TOTP step used, or 0 */
 	int64_t recovery_id;    /* recovery code used, or 0 */
 	const char *method;
@@ -152,7 +157,7 @@ static int login_fn(struct db *db, void *arg)
 	}
 	if (session_create(req, l->id, &l->csrf))
 		return -1;
-	struct actor who = { l->id, NULL, req->ip };
+	struct actor who = { l->id, l->login, req->ip };
 	json_t *sum = json_pack("{s:s}", "method", l->method);
 	int rc = audit_append(db, &who, "session.login", "user", l->id, sum);
 	json_decref(sum);
@@ -198,7 +203,7 @@ static int session_create_route(struct req *req)
 	login_key(login, key, sizeof(key));
 	if (db_query(req->db, &r,
 		     "SELECT id, password_hash, status, locked_until, mfa_enabled, totp_secret, "
-		     "totp_last_step FROM users WHERE login_key = ?",
+		     "totp_last_step, login FROM users WHERE login_key = ?",
 		     P(V_TEXT(key))))
 		return -1;
 	if (!db_next(&r)) {
@@ -207,7 +212,7 @@ static int session_create_route(struct req *req)
 		if (failed)
 			return -1;
 		password_verify_dummy(password);
-		audit_failure(req, 0, login, "unknown_login");
+		audit_failure(req, 0, NULL, login, "unknown_login");
 		return reply_problem(req, 401, "invalid_credentials", "Sign-in failed",
 				     "The login id or the password is wrong.");
 	}
@@ -218,30 +223,31 @@ static int session_create_route(struct req *req)
 	bool mfa = db_int(&r, 4) != 0;
 	char *sealed = db_text(&r, 5) ? arena_strdup(&req->arena, db_text(&r, 5)) : NULL;
 	int64_t last_step = db_int(&r, 6);
+	char *account = arena_strdup(&req->arena, db_text(&r, 7));
 	db_rows_free(&r);
 
 	if (locked_until > now_unix()) {
 		password_verify_dummy(password);
-		audit_failure(req, id, login, "locked");
+		audit_failure(req, id, account, login, "locked");
 		return reply_problem(req, 401, "account_locked", "Account locked",
 				     "Too many failed attempts. Try again later or ask an "
 				     "administrator.");
 	}
 	if (!password_verify(hash, password))
-		return fail_attempt(req, id, login, "wrong_password", "invalid_credentials");
+		return fail_attempt(req, id, account, login, "wrong_password", "invalid_credentials");
 	if (!active) {
-		audit_failure(req, id, login, "disabled");
+		audit_failure(req, id, account, login, "disabled");
 		return reply_problem(req, 401, "invalid_credentials", "Sign-in failed",
 				     "The login id or the password is wrong.");
 	}
-	struct login_ok l = { req, id, 0, 0, "password", NULL };
+	struct login_ok l = { req, id, account, 0, 0, "password", NULL };
 	if (mfa) {
 		if (!totp)
 			return reply_problem(req, 401, "totp_required", "Verification code needed",
 					     "Enter the 6-digit code from your authenticator app, "
 					     "or a recovery code.");
 		if (!sealed || second_factor(req, id, sealed, last_step, totp, &l))
-			return fail_attempt(req, id, login, "wrong_code", "invalid_totp");
+			return fail_attempt(req, id, account, login, "wrong_code", "invalid_totp");
 	}
 	if (db_tx(req->db, login_fn, &l))
 		return -1;
@@ -336,24 +342,32 @@ fail:
 	return -1;
 }
 
+struct locale_change {
+	struct req *req;
+	const char *locale;
+};
+
+static int locale_fn(struct db *db, void *arg)
+{
+	struct locale_change *l = arg;
+	struct actor who = req_actor(l->req);
+	if (db_exec(db,
+		    "UPDATE users SET locale = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+		    P(V_TEXT(l->locale), V_INT(now_unix()), V_INT(l->req->user->id))))
+		return -1;
+	json_t *sum = json_pack("{s:s}", "locale", l->locale);
+	int rc = audit_append(db, &who, "user.locale", "user", l->req->user->id, sum);
+	json_decref(sum);
+	return rc;
+}
+
+/* The user's own language: no version check, it is theirs alone and last choice wins. */
 static int me_patch(struct req *req)
 {
-	struct ferrors fe = FERRORS_INIT;
-	struct actor who = req_actor(req);
-	json_t *u = user_json(req->db, req->user->id);
-	if (!u)
+	struct locale_change l = { req, req_str(req, "locale") };
+	if (db_tx(req->db, locale_fn, &l))
 		return -1;
-	json_t *patch = json_pack("{s:O,s:s}", "version", json_object_get(u, "version"), "locale",
-				  req_str(req, "locale"));
-	json_decref(u);
-	enum status st = user_update(req->app, req->db, &who, req->user->id, patch, &fe);
-	json_decref(patch);
-	if (st != ST_OK) {
-		reply_status_of(req, st, &fe);
-		ferr_release(&fe);
-		return 0;
-	}
-	u = session_user(req, req->user);
+	json_t *u = session_user(req, req->user);
 	return u ? reply_json(req, 200, u) : -1;
 }
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# bench/write.sh — authenticated writes per second (PATCH /api/v1/me, each a transaction with
+# its audit event) against a raw C loop of single-row SQLite transactions with the same
+# durability settings (WAL, synchronous=FULL), in the same run, on the same disk.
+# Target: mamori >= 0.5 of raw.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+dur=${DURATION:-10}
+mkdir -p build/bench
+cc -O2 -o build/bench/raw_sqlite bench/raw_sqlite.c -lsqlite3
+bench_start 100
+cat >"$tmp/patch.lua" <<LUA
+wrk.method = "PATCH"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Cookie"] = "$cookie"
+wrk.headers["X-CSRF-Token"] = "$csrf"
+local n = 0
+request = function()
+  n = n + 1
+  local locale = (n % 2 == 0) and "ja" or "en"
+  return wrk.format(nil, nil, nil, '{"locale":"' .. locale .. '"}')
+end
+LUA
+out=$(wrk -t2 -c8 -d"${dur}s" -s "$tmp/patch.lua" "$url/api/v1/me")
+m=$(printf '%s\n' "$out" | awk '/Requests\/sec/ {print $2}')
+non2xx=$(printf '%s\n' "$out" | awk '/Non-2xx/ {print $NF}')
+read -r n secs < <(build/bench/raw_sqlite "$tmp/raw.db" "$dur")
+r=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.2f", n / s }')
+events=$(sqlite3 "$tmp/data/mamori.db" "SELECT COUNT(*) FROM audit_events WHERE action = 'user.locale'")
+ratio=$(awk -v m="$m" -v r="$r" 'BEGIN { printf "%.2f", m / r }')
+echo "write: mamori PATCH /api/v1/me  $m writes/s (${non2xx:-0} non-2xx; $events audit events written)"
+echo "write: raw SQLite single-row transactions  $r tx/s"
+echo "write: ratio $ratio (target >= 0.50)"
