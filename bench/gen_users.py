@@ -2,7 +2,7 @@
 """Bench data generator: N users (and a reader account) straight into a mamori SQLite file.
 
 Usage: gen_users.py DB N
-Creates role bench_reader (users.read, no MFA) and account `bench` whose password is the
+Creates role bench_reader (users.read and audit.read, no MFA) and account `bench` whose password is the
 admin's initial one (copied hash, no change required), plus N ordinary users in 10
 departments. For benchmarks only: it bypasses the API (and so the audit trail) on purpose.
 """
@@ -18,7 +18,8 @@ pw = cur.execute("SELECT password_hash FROM users WHERE login_key = 'admin'").fe
 cur.execute("INSERT INTO roles (name, label_ja, label_en, created_at, updated_at) "
             "VALUES ('bench_reader', 'ベンチ', 'Bench', ?, ?)", (now, now))
 rid = cur.lastrowid
-cur.execute("INSERT INTO role_permissions (role_id, permission) VALUES (?, 'users.read')", (rid,))
+for perm in ("users.read", "audit.read"):
+    cur.execute("INSERT INTO role_permissions (role_id, permission) VALUES (?, ?)", (rid, perm))
 for d in range(10):
     cur.execute("INSERT INTO departments (name, created_at, updated_at) VALUES (?, ?, ?)",
                 (f"部署{d:02d}", now, now))

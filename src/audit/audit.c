@@ -12,19 +12,41 @@
 static const char zero_hash[] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
 
+/* Decimal digits of v at the end of tmp[24]; returns the start. (No printf: verification
+ * formats millions of these.) */
+static char *decimal(char tmp[24], int64_t v)
+{
+	char *p = tmp + 23;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	*p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+static void field_n(struct buf *b, const char *s, size_t n)
+{
+	char tmp[24];
+	buf_adds(b, decimal(tmp, (int64_t)n));
+	buf_add(b, ":", 1);
+	buf_add(b, s, n);
+	buf_add(b, "\n", 1);
+}
+
 static void field(struct buf *b, const char *s)
 {
 	s = s ? s : "";
-	buf_printf(b, "%zu:", strlen(s));
-	buf_adds(b, s);
-	buf_addch(b, '\n');
+	field_n(b, s, strlen(s));
 }
 
 static void field_int(struct buf *b, int64_t v)
 {
 	char tmp[24];
-	snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
-	field(b, tmp);
+	field(b, decimal(tmp, v));
 }
 
 void audit_hash(const char *prev_hash_hex, int64_t seq, int64_t at, int64_t actor_id,

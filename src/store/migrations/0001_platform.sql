@@ -115,6 +115,7 @@ CREATE TABLE audit_events (
   hash TEXT NOT NULL
 );
 CREATE INDEX audit_events_actor ON audit_events (actor_id, seq);
+CREATE INDEX audit_events_actor_login ON audit_events (actor_login, seq);
 CREATE INDEX audit_events_action ON audit_events (action, seq);
 CREATE INDEX audit_events_object ON audit_events (object_type, object_id, seq);
 CREATE INDEX audit_events_at ON audit_events (at);
