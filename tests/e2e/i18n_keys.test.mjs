@@ -7,7 +7,24 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const load = (l) => JSON.parse(readFileSync(path.join(root, `web/src/i18n/${l}.json`), 'utf8'))
+// Core messages plus each module's web/src/i18n/modules/<area>.<l>.json under the key <area>,
+// as web/src/i18n/index.ts merges them.
+const load = (l) => {
+  const dir = path.join(root, 'web/src/i18n')
+  const messages = JSON.parse(readFileSync(path.join(dir, `${l}.json`), 'utf8'))
+  const mods = path.join(dir, 'modules')
+  let files = []
+  try {
+    files = readdirSync(mods)
+  } catch {
+    // No module messages yet.
+  }
+  for (const f of files) {
+    const m = /^([a-z_]+)\.(ja|en)\.json$/.exec(f)
+    if (m && m[2] === l) messages[m[1]] = JSON.parse(readFileSync(path.join(mods, f), 'utf8'))
+  }
+  return messages
+}
 const ja = load('ja')
 const en = load('en')
 

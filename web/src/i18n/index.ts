@@ -3,9 +3,27 @@
 // sign-in and on the server (PATCH /me) after it; the server's value wins at sign-in.
 
 import { createI18n } from 'vue-i18n'
-import ja from './ja.json'
-import en from './en.json'
+import jaCore from './ja.json'
+import enCore from './en.json'
 import type { Locale } from '../types'
+
+// Each domain module keeps its messages in modules/<area>.ja.json and modules/<area>.en.json;
+// they appear under the key <area> (e.g. assets → assets.title), so modules never edit the same
+// file. tests/e2e/i18n_keys.test.mjs checks every pair has identical keys.
+type Messages = Record<string, unknown>
+const moduleFiles = import.meta.glob<{ default: Messages }>('./modules/*.json', { eager: true })
+
+function withModules(core: Messages, locale: Locale): Messages {
+  const merged: Messages = { ...core }
+  for (const [path, mod] of Object.entries(moduleFiles)) {
+    const m = /\/modules\/([a-z_]+)\.(ja|en)\.json$/.exec(path)
+    if (m && m[2] === locale) merged[m[1]] = mod.default
+  }
+  return merged
+}
+
+const ja = withModules(jaCore, 'ja')
+const en = withModules(enCore, 'en')
 
 const LOCALE_KEY = 'mamori.locale'
 
