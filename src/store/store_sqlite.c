@@ -125,6 +125,17 @@ static int bind(struct db *db, sqlite3_stmt *st, const struct dbval *p, size_t n
 	return 0;
 }
 
+#ifdef MAMORI_FAULTS
+/* Test builds only (make check's ASan build): while the file named by
+ * MAMORI_FAULT_READONLY_FILE exists, every write fails as SQLite fails on a file system that
+ * has gone read-only, so the tests can prove the server answers 503 and recovers. */
+static bool fault_readonly(sqlite3_stmt *st)
+{
+	const char *f = getenv("MAMORI_FAULT_READONLY_FILE");
+	return f && !sqlite3_stmt_readonly(st) && access(f, F_OK) == 0;
+}
+#endif
+
 static int sq_exec(struct db *db, const char *sql, const struct dbval *p, size_t n)
 {
 	sqlite3_stmt *st = stmt_get(db, sql);
@@ -133,6 +144,12 @@ static int sq_exec(struct db *db, const char *sql, const struct dbval *p, size_t
 	int ret = -1;
 	if (bind(db, st, p, n))
 		goto out;
+#ifdef MAMORI_FAULTS
+	if (fault_readonly(st) && strncmp(sql, "ROLLBACK", 8) && strncmp(sql, "BEGIN", 5)) {
+		db_fail(db, DBE_UNAVAILABLE, "attempt to write a readonly database (injected)");
+		goto out;
+	}
+#endif
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		;
