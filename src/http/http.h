@@ -182,6 +182,9 @@ void router_dispatch(struct req *req);
 void router_each(void (*fn)(const struct route *r, void *arg), void *arg);
 /* Matches `path` against `pattern`, filling req params; true on match. */
 bool route_match(const char *pattern, const char *path, struct req *req);
+/* Checks one query parameter against a route's query schema (NULL: none accepted). */
+void query_param_check(const struct field *schema, const char *key, const char *value,
+		       struct ferrors *fe);
 /* Validates a JSON body against a schema; appends field errors. partial: PATCH semantics. */
 void schema_validate(const struct field *schema, json_t *obj, bool partial, struct ferrors *fe);
 

@@ -115,50 +115,7 @@ static enum MHD_Result check_query(void *cls, enum MHD_ValueKind kind, const cha
 {
 	UNUSED(kind);
 	struct qcheck *q = cls;
-	const struct field *f = q->req->route->query;
-	bool known = false;
-	for (; f && f->name; f++)
-		if (!strcmp(f->name, key)) {
-			known = true;
-			break;
-		}
-	if (!utf8_valid_text(key, strlen(key)) || (value && !utf8_valid_text(value, strlen(value)))) {
-		ferr_add(q->fe, "query", "invalid_text", "Query parameters must be valid UTF-8 text.");
-		return MHD_YES;
-	}
-	if (!known) {
-		ferr_add(q->fe, key, "unknown_field", "This query parameter is not accepted here.");
-		return MHD_YES;
-	}
-	if (!value)
-		return MHD_YES;
-	int64_t v;
-	switch (f->type) {
-	case FT_INT:
-	case FT_ID:
-		if (parse_i64(value, f->type == FT_ID ? 1 : f->min, f->max ? f->max : INT64_MAX, &v))
-			ferr_add(q->fe, key, "invalid_type", "Must be a whole number in range.");
-		break;
-	case FT_DATE:
-		if (*value && !date_valid(value))
-			ferr_add(q->fe, key, "invalid_date", "Must be a date as YYYY-MM-DD.");
-		break;
-	case FT_TIME:
-		if (*value && time_parse_rfc3339(value, &v))
-			ferr_add(q->fe, key, "invalid_time", "Must be a time in RFC 3339 form.");
-		break;
-	case FT_ENUM: {
-		bool ok = !*value;
-		for (const char *const *c = f->choices; c && *c && !ok; c++)
-			ok = !strcmp(*c, value);
-		if (!ok)
-			ferr_add(q->fe, key, "invalid_choice", "Not one of the allowed values.");
-		break;
-	}
-	default:
-		if (f->max && utf8_len(value, strlen(value)) > (size_t)f->max)
-			ferr_add(q->fe, key, "too_long", "Too long.");
-	}
+	query_param_check(q->req->route->query, key, value, q->fe);
 	return MHD_YES;
 }
 

@@ -133,3 +133,52 @@ void schema_validate(const struct field *schema, json_t *obj, bool partial, stru
 		    !json_object_get(obj, f->name))
 			ferr_add(fe, f->name, "required", "Required.");
 }
+
+void query_param_check(const struct field *schema, const char *key, const char *value,
+		       struct ferrors *fe)
+{
+	const struct field *f = schema;
+	bool known = false;
+	for (; f && f->name; f++)
+		if (!strcmp(f->name, key)) {
+			known = true;
+			break;
+		}
+	if (!utf8_valid_text(key, strlen(key)) || (value && !utf8_valid_text(value, strlen(value)))) {
+		ferr_add(fe, "query", "invalid_text", "Query parameters must be valid UTF-8 text.");
+		return;
+	}
+	if (!known) {
+		ferr_add(fe, key, "unknown_field", "This query parameter is not accepted here.");
+		return;
+	}
+	if (!value)
+		return;
+	int64_t v;
+	switch (f->type) {
+	case FT_INT:
+	case FT_ID:
+		if (parse_i64(value, f->type == FT_ID ? 1 : f->min, f->max ? f->max : INT64_MAX, &v))
+			ferr_add(fe, key, "invalid_type", "Must be a whole number in range.");
+		break;
+	case FT_DATE:
+		if (*value && !date_valid(value))
+			ferr_add(fe, key, "invalid_date", "Must be a date as YYYY-MM-DD.");
+		break;
+	case FT_TIME:
+		if (*value && time_parse_rfc3339(value, &v))
+			ferr_add(fe, key, "invalid_time", "Must be a time in RFC 3339 form.");
+		break;
+	case FT_ENUM: {
+		bool ok = !*value;
+		for (const char *const *c = f->choices; c && *c && !ok; c++)
+			ok = !strcmp(*c, value);
+		if (!ok)
+			ferr_add(fe, key, "invalid_choice", "Not one of the allowed values.");
+		break;
+	}
+	default:
+		if (f->max && utf8_len(value, strlen(value)) > (size_t)f->max)
+			ferr_add(fe, key, "too_long", "Too long.");
+	}
+}

@@ -1,4 +1,6 @@
-/* fuzz_path.c — request paths against every route pattern, as the router matches them. */
+/* fuzz_path.c — request targets: the path against every route pattern, as the router matches
+ * it, and the query string (split here as libmicrohttpd splits it) against every route's
+ * query schema. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 
 struct probe {
 	const char *path;
+	char *query; /* after '?', or NULL */
 };
 
 static void each(const struct route *r, void *arg)
@@ -21,6 +24,18 @@ static void each(const struct route *r, void *arg)
 		(void)req_param_int(&req, "id");
 	}
 	arena_release(&req.arena);
+	if (!p->query)
+		return;
+	struct ferrors fe = FERRORS_INIT;
+	char *copy = strdup(p->query), *save = NULL;
+	for (char *pair = strtok_r(copy, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
+		char *eq = strchr(pair, '=');
+		if (eq)
+			*eq++ = '\0';
+		query_param_check(r->query, pair, eq, &fe);
+	}
+	ferr_release(&fe);
+	free(copy);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -28,7 +43,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *path = malloc(size + 1);
 	memcpy(path, data, size);
 	path[size] = '\0';
-	struct probe p = { path };
+	char *q = strchr(path, '?');
+	if (q)
+		*q++ = '\0';
+	struct probe p = { path, q };
 	router_each(each, &p);
 	free(path);
 	return 0;
