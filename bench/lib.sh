@@ -1,5 +1,6 @@
 # bench/lib.sh — sourced by the benchmarks: a data folder with N users, a server, a session.
 #   bench_start N     sets: tmp port url cookie csrf spid; cleanup on exit
+# With MAMORI_DB set (a fresh PostgreSQL database) the server runs on PostgreSQL.
 bin=${MAMORI_BIN:-build/mamori}
 pw=Bench2026pass
 
@@ -10,12 +11,21 @@ bench_cleanup() {
   return 0
 }
 
+# SQL against the bench database, whichever engine it is on.
+bench_sql() {
+  if [ -n "${MAMORI_DB:-}" ]; then psql -qAtX "$MAMORI_DB" -c "$1"; else sqlite3 "$tmp/data/mamori.db" "$1"; fi
+}
+bench_sql_file() {
+  if [ -n "${MAMORI_DB:-}" ]; then psql -qX -v ON_ERROR_STOP=1 "$MAMORI_DB" >/dev/null; else sqlite3 "$tmp/data/mamori.db"; fi
+}
+
 bench_start() {
   tmp=$(mktemp -d /tmp/mamori-bench.XXXXXX)
   trap bench_cleanup EXIT
   port=$((20000 + RANDOM % 10000))
   MAMORI_INIT_PASSWORD=$pw "$bin" init --data "$tmp/data" ${MAMORI_DB:+--db "$MAMORI_DB"} >/dev/null
-  python3 bench/gen_users.py "$tmp/data/mamori.db" "$1"
+  bench_sql "SELECT password_hash FROM users WHERE login_key = 'admin'" >"$tmp/hash"
+  python3 bench/gen_users.py "$1" "$(cat "$tmp/hash")" | bench_sql_file
   "$bin" serve --data "$tmp/data" --listen "127.0.0.1:$port" --threads "${THREADS:-2}" \
     ${MAMORI_DB:+--db "$MAMORI_DB"} >/dev/null 2>"$tmp/server.log" &
   spid=$!

@@ -13,6 +13,7 @@ mkdir -p build/bench
 cc -O2 -o build/bench/raw_blake bench/raw_blake.c -lsodium
 bench_start "$users"
 kill "$spid"; wait "$spid" 2>/dev/null || true
+[ -z "${MAMORI_DB:-}" ] || { echo "scale: SQLite only (the generator writes the file)" >&2; exit 2; }
 bytes=$(python3 bench/gen_audit.py "$tmp/data/mamori.db" "$events")
 "$bin" serve --data "$tmp/data" --listen "127.0.0.1:$port" --threads 2 >/dev/null 2>"$tmp/server.log" &
 spid=$!
