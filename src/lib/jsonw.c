@@ -61,28 +61,27 @@ void jw_array_end(struct jsonw *w)
 void json_quote(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	buf_grow(b, strlen(s) + 2);
-	buf_addch(b, '"');
-	const char *run = s;
-	for (const char *p = s; *p; p++) {
+	buf_add(b, "\"", 1);
+	const char *run = s, *p = s;
+	for (; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		buf_add(b, run, (size_t)(p - run));
 		run = p + 1;
 		switch (c) {
-		case '"': buf_adds(b, "\\\""); break;
-		case '\\': buf_adds(b, "\\\\"); break;
-		case '\n': buf_adds(b, "\\n"); break;
-		case '\r': buf_adds(b, "\\r"); break;
-		case '\t': buf_adds(b, "\\t"); break;
+		case '"': buf_add(b, "\\\"", 2); break;
+		case '\\': buf_add(b, "\\\\", 2); break;
+		case '\n': buf_add(b, "\\n", 2); break;
+		case '\r': buf_add(b, "\\r", 2); break;
+		case '\t': buf_add(b, "\\t", 2); break;
 		default: {
-			char u[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
-			buf_adds(b, u);
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			buf_add(b, u, 6);
 		}
 		}
 	}
-	buf_add(b, run, strlen(run));
+	buf_add(b, run, (size_t)(p - run));
 	buf_add(b, "\"", 1);
 }
 

@@ -51,10 +51,20 @@ void time_rfc3339(int64_t t, char out[21])
 		snprintf(out, 21, "0000-00-00T00:00:00Z");
 		return;
 	}
-	char tmp[64];
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(secs / 3600),
-		 (int)(secs / 60 % 60), (int)(secs % 60));
-	memcpy(out, tmp, 21);
+	int parts[6] = { y, m, d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60) };
+	static const char seps[] = "--T::Z";
+	char *p = out;
+	for (int i = 0; i < 6; i++) {
+		int v = parts[i];
+		if (i == 0) {
+			*p++ = (char)('0' + v / 1000);
+			*p++ = (char)('0' + v / 100 % 10);
+		}
+		*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = seps[i];
+	}
+	*p = '\0';
 }
 
 static int days_in_month(int y, int m)
