@@ -126,18 +126,25 @@ enum sess_result session_load(struct req *req)
 	int64_t now = now_unix();
 	if (!active || now - seen > p->idle_timeout_s ||
 	    now - created > (int64_t)s.session_absolute_hours * 3600) {
+		db_read_end(req->db);
 		db_exec(req->db, "DELETE FROM sessions WHERE token_hash = ?", P(V_TEXT(hash)));
 		return SESS_EXPIRED;
 	}
-	/* Reads go on when the disk is full or read-only: the idle clock then simply runs on. */
-	if (now - seen >= TOUCH_EVERY &&
-	    db_exec(req->db, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
-		    P(V_INT(now), V_TEXT(hash))))
-		log_error("cannot record session activity: %s", db_errmsg(req->db));
+	p->touch_due = now - seen >= TOUCH_EVERY;
 	p->session_hash = arena_strdup(&req->arena, hash);
 	p->csrf_token = csrf;
 	req->user = p;
 	return SESS_OK;
+}
+
+void session_touch(struct req *req)
+{
+	if (!req->user || !req->user->touch_due || !req->user->session_hash)
+		return;
+	/* Reads go on when the disk is full or read-only: the idle clock then simply runs on. */
+	if (db_exec(req->db, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
+		    P(V_INT(now_unix()), V_TEXT(req->user->session_hash))))
+		log_error("cannot record session activity: %s", db_errmsg(req->db));
 }
 
 int session_create(struct req *req, int64_t user_id, const char **csrf)

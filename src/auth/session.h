@@ -24,6 +24,8 @@ enum sess_result { SESS_OK, SESS_NONE, SESS_EXPIRED, SESS_DB };
 
 /* Reads the cookie and fills req->user (with permissions) for a live session. */
 enum sess_result session_load(struct req *req);
+/* Records the session's activity if due (after the request's reads; never fails the request). */
+void session_touch(struct req *req);
 /* Loads the principal of user `user_id` (roles, permissions, timeouts) into the arena. */
 int principal_load(struct req *req, int64_t user_id, struct principal **out);
 

@@ -1,4 +1,5 @@
 /* routes.c — `mamori routes`: the route table as JSON (for review and the route-walk test). */
+#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +17,19 @@ static void add(const struct route *r, void *arg)
 
 int cmd_routes(int argc, char **argv)
 {
-	UNUSED(argc);
-	UNUSED(argv);
+	struct cli_args a;
+	int rc = cli_parse(argc, argv,
+			   "usage: mamori routes\n"
+			   "Prints every API route as JSON: method, path, the permission it needs\n"
+			   "(or public / signed_in), whether it works before the password-change and\n"
+			   "MFA gates, and whether it takes a JSON body.\n",
+			   NULL, &a);
+	if (rc >= 0)
+		return rc;
+	if (optind != argc) {
+		fprintf(stderr, "mamori routes: takes no arguments.\n");
+		return EXIT_USAGE;
+	}
 	json_t *all = json_array();
 	router_each(add, all);
 	char *s = json_dumps(all, JSON_INDENT(1));

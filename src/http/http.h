@@ -90,6 +90,7 @@ struct principal {
 	const char **perms; /* NULL-terminated, sorted */
 	const char *session_hash;
 	const char *csrf_token;
+	bool touch_due; /* last activity recorded long enough ago to record it again */
 };
 
 #define MAX_PARAMS 4

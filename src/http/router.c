@@ -162,7 +162,7 @@ static int parse_body(struct req *req, struct ferrors *fe)
 	return 0;
 }
 
-void router_dispatch(struct req *req)
+static void dispatch(struct req *req)
 {
 	bool known;
 	struct ferrors fe = FERRORS_INIT;
@@ -177,6 +177,10 @@ void router_dispatch(struct req *req)
 	req->route = r;
 	if (strcmp(r->pattern, "/healthz")) {
 		req->db = app_db(req->app);
+		/* A GET reads in one snapshot (a write inside it, e.g. an export's audit event,
+		 * ends the snapshot first). */
+		if (req->db && !is_unsafe(req->method))
+			db_read_begin(req->db);
 		if (!req->db) {
 			reply_problem(req, 503, "unavailable", "Service unavailable",
 				      "The database cannot be opened. Try again shortly.");
@@ -235,4 +239,13 @@ void router_dispatch(struct req *req)
 		reply_status_of(req, ST_DB, NULL);
 out:
 	ferr_release(&fe);
+}
+
+void router_dispatch(struct req *req)
+{
+	dispatch(req);
+	if (req->db) {
+		db_read_end(req->db);
+		session_touch(req);
+	}
 }

@@ -210,14 +210,16 @@ int http_serve(struct app *app, const struct server_options *opt)
 	sigaction(SIGINT, &act, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* No MHD_OPTION_LISTENING_ADDRESS_REUSE: it sets SO_REUSEPORT, which lets a second
+	 * `mamori serve` (on other data, or anyone's process) share the port and take half of
+	 * the requests. The default (SO_REUSEADDR) still allows a quick restart. */
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-		on_request, app, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first: see its doc */
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(opt->threads > 0 ? opt->threads : 4),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_EXTERNAL_LOGGER,
-		mhd_log, NULL, MHD_OPTION_END);
+		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "mamori: cannot listen on %s (in use, or not an address of this "
 				"machine?)\n",

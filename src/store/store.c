@@ -134,9 +134,29 @@ int db_insert(struct db *db, int64_t *id, const char *sql, const struct dbval *p
 	return 0;
 }
 
+int db_read_begin(struct db *db)
+{
+	if (db->in_tx || db->in_read || !db->eng->begin_read)
+		return 0;
+	if (db->eng->begin_read(db))
+		return -1;
+	db->in_read = true;
+	return 0;
+}
+
+void db_read_end(struct db *db)
+{
+	if (!db->in_read)
+		return;
+	db->in_read = false;
+	if (db->eng->exec(db, "COMMIT", NULL, 0))
+		db->eng->exec(db, "ROLLBACK", NULL, 0);
+}
+
 int db_begin(struct db *db)
 {
 	db->err = DBE_NONE;
+	db_read_end(db);
 	if (db->eng->begin(db))
 		return -1;
 	db->in_tx = true;

@@ -94,6 +94,11 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/* A read snapshot around several queries (a GET request): on SQLite one lock cycle instead of
+ * one per query. db_begin() (any write) ends it first; db_read_end() ends it if still open. */
+int db_read_begin(struct db *db);
+void db_read_end(struct db *db);
+
 /* Runs fn(db, arg) inside a transaction, committing when it returns 0 and rolling back
  * otherwise; retries the whole transaction a few times when the failure is DBE_BUSY. */
 int db_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg);

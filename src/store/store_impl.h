@@ -20,6 +20,8 @@ struct db_engine {
 	const char *(*get_text)(struct dbrows *rows, int col);
 	void (*rows_free)(struct dbrows *rows);
 	int (*begin)(struct db *db);
+	/* A read-only snapshot for several queries (may be NULL: each query stands alone). */
+	int (*begin_read)(struct db *db);
 	int (*lock_chain)(struct db *db);
 	int (*lock)(struct db *db, int64_t key);               /* may be NULL: no-op */
 	int (*try_lock)(struct db *db, int64_t key, bool *got); /* may be NULL: granted */
@@ -39,6 +41,7 @@ struct db {
 	char errmsg[256];
 	int64_t changes;
 	bool in_tx;
+	bool in_read; /* a db_read_begin() snapshot is open */
 };
 
 void db_fail(struct db *db, enum db_errkind kind, const char *msg);

@@ -229,6 +229,11 @@ static int sq_begin(struct db *db)
 	return sq_exec(db, "BEGIN IMMEDIATE", NULL, 0);
 }
 
+static int sq_begin_read(struct db *db)
+{
+	return sq_exec(db, "BEGIN", NULL, 0);
+}
+
 static int sq_lock_chain(struct db *db)
 {
 	UNUSED(db); /* BEGIN IMMEDIATE already holds the only write lock. */
@@ -329,6 +334,7 @@ static const struct db_engine sqlite_engine = {
 	.get_text = sq_text,
 	.rows_free = sq_rows_free,
 	.begin = sq_begin,
+	.begin_read = sq_begin_read,
 	.lock_chain = sq_lock_chain,
 	.backup = sq_backup,
 	.restore = sq_restore,

@@ -61,6 +61,22 @@ def strong_password():
     return "Kq7" + secrets.token_hex(6) + "zW"
 
 
+def mamori(*args, env=None, input=None, timeout=120):
+    """Runs the binary with ARGS (no --data added); asserts no sanitizer report. The
+    environment loses MAMORI_TEST_CLOCK_OFFSET and MAMORI_INIT_PASSWORD unless `env` sets
+    them."""
+    e = dict(os.environ)
+    e.pop("MAMORI_TEST_CLOCK_OFFSET", None)
+    e.pop("MAMORI_INIT_PASSWORD", None)
+    e.update(env or {})
+    cmd = [BIN] + [str(a) for a in args]
+    r = subprocess.run(cmd, capture_output=True, text=True, env=e, input=input, timeout=timeout)
+    problems = sanitizer_lines(r.stderr)
+    if problems:
+        raise AssertionError("sanitizer report from %s:\n%s" % (cmd, r.stderr[-4000:]))
+    return r
+
+
 # --- TOTP (RFC 6238: HMAC-SHA-1, 30 s, 6 digits) ----------------------------------------------
 
 def totp(secret_b32, step):
@@ -247,7 +263,7 @@ def change_password(client, current, new):
 class Server:
     """`mamori init` + `mamori serve` in a temporary folder, on a free port."""
 
-    def __init__(self, threads=2, env=None, args=()):
+    def __init__(self, threads=4, env=None, args=()):
         self.tmp = tempfile.mkdtemp(prefix="mamori-api-")
         self.data = os.path.join(self.tmp, "data")
         self.log_path = os.path.join(self.tmp, "serve.log")
@@ -260,11 +276,15 @@ class Server:
         self.clock_offset = 0
         self.admin = None
         self._log_offset = 0
-        if self.pg:
-            self._reset_pg()
-        r = self.cli("init", env={"MAMORI_INIT_PASSWORD": INIT_PASSWORD})
-        if r.returncode != 0:
-            raise RuntimeError("mamori init failed: %s %s" % (r.stdout, r.stderr))
+        try:
+            if self.pg:
+                self._reset_pg()
+            r = self.cli("init", env={"MAMORI_INIT_PASSWORD": INIT_PASSWORD})
+            if r.returncode != 0:
+                raise RuntimeError("mamori init failed: %s %s" % (r.stdout, r.stderr))
+        except BaseException:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
 
     # process --------------------------------------------------------------------------------
 
@@ -382,22 +402,8 @@ class Server:
 
     def cli(self, *args, env=None, data=True, input=None, timeout=120):
         """Runs `mamori ARGS --data DIR [--db URL]`; asserts no sanitizer report."""
-        cmd = [BIN] + list(args)
-        if data:
-            cmd += ["--data", self.data] + self._db_args()
-        r = subprocess.run(cmd, capture_output=True, text=True, env=self._cli_env(env),
-                           input=input, timeout=timeout)
-        problems = sanitizer_lines(r.stderr)
-        if problems:
-            raise AssertionError("sanitizer report from %s:\n%s" % (cmd, r.stderr[-4000:]))
-        return r
-
-    def _cli_env(self, extra):
-        env = dict(os.environ)
-        env.pop("MAMORI_TEST_CLOCK_OFFSET", None)
-        env.pop("MAMORI_INIT_PASSWORD", None)
-        env.update(extra or {})
-        return env
+        extra = ["--data", self.data] + self._db_args() if data else []
+        return mamori(*(list(args) + extra), env=env, input=input, timeout=timeout)
 
     def audit_head(self):
         r = self.cli("audit", "head")
@@ -418,9 +424,16 @@ class Server:
                 lit = "NULL" if p is None else (str(p) if isinstance(p, int)
                                                 else "'" + str(p).replace("'", "''") + "'")
                 q = q.replace("?", lit, 1)
-            r = subprocess.run(["psql", "-qAtX", "-F", "\t", "-v", "ON_ERROR_STOP=1", PG_URL,
-                                "-c", q], capture_output=True, text=True, check=True)
-            return [tuple(line.split("\t")) for line in r.stdout.splitlines() if line]
+            r = subprocess.run(["psql", "-qAtX", "-F", "\t", "-P", "null=\\N", "-v",
+                                "ON_ERROR_STOP=1", PG_URL, "-c", q],
+                               capture_output=True, text=True, check=True)
+
+            def val(v):
+                if v == "\\N":
+                    return None
+                return int(v) if re.fullmatch(r"-?(0|[1-9]\d{0,17})", v) else v
+            return [tuple(val(v) for v in line.split("\t"))
+                    for line in r.stdout.splitlines() if line]
         con = sqlite3.connect(self.db_path, timeout=30)
         try:
             rows = con.execute(query, params).fetchall()

@@ -37,6 +37,8 @@ class Result(unittest.TestResult):
             key = "%s.%s" % (type(t).__module__, type(t).__qualname__)
             self.by_class[key] = self.by_class.get(key, 0) + 1
         self._t0 = 0.0
+        self._sub_failed = {}
+        self._counted = set()  # tests already counted as failed
 
     def startTest(self, test):
         super().startTest(test)
@@ -53,6 +55,7 @@ class Result(unittest.TestResult):
     def addFailure(self, test, err):
         super().addFailure(test, err)
         self.failed += 1
+        self._counted.add(test.id())
         self._line("FAIL", test)
         print(self._exc_info_to_string(err, test), flush=True)
 
@@ -69,8 +72,29 @@ class Result(unittest.TestResult):
             print("FAIL %s" % desc)
         else:
             self.failed += 1
+            self._counted.add(test.id())
             self._line("ERR", test)
         print(self._exc_info_to_string(err, test), flush=True)
+
+    def addSubTest(self, test, subtest, err):
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            # A failing subtest fails its test method (unittest then calls neither
+            # addSuccess nor addFailure for it): counted once, in stopTest.
+            self._sub_failed.setdefault(test.id(), []).append(
+                "%s\n%s" % (subtest._subDescription(), self._exc_info_to_string(err, test)))
+
+    def stopTest(self, test):
+        subs = self._sub_failed.pop(test.id(), None)
+        if subs:
+            if test.id() not in self._counted:
+                self.failed += 1
+            self._line("FAIL", test, " — %d subtest(s) failed" % len(subs))
+            for s in subs[:10]:
+                print(s, flush=True)
+            if len(subs) > 10:
+                print("... and %d more" % (len(subs) - 10), flush=True)
+        super().stopTest(test)
 
     def addSkip(self, test, reason):
         super().addSkip(test, reason)

@@ -106,6 +106,7 @@ class BasicsTest(ServerTestCase):
         self.assertProblem(Client(self.srv).get(API + "/settings"), 401, "unauthenticated")
 
     def test_request_log_has_no_secrets(self):
+        self.assertEqual(self.admin.client.get(API + "/users").status, 200)
         u = self.srv.create_user("logsecret")
         c = Client(self.srv)
         self.assertEqual(c.sign_in("logsecret", "Secret-in-log-77").status, 401)

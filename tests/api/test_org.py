@@ -220,13 +220,15 @@ class SettingsTest(ServerTestCase):
         admin = self.admin.client
         s = admin.get(API + "/settings").json
         v = s["version"]
-        for tz in ("Mars/Olympus", "../../etc/passwd", "/etc/passwd", "Asia/Tokyo\u0000",
-                   "Asia/../Asia/Tokyo", "x" * 65):
+        for tz in ("Mars/Olympus", "../../etc/passwd", "/etc/passwd", "Asia/../Asia/Tokyo",
+                   "Asia/Tokyo ", "", "x" * 65):
             with self.subTest(tz=tz):
                 r = admin.patch(API + "/settings", {"version": v, "timezone": tz})
-                self.assertProblem(r, 422 if "\u0000" not in tz else r.status)
-                if r.status == 422:
-                    self.assertIn("timezone", r.error_fields())
+                self.assertProblem(r, 422)
+                self.assertIn("timezone", r.error_fields())
+        # A NUL inside a JSON string is refused before any rule sees it.
+        r = admin.patch(API + "/settings", {"version": v, "timezone": "Asia/Tokyo\u0000x"})
+        self.assertProblem(r, 400)
         for key, value, code in (("lockout_threshold", 2, "out_of_range"),
                                  ("lockout_minutes", 0, "out_of_range"),
                                  ("password_min_length", 129, "out_of_range"),

@@ -183,6 +183,37 @@ class UsersTest(ServerTestCase):
         # Default page size.
         self.assertLessEqual(len(admin.get(API + "/users").json["items"]), 50)
 
+    def test_list_agrees_with_each_record(self):
+        """The list is written by a streaming writer, each record by another path: both
+        must say the same, for every user, including awkward text and role sets."""
+        tricky = "q\"uo\\te / </script> \u2028\u2029 😀 é"
+        self.assertEqual(self.create("rt_a", name=tricky, purpose="line1\nline2\r\n\tend",
+                                     roles=["manager", "employee", "auditor"]).status, 201)
+        self.assertEqual(self.create("rt_b", roles=[]).status, 201)
+        self.assertEqual(self.create("rt_c", roles=["executive"]).status, 201)
+        admin = self.admin.client
+        for page_size in (1, 2, 200):
+            items, cursor = [], None
+            while True:
+                r = admin.get(API + "/users?limit=%d" % page_size +
+                              ("&cursor=" + cursor if cursor else ""))
+                items += r.json["items"]
+                cursor = r.json["next_cursor"]
+                if cursor is None:
+                    break
+            for u in items:
+                with self.subTest(page_size=page_size, login=u["login"]):
+                    self.assertEqual(u, admin.get(API + "/users/%d" % u["id"]).json)
+        by_login = {u["login"]: u for u in items}
+        self.assertEqual(by_login["rt_a"]["name"], tricky)
+        self.assertEqual(by_login["rt_a"]["purpose"], "line1\nline2\r\n\tend")
+        self.assertEqual(by_login["rt_a"]["roles"], ["auditor", "employee", "manager"])
+        self.assertTrue(by_login["rt_a"]["mfa_required"])
+        self.assertEqual(by_login["rt_b"]["roles"], [])
+        self.assertFalse(by_login["rt_b"]["mfa_required"])
+        self.assertEqual(by_login["rt_c"]["roles"], ["executive"])
+        self.assertEqual(self.all_ids("&role=auditor"), [by_login["rt_a"]["id"]])
+
     def test_bad_list_parameters(self):
         admin = self.admin.client
         for q, field, code in (("limit=0", "limit", "invalid_type"),

@@ -55,8 +55,14 @@ static void audit_failure(struct req *req, int64_t user_id, const char *account,
 			  const char *login, const char *why)
 {
 	struct actor who = { user_id, account, req->ip };
-	json_t *sum = json_pack("{s:s%,s:s}", "login", login, strlen(login) > 64 ? 64 : strlen(login),
-				"reason", why);
+	/* What was typed, at most 64 characters, cut between characters (valid UTF-8 already):
+	 * a cut inside one would make the text invalid and lose the whole summary. */
+	size_t n = 0;
+	for (int chars = 0; login[n] && chars < 64; chars++)
+		do
+			n++;
+		while (((unsigned char)login[n] & 0xc0) == 0x80);
+	json_t *sum = json_pack("{s:s%,s:s}", "login", login, n, "reason", why);
 	audit_append_tx(req->db, &who, "session.login_failed", "user", user_id, sum);
 	json_decref(sum);
 }

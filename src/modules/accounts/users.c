@@ -16,6 +16,9 @@ void login_key(const char *login, char *out, size_t n)
 	size_t i = 0;
 	for (; login[i] && i + 1 < n; i++)
 		out[i] = (char)tolower((unsigned char)login[i]);
+	/* Cut short: never inside a character, or the key is not text (PostgreSQL refuses it). */
+	while (i > 0 && ((unsigned char)login[i] & 0xc0) == 0x80)
+		i--;
 	out[i] = '\0';
 }
 
