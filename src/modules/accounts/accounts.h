@@ -61,6 +61,15 @@ int user_roles_load(struct db *db, struct query *q, struct arena *a, struct user
 /* Writes one row of user_list_head, taking its roles from `roles` (rows in id order). */
 void user_write(struct jsonw *w, struct dbrows *r, struct user_roles *roles);
 
+/* No one hands out more than they hold: every permission of the roles named in `roles` (an
+ * array of role names) must be one the actor holds. The command line and the system (actor id
+ * 0) may grant anything. Adds a field error on `field` otherwise. */
+int grant_within_own(struct db *db, const struct actor *who, json_t *roles, const char *field,
+		     struct ferrors *fe);
+/* The same for a list of permission names given to a role. */
+int permissions_within_own(struct db *db, const struct actor *who, json_t *perms,
+			   const char *field, struct ferrors *fe);
+
 /* Disables expired and idle accounts and purges dead sessions. */
 int accounts_job(struct app *app, struct db *db);
 

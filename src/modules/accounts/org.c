@@ -314,6 +314,9 @@ static int role_create_fn(struct db *db, void *arg)
 	else if (found)
 		ferr_add(o->fe, "name", "taken", "A role with this name exists.");
 	check_permissions(json_object_get(o->in, "permissions"), o->fe);
+	if (permissions_within_own(db, o->who, json_object_get(o->in, "permissions"), "permissions",
+				   o->fe))
+		return -1;
 	if (ferr_any(o->fe)) {
 		o->st = ST_INVALID;
 		return -1;
@@ -378,6 +381,8 @@ static int role_update_fn(struct db *db, void *arg)
 			ferr_add(o->fe, "permissions", "builtin",
 				 "The administrator role always holds every permission.");
 		check_permissions(v, o->fe);
+		if (permissions_within_own(db, o->who, v, "permissions", o->fe))
+			goto out;
 	}
 	if (ferr_any(o->fe)) {
 		o->st = ST_INVALID;

@@ -72,6 +72,8 @@ struct failure {
 	int threshold, minutes;
 	bool locked;
 	const char *ip, *account, *login, *reason;
+	const char *action;  /* the audit action; NULL: session.login_failed */
+	bool end_sessions;   /* a signed-in user guessed wrong: locking also signs them out */
 };
 
 static int failure_fn(struct db *db, void *arg)
@@ -87,7 +89,8 @@ static int failure_fn(struct db *db, void *arg)
 		return -1;
 	json_t *sum = json_pack("{s:s,s:s,s:I}", "login", f->login, "reason", f->reason,
 				"consecutive_failures", (json_int_t)count);
-	int rc = audit_append(db, &who, "session.login_failed", "user", f->id, sum);
+	int rc = audit_append(db, &who, f->action ? f->action : "session.login_failed", "user", f->id,
+			      sum);
 	json_decref(sum);
 	if (rc)
 		return -1;
@@ -96,7 +99,8 @@ static int failure_fn(struct db *db, void *arg)
 		return 0;
 	int64_t until = now_unix() + (int64_t)f->minutes * 60;
 	if (db_exec(db, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
-		    P(V_INT(until), V_INT(f->id))))
+		    P(V_INT(until), V_INT(f->id))) ||
+	    (f->end_sessions && session_end_user(db, f->id, NULL)))
 		return -1;
 	sum = json_pack("{s:i}", "minutes", f->minutes);
 	rc = audit_append(db, &who, "user.locked", "user", f->id, sum);
@@ -125,6 +129,35 @@ static int fail_attempt(struct req *req, int64_t id, const char *account, const 
 				     "The verification code is wrong or already used.");
 	return reply_problem(req, 401, "invalid_credentials", "Sign-in failed",
 			     "The login id or the password is wrong.");
+}
+
+/* A signed-in user gave a wrong password where their own password is asked for again
+ * (changing it, turning two-step verification off): it counts toward the lockout like a
+ * failed sign-in, so a stolen session cannot be used to guess the password. Answers 422 on
+ * `field`, or 401 account_locked (and signs out) when this failure locks the account. */
+static int wrong_own_password(struct req *req, const char *field)
+{
+	struct settings s;
+	if (settings_get(req->app, req->db, &s))
+		return -1;
+	struct failure f = { .id = req->user->id, .threshold = s.lockout_threshold,
+			     .minutes = s.lockout_minutes, .ip = req->ip,
+			     .account = req->user->login, .login = req->user->login,
+			     .reason = "wrong_password", .action = "password.check_failed",
+			     .end_sessions = true };
+	if (db_tx(req->db, failure_fn, &f))
+		return -1;
+	if (f.locked) {
+		session_destroy(req); /* clears the cookie; the row is already gone */
+		return reply_problem(req, 401, "account_locked", "Account locked",
+				     "Too many wrong passwords. You have been signed out; try again "
+				     "later or ask an administrator.");
+	}
+	struct ferrors fe = FERRORS_INIT;
+	ferr_add(&fe, field, "wrong_password", "The password is wrong.");
+	reply_errors(req, &fe);
+	ferr_release(&fe);
+	return 0;
 }
 
 struct login_ok {
@@ -303,26 +336,31 @@ static int pw_change_fn(struct db *db, void *arg)
 	return audit_append(db, &who, "password.change", "user", req->user->id, NULL);
 }
 
+/* The signed-in user's password hash (arena), or NULL on a database error. */
+static char *own_password_hash(struct req *req)
+{
+	struct dbrows r;
+	char *hash = NULL;
+	if (db_query(req->db, &r, "SELECT password_hash FROM users WHERE id = ?",
+		     P(V_INT(req->user->id))))
+		return NULL;
+	if (db_next(&r))
+		hash = arena_strdup(&req->arena, db_text(&r, 0));
+	db_rows_free(&r);
+	return hash;
+}
+
 static int me_password(struct req *req)
 {
 	const char *current = req_str(req, "current_password"), *next = req_str(req, "new_password");
 	struct ferrors fe = FERRORS_INIT;
 	struct settings s;
-	char *hash = NULL;
 	bool reused = false;
-	if (settings_get(req->app, req->db, &s))
-		return -1;
-	struct dbrows r;
-	if (db_query(req->db, &r, "SELECT password_hash FROM users WHERE id = ?",
-		     P(V_INT(req->user->id))))
-		return -1;
-	if (db_next(&r))
-		hash = arena_strdup(&req->arena, db_text(&r, 0));
-	db_rows_free(&r);
-	if (!hash)
+	char *hash = own_password_hash(req);
+	if (!hash || settings_get(req->app, req->db, &s))
 		return -1;
 	if (!password_verify(hash, current))
-		ferr_add(&fe, "current_password", "wrong_password", "The current password is wrong.");
+		return wrong_own_password(req, "current_password");
 	password_check_rules(next, req->user->login, s.password_min_length, "new_password", &fe);
 	if (!ferr_any(&fe)) {
 		if (password_in_history(req->db, req->user->id, next, s.password_history, &reused))
@@ -509,23 +547,11 @@ static int me_mfa_disable(struct req *req)
 		return reply_problem(req, 403, "mfa_required", "Required by your role",
 				     "Your role requires two-step verification; it cannot be "
 				     "turned off.");
-	struct dbrows r;
-	char *hash = NULL;
-	if (db_query(req->db, &r, "SELECT password_hash FROM users WHERE id = ?",
-		     P(V_INT(req->user->id))))
-		return -1;
-	if (db_next(&r))
-		hash = arena_strdup(&req->arena, db_text(&r, 0));
-	db_rows_free(&r);
+	char *hash = own_password_hash(req);
 	if (!hash)
 		return -1;
-	if (!password_verify(hash, req_str(req, "password"))) {
-		struct ferrors fe = FERRORS_INIT;
-		ferr_add(&fe, "password", "wrong_password", "The password is wrong.");
-		reply_errors(req, &fe);
-		ferr_release(&fe);
-		return 0;
-	}
+	if (!password_verify(hash, req_str(req, "password")))
+		return wrong_own_password(req, "password");
 	if (db_tx(req->db, mfa_disable_fn, req))
 		return -1;
 	return reply_status(req, 204);

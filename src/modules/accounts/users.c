@@ -257,6 +257,58 @@ static int check_refs(struct db *db, json_t *in, int64_t self, struct ferrors *f
 	return 0;
 }
 
+int permissions_within_own(struct db *db, const struct actor *who, json_t *perms,
+			   const char *field, struct ferrors *fe)
+{
+	size_t i;
+	json_t *p;
+	if (!who || who->id == 0 || !perms)
+		return 0;
+	json_array_foreach(perms, i, p)
+	{
+		int64_t one;
+		bool held;
+		if (db_query_int(db, &one, &held,
+				 "SELECT 1 FROM role_permissions rp JOIN user_roles ur ON "
+				 "ur.role_id = rp.role_id WHERE ur.user_id = ? AND rp.permission = ?",
+				 P(V_INT(who->id), V_TEXT(json_string_value(p)))))
+			return -1;
+		if (!held) {
+			ferr_add(fe, field, "exceeds_own_permissions",
+				 "You cannot give permissions you do not hold yourself.");
+			return 0;
+		}
+	}
+	return 0;
+}
+
+int grant_within_own(struct db *db, const struct actor *who, json_t *roles, const char *field,
+		     struct ferrors *fe)
+{
+	size_t i;
+	json_t *r;
+	if (!who || who->id == 0 || !roles)
+		return 0;
+	json_array_foreach(roles, i, r)
+	{
+		int64_t one;
+		bool beyond;
+		if (db_query_int(db, &one, &beyond,
+				 "SELECT 1 FROM role_permissions rp JOIN roles r ON r.id = rp.role_id "
+				 "WHERE r.name = ? AND rp.permission NOT IN (SELECT rp2.permission FROM "
+				 "role_permissions rp2 JOIN user_roles ur ON ur.role_id = rp2.role_id "
+				 "WHERE ur.user_id = ?)",
+				 P(V_TEXT(json_string_value(r)), V_INT(who->id))))
+			return -1;
+		if (beyond) {
+			ferr_add(fe, field, "exceeds_own_permissions",
+				 "You cannot give a role with permissions you do not hold yourself.");
+			return 0;
+		}
+	}
+	return 0;
+}
+
 static int set_roles(struct db *db, int64_t user_id, json_t *roles)
 {
 	size_t i;
@@ -330,7 +382,8 @@ static int create_fn(struct db *db, void *arg)
 	if (!login_valid(login))
 		ferr_add(c->fe, "login", "invalid_login",
 			 "Use letters, digits and . _ @ - only, starting with a letter or digit.");
-	if (user_find(db, login, &existing) || check_refs(db, in, 0, c->fe))
+	if (user_find(db, login, &existing) || check_refs(db, in, 0, c->fe) ||
+	    grant_within_own(db, c->who, json_object_get(in, "roles"), "roles", c->fe))
 		goto db_error;
 	if (existing)
 		ferr_add(c->fe, "login", "taken", "This login id is already used.");
@@ -471,6 +524,11 @@ static int update_fn(struct db *db, void *arg)
 		goto out;
 	json_t *roles = json_object_get(patch, "roles");
 	bool roles_changed = roles && roles_differ(json_object_get(before, "roles"), roles);
+	/* Both the roles given and the roles taken away must be within the actor's own. */
+	if (roles_changed &&
+	    (grant_within_own(db, u->who, roles, "roles", u->fe) ||
+	     grant_within_own(db, u->who, json_object_get(before, "roles"), "roles", u->fe)))
+		goto out;
 	if (roles_changed && has_admin(json_object_get(before, "roles")) && !has_admin(roles)) {
 		int64_t others;
 		if (other_admins(db, u->id, &others))
@@ -653,7 +711,10 @@ enum status user_reset_password(struct db *db, const struct actor *who, int64_t 
 struct sweep {
 	const char *today;
 	int64_t idle_before;
-	int disabled;
+	int disabled; /* candidates seen in this round (disabled or skipped) */
+	int skipped;  /* the last administrator, left active */
+	int64_t after; /* this round starts after this id */
+	int64_t last;  /* the last id this round looked at */
 };
 
 static int sweep_fn(struct db *db, void *arg)
@@ -668,10 +729,10 @@ static int sweep_fn(struct db *db, void *arg)
 	 * creation) for the configured number of days. At most 256 per round. */
 	if (db_query(db, &r,
 		     "SELECT id, CASE WHEN valid_until IS NOT NULL AND valid_until < ? THEN 'expired' "
-		     "ELSE 'idle' END FROM users WHERE status = 'active' AND "
+		     "ELSE 'idle' END FROM users WHERE status = 'active' AND id > ? AND "
 		     "((valid_until IS NOT NULL AND valid_until < ?) OR "
 		     "(? > 0 AND COALESCE(last_login_at, created_at) < ?)) ORDER BY id LIMIT 256",
-		     P(V_TEXT(s->today), V_TEXT(s->today), V_INT(s->idle_before),
+		     P(V_TEXT(s->today), V_INT(s->after), V_TEXT(s->today), V_INT(s->idle_before),
 		       V_INT(s->idle_before))))
 		return -1;
 	while (db_next(&r) && n < 256) {
@@ -684,6 +745,20 @@ static int sweep_fn(struct db *db, void *arg)
 	if (failed)
 		return -1;
 	for (int i = 0; i < n; i++) {
+		/* Never the last active administrator: nobody could then sign in to repair it. */
+		int64_t admin_role, others;
+		bool is_admin;
+		if (db_query_int(db, &admin_role, &is_admin,
+				 "SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE "
+				 "ur.user_id = ? AND r.name = 'admin'",
+				 P(V_INT(ids[i]))))
+			return -1;
+		if (is_admin && (other_admins(db, ids[i], &others) || others == 0)) {
+			if (db_errkind(db) != DBE_NONE)
+				return -1;
+			s->skipped++;
+			continue;
+		}
 		if (db_exec(db,
 			    "UPDATE users SET status = 'disabled', disabled_reason = ?, updated_at = ?, "
 			    "version = version + 1 WHERE id = ?",
@@ -697,6 +772,7 @@ static int sweep_fn(struct db *db, void *arg)
 			return -1;
 	}
 	s->disabled = n;
+	s->last = n ? ids[n - 1] : s->after;
 	return 0;
 }
 
@@ -715,6 +791,7 @@ int accounts_job(struct app *app, struct db *db)
 	do {
 		if (db_tx(db, sweep_fn, &s))
 			return -1;
+		s.after = s.last;
 	} while (s.disabled == 256);
 	int64_t cutoff = now_unix() - (int64_t)set.session_absolute_hours * 3600;
 	return db_exec(db, "DELETE FROM sessions WHERE created_at < ?", P(V_INT(cutoff)));
