@@ -1,4 +1,5 @@
 /* timeutil.c — RFC 3339, calendar dates and the organisation's time zone. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,12 +152,21 @@ bool tz_known(const char *name)
 	return access(path, R_OK) == 0;
 }
 
+/* TZ is process state: changing it while another thread converts a time is a race, so both
+ * happen under this lock (mamori converts to local time nowhere else). */
+static pthread_mutex_t tz_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int tz_set(const char *name)
 {
 	if (!tz_known(name))
 		return -1;
-	setenv("TZ", name, 1);
-	tzset();
+	pthread_mutex_lock(&tz_lock);
+	const char *now = getenv("TZ");
+	if (!now || strcmp(now, name)) {
+		setenv("TZ", name, 1);
+		tzset();
+	}
+	pthread_mutex_unlock(&tz_lock);
 	return 0;
 }
 
@@ -164,6 +174,8 @@ void tz_today(char out[11])
 {
 	struct tm tm;
 	time_t t = (time_t)now_unix();
+	pthread_mutex_lock(&tz_lock);
 	localtime_r(&t, &tm);
+	pthread_mutex_unlock(&tz_lock);
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
