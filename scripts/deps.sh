@@ -8,9 +8,9 @@ pkgs=(
   build-essential pkg-config clang
   libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev
   libsodium-dev liboath-dev libqrencode-dev libcurl4-openssl-dev libmagic-dev
-  libxlsxwriter-dev libcmocka-dev
+  libxlsxwriter-dev libcmark-dev libcmocka-dev
   postgresql postgresql-client
-  python3 nodejs chromium wrk nginx-light
+  python3 python3-openpyxl nodejs chromium wrk nginx-light
 )
 
 missing=()

@@ -224,7 +224,8 @@ export async function newPage(browser, baseURL, { width = 1280, height = 860, lo
 
 export async function screenshot(page, name) {
   mkdirSync(SHOTS, { recursive: true })
-  // Let fonts and transitions settle so the picture is stable.
+  // Let fonts and transitions settle, and move the pointer off the page, so the picture is stable.
+  await page.mouse.move(0, 0)
   await page.evaluate(async () => {
     await document.fonts?.ready
     window.scrollTo(0, 0)

@@ -142,7 +142,7 @@ test('the audit trail shows those events and the chain verifies intact', async (
   await page.locator('table tbody tr').first().getByRole('link').click()
   await page.waitForURL(/\/audit\/\d+$/)
   await page.locator('code.hash').first().waitFor()
-  await screenshot(page, 'audit-event')
+  await page.locator('table.changes').getByText('tanaka').first().waitFor()
   assert.deepEqual(page.problems, [])
 })
 
@@ -167,7 +167,7 @@ test('an edit based on a stale version says so and offers the latest', async () 
   assert.deepEqual(page.problems, [])
 })
 
-test('roles matrix and settings screens', async () => {
+test('roles: the permissions matrix saves a changed role', async () => {
   await page.locator('#main-nav').getByRole('link', { name: 'ロールと権限' }).click()
   await page.waitForURL(/\/roles$/)
   const adminBox = page.locator('input[data-role=admin][data-perm="users.read"]')
@@ -177,10 +177,15 @@ test('roles matrix and settings screens', async () => {
   const was = await box.isChecked()
   await box.setChecked(!was)
   await page.getByRole('button', { name: /保存 \(1 件のロール\)/ }).click()
-  await page.getByText('保存しました。').waitFor()
+  const notice = page.locator('section[aria-labelledby=roles-matrix] .notice')
+  await notice.waitFor()
+  assert.equal((await notice.textContent()).trim(), '保存しました。')
   assert.equal(await box.isChecked(), !was)
   await screenshot(page, 'roles')
+  assert.deepEqual(page.problems, [])
+})
 
+test('settings: a refused value is explained, a good one is saved and shown', async () => {
   await page.locator('#main-nav').getByRole('link', { name: '設定' }).click()
   await page.waitForURL(/\/settings$/)
   const name = page.locator('input[name=org_name]')
@@ -194,5 +199,67 @@ test('roles matrix and settings screens', async () => {
   await page.getByText('保存しました。').first().waitFor()
   await page.locator('.brand-org', { hasText: '株式会社まもり' }).waitFor()
   await screenshot(page, 'settings')
+
+  // The change is in the audit trail, before and after side by side.
+  await page.goto('/audit?action=settings.update')
+  await page.locator('table tbody tr').first().getByRole('link').click()
+  const row = page.locator('table.changes tbody tr', { hasText: 'org_name' })
+  await row.waitFor()
+  assert.match(await row.textContent(), /株式会社まもり/)
+  await screenshot(page, 'audit-event')
+  assert.deepEqual(page.problems, [])
+})
+
+test('reset a password and disable an account, each after a confirmation', async () => {
+  const list = await admin.api.must('GET', '/users?q=tanaka')
+  const tanaka = list.items.find((u) => u.login === 'tanaka')
+  await page.goto(`/people/${tanaka.id}`)
+  await page.getByTestId('user-status').waitFor()
+
+  await page.getByRole('button', { name: 'パスワードを再発行' }).click()
+  const dialog = page.getByRole('dialog')
+  await dialog.waitFor()
+  await dialog.getByRole('button', { name: 'キャンセル' }).click()
+  await dialog.waitFor({ state: 'hidden' })
+  await page.getByRole('button', { name: 'パスワードを再発行' }).click()
+  await dialog.getByRole('button', { name: 'パスワードを再発行' }).click()
+  const secret = page.locator('[data-testid=secret]')
+  await secret.waitFor()
+  const fresh = (await secret.textContent()).trim()
+  assert.ok(fresh.length >= 8 && fresh !== initialPassword)
+
+  await page.getByRole('button', { name: '無効にする' }).click()
+  await dialog.getByRole('button', { name: '無効にする' }).click()
+  await page.locator('[data-testid=user-status]', { hasText: '無効' }).waitFor()
+  // A disabled account cannot sign in, even with the right password.
+  const r = await fetch(server.url + '/api/v1/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: 'tanaka', password: fresh }),
+  })
+  assert.equal(r.status, 401)
+  await page.getByRole('button', { name: '有効に戻す' }).click()
+  await dialog.getByRole('button', { name: '有効に戻す' }).click()
+  await page.locator('[data-testid=user-status]', { hasText: '有効' }).waitFor()
+  assert.deepEqual(page.problems, [])
+})
+
+test('create a custom role with its permissions', async () => {
+  await page.goto('/roles/new')
+  await page.locator('input[name=name]').fill('privacy_staff')
+  await page.locator('input[name=label_ja]').fill('個人情報担当')
+  // English label missing: the field says so, the rest stays.
+  await page.locator('#perm-users\\.read').check()
+  await page.getByRole('button', { name: '追加する' }).click()
+  await page.locator('#f-label_en-error').waitFor()
+  assert.ok(await page.locator('#perm-users\\.read').isChecked())
+  await page.locator('input[name=label_en]').fill('Privacy staff')
+  await page.locator('#perm-audit\\.read').check()
+  await page.getByRole('button', { name: '追加する' }).click()
+  await page.waitForURL(/\/roles\/\d+$/)
+  await page.locator('h1', { hasText: '個人情報担当' }).waitFor()
+  const roles = await admin.api.must('GET', '/roles')
+  const made = roles.items.find((r) => r.name === 'privacy_staff')
+  assert.deepEqual([...made.permissions].sort(), ['audit.read', 'users.read'])
   assert.deepEqual(page.problems, [])
 })

@@ -36,6 +36,20 @@ test('phone: sign in, navigation, user menu, sign out', async () => {
   await assertFits('sign-in')
   await screenshot(page, 'phone-signin')
 
+  // Repeated wrong passwords lock the account, and the page says so plainly.
+  await page.locator('input[name=login]').fill('suzuki')
+  const alert = page.getByRole('alert')
+  let locked = false
+  for (let i = 0; i < 8 && !locked; i++) {
+    await page.locator('input[name=password]').fill(`wrong-pass-${i}`)
+    await page.getByRole('button', { name: 'サインイン' }).click()
+    await alert.waitFor()
+    await page.waitForFunction(() => !document.querySelector('form button[type=submit]').disabled)
+    locked = /ロックされています/.test(await alert.textContent())
+  }
+  assert.ok(locked, 'the lockout message appears')
+  await assertFits('sign-in, locked')
+
   await page.locator('input[name=login]').fill('admin')
   await page.locator('input[name=password]').fill(ADMIN_PASSWORD)
   await page.getByRole('button', { name: 'サインイン' }).click()
@@ -63,6 +77,14 @@ test('phone: sign in, navigation, user menu, sign out', async () => {
   await page.locator('table tbody tr', { hasText: 'suzuki' }).waitFor()
   await assertFits('people')
   await screenshot(page, 'phone-people')
+  // Filters fold away on a phone; open them and search.
+  const search = page.locator('#flt-q')
+  assert.equal(await search.isVisible(), false)
+  await page.getByRole('button', { name: /絞り込み/ }).click()
+  await search.fill('suzuki')
+  await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1)
+  assert.match(await page.locator('table tbody tr').textContent(), /鈴木 一郎/)
+  await assertFits('people, filtered')
 
   // User menu: language, password, MFA, sign out — reachable by keyboard too.
   const menuButton = page.locator('[data-testid=user-menu]')

@@ -51,12 +51,18 @@ let handlers: Handlers = {
   onActivity: () => {},
 }
 let csrfToken = ''
+// Changes whenever the signed-in session does (sign-in, sign-out). An answer to a request sent
+// under an earlier session (a list still loading when the user signed out) must not act on
+// the current one: its 401 or gate code belongs to a session that no longer exists.
+let epoch = 0
 
 export function setApiHandlers(h: Handlers): void {
   handlers = h
 }
 
+/** Sets the CSRF token of a new session (empty when signed out). */
 export function setCsrfToken(token: string): void {
+  if (token !== csrfToken) epoch++
   csrfToken = token
 }
 
@@ -80,8 +86,11 @@ export async function request<T>(
   body?: unknown,
   opts: RequestOptions = {},
 ): Promise<T> {
+  const sentIn = epoch
   const headers: Record<string, string> = { Accept: 'application/json' }
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  // A Blob (a chosen file) is sent as it is, with its own type; anything else as JSON.
+  const raw = typeof Blob !== 'undefined' && body instanceof Blob
+  if (body !== undefined) headers['Content-Type'] = raw ? (body as Blob).type || 'application/octet-stream' : 'application/json'
   if (UNSAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken
 
   let res: Response
@@ -89,7 +98,7 @@ export async function request<T>(
     res = await fetch(API_BASE + path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : raw ? (body as Blob) : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
       signal: opts.signal,
@@ -99,15 +108,18 @@ export async function request<T>(
     throw new ApiError(0, 'network')
   }
 
+  const current = sentIn === epoch
   if (res.ok) {
-    if (!opts.passive) handlers.onActivity()
+    if (!opts.passive && current) handlers.onActivity()
     if (res.status === 204) return undefined as T
     const text = await res.text()
     return (text ? JSON.parse(text) : undefined) as T
   }
 
   const err = await toApiError(res)
-  if (err.status === 401 && !opts.own401) {
+  if (!current) {
+    err.handled = true // the page that asked is gone with its session
+  } else if (err.status === 401 && !opts.own401) {
     err.handled = true
     handlers.onUnauthenticated()
   } else if (err.status === 403 && (GATE_CODES as readonly string[]).includes(err.code)) {

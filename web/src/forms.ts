@@ -33,6 +33,13 @@ export function problemText(e: unknown): string {
   return t('errors.code.unknown')
 }
 
+/** A whole-request error with every field error spelled out (for pages without fields). */
+export function problemWithFields(e: unknown): string {
+  const head = problemText(e)
+  if (!(e instanceof ApiError) || !e.errors.length) return head
+  return [head, ...e.errors.map((fe) => `${fe.field}: ${fieldErrorText(fe)}`)].join(' ')
+}
+
 export interface Form {
   /** Error text per field name (absent when none). */
   errors: Record<string, string>

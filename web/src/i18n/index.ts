@@ -13,13 +13,13 @@ import type { Locale } from '../types'
 type Messages = Record<string, unknown>
 const moduleFiles = import.meta.glob<{ default: Messages }>('./modules/*.json', { eager: true })
 
-function withModules(core: Messages, locale: Locale): Messages {
+function withModules<T extends Messages>(core: T, locale: Locale): T {
   const merged: Messages = { ...core }
   for (const [path, mod] of Object.entries(moduleFiles)) {
     const m = /\/modules\/([a-z_]+)\.(ja|en)\.json$/.exec(path)
     if (m && m[2] === locale) merged[m[1]] = mod.default
   }
-  return merged
+  return merged as T
 }
 
 const ja = withModules(jaCore, 'ja')
