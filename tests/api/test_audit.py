@@ -103,7 +103,8 @@ class AuditEventsTest(ServerTestCase):
         s = admin.get(API + "/settings").json
         admin.patch(API + "/settings", {"version": s["version"], "org_name": "Audit Org"})
         self.assertEqual(self.events("&action=settings.update")[0]["summary"],
-                         {"changes": {"org_name": "Audit Org"}})
+                         {"before": {"org_name": s["org_name"]},
+                          "after": {"org_name": "Audit Org"}})
 
     def test_denial_and_export_events(self):
         u = self.srv.create_user("aud_denied")

@@ -213,8 +213,9 @@ class SettingsTest(ServerTestCase):
         r = admin.patch(API + "/settings", {"version": v + 1, "timezone": "Asia/Tokyo"})
         self.assertEqual(r.status, 200, r)
         ev = admin.get(API + "/audit/events?action=settings.update").json["items"]
-        self.assertEqual(ev[0]["summary"], {"changes": {"timezone": "Asia/Tokyo"}})
-        self.assertEqual(ev[1]["summary"]["changes"]["org_name"], "株式会社まもり")
+        self.assertEqual(ev[0]["summary"], {"before": {"timezone": "UTC"},
+                                            "after": {"timezone": "Asia/Tokyo"}})
+        self.assertEqual(ev[1]["summary"]["after"]["org_name"], "株式会社まもり")
 
     def test_invalid_values(self):
         admin = self.admin.client

@@ -181,7 +181,16 @@ static int update_fn(struct db *db, void *arg)
 	char ver[24];
 	snprintf(ver, sizeof(ver), "%lld", (long long)u->after.version);
 	int rc = put(db, "version", ver);
-	json_t *sum = json_pack("{s:o}", "changes", changes);
+	/* Before and after of each changed key, so a reviewer sees what the policy was. */
+	json_t *was = settings_json(&u->before), *before = json_object();
+	const char *k;
+	json_t *val;
+	json_object_foreach(changes, k, val)
+	{
+		json_object_set(before, k, json_object_get(was, k));
+	}
+	json_decref(was);
+	json_t *sum = json_pack("{s:o,s:o}", "before", before, "after", changes);
 	if (rc == 0)
 		rc = audit_append(db, u->who, "settings.update", "settings", 0, sum);
 	json_decref(sum);
