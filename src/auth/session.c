@@ -126,7 +126,6 @@ enum sess_result session_load(struct req *req)
 	int64_t now = now_unix();
 	if (!active || now - seen > p->idle_timeout_s ||
 	    now - created > (int64_t)s.session_absolute_hours * 3600) {
-		db_read_end(req->db);
 		db_exec(req->db, "DELETE FROM sessions WHERE token_hash = ?", P(V_TEXT(hash)));
 		return SESS_EXPIRED;
 	}

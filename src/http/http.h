@@ -63,6 +63,10 @@ struct field {
 #define R_BEFORE_GATES 1u  /* allowed while a password change or MFA enrolment is pending */
 #define R_NO_CSRF 2u       /* unsafe but without a session yet (sign-in) */
 #define R_RAW_BODY 4u      /* handler reads req->body itself (not JSON) */
+#define R_LARGE_BODY 8u    /* body up to BODY_LIMIT_LARGE instead of BODY_LIMIT (file imports) */
+
+#define BODY_LIMIT (1024 * 1024)
+#define BODY_LIMIT_LARGE (64 * 1024 * 1024)
 
 struct req;
 typedef int (*handler_fn)(struct req *req);
@@ -104,6 +108,7 @@ struct req {
 	const char *path;
 	char ip[64];
 	struct buf body;
+	size_t body_limit; /* BODY_LIMIT, or BODY_LIMIT_LARGE for R_LARGE_BODY routes */
 	bool body_too_large;
 	json_t *json;               /* validated body object, or NULL */
 	const struct route *route;
@@ -181,6 +186,8 @@ int http_serve(struct app *app, const struct server_options *opt);
 void router_dispatch(struct req *req);
 /* All routes of all modules, for the route walk test and `mamori routes`. */
 void router_each(void (*fn)(const struct route *r, void *arg), void *arg);
+/* The largest body the route at method/path takes (BODY_LIMIT unless it is R_LARGE_BODY). */
+size_t router_body_limit(const char *method, const char *path);
 /* Matches `path` against `pattern`, filling req params; true on match. */
 bool route_match(const char *pattern, const char *path, struct req *req);
 /* Checks one query parameter against a route's query schema (NULL: none accepted). */

@@ -87,6 +87,20 @@ static const struct route *find_route(struct req *req, bool *path_known)
 	return NULL;
 }
 
+size_t router_body_limit(const char *method, const char *path)
+{
+	for (size_t m = 0; m < module_count; m++) {
+		const struct route_table *t = modules[m].routes;
+		for (size_t i = 0; i < t->count; i++) {
+			const struct route *r = &t->routes[i];
+			if ((r->flags & R_LARGE_BODY) && !strcmp(r->method, method) &&
+			    route_match(r->pattern, path, NULL))
+				return BODY_LIMIT_LARGE;
+		}
+	}
+	return BODY_LIMIT;
+}
+
 static bool is_unsafe(const char *method)
 {
 	return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
@@ -177,9 +191,9 @@ static void dispatch(struct req *req)
 	req->route = r;
 	if (strcmp(r->pattern, "/healthz")) {
 		req->db = app_db(req->app);
-		/* A GET reads in one snapshot (a write inside it, e.g. an export's audit event,
-		 * ends the snapshot first). */
-		if (req->db && !is_unsafe(req->method))
+		/* The session and the handler's reads share one snapshot; the first write (a
+		 * transaction, an export's audit event) ends it. */
+		if (req->db)
 			db_read_begin(req->db);
 		if (!req->db) {
 			reply_problem(req, 503, "unavailable", "Service unavailable",

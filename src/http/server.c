@@ -21,8 +21,6 @@
 #include "../lib/log.h"
 #include "../lib/timeutil.h"
 
-#define BODY_LIMIT (1024 * 1024)
-
 static volatile sig_atomic_t stopping;
 
 static void on_signal(int sig)
@@ -118,16 +116,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				snprintf(req->ip, sizeof(req->ip), "%.63s", last);
 			}
 		}
+		req->body_limit = router_body_limit(method, url);
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
-		if (cl && parse_i64(cl, 0, INT64_MAX, &n) == 0 && n > BODY_LIMIT)
+		if (cl && parse_i64(cl, 0, INT64_MAX, &n) == 0 && (size_t)n > req->body_limit)
 			req->body_too_large = true;
 		*con_cls = req;
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		if (!req->body_too_large) {
-			if (req->body.len + *upload_data_size > BODY_LIMIT) {
+			if (req->body.len + *upload_data_size > req->body_limit) {
 				req->body_too_large = true;
 				buf_release(&req->body);
 			} else {
@@ -139,7 +138,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (req->body_too_large)
 		reply_problem(req, 413, "too_large", "Request body too large",
-			      "The body is larger than 1 MiB.");
+			      req->body_limit > BODY_LIMIT ? "The file is larger than 64 MiB."
+							   : "The body is larger than 1 MiB.");
 	else if (!static_serve(req))
 		router_dispatch(req);
 	return send_answer(req);

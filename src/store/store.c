@@ -52,6 +52,7 @@ const char *db_errmsg(const struct db *db)
 int db_exec(struct db *db, const char *sql, const struct dbval *p, size_t n)
 {
 	db->err = DBE_NONE;
+	db_read_end(db); /* a write never runs inside a read snapshot */
 	return db->eng->exec(db, sql, p, n);
 }
 

@@ -94,8 +94,9 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 
-/* A read snapshot around several queries (a GET request): on SQLite one lock cycle instead of
- * one per query. db_begin() (any write) ends it first; db_read_end() ends it if still open. */
+/* A read snapshot around several queries (a request's reads): on SQLite one lock cycle
+ * instead of one per query. db_begin() and db_exec() (any write) end it first; db_read_end()
+ * ends it if still open. */
 int db_read_begin(struct db *db);
 void db_read_end(struct db *db);
 
