@@ -22,6 +22,9 @@ static const struct command {
 	{ "audit", cmd_audit, "verify the audit trail, print its head, export it" },
 	{ "jobs", cmd_jobs, "run the background jobs once" },
 	{ "routes", cmd_routes, "print the API's routes and their permissions" },
+	{ "import", cmd_import, "import a register (assets, pinfo) from a CSV file" },
+	{ "export", cmd_export, "export a register (assets, pinfo, risks, soa) as CSV or xlsx" },
+	{ "content", cmd_content, "load or update training courses from files" },
 };
 
 static void usage(FILE *to)

@@ -23,6 +23,9 @@ int cmd_check(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_content(int argc, char **argv);
 
 /* What every command that touches the database takes. */
 struct cli_args {

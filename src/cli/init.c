@@ -13,6 +13,7 @@
 #include "../auth/password.h"
 #include "../modules/accounts/accounts.h"
 #include "../modules/settings/settings.h"
+#include "../modules/training/training.h"
 
 static const char usage[] =
 	"usage: mamori init --data DIR [--db URL]\n"
@@ -110,6 +111,7 @@ int cmd_init(int argc, char **argv)
 		app_release(&app);
 		return EXIT_USAGE;
 	}
+	training_load_starter(&app, db, &who);
 	printf("mamori: data folder %s is ready.\n", data);
 	printf("  login:             admin\n");
 	if (given && *given)

@@ -179,3 +179,13 @@ void tz_today(char out[11])
 	pthread_mutex_unlock(&tz_lock);
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
+
+int32_t tz_offset(int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	pthread_mutex_lock(&tz_lock);
+	localtime_r(&tt, &tm);
+	pthread_mutex_unlock(&tz_lock);
+	return (int32_t)tm.tm_gmtoff;
+}

@@ -31,5 +31,8 @@ int tz_set(const char *name);
 bool tz_known(const char *name);
 /* Today's date in the organisation's zone, "YYYY-MM-DD" (11 bytes). */
 void tz_today(char out[11]);
+/* The organisation's offset from UTC (seconds east) at instant t, e.g. 32400 in Tokyo: for
+ * turning an instant into the organisation's calendar date. Thread-safe. */
+int32_t tz_offset(int64_t t);
 
 #endif

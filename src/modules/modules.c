@@ -5,6 +5,12 @@
 #include "core.h"
 #include "accounts/accounts.h"
 #include "settings/settings.h"
+#include "actions/actions.h"
+#include "incidents/incidents.h"
+#include "training/training.h"
+#include "assets/assets.h"
+#include "pinfo/pinfo.h"
+#include "risks/risks.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },       { "users.write", "people" },
@@ -31,6 +37,12 @@ const struct module modules[] = {
 	{ "accounts", &accounts_routes, account_permissions, accounts_job },
 	{ "audit", &audit_routes, audit_permissions, NULL },
 	{ "settings", &settings_routes, settings_permissions, NULL },
+	{ "incidents", &incidents_routes, incidents_permissions, NULL },
+	{ "actions", &actions_routes, actions_permissions, NULL },
+	{ "training", &training_routes, training_permissions, training_job },
+	{ "assets", &assets_routes, assets_permissions, NULL },
+	{ "pinfo", &pinfo_routes, pinfo_permissions, NULL },
+	{ "risks", &risks_routes, risks_permissions, NULL },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);

@@ -39,13 +39,160 @@ SCHEMAS = {
     ("PATCH", API + "/settings"): {"version": ("int", 1), "org_name": ("str", 0),
                                    "timezone": ("str", 0), "lockout_threshold": ("int", 0),
                                    "idle_disable_days": ("int", 0)},
+    # Incidents and corrective actions (src/modules/incidents, src/modules/actions).
+    ("POST", API + "/incidents"): {
+        "kind": ("enum", 0), "category": ("enum", 1), "title": ("str", 1), "description": ("text", 0),
+        "location": ("str", 0), "affected": ("text", 0), "occurred_at": ("ntime", 0),
+        "discovered_at": ("time", 0), "anonymous": ("bool", 0), "pd_involved": ("bool", 0),
+        "pd_count": ("nint", 0)},
+    ("PATCH", API + "/incidents/{id:int}"): {
+        "version": ("int", 1), "kind": ("enum", 0), "category": ("enum", 0), "title": ("str", 0),
+        "description": ("text", 0), "location": ("str", 0), "affected": ("text", 0),
+        "occurred_at": ("ntime", 0), "discovered_at": ("time", 0), "severity": ("nenum", 0),
+        "assignee_id": ("nid", 0), "pd_involved": ("bool", 0), "pd_items": ("text", 0),
+        "pd_count": ("nint", 0), "pd_sensitive": ("bool", 0), "pd_financial": ("bool", 0),
+        "pd_unauthorised": ("bool", 0), "pd_encrypted": ("bool", 0),
+        "personal_details": ("ntext", 0), "cause": ("text", 0), "secondary_damage": ("text", 0),
+        "subject_response": ("text", 0), "announcement": ("text", 0), "prevention": ("text", 0),
+        "other_notes": ("text", 0)},
+    ("POST", API + "/incidents/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "reason": ("text", 0), "duplicate_of": ("nid", 0)},
+    ("POST", API + "/incidents/{id:int}/comments"): {"body": ("text", 1), "internal": ("bool", 0)},
+    ("POST", API + "/incidents/{id:int}/reports"): {
+        "kind": ("enum", 1), "state": ("enum", 1), "done_on": ("ndate", 0), "note": ("text", 0)},
+    ("POST", API + "/incidents/{id:int}/actions"): {
+        "kind": ("enum", 0), "title": ("str", 1), "cause": ("text", 0), "plan": ("text", 0),
+        "owner_id": ("nid", 1), "due_on": ("ndate", 1), "effectiveness_due": ("ndate", 0)},
+    ("PATCH", API + "/incidents/settings"): {
+        "version": ("int", 1), "holds_pmark": ("bool", 0), "review_body": ("str", 0),
+        "review_body_days": ("int", 0)},
+    ("POST", API + "/actions"): {
+        "kind": ("enum", 0), "title": ("str", 1), "cause": ("text", 0), "plan": ("text", 0),
+        "owner_id": ("nid", 1), "due_on": ("ndate", 1), "effectiveness_due": ("ndate", 0)},
+    ("PATCH", API + "/actions/{id:int}"): {
+        "version": ("int", 1), "kind": ("enum", 0), "title": ("str", 0), "cause": ("text", 0),
+        "plan": ("text", 0), "owner_id": ("nid", 0), "due_on": ("ndate", 0),
+        "effectiveness_due": ("ndate", 0)},
+    ("POST", API + "/actions/{id:int}/status"): {
+        "version": ("int", 1), "to": ("enum", 1), "note": ("text", 0)},
+    ("POST", API + "/actions/{id:int}/effectiveness"): {
+        "version": ("int", 1), "result": ("enum", 1), "note": ("text", 1), "due_on": ("ndate", 0)},
+    # Registers and risk (src/modules/assets, pinfo, risks).
+    ("POST", API + "/assets"): {
+        "name": ("str", 1), "asset_type": ("enum", 1), "department_id": ("nid", 0),
+        "custodian": ("str", 0), "location": ("str", 0), "classification_id": ("nid", 1),
+        "c": ("int", 1), "i": ("int", 1), "a": ("int", 1), "has_pinfo": ("bool", 0),
+        "retention": ("str", 0), "disposal": ("str", 0), "access": ("str", 0),
+        "notes": ("text", 0), "reviewed_on": ("ndate", 0)},
+    ("PATCH", API + "/assets/{id:int}"): {
+        "version": ("int", 1), "name": ("str", 0), "asset_type": ("enum", 0),
+        "department_id": ("nid", 0), "classification_id": ("nid", 0), "c": ("int", 0),
+        "has_pinfo": ("bool", 0), "notes": ("text", 0), "reviewed_on": ("ndate", 0)},
+    ("DELETE", API + "/assets/{id:int}"): {"version": ("int", 1)},
+    ("POST", API + "/assets/{id:int}/review"): {"version": ("int", 1)},
+    ("PATCH", API + "/classifications/{id:int}"): {
+        "version": ("int", 1), "label_ja": ("str", 0), "label_en": ("str", 0)},
+    ("POST", API + "/pinfo"): {
+        "name": ("str", 1), "department_id": ("nid", 0), "items": ("text", 1),
+        "purpose": ("text", 1), "storage_location": ("str", 1), "storage_method": ("str", 1),
+        "access": ("str", 1), "use_until": ("str", 1), "retention_until": ("str", 1),
+        "record_count": ("nint", 0), "subjects": ("str", 0), "sensitive": ("bool", 0),
+        "acquisition": ("str", 0), "direct_written": ("bool", 0), "purpose_notice": ("str", 0),
+        "consent": ("str", 0), "third_party": ("str", 0), "contractor": ("str", 0),
+        "disposal": ("str", 0), "notes": ("text", 0), "lc_acquire_risks": ("text", 0), "lc_acquire_controls": ("text", 0), "lc_transfer_risks": ("text", 0), "lc_transfer_controls": ("text", 0), "lc_use_risks": ("text", 0), "lc_use_controls": ("text", 0), "lc_store_risks": ("text", 0), "lc_store_controls": ("text", 0), "lc_dispose_risks": ("text", 0), "lc_dispose_controls": ("text", 0), 
+        "asset_ids": ("intarray", 0), "reviewed_on": ("ndate", 0)},
+    ("PATCH", API + "/pinfo/{id:int}"): {
+        "version": ("int", 1), "name": ("str", 0), "items": ("text", 0),
+        "record_count": ("nint", 0), "sensitive": ("bool", 0), "lc_use_risks": ("text", 0),
+        "asset_ids": ("intarray", 0), "reviewed_on": ("ndate", 0)},
+    ("DELETE", API + "/pinfo/{id:int}"): {"version": ("int", 1)},
+    ("POST", API + "/pinfo/{id:int}/review"): {"version": ("int", 1)},
+    ("POST", API + "/risks"): {
+        "asset_id": ("nid", 0), "pinfo_id": ("nid", 0), "threat": ("text", 1),
+        "vulnerability": ("text", 1), "likelihood": ("int", 1), "impact": ("int", 1),
+        "treatment": ("enum", 1), "measures": ("text", 0), "control_ids": ("intarray", 0),
+        "residual_likelihood": ("nint", 0), "residual_impact": ("nint", 0),
+        "owner_id": ("nid", 0), "review_on": ("ndate", 0)},
+    ("PATCH", API + "/risks/{id:int}"): {
+        "version": ("int", 1), "threat": ("text", 0), "likelihood": ("int", 0),
+        "treatment": ("enum", 0), "control_ids": ("intarray", 0), "residual_impact": ("nint", 0),
+        "owner_id": ("nid", 0), "review_on": ("ndate", 0)},
+    ("DELETE", API + "/risks/{id:int}"): {"version": ("int", 1)},
+    ("POST", API + "/risks/{id:int}/accept"): {"version": ("int", 1)},
+    ("PATCH", API + "/risks/settings"): {"version": ("int", 1), "scale": ("int", 0)},
+    ("PATCH", API + "/soa/{id:int}"): {
+        "version": ("int", 1), "applicable": ("bool", 0), "justification": ("text", 0),
+        "status": ("enum", 0), "evidence": ("text", 0)},
+    # Training (src/modules/training).
+    ("POST", API + "/courses"): {
+        "title_ja": ("str", 1), "title_en": ("str", 0), "description_ja": ("text", 0),
+        "description_en": ("text", 0), "draw_count": ("int", 0), "pass_percent": ("int", 0),
+        "time_limit_minutes": ("int", 0), "max_attempts": ("int", 0)},
+    ("PATCH", API + "/courses/{id:int}"): {
+        "version": ("int", 1), "title_ja": ("str", 0), "title_en": ("str", 0),
+        "description_ja": ("text", 0), "draw_count": ("int", 0), "pass_percent": ("int", 0),
+        "time_limit_minutes": ("int", 0), "max_attempts": ("int", 0), "archived": ("bool", 0)},
+    ("POST", API + "/courses/{id:int}/publish"): {"version": ("int", 1)},
+    ("POST", API + "/courses/{id:int}/lessons"): {
+        "title_ja": ("str", 1), "title_en": ("str", 0), "body_ja": ("text", 0),
+        "body_en": ("text", 0), "position": ("int", 0)},
+    ("PATCH", API + "/training/lessons/{id:int}"): {
+        "version": ("int", 1), "title_ja": ("str", 0), "body_ja": ("text", 0),
+        "position": ("int", 0)},
+    ("POST", API + "/courses/{id:int}/questions"): {
+        "key": ("str", 0), "topic": ("str", 1), "situation_ja": ("text", 1),
+        "situation_en": ("text", 0), "choices_ja": ("strarray", 1), "choices_en": ("strarray", 0),
+        "correct": ("intarray", 0), "explanation_ja": ("text", 1), "explanation_en": ("text", 0)},
+    ("PATCH", API + "/training/questions/{id:int}"): {
+        "version": ("int", 1), "topic": ("str", 0), "situation_ja": ("text", 0),
+        "choices_ja": ("strarray", 0), "correct": ("intarray", 0), "explanation_ja": ("text", 0)},
+    ("POST", API + "/training/preview"): {"markdown": ("text", 1)},
+    ("PUT", API + "/training/attempts/{id:int}/answers"): {
+        "position": ("int", 1), "choices": ("intarray", 0)},
+    ("POST", API + "/training/assignments"): {
+        "course_id": ("nid", 1), "targets": ("strarray", 1), "starts_on": ("ndate", 0),
+        "due_date": ("ndate", 1), "recurrence": ("enum", 0)},
+    ("PATCH", API + "/training/assignments/{id:int}"): {
+        "version": ("int", 1), "targets": ("strarray", 0), "due_date": ("ndate", 0),
+        "recurrence": ("enum", 0), "active": ("bool", 0)},
 }
 
 # A value of each kind that passes the schema (rules behind it may still refuse it; the
 # sweep never sends a body that passes the schema as a whole).
 GOOD = {"str": "abc12345", "nstr": "x@example.jp", "text": "line one\nline two", "int": 5,
-        "nid": 1, "enum": None, "strarray": ["employee"], "bool": True, "ndate": "2099-01-01"}
+        "nid": 1, "enum": None, "strarray": ["employee"], "bool": True, "ndate": "2099-01-01",
+        "nenum": None, "nint": 5, "ntext": "line one\nline two", "time": "2026-01-01T00:00:00Z",
+        "ntime": "2026-01-01T00:00:00Z", "intarray": [1]}
 ENUMS = {"locale": "ja", "employment_type": "regular"}
+# Enum fields whose choices differ from route to route: (method, path, field) -> a valid value.
+ROUTE_ENUMS = {
+    ("POST", API + "/incidents", "kind"): "incident",
+    ("POST", API + "/incidents", "category"): "loss",
+    ("PATCH", API + "/incidents/{id:int}", "kind"): "near_miss",
+    ("PATCH", API + "/incidents/{id:int}", "category"): "virus",
+    ("PATCH", API + "/incidents/{id:int}", "severity"): "high",
+    ("POST", API + "/incidents/{id:int}/transition", "to"): "triage",
+    ("POST", API + "/incidents/{id:int}/reports", "kind"): "ppc_final",
+    ("POST", API + "/incidents/{id:int}/reports", "state"): "done",
+    ("POST", API + "/incidents/{id:int}/actions", "kind"): "corrective",
+    ("POST", API + "/actions", "kind"): "preventive",
+    ("PATCH", API + "/actions/{id:int}", "kind"): "corrective",
+    ("POST", API + "/actions/{id:int}/status", "to"): "done",
+    ("POST", API + "/actions/{id:int}/effectiveness", "result"): "effective",
+    ("POST", API + "/assets", "asset_type"): "data",
+    ("PATCH", API + "/assets/{id:int}", "asset_type"): "paper",
+    ("POST", API + "/risks", "treatment"): "reduce",
+    ("PATCH", API + "/risks/{id:int}", "treatment"): "accept",
+    ("PATCH", API + "/soa/{id:int}", "status"): "planned",
+    ("POST", API + "/training/assignments", "recurrence"): "yearly",
+    ("PATCH", API + "/training/assignments/{id:int}", "recurrence"): "once",
+}
+# Integer fields whose range does not take GOOD["int"] (5): (method, path, field) -> value.
+ROUTE_INTS = {
+    (m, API + p, f): 1 for m, p in (("POST", "/assets"), ("PATCH", "/assets/{id:int}"),
+                                    ("POST", "/risks"), ("PATCH", "/risks/{id:int}"))
+    for f in ("c", "i", "a", "likelihood", "impact", "residual_likelihood", "residual_impact")
+}
 
 # Values of the wrong type for each kind: (value, code).
 WRONG = {
@@ -69,6 +216,15 @@ WRONG = {
               ("2099-02-29", "invalid_date"), ("99-01-01", "invalid_date"),
               ("2099-01-01T00:00:00Z", "invalid_date")],
     "nstr": [(5, "invalid_type"), ("x" * 300, "too_long")],
+    "nenum": [(1, "invalid_type"), ("nope", "invalid_choice")],
+    "nint": [("5", "invalid_type"), (1.5, "invalid_type"), (True, "invalid_type"),
+             (-5, "out_of_range")],
+    "ntext": [(1.5, "invalid_type"), (["x"], "invalid_type"), ("a\u0007b", "invalid_text")],
+    "time": [(5, "invalid_type"), ("2026-01-01", "invalid_time"), ("yesterday", "invalid_time"),
+             ("2026-01-01T25:00:00Z", "invalid_time"), (None, None)],
+    "ntime": [(5, "invalid_type"), ("2026-13-01T00:00:00Z", "invalid_time")],
+    "intarray": [("1", "invalid_type"), (["1"], "invalid_type"), ([0], "invalid_type"),
+                 ([1] * 101, "invalid_type"), (None, "invalid_type")],
 }
 
 MALFORMED = [b"{", b"}", b'{"a":}', b"{'a':1}", b'{"a":1}x', b'{"a":1,}', b"{a:1}",
@@ -127,7 +283,8 @@ class InputSweepTest(ServerTestCase):
     def valid_body(self, key):
         body = {}
         for f, (kind, _) in SCHEMAS[key].items():
-            body[f] = ENUMS[f] if kind == "enum" else GOOD[kind]
+            body[f] = (ROUTE_ENUMS.get(key + (f,), ENUMS.get(f)) if kind in ("enum", "nenum")
+                       else ROUTE_INTS.get(key + (f,), GOOD[kind]))
         return body
 
     def test_every_body_route_is_in_the_sweep(self):

@@ -12,9 +12,15 @@ export interface NavItem {
 
 export const navItems: NavItem[] = [
   { to: '/', label: 'nav.home', match: ['home'] },
+  { to: '/incidents', label: 'incidents.nav', perm: 'incidents.report', match: ['incidents', 'incident-new', 'incident', 'incident-print', 'incident-trends', 'incident-settings'] },
+  { to: '/actions', label: 'actions.nav', perm: 'actions.work', match: ['actions', 'action-new', 'action'] },
   { to: '/people', label: 'nav.people', perm: 'users.read', match: ['people', 'people-new', 'person'] },
   { to: '/departments', label: 'nav.departments', perm: 'departments.read', match: ['departments'] },
   { to: '/roles', label: 'nav.roles', perm: 'roles.read', match: ['roles', 'role', 'role-new'] },
+  { to: '/assets', label: 'assets.nav', perm: 'assets.read', match: ['assets', 'asset', 'asset-new', 'asset-import'] },
+  { to: '/pinfo', label: 'pinfo.nav', perm: 'pinfo.read', match: ['pinfo', 'pinfo-entry', 'pinfo-new', 'pinfo-import'] },
+  { to: '/risks', label: 'risks.nav', perm: 'risks.read', match: ['risks', 'risk', 'risk-new', 'soa', 'soa-control'] },
+  { to: '/training', label: 'training.nav', perm: 'training.take', match: ['training', 'training-course', 'training-lesson', 'training-attempt', 'training-certificate', 'training-manage', 'training-course-edit', 'training-assignments', 'training-roster', 'training-person'] },
   { to: '/audit', label: 'nav.audit', perm: 'audit.read', match: ['audit', 'audit-event'] },
   { to: '/settings', label: 'nav.settings', perm: 'settings.read', match: ['settings'] },
 ]

@@ -2,6 +2,10 @@
 // due, approvals waiting, checklists to answer) adds a provider here; the home page asks every
 // provider the user may use and lists what they return, soonest due first.
 
+import { trainingTasks } from './pages/training/tasks'
+import { incidentTasks } from './pages/incidents/tasks'
+import { actionTasks } from './pages/actions/tasks'
+
 export interface Task {
   /** Stable key, e.g. `training:12`. */
   key: string
@@ -13,6 +17,8 @@ export interface Task {
   to: string
   /** Due date YYYY-MM-DD, if any. */
   due?: string | null
+  /** Past its due date (the server decides): the home page makes it stand out. */
+  overdue?: boolean
 }
 
 export interface TaskProvider {
@@ -21,5 +27,12 @@ export interface TaskProvider {
   load: () => Promise<Task[]>
 }
 
-/** Providers registered by modules. Empty until the first module with tasks lands. */
-export const taskProviders: TaskProvider[] = []
+/** Providers registered by modules. */
+export const taskProviders: TaskProvider[] = [
+  // Training: the courses assigned to me that I have not passed yet.
+  trainingTasks,
+  // Incidents: reporting deadlines near or missed, reports waiting for triage (officers).
+  incidentTasks,
+  // Corrective actions I own that are still open.
+  actionTasks,
+]

@@ -4,7 +4,14 @@ import { i18n } from '../../i18n'
 
 export function actionLabel(action: string): string {
   const k = `auditAction.${action.replace(/\./g, '_')}`
-  return i18n.global.te(k) || i18n.global.te(k, 'ja') ? i18n.global.t(k) : action
+  if (i18n.global.te(k) || i18n.global.te(k, 'ja')) return i18n.global.t(k)
+  // A module may word its own actions in its message file: `<area>.auditAction.<action>`.
+  const messages = i18n.global.messages.value.ja as Record<string, unknown>
+  for (const area of Object.keys(messages)) {
+    const own = `${area}.auditAction.${action.replace(/\./g, '_')}`
+    if (i18n.global.te(own, 'ja')) return i18n.global.t(own)
+  }
+  return action
 }
 
 /** Known actions, for the filter's suggestions. */

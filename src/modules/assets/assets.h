@@ -1,0 +1,78 @@
+/*
+ * assets.h — the information asset register (情報資産管理台帳).
+ *
+ * An asset is anything the organisation holds information in: electronic data, paper, software,
+ * hardware, a cloud service, a person or an outside service. Each has an owning department, a
+ * custodian, where it is kept, its classification, confidentiality / integrity / availability
+ * values (1–3) and the asset value derived from them (the highest of the three), whether it
+ * holds personal information, its retention period, how it is disposed of, who may access it,
+ * and when it was last reviewed.
+ *
+ * Classification levels are the organisation's (default 機密 / 社外秘 / 公開; labels are
+ * editable; position 1 is the most protected). Everything above the lowest level must be
+ * encrypted when stored or sent: the record says so (encryption_required).
+ *
+ * Invariants: value = max(c, i, a); review_due = reviewed_on + 1 year; both are stored for
+ * filtering and recomputed on every change. Department scope as in registers.h: another
+ * department's asset is "not found". Every change is one transaction with its audit event.
+ */
+#ifndef MAMORI_ASSETS_H
+#define MAMORI_ASSETS_H
+
+#include <jansson.h>
+
+#include "../modules.h"
+#include "../registers/registers.h"
+
+extern const struct route_table assets_routes;
+extern const struct permission assets_permissions[];
+
+/* The derived asset value (資産価値): the highest of C, I and A. */
+int asset_value(int c, int i, int a);
+
+/* The asset as the API shows it, or NULL if there is none inside `scope` (or on a database
+ * error: check db_errkind). */
+json_t *asset_json(struct db *db, const struct reg_scope *scope, int64_t id);
+/* Creates an asset from `in` (the create schema's fields); checked exactly as the API does. */
+enum status asset_create(struct db *db, const struct actor *who, const struct reg_scope *scope,
+			 json_t *in, int64_t *id, struct ferrors *fe);
+/* Applies a PATCH with "version" (stale: ST_CONFLICT). */
+enum status asset_update(struct db *db, const struct actor *who, const struct reg_scope *scope,
+			 int64_t id, json_t *patch, struct ferrors *fe);
+/* Records today's review by `who` (with the version the reviewer saw). */
+enum status asset_review(struct db *db, const struct actor *who, const struct reg_scope *scope,
+			 int64_t id, int64_t version, struct ferrors *fe);
+/* Removes an asset no longer held; refused (ST_CONFLICT, code in_use) while risks name it. */
+enum status asset_delete(struct db *db, const struct actor *who, const struct reg_scope *scope,
+			 int64_t id, int64_t version, struct ferrors *fe);
+
+struct asset_filter {
+	const char *q; /* words in name, location, custodian, notes */
+	int64_t department_id;
+	int64_t classification_id;
+	const char *asset_type;
+	int has_pinfo; /* -1 any, 0 no, 1 yes */
+	bool overdue;  /* review overdue */
+};
+
+/* One page of assets after `cursor` (id), into a new array *items; *next is the cursor of the
+ * next page or 0. limit 0: all (exports). */
+int assets_list(struct db *db, const struct reg_scope *scope, const struct asset_filter *f,
+		int64_t cursor, int64_t limit, json_t **items, int64_t *next);
+
+/* The whole (filtered) register as a file, with its audit event. */
+enum status assets_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
+			  const struct asset_filter *f, enum reg_format fmt, char **out,
+			  size_t *len);
+/* Imports a CSV file (registers.h): the API and `mamori import assets` both call this. */
+enum status assets_import(struct db *db, const struct actor *who, const struct reg_scope *scope,
+			  const char *data, size_t len, enum csv_encoding enc, bool dry_run,
+			  void (*progress)(void *, size_t, size_t), void *progress_arg,
+			  struct reg_import_result *res, struct ferrors *fe);
+
+/* Classification levels, most protected first. */
+json_t *classifications_list(struct db *db);
+enum status classification_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
+				  struct ferrors *fe);
+
+#endif

@@ -1,0 +1,560 @@
+/* incidents_api.c — /api/v1/incidents: report, follow, handle; dashboard, trends, exports. */
+#include <string.h>
+
+#include "incidents_impl.h"
+#include "../actions/actions.h"
+#include "../modules.h"
+#include "../settings/settings.h"
+#include "../../http/export.h"
+#include "../../lib/jsonw.h"
+#include "../../lib/timeutil.h"
+#include "../../store/query.h"
+
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 200
+
+static const char *const kinds[] = { "incident", "near_miss", NULL };
+static const char *const categories[] = { "service_stop",   "malfunction", "missend",
+					  "rule_violation", "loss",	   "tampering",
+					  "virus",	    "pc_abnormal", "complaint",
+					  "other",	    NULL };
+static const char *const statuses[] = { "reported", "triage",	"containment", "investigation",
+					"action",   "closed",	"rejected",    "duplicate",
+					NULL };
+static const char *const severities[] = { "low", "medium", "high", "critical", NULL };
+static const char *const report_kinds[] = { "ppc_preliminary", "ppc_final", "review_body",
+					    "subjects",	       "announce",  "police",
+					    NULL };
+static const char *const report_states[] = { "pending", "done", "not_needed", NULL };
+static const char *const states[] = { "open", "finished", NULL };
+static const char *const flags[] = { "0", "1", NULL };
+static const char *const encodings[] = { "utf-8", "cp932", NULL };
+
+static struct viewer viewer_of(struct req *req)
+{
+	return (struct viewer){ req->user->id, req_can(req, "incidents.read"),
+				req_can(req, "incidents.manage") };
+}
+
+/* Makes the organisation's time zone current for this thread's date arithmetic. */
+static int zone_ready(struct req *req)
+{
+	struct settings s;
+	return settings_get(req->app, req->db, &s);
+}
+
+/* Answers `st`, or on ST_OK the incident as the caller sees it now (status `code`). */
+static int answer(struct req *req, enum status st, struct ferrors *fe, int64_t id, int code)
+{
+	if (st == ST_OK) {
+		struct viewer v = viewer_of(req);
+		json_t *o = incident_json(req->app, req->db, id, &v, &st);
+		if (o) {
+			ferr_release(fe);
+			return reply_json(req, code, o);
+		}
+	}
+	reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
+	ferr_release(fe);
+	return 0;
+}
+
+/* --- reporting and reading ---------------------------------------------------------------- */
+
+static int incidents_create(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = 0;
+	if (zone_ready(req))
+		return -1;
+	enum status st = incident_create(req->app, req->db, &who, req->json, &id, &fe);
+	return answer(req, st, &fe, id, 201);
+}
+
+static int incidents_show(struct req *req)
+{
+	struct viewer v = viewer_of(req);
+	enum status st;
+	int64_t id = req_param_int(req, "id");
+	if (zone_ready(req))
+		return -1;
+	json_t *o = incident_json(req->app, req->db, id, &v, &st);
+	if (!o)
+		return reply_status_of(req, st, NULL);
+	/* Reading an incident is reading personal information: an audit event. */
+	struct actor who = req_actor(req);
+	if (audit_append_tx(req->db, &who, "incident.read", "incident", id, NULL)) {
+		json_decref(o);
+		return -1;
+	}
+	return reply_json(req, 200, o);
+}
+
+static char *like_text(struct req *req, const char *q)
+{
+	struct buf b = BUF_INIT;
+	buf_addch(&b, '%');
+	for (; *q; q++) {
+		if (strchr("%_\\", *q))
+			buf_addch(&b, '\\');
+		buf_addch(&b, *q);
+	}
+	buf_addch(&b, '%');
+	char *s = arena_strdup(&req->arena, b.buf);
+	buf_release(&b);
+	return s;
+}
+
+static bool is_set(struct req *req, const char *name)
+{
+	const char *v = req_query(req, name);
+	return v && !strcmp(v, "1");
+}
+
+/* The list's WHERE clause; without incidents.read only the caller's own reports. */
+static void filters(struct req *req, struct query *q)
+{
+	static const struct {
+		const char *param, *sql;
+	} equal[] = {
+		{ "kind", "AND i.kind = ?" },	      { "category", "AND i.category = ?" },
+		{ "status", "AND i.status = ?" },     { "severity", "AND i.severity = ?" },
+		{ "from", "AND i.discovered_on >= ?" }, { "to", "AND i.discovered_on <= ?" },
+	};
+	const char *v;
+	query_add(q, "WHERE 1 = 1", NULL, 0);
+	if (!req_can(req, "incidents.read") || is_set(req, "mine"))
+		query_add(q, "AND i.reporter_id = ?", P(V_INT(req->user->id)));
+	for (size_t i = 0; i < ARRAY_SIZE(equal); i++)
+		if ((v = req_query(req, equal[i].param)) && *v)
+			query_add(q, equal[i].sql, P(V_TEXT(v)));
+	if ((v = req_query(req, "q")) && *v) {
+		char *pat = like_text(req, v);
+		query_add(q, "AND i.title LIKE ? ESCAPE '\\'", P(V_TEXT(pat)));
+	}
+	if ((v = req_query(req, "state")) && *v)
+		query_add(q, !strcmp(v, "open")
+				     ? "AND i.status NOT IN ('closed', 'rejected', 'duplicate')"
+				     : "AND i.status IN ('closed', 'rejected', 'duplicate')",
+			  NULL, 0);
+	if (is_set(req, "ppc"))
+		query_add(q, "AND i.ppc_mandatory = 1", NULL, 0);
+}
+
+static int incidents_list(struct req *req)
+{
+	int64_t limit = PAGE_DEFAULT, cursor = 0, last = 0, n = 0;
+	const char *v;
+	struct query q;
+	struct dbrows r;
+	struct viewer vw = viewer_of(req);
+	if ((v = req_query(req, "limit")))
+		parse_i64(v, 1, PAGE_MAX, &limit);
+	if ((v = req_query(req, "cursor")))
+		parse_i64(v, 1, INT64_MAX, &cursor);
+	query_init(&q, incident_select);
+	filters(req, &q);
+	if (cursor)
+		query_add(&q, "AND i.id < ?", P(V_INT(cursor)));
+	query_add(&q, "ORDER BY i.id DESC LIMIT ?", P(V_INT(limit + 1)));
+	int rc = query_run(req->db, &q, &r);
+	query_release(&q);
+	if (rc)
+		return -1;
+	json_t *items = json_array();
+	bool more = false;
+	while (db_next(&r)) {
+		if (n == limit) {
+			more = true;
+			break;
+		}
+		last = db_int(&r, 0);
+		json_array_append_new(items, incident_list_item(&r, &vw));
+		n++;
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	if (failed) {
+		json_decref(items);
+		return -1;
+	}
+	return reply_json(req, 200,
+			  json_pack("{s:o,s:o}", "items", items, "next_cursor",
+				    more ? json_string(arena_printf(&req->arena, "%lld",
+								    (long long)last))
+					 : json_null()));
+}
+
+/* --- export ------------------------------------------------------------------------------- */
+
+/* Japanese words for the export's coded values. */
+static const char *ja_word(const char *code)
+{
+	static const struct {
+		const char *code, *ja;
+	} words[] = {
+		{ "incident", "事故" },		    { "near_miss", "ヒヤリハット" },
+		{ "service_stop", "サービス・装置の停止" }, { "malfunction", "システム等の誤動作" },
+		{ "missend", "誤送信・誤発送" },	    { "rule_violation", "ルール違反" },
+		{ "loss", "紛失・き損" },		    { "tampering", "改ざん・破壊" },
+		{ "virus", "ウイルス感染" },	    { "pc_abnormal", "PC等の動作異常" },
+		{ "complaint", "苦情・外部通報" },	    { "other", "その他" },
+		{ "reported", "報告済み" },		    { "triage", "初期判断" },
+		{ "containment", "封じ込め" },	    { "investigation", "調査" },
+		{ "action", "是正処置" },		    { "closed", "終了" },
+		{ "rejected", "対象外" },		    { "duplicate", "重複" },
+		{ "low", "低" },			    { "medium", "中" },
+		{ "high", "高" },			    { "critical", "重大" },
+	};
+	for (size_t i = 0; code && i < ARRAY_SIZE(words); i++)
+		if (!strcmp(words[i].code, code))
+			return words[i].ja;
+	return code;
+}
+
+static json_t *word(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? json_string(ja_word(json_string_value(v))) : json_null();
+}
+
+static json_t *yes_no(json_t *v)
+{
+	return json_is_boolean(v) ? json_string(json_is_true(v) ? "はい" : "いいえ") : json_null();
+}
+
+static int incidents_export(struct req *req, enum export_format fmt)
+{
+	struct query q;
+	struct dbrows r;
+	struct viewer vw = viewer_of(req);
+	if (zone_ready(req))
+		return -1;
+	query_init(&q, "SELECT i.id FROM incidents i");
+	filters(req, &q);
+	query_add(&q, "ORDER BY i.id", NULL, 0);
+	int rc = query_run(req->db, &q, &r);
+	query_release(&q);
+	if (rc)
+		return -1;
+	json_t *ids = json_array();
+	while (db_next(&r))
+		json_array_append_new(ids, json_integer(db_int(&r, 0)));
+	int failed = r.failed;
+	db_rows_free(&r);
+	json_t *headers = json_pack(
+		"[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s]", "ID", "種別", "分類", "件名",
+		"状態", "重大度", "発見日", "報告者", "報告者の部署", "担当者", "個人情報", "本人の数",
+		"要配慮個人情報", "財産的被害のおそれ", "不正の目的のおそれ", "高度な暗号化",
+		"PPCへの報告", "速報の期限", "確報の期限", "速報の提出日", "確報の提出日",
+		"審査機関への報告日", "本人への通知日", "公表日", "警察への届出日", "終了日時");
+	json_t *rows = json_array();
+	size_t i;
+	json_t *idv;
+	json_array_foreach(ids, i, idv)
+	{
+		enum status st;
+		json_t *o = failed ? NULL
+				   : incident_json(req->app, req->db, json_integer_value(idv), &vw, &st);
+		if (!o) {
+			failed = 1;
+			break;
+		}
+		json_t *impact = json_object_get(o, "impact"), *ppc = json_object_get(o, "ppc");
+		json_t *row = json_array();
+		json_array_append(row, json_object_get(o, "id"));
+		json_array_append_new(row, word(o, "kind"));
+		json_array_append_new(row, word(o, "category"));
+		json_array_append(row, json_object_get(o, "title"));
+		json_array_append_new(row, word(o, "status"));
+		json_array_append_new(row, word(o, "severity"));
+		json_array_append(row, json_object_get(o, "discovered_on"));
+		json_t *rep = json_object_get(o, "reporter"), *asg = json_object_get(o, "assignee");
+		json_array_append_new(row, json_is_object(rep)
+						   ? json_incref(json_object_get(rep, "name"))
+						   : json_string("（匿名）"));
+		json_array_append(row, json_object_get(o, "reporter_department"));
+		json_array_append_new(row, json_is_object(asg)
+						   ? json_incref(json_object_get(asg, "name"))
+						   : json_null());
+		json_array_append_new(row, yes_no(json_object_get(impact, "involved")));
+		json_array_append(row, json_object_get(impact, "count"));
+		json_array_append_new(row, yes_no(json_object_get(impact, "sensitive")));
+		json_array_append_new(row, yes_no(json_object_get(impact, "financial")));
+		json_array_append_new(row, yes_no(json_object_get(impact, "unauthorised")));
+		json_array_append_new(row, yes_no(json_object_get(impact, "encrypted")));
+		json_array_append_new(row, json_string(json_is_true(json_object_get(ppc, "mandatory"))
+							       ? "必要"
+							       : "不要"));
+		json_array_append(row, json_object_get(ppc, "preliminary_limit"));
+		json_array_append(row, json_object_get(ppc, "final_due"));
+		size_t k;
+		json_t *report;
+		json_array_foreach(json_object_get(o, "reports"), k, report)
+			json_array_append(row, json_object_get(report, "done_on"));
+		json_array_append(row, json_object_get(o, "closed_at"));
+		json_array_append_new(rows, row);
+		json_decref(o);
+	}
+	json_decref(ids);
+	rc = failed ? -1 : reply_export(req, fmt, "incidents", headers, rows);
+	json_decref(headers);
+	json_decref(rows);
+	return rc;
+}
+
+static int incidents_csv(struct req *req)
+{
+	return incidents_export(req, EXPORT_CSV);
+}
+
+static int incidents_xlsx(struct req *req)
+{
+	return incidents_export(req, EXPORT_XLSX);
+}
+
+/* --- handling ----------------------------------------------------------------------------- */
+
+static int incidents_patch(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = req_param_int(req, "id");
+	if (zone_ready(req))
+		return -1;
+	return answer(req, incident_update(req->app, req->db, &who, id, req->json, &fe), &fe, id,
+		      200);
+}
+
+static int incidents_transition(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = req_param_int(req, "id");
+	if (zone_ready(req))
+		return -1;
+	return answer(req, incident_transition(req->app, req->db, &who, id, req->json, &fe), &fe,
+		      id, 200);
+}
+
+static int incidents_comment(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct viewer v = viewer_of(req);
+	int64_t id = req_param_int(req, "id");
+	if (zone_ready(req))
+		return -1;
+	return answer(req, incident_comment(req->app, req->db, &who, &v, id, req->json, &fe), &fe,
+		      id, 201);
+}
+
+static int incidents_report(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = req_param_int(req, "id");
+	if (zone_ready(req))
+		return -1;
+	return answer(req, incident_record_report(req->db, &who, id, req->json, &fe), &fe, id, 200);
+}
+
+static int incidents_action(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = req_param_int(req, "id"), action_id = 0;
+	if (zone_ready(req))
+		return -1;
+	enum status st = incident_open_action(req->db, &who, id, req->json, &action_id, &fe);
+	return answer(req, st, &fe, id, 201);
+}
+
+/* --- overviews and settings --------------------------------------------------------------- */
+
+static int incidents_dashboard(struct req *req)
+{
+	if (zone_ready(req))
+		return -1;
+	json_t *o = incident_dashboard(req->db);
+	return o ? reply_json(req, 200, o) : -1;
+}
+
+static int incidents_trends(struct req *req)
+{
+	int64_t months = 12;
+	const char *v = req_query(req, "months");
+	if (v)
+		parse_i64(v, 1, 36, &months);
+	if (zone_ready(req))
+		return -1;
+	json_t *o = incident_trends(req->db, (int)months);
+	return o ? reply_json(req, 200, o) : -1;
+}
+
+static int incidents_contacts(struct req *req)
+{
+	json_t *o = incident_contacts(req->db, req->user->id);
+	return o ? reply_json(req, 200, o) : -1;
+}
+
+static int settings_show(struct req *req)
+{
+	struct incident_settings s;
+	if (incident_settings_get(req->db, &s))
+		return -1;
+	return reply_json(req, 200, incident_settings_json(&s));
+}
+
+static int settings_patch(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	enum status st = incident_settings_update(req->db, &who, req->json, &fe);
+	struct incident_settings s;
+	if (st == ST_OK && incident_settings_get(req->db, &s) == 0)
+		reply_json(req, 200, incident_settings_json(&s));
+	else
+		reply_status_of(req, st == ST_OK ? ST_DB : st, &fe);
+	ferr_release(&fe);
+	return 0;
+}
+
+/* --- schemas and routes ------------------------------------------------------------------- */
+
+static const struct field create_body[] = {
+	{ "kind", FT_ENUM, 0, .choices = kinds },
+	{ "category", FT_ENUM, F_REQUIRED, .choices = categories },
+	{ "title", FT_STRING, F_REQUIRED, .min = 1, .max = 200 },
+	{ "description", FT_TEXT, 0, .max = 4000 },
+	{ "location", FT_STRING, 0, .max = 200 },
+	{ "affected", FT_TEXT, 0, .max = 1000 },
+	{ "occurred_at", FT_TIME, F_NULLABLE },
+	{ "discovered_at", FT_TIME, 0 },
+	{ "anonymous", FT_BOOL, 0 },
+	{ "pd_involved", FT_BOOL, 0 },
+	{ "pd_count", FT_INT, F_NULLABLE, .min = 0, .max = 1000000000 },
+	{ 0 }
+};
+
+static const struct field patch_body[] = {
+	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
+	{ "kind", FT_ENUM, 0, .choices = kinds },
+	{ "category", FT_ENUM, 0, .choices = categories },
+	{ "title", FT_STRING, 0, .min = 1, .max = 200 },
+	{ "description", FT_TEXT, 0, .max = 4000 },
+	{ "location", FT_STRING, 0, .max = 200 },
+	{ "affected", FT_TEXT, 0, .max = 1000 },
+	{ "occurred_at", FT_TIME, F_NULLABLE },
+	{ "discovered_at", FT_TIME, 0 },
+	{ "severity", FT_ENUM, F_NULLABLE, .choices = severities },
+	{ "assignee_id", FT_ID, F_NULLABLE },
+	{ "pd_involved", FT_BOOL, 0 },
+	{ "pd_items", FT_TEXT, 0, .max = 2000 },
+	{ "pd_count", FT_INT, F_NULLABLE, .min = 0, .max = 1000000000 },
+	{ "pd_sensitive", FT_BOOL, 0 },
+	{ "pd_financial", FT_BOOL, 0 },
+	{ "pd_unauthorised", FT_BOOL, 0 },
+	{ "pd_encrypted", FT_BOOL, 0 },
+	{ "personal_details", FT_TEXT, F_NULLABLE, .max = 10000 },
+	{ "cause", FT_TEXT, 0, .max = 4000 },
+	{ "secondary_damage", FT_TEXT, 0, .max = 4000 },
+	{ "subject_response", FT_TEXT, 0, .max = 4000 },
+	{ "announcement", FT_TEXT, 0, .max = 4000 },
+	{ "prevention", FT_TEXT, 0, .max = 4000 },
+	{ "other_notes", FT_TEXT, 0, .max = 4000 },
+	{ 0 }
+};
+
+static const struct field transition_body[] = {
+	{ "version", FT_INT, F_REQUIRED, .min = 1 },
+	{ "to", FT_ENUM, F_REQUIRED, .choices = statuses },
+	{ "reason", FT_TEXT, 0, .max = 2000 },
+	{ "duplicate_of", FT_ID, 0 },
+	{ 0 }
+};
+
+static const struct field comment_body[] = {
+	{ "body", FT_TEXT, F_REQUIRED, .min = 1, .max = 4000 },
+	{ "internal", FT_BOOL, 0 },
+	{ 0 }
+};
+
+static const struct field report_body[] = {
+	{ "kind", FT_ENUM, F_REQUIRED, .choices = report_kinds },
+	{ "state", FT_ENUM, F_REQUIRED, .choices = report_states },
+	{ "done_on", FT_DATE, F_NULLABLE },
+	{ "note", FT_TEXT, 0, .max = 1000 },
+	{ 0 }
+};
+
+static const struct field settings_body[] = {
+	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
+	{ "holds_pmark", FT_BOOL, 0 },
+	{ "review_body", FT_STRING, 0, .max = 200 },
+	{ "review_body_days", FT_INT, 0, .min = 1, .max = 30 },
+	{ 0 }
+};
+
+/* The list's filters, shared by the list and its exports. */
+#define FILTERS                                                                        \
+	{ "q", FT_STRING, 0, .max = 100 }, { "kind", FT_ENUM, 0, .choices = kinds },          \
+		{ "category", FT_ENUM, 0, .choices = categories },                              \
+		{ "status", FT_ENUM, 0, .choices = statuses },                                  \
+		{ "state", FT_ENUM, 0, .choices = states },                                     \
+		{ "severity", FT_ENUM, 0, .choices = severities },                              \
+		{ "ppc", FT_ENUM, 0, .choices = flags }, { "mine", FT_ENUM, 0, .choices = flags }, \
+		{ "from", FT_DATE, 0 }, { "to", FT_DATE, 0 }
+
+static const struct field list_query[] = {
+	FILTERS,
+	{ "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX },
+	{ "cursor", FT_ID, 0 },
+	{ 0 }
+};
+
+static const struct field export_query[] = {
+	FILTERS,
+	{ "encoding", FT_ENUM, 0, .choices = encodings },
+	{ 0 }
+};
+
+static const struct field trends_query[] = {
+	{ "months", FT_INT, 0, .min = 1, .max = 36 },
+	{ 0 }
+};
+
+static const struct route routes[] = {
+	{ "POST", "/api/v1/incidents", "incidents.report", incidents_create, .body = create_body },
+	{ "GET", "/api/v1/incidents", "incidents.report", incidents_list, .query = list_query },
+	{ "GET", "/api/v1/incidents.csv", "incidents.read", incidents_csv, .query = export_query },
+	{ "GET", "/api/v1/incidents.xlsx", "incidents.read", incidents_xlsx, .query = export_query },
+	{ "GET", "/api/v1/incidents/dashboard", "incidents.read", incidents_dashboard },
+	{ "GET", "/api/v1/incidents/trends", "incidents.report", incidents_trends,
+	  .query = trends_query },
+	{ "GET", "/api/v1/incidents/contacts", "incidents.report", incidents_contacts },
+	{ "GET", "/api/v1/incidents/settings", "incidents.report", settings_show },
+	{ "PATCH", "/api/v1/incidents/settings", "incidents.manage", settings_patch,
+	  .body = settings_body },
+	{ "GET", "/api/v1/incidents/{id:int}", "incidents.report", incidents_show },
+	{ "PATCH", "/api/v1/incidents/{id:int}", "incidents.manage", incidents_patch,
+	  .body = patch_body },
+	{ "POST", "/api/v1/incidents/{id:int}/transition", "incidents.manage",
+	  incidents_transition, .body = transition_body },
+	{ "POST", "/api/v1/incidents/{id:int}/comments", "incidents.report", incidents_comment,
+	  .body = comment_body },
+	{ "POST", "/api/v1/incidents/{id:int}/reports", "incidents.manage", incidents_report,
+	  .body = report_body },
+	{ "POST", "/api/v1/incidents/{id:int}/actions", "incidents.manage", incidents_action,
+	  .body = action_new_schema },
+};
+
+const struct route_table incidents_routes = { routes, ARRAY_SIZE(routes) };
+
+const struct permission incidents_permissions[] = {
+	{ "incidents.report", "incidents" },
+	{ "incidents.read", "incidents" },
+	{ "incidents.manage", "incidents" },
+	{ 0 },
+};

@@ -1,0 +1,243 @@
+/* pinfo_api.c — /api/v1/pinfo. */
+#include <string.h>
+
+#include "pinfo.h"
+
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 200
+
+extern const struct field pinfo_create_schema[];
+
+const struct permission pinfo_permissions[] = {
+    {"pinfo.read", "registers"},
+    {"pinfo.write", "registers"},
+    {0},
+};
+
+static const char *const yes_no[] = {"yes", "no", NULL};
+static const char *const reviews[] = {"overdue", NULL};
+static const char *const encodings[] = {"utf-8", "cp932", NULL};
+static const char *const import_encodings[] = {"auto", "utf-8", "cp932", NULL};
+static const char *const flags[] = {"0", "1", "true", "false", NULL};
+
+static int answer(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok)
+{
+	if (st == ST_OK && ok)
+		reply_json(req, code, ok);
+	else
+		reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
+	ferr_release(fe);
+	return 0;
+}
+
+static void read_filter(struct req *req, struct pinfo_filter *f)
+{
+	const char *v;
+	int64_t n;
+	memset(f, 0, sizeof(*f));
+	f->sensitive = -1;
+	f->q = req_query(req, "q");
+	if ((v = req_query(req, "department_id")) && parse_i64(v, 1, INT64_MAX, &n) == 0)
+		f->department_id = n;
+	if ((v = req_query(req, "sensitive")))
+		f->sensitive = !strcmp(v, "yes");
+	f->overdue = (v = req_query(req, "review")) && !strcmp(v, "overdue");
+}
+
+static int pinfo_index(struct req *req)
+{
+	struct pinfo_filter f;
+	struct reg_scope scope = reg_scope_of(req);
+	int64_t limit = PAGE_DEFAULT, cursor = 0, next;
+	const char *v;
+	json_t *items;
+	read_filter(req, &f);
+	if ((v = req_query(req, "limit")))
+		parse_i64(v, 1, PAGE_MAX, &limit);
+	if ((v = req_query(req, "cursor")))
+		parse_i64(v, 1, INT64_MAX, &cursor);
+	if (pinfo_list(req->db, &scope, &f, cursor, limit, &items, &next))
+		return -1;
+	return reply_json(
+	    req, 200,
+	    json_pack("{s:o,s:o}", "items", items, "next_cursor",
+		      next ? json_string(arena_printf(&req->arena, "%lld", (long long)next))
+			   : json_null()));
+}
+
+static int pinfo_download(struct req *req, enum reg_format fmt)
+{
+	struct pinfo_filter f;
+	struct reg_scope scope = reg_scope_of(req);
+	struct actor who = req_actor(req);
+	char *data = NULL;
+	size_t len = 0;
+	read_filter(req, &f);
+	enum status st = pinfo_export(req->db, &who, &scope, &f, fmt, &data, &len);
+	if (st != ST_OK)
+		return reply_status_of(req, st, NULL);
+	return reply_download(req, reg_format_type(fmt),
+			      fmt == REG_XLSX ? "pinfo.xlsx" : "pinfo.csv", data, len);
+}
+
+static int pinfo_csv(struct req *req)
+{
+	const char *enc = req_query(req, "encoding");
+	return pinfo_download(req, enc && !strcmp(enc, "cp932") ? REG_CSV_CP932 : REG_CSV);
+}
+
+static int pinfo_xlsx(struct req *req)
+{
+	return pinfo_download(req, REG_XLSX);
+}
+
+static int pinfo_create_route(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct reg_scope scope = reg_scope_of(req);
+	int64_t id = 0;
+	enum status st = pinfo_create(req->db, &who, &scope, req->json, &id, &fe);
+	return answer(req, st, &fe, 201, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
+}
+
+static int pinfo_show(struct req *req)
+{
+	struct reg_scope scope = reg_scope_of(req);
+	struct actor who = req_actor(req);
+	json_t *p = pinfo_read(req->db, &who, &scope, req_param_int(req, "id"));
+	if (!p)
+		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL)
+						       : -1;
+	return reply_json(req, 200, p);
+}
+
+static int pinfo_patch(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct reg_scope scope = reg_scope_of(req);
+	int64_t id = req_param_int(req, "id");
+	enum status st = pinfo_update(req->db, &who, &scope, id, req->json, &fe);
+	return answer(req, st, &fe, 200, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
+}
+
+static int pinfo_review_route(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct reg_scope scope = reg_scope_of(req);
+	int64_t id = req_param_int(req, "id");
+	enum status st = pinfo_review(req->db, &who, &scope, id, req_int(req, "version", 0), &fe);
+	return answer(req, st, &fe, 200, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
+}
+
+static int pinfo_remove(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct reg_scope scope = reg_scope_of(req);
+	enum status st = pinfo_delete(req->db, &who, &scope, req_param_int(req, "id"),
+				      req_int(req, "version", 0), &fe);
+	if (st == ST_OK)
+		return reply_status(req, 204);
+	return answer(req, st, &fe, 204, NULL);
+}
+
+static int pinfo_import_route(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct reg_scope scope = reg_scope_of(req);
+	struct reg_import_result res;
+	bool dry_run;
+	enum csv_encoding enc;
+	reg_import_options(req, &dry_run, &enc);
+	enum status st = pinfo_import(req->db, &who, &scope, req->body.buf, req->body.len, enc,
+				      dry_run, NULL, NULL, &res, &fe);
+	return reg_import_answer(req, st, &res, &fe);
+}
+
+static int review_status(struct req *req)
+{
+	json_t *items = registers_review_status(req->db);
+	return items ? reply_json(req, 200, json_pack("{s:o}", "items", items)) : -1;
+}
+
+/* --- schemas and routes --------------------------------------------------------------------- */
+
+#define LC(stage)                                                                                  \
+	{"lc_" stage "_risks", FT_TEXT, 0, .max = 1000},                                           \
+	{                                                                                          \
+		"lc_" stage "_controls", FT_TEXT, 0, .max = 1000                                   \
+	}
+
+static const struct field pinfo_patch_schema[] = {
+    {"version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1},
+    {"name", FT_STRING, 0, .min = 1, .max = 200},
+    {"department_id", FT_ID, F_NULLABLE},
+    {"items", FT_TEXT, 0, .min = 1, .max = 1000},
+    {"purpose", FT_TEXT, 0, .min = 1, .max = 1000},
+    {"storage_location", FT_STRING, 0, .min = 1, .max = 200},
+    {"storage_method", FT_STRING, 0, .min = 1, .max = 200},
+    {"access", FT_STRING, 0, .min = 1, .max = 200},
+    {"use_until", FT_STRING, 0, .min = 1, .max = 100},
+    {"retention_until", FT_STRING, 0, .min = 1, .max = 100},
+    {"record_count", FT_INT, F_NULLABLE, .min = 0, .max = 1000000000000LL},
+    {"subjects", FT_STRING, 0, .max = 200},
+    {"sensitive", FT_BOOL, 0},
+    {"acquisition", FT_STRING, 0, .max = 200},
+    {"direct_written", FT_BOOL, 0},
+    {"purpose_notice", FT_STRING, 0, .max = 200},
+    {"consent", FT_STRING, 0, .max = 200},
+    {"third_party", FT_STRING, 0, .max = 200},
+    {"contractor", FT_STRING, 0, .max = 200},
+    {"disposal", FT_STRING, 0, .max = 200},
+    {"notes", FT_TEXT, 0, .max = 2000},
+    LC("acquire"),
+    LC("transfer"),
+    LC("use"),
+    LC("store"),
+    LC("dispose"),
+    {"asset_ids", FT_INTARRAY, 0},
+    {"reviewed_on", FT_DATE, 0},
+    {0}};
+
+static const struct field version_schema[] = {{"version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1},
+					      {0}};
+
+#define PINFO_FILTERS                                                                              \
+	{"q", FT_STRING, 0, .max = 100}, {"department_id", FT_ID, 0},                              \
+	    {"sensitive", FT_ENUM, 0, .choices = yes_no},                                          \
+	{                                                                                          \
+		"review", FT_ENUM, 0, .choices = reviews                                           \
+	}
+
+static const struct field list_query[] = {
+    PINFO_FILTERS, {"limit", FT_INT, 0, .min = 1, .max = PAGE_MAX}, {"cursor", FT_ID, 0}, {0}};
+
+static const struct field csv_query[] = {
+    PINFO_FILTERS, {"encoding", FT_ENUM, 0, .choices = encodings}, {0}};
+
+static const struct field xlsx_query[] = {PINFO_FILTERS, {0}};
+
+static const struct field import_query[] = {{"dry_run", FT_ENUM, 0, .choices = flags},
+					    {"encoding", FT_ENUM, 0, .choices = import_encodings},
+					    {0}};
+
+static const struct route routes[] = {
+    {"GET", "/api/v1/pinfo", "pinfo.read", pinfo_index, .query = list_query},
+    {"GET", "/api/v1/pinfo.csv", "pinfo.read", pinfo_csv, .query = csv_query},
+    {"GET", "/api/v1/pinfo.xlsx", "pinfo.read", pinfo_xlsx, .query = xlsx_query},
+    {"POST", "/api/v1/pinfo", "pinfo.write", pinfo_create_route, .body = pinfo_create_schema},
+    {"POST", "/api/v1/pinfo/import", "pinfo.write", pinfo_import_route, .query = import_query,
+     .flags = R_RAW_BODY | R_LARGE_BODY},
+    {"GET", "/api/v1/pinfo/{id:int}", "pinfo.read", pinfo_show},
+    {"PATCH", "/api/v1/pinfo/{id:int}", "pinfo.write", pinfo_patch, .body = pinfo_patch_schema},
+    {"DELETE", "/api/v1/pinfo/{id:int}", "pinfo.write", pinfo_remove, .body = version_schema},
+    {"POST", "/api/v1/pinfo/{id:int}/review", "pinfo.write", pinfo_review_route,
+     .body = version_schema},
+    {"GET", "/api/v1/registers/review-status", PERM_ALL_DEPARTMENTS, review_status},
+};
+
+const struct route_table pinfo_routes = {routes, ARRAY_SIZE(routes)};

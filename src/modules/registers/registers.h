@@ -1,0 +1,203 @@
+/*
+ * registers.h — what the three registers (information assets, personal information, risks)
+ * share: the department scope, yearly review dates, and the import / export engine that reads
+ * and writes them the way they live in offices today — in Excel.
+ *
+ * Scope. A user holding registers.all_departments (officers, auditors, top management) sees
+ * every department's records; anyone else sees only the records of their own department, and
+ * another department's record is "not found" for them — not "forbidden", which would confirm
+ * it exists. Records without a department are visible to all-department users only.
+ *
+ * Review. Each register entry is reviewed at least yearly: registering it counts as the first
+ * review, the next is due one year after the last (29 February → 28 February).
+ *
+ * Import. One code path for `POST /api/v1/<register>/import` and `mamori import`: the file is
+ * decoded (UTF-8 or CP932), split into records, each row turned into the same JSON object the
+ * API's create takes and handed to the register's own create rule, all inside ONE transaction.
+ * A dry run does exactly that work and rolls back; a real import commits only when no row has
+ * an error, so a bad file never leaves half its rows. Errors name the row (as a spreadsheet
+ * numbers it: the header is row 1), the column (as the file names it) and say what is wrong.
+ *
+ * Export. A register's columns are declared once (struct reg_column): their Japanese header,
+ * the field of the API object they show, and how values are written; CSV (UTF-8 with BOM or
+ * CP932) and .xlsx come from the same declaration, and the import reads the same headers back.
+ */
+#ifndef MAMORI_REGISTERS_H
+#define MAMORI_REGISTERS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../audit/audit.h"
+#include "../../http/http.h"
+#include "../../lib/csv.h"
+#include "../../lib/errors.h"
+
+#define PERM_ALL_DEPARTMENTS "registers.all_departments"
+
+/* --- scope ---------------------------------------------------------------------------------- */
+
+struct reg_scope {
+	bool all;	       /* every department */
+	int64_t department_id; /* otherwise only this one (0: none at all) */
+};
+
+/* The scope of the signed-in user. */
+struct reg_scope reg_scope_of(struct req *req);
+/* Everything (the command line runs as the operator). */
+extern const struct reg_scope reg_scope_all;
+/* True if a record of `department_id` (0: none) is inside the scope. */
+bool reg_scope_allows(const struct reg_scope *s, int64_t department_id);
+
+/* --- review dates --------------------------------------------------------------------------- */
+
+/* The date one year after `date` (YYYY-MM-DD) into out; 29 Feb becomes 28 Feb. -1 if `date`
+ * is not a date. */
+int reg_review_due(const char *date, char out[11]);
+/* True if `due` is before `today` (both YYYY-MM-DD). */
+bool reg_overdue(const char *due, const char *today);
+
+/* --- cell values ---------------------------------------------------------------------------- */
+
+/* はい/いいえ, yes/no, true/false, 1/0, ○/×, あり/なし (any case, surrounding blanks ignored).
+ * -1 for anything else. */
+int reg_parse_bool(const char *s, bool *out);
+/* ASCII letters lowered, for search keys that work alike on SQLite and PostgreSQL. */
+void reg_search_add(struct buf *key, const char *text);
+/* "%text%" for LIKE ... ESCAPE '\', lower-cased like reg_search_add. */
+char *reg_like_pattern(struct arena *a, const char *q);
+
+/* --- columns -------------------------------------------------------------------------------- */
+
+enum reg_kind {
+	RK_TEXT,       /* string; .max characters */
+	RK_INT,	       /* whole number in [.min, .max] */
+	RK_BOOL,       /* はい / いいえ */
+	RK_DATE,       /* YYYY-MM-DD (Excel's 2026/4/1 is accepted on import) */
+	RK_ENUM,       /* .choices, shown as .labels_ja (import takes code, ja or en label) */
+	RK_DEPARTMENT, /* department_id; exported from "department_name", imported by name or code
+			*/
+	RK_CUSTOM,     /* resolved by the register's resolve() on import; exported from .shown */
+	RK_TIME,       /* RFC 3339 instant (export only) */
+	RK_LIST,       /* array of strings or numbers, joined by spaces (export only) */
+};
+
+#define RC_IMPORT 1u   /* read by the import */
+#define RC_REQUIRED 2u /* the import needs a non-empty cell */
+#define RC_NOEXPORT 4u /* import only */
+
+struct reg_column {
+	const char *key; /* the field of the API object (and of the create body) */
+	const char *ja;	 /* header: Japanese (written by exports) */
+	const char *en;	 /* header: English (accepted by imports, like `key`) */
+	enum reg_kind kind;
+	unsigned flags;
+	int64_t min, max;
+	const char *const *choices;   /* RK_ENUM codes, NULL-terminated */
+	const char *const *labels_ja; /* RK_ENUM labels in the same order */
+	const char *const *labels_en;
+	const char *shown; /* RK_DEPARTMENT / RK_CUSTOM: the object's field to export */
+};
+
+/* --- export --------------------------------------------------------------------------------- */
+
+enum reg_format { REG_CSV, REG_CSV_CP932, REG_XLSX };
+
+/* Writes `items` (API objects) as a table with the columns' Japanese headers. On success *out
+ * is a malloc'd file of *len bytes. -1 on failure. */
+int reg_export(const struct reg_column *cols, size_t ncols, json_t *items, enum reg_format fmt,
+	       const char *sheet, char **out, size_t *len);
+/* reg_export, then the export's audit event (`action`, with the row count and format) in its
+ * own transaction; the file is only handed out when the event is stored. */
+enum status reg_export_audited(struct db *db, const struct actor *who,
+			       const struct reg_column *cols, size_t ncols, json_t *items,
+			       enum reg_format fmt, const char *sheet, const char *action,
+			       const char *object_type, char **out, size_t *len);
+/* The download's content type and a file name "<base>.csv|.xlsx". */
+const char *reg_format_type(enum reg_format fmt);
+const char *reg_format_ext(enum reg_format fmt);
+
+/* --- stored fields -------------------------------------------------------------------------
+ *
+ * A register's editable fields, declared once: the API field and the column it is stored in.
+ * Create and update bind them in that order, so adding a field is adding a line. Column names
+ * are literals written in the code, never user text. */
+
+enum reg_ftype { RF_TEXT, RF_INT, RF_BOOL, RF_ID, RF_DATE };
+
+struct reg_field {
+	const char *key, *column;
+	enum reg_ftype type;
+};
+
+/* The values of `rec`'s fields in order (text points into `rec`): absent text is "", absent
+ * ids and dates are NULL. */
+void reg_bind(const struct reg_field *f, size_t n, json_t *rec, struct dbval *vals);
+/* "INSERT INTO table (columns..., extra) VALUES (?...) RETURNING id"; extra names nextra more
+ * columns, bound after the fields. */
+void reg_insert_sql(struct buf *b, const char *table, const struct reg_field *f, size_t n,
+		    const char *extra, size_t nextra);
+/* "UPDATE table SET column = ?, ..., extra WHERE id = ?" (extra like "x = ?, y = ?"). */
+void reg_update_sql(struct buf *b, const char *table, const struct reg_field *f, size_t n,
+		    const char *extra);
+/* "alias.column, ..." of the fields, for a SELECT. */
+void reg_columns_sql(struct buf *b, const char *alias, const struct reg_field *f, size_t n);
+/* Sets the fields on `o` from the row's columns first, first+1, ... */
+void reg_row_json(json_t *o, struct dbrows *r, int first, const struct reg_field *f, size_t n);
+/* The fields of an API object as a new object (null for absent ones): what a PATCH merges
+ * into before the rules check the whole record. */
+json_t *reg_editable(const struct reg_field *f, size_t n, json_t *record);
+
+/* --- import --------------------------------------------------------------------------------- */
+
+struct reg_import {
+	const char *what; /* "asset", "pinfo": audit action "<what>.import" */
+	const struct reg_column *cols;
+	size_t ncols;
+	/* Checks `in` exactly as the API's create does and, when the row is clean, inserts it
+	 * (inside the import's transaction, without an audit event of its own). Field errors go
+	 * to `fe` under the API's field names. Returns 0, or -1 on a database error. */
+	int (*create)(struct db *db, void *ctx, json_t *in, int64_t *id, struct ferrors *fe);
+	/* RK_CUSTOM cells: sets *out (new reference) or returns an error code ("not_found"). */
+	const char *(*resolve)(struct db *db, void *ctx, const struct reg_column *c,
+			       const char *text, json_t **out);
+	void *ctx;
+	/* Called now and then with rows done / total (for a progress bar). May be NULL. */
+	void (*progress)(void *arg, size_t done, size_t total);
+	void *progress_arg;
+};
+
+struct reg_import_result {
+	bool dry_run;
+	enum csv_encoding encoding; /* the one used */
+	size_t rows;		    /* data rows read (header excluded) */
+	size_t valid;		    /* rows without errors */
+	size_t imported;	    /* rows stored (0 for a dry run or a file with errors) */
+	json_t *errors;		    /* [{row, column, field, code, message}] */
+	size_t error_count;	    /* all errors, even past the first MAX listed */
+	int64_t first_id, last_id;
+};
+
+#define REG_IMPORT_MAX_ERRORS 1000
+#define REG_IMPORT_MAX_ROWS 200000
+
+/* Imports a CSV file (see the top of this header). ST_OK: the file was read (errors may be
+ * listed; nothing is stored unless there are none and !dry_run). ST_INVALID: the file itself
+ * cannot be read (encoding, no header, unknown column): `fe` says why. ST_DB otherwise. */
+enum status reg_import_csv(struct db *db, const struct actor *who, struct reg_import *imp,
+			   const char *data, size_t len, enum csv_encoding enc, bool dry_run,
+			   struct reg_import_result *res, struct ferrors *fe);
+/* The result as the API answers it. */
+json_t *reg_import_json(const struct reg_import_result *res);
+void reg_import_result_release(struct reg_import_result *res);
+
+/* Reads an import's ?dry_run= (default: a dry run) and ?encoding= (default: detect). */
+void reg_import_options(struct req *req, bool *dry_run, enum csv_encoding *enc);
+/* Answers an import: 200 with the result (a dry run lists every row's errors), 422 with the
+ * same body as problem details when a real import found errors (nothing was stored), or the
+ * file's own problem. Releases res and fe. */
+int reg_import_answer(struct req *req, enum status st, struct reg_import_result *res,
+		      struct ferrors *fe);
+
+#endif

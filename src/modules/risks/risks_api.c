@@ -1,0 +1,316 @@
+/* risks_api.c — /api/v1/risks, /api/v1/risks/heatmap, /api/v1/risks/settings, /api/v1/soa. */
+#include <string.h>
+
+#include "risks.h"
+
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 200
+
+extern const struct field risk_create_schema[];
+
+const struct permission risks_permissions[] = {
+    {"risks.read", "registers"}, {"risks.write", "registers"}, {"risks.configure", "registers"},
+    {"soa.read", "registers"},	 {"soa.write", "registers"},   {0},
+};
+
+static const char *const treatments[] = {"reduce", "avoid", "transfer", "accept", NULL};
+static const char *const bands[] = {"low", "medium", "high", NULL};
+static const char *const bases[] = {"inherent", "residual", NULL};
+static const char *const yes_no[] = {"yes", "no", NULL};
+static const char *const encodings[] = {"utf-8", "cp932", NULL};
+static const char *const statuses[] = {"not_started", "planned", "partial", "implemented", NULL};
+
+static int answer(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok)
+{
+	if (st == ST_OK && ok)
+		reply_json(req, code, ok);
+	else
+		reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
+	ferr_release(fe);
+	return 0;
+}
+
+static int64_t query_id(struct req *req, const char *name)
+{
+	int64_t n;
+	const char *v = req_query(req, name);
+	return v && parse_i64(v, 1, INT64_MAX, &n) == 0 ? n : 0;
+}
+
+static void read_filter(struct req *req, struct risk_filter *f)
+{
+	const char *v;
+	memset(f, 0, sizeof(*f));
+	f->accepted = -1;
+	f->q = req_query(req, "q");
+	f->department_id = query_id(req, "department_id");
+	f->asset_id = query_id(req, "asset_id");
+	f->pinfo_id = query_id(req, "pinfo_id");
+	f->owner_id = query_id(req, "owner_id");
+	f->control_id = query_id(req, "control_id");
+	f->likelihood = (int)query_id(req, "likelihood");
+	f->impact = (int)query_id(req, "impact");
+	f->treatment = req_query(req, "treatment");
+	f->band = req_query(req, "band");
+	f->residual = (v = req_query(req, "basis")) && !strcmp(v, "residual");
+	if ((v = req_query(req, "accepted")))
+		f->accepted = !strcmp(v, "yes");
+}
+
+static int risks_index(struct req *req)
+{
+	struct risk_filter f;
+	struct reg_scope scope = reg_scope_of(req);
+	int64_t limit = PAGE_DEFAULT, cursor = 0, next;
+	const char *v;
+	json_t *items;
+	read_filter(req, &f);
+	if ((v = req_query(req, "limit")))
+		parse_i64(v, 1, PAGE_MAX, &limit);
+	if ((v = req_query(req, "cursor")))
+		parse_i64(v, 1, INT64_MAX, &cursor);
+	if (risks_list(req->db, &scope, &f, cursor, limit, &items, &next))
+		return -1;
+	return reply_json(
+	    req, 200,
+	    json_pack("{s:o,s:o}", "items", items, "next_cursor",
+		      next ? json_string(arena_printf(&req->arena, "%lld", (long long)next))
+			   : json_null()));
+}
+
+static int risks_download(struct req *req, enum reg_format fmt)
+{
+	struct risk_filter f;
+	struct reg_scope scope = reg_scope_of(req);
+	struct actor who = req_actor(req);
+	char *data = NULL;
+	size_t len = 0;
+	read_filter(req, &f);
+	enum status st = risks_export(req->db, &who, &scope, &f, fmt, &data, &len);
+	if (st != ST_OK)
+		return reply_status_of(req, st, NULL);
+	return reply_download(req, reg_format_type(fmt),
+			      fmt == REG_XLSX ? "risks.xlsx" : "risks.csv", data, len);
+}
+
+static int risks_csv(struct req *req)
+{
+	const char *enc = req_query(req, "encoding");
+	return risks_download(req, enc && !strcmp(enc, "cp932") ? REG_CSV_CP932 : REG_CSV);
+}
+
+static int risks_xlsx(struct req *req)
+{
+	return risks_download(req, REG_XLSX);
+}
+
+static int risks_heatmap_route(struct req *req)
+{
+	struct reg_scope scope = reg_scope_of(req);
+	const char *v = req_query(req, "basis");
+	json_t *h = risks_heatmap(req->db, &scope, v && !strcmp(v, "residual"));
+	return h ? reply_json(req, 200, h) : -1;
+}
+
+static int risks_create(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct reg_scope scope = reg_scope_of(req);
+	int64_t id = 0;
+	enum status st = risk_create(req->db, &who, &scope, req->json, &id, &fe);
+	return answer(req, st, &fe, 201, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
+}
+
+static int risks_show(struct req *req)
+{
+	struct reg_scope scope = reg_scope_of(req);
+	json_t *r = risk_json(req->db, &scope, req_param_int(req, "id"));
+	if (!r)
+		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL)
+						       : -1;
+	return reply_json(req, 200, r);
+}
+
+static int risks_patch(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct reg_scope scope = reg_scope_of(req);
+	int64_t id = req_param_int(req, "id");
+	enum status st = risk_update(req->db, &who, &scope, id, req->json, &fe);
+	return answer(req, st, &fe, 200, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
+}
+
+static int risks_accept(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct reg_scope scope = reg_scope_of(req);
+	int64_t id = req_param_int(req, "id");
+	enum status st = risk_accept(req->db, &who, &scope, id, req_int(req, "version", 0), &fe);
+	return answer(req, st, &fe, 200, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
+}
+
+static int risks_remove(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct reg_scope scope = reg_scope_of(req);
+	enum status st = risk_delete(req->db, &who, &scope, req_param_int(req, "id"),
+				     req_int(req, "version", 0), &fe);
+	if (st == ST_OK)
+		return reply_status(req, 204);
+	return answer(req, st, &fe, 204, NULL);
+}
+
+static json_t *settings_json(struct db *db)
+{
+	int scale;
+	int64_t version;
+	if (risk_settings_get(db, &scale, &version))
+		return NULL;
+	return json_pack("{s:i,s:I}", "scale", scale, "version", (json_int_t)version);
+}
+
+static int risks_settings_show(struct req *req)
+{
+	json_t *s = settings_json(req->db);
+	return s ? reply_json(req, 200, s) : -1;
+}
+
+static int risks_settings_patch(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	enum status st = risk_settings_update(req->db, &who, req->json, &fe);
+	return answer(req, st, &fe, 200, st == ST_OK ? settings_json(req->db) : NULL);
+}
+
+/* --- SoA ------------------------------------------------------------------------------------ */
+
+static int soa_index(struct req *req)
+{
+	json_t *items = soa_list(req->db);
+	return items ? reply_json(req, 200, json_pack("{s:o}", "items", items)) : -1;
+}
+
+static int soa_show(struct req *req)
+{
+	struct reg_scope scope = reg_scope_of(req);
+	json_t *c = soa_json(req->db, &scope, req_param_int(req, "id"));
+	if (!c)
+		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL)
+						       : -1;
+	return reply_json(req, 200, c);
+}
+
+static int soa_patch(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct reg_scope scope = reg_scope_of(req);
+	int64_t id = req_param_int(req, "id");
+	enum status st = soa_update(req->db, &who, id, req->json, &fe);
+	return answer(req, st, &fe, 200, st == ST_OK ? soa_json(req->db, &scope, id) : NULL);
+}
+
+static int soa_download(struct req *req, enum reg_format fmt)
+{
+	struct actor who = req_actor(req);
+	char *data = NULL;
+	size_t len = 0;
+	enum status st = soa_export(req->db, &who, fmt, &data, &len);
+	if (st != ST_OK)
+		return reply_status_of(req, st, NULL);
+	return reply_download(req, reg_format_type(fmt), fmt == REG_XLSX ? "soa.xlsx" : "soa.csv",
+			      data, len);
+}
+
+static int soa_csv(struct req *req)
+{
+	const char *enc = req_query(req, "encoding");
+	return soa_download(req, enc && !strcmp(enc, "cp932") ? REG_CSV_CP932 : REG_CSV);
+}
+
+static int soa_xlsx(struct req *req)
+{
+	return soa_download(req, REG_XLSX);
+}
+
+/* --- schemas and routes --------------------------------------------------------------------- */
+
+static const struct field risk_patch_schema[] = {
+    {"version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1},
+    {"asset_id", FT_ID, F_NULLABLE},
+    {"pinfo_id", FT_ID, F_NULLABLE},
+    {"threat", FT_TEXT, 0, .min = 1, .max = 500},
+    {"vulnerability", FT_TEXT, 0, .min = 1, .max = 500},
+    {"likelihood", FT_INT, 0, .min = 1, .max = 5},
+    {"impact", FT_INT, 0, .min = 1, .max = 5},
+    {"treatment", FT_ENUM, 0, .choices = treatments},
+    {"measures", FT_TEXT, 0, .max = 2000},
+    {"control_ids", FT_INTARRAY, 0},
+    {"residual_likelihood", FT_INT, F_NULLABLE, .min = 1, .max = 5},
+    {"residual_impact", FT_INT, F_NULLABLE, .min = 1, .max = 5},
+    {"owner_id", FT_ID, F_NULLABLE},
+    {"review_on", FT_DATE, F_NULLABLE},
+    {0}};
+
+static const struct field version_schema[] = {{"version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1},
+					      {0}};
+
+static const struct field settings_schema[] = {{"version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1},
+					       {"scale", FT_INT, 0, .min = 3, .max = 5},
+					       {0}};
+
+static const struct field soa_patch_schema[] = {
+    {"version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1},
+    {"applicable", FT_BOOL, 0},
+    {"justification", FT_TEXT, 0, .max = 2000},
+    {"status", FT_ENUM, 0, .choices = statuses},
+    {"evidence", FT_TEXT, 0, .max = 2000},
+    {0}};
+
+#define RISK_FILTERS                                                                               \
+	{"q", FT_STRING, 0, .max = 100}, {"department_id", FT_ID, 0}, {"asset_id", FT_ID, 0},      \
+	    {"pinfo_id", FT_ID, 0}, {"owner_id", FT_ID, 0}, {"control_id", FT_ID, 0},              \
+	    {"likelihood", FT_INT, 0, .min = 1, .max = 5},                                         \
+	    {"impact", FT_INT, 0, .min = 1, .max = 5},                                             \
+	    {"treatment", FT_ENUM, 0, .choices = treatments},                                      \
+	    {"band", FT_ENUM, 0, .choices = bands}, {"basis", FT_ENUM, 0, .choices = bases},       \
+	{                                                                                          \
+		"accepted", FT_ENUM, 0, .choices = yes_no                                          \
+	}
+
+static const struct field list_query[] = {
+    RISK_FILTERS, {"limit", FT_INT, 0, .min = 1, .max = PAGE_MAX}, {"cursor", FT_ID, 0}, {0}};
+
+static const struct field csv_query[] = {
+    RISK_FILTERS, {"encoding", FT_ENUM, 0, .choices = encodings}, {0}};
+
+static const struct field xlsx_query[] = {RISK_FILTERS, {0}};
+static const struct field heatmap_query[] = {{"basis", FT_ENUM, 0, .choices = bases}, {0}};
+static const struct field soa_csv_query[] = {{"encoding", FT_ENUM, 0, .choices = encodings}, {0}};
+
+static const struct route routes[] = {
+    {"GET", "/api/v1/risks", "risks.read", risks_index, .query = list_query},
+    {"GET", "/api/v1/risks.csv", "risks.read", risks_csv, .query = csv_query},
+    {"GET", "/api/v1/risks.xlsx", "risks.read", risks_xlsx, .query = xlsx_query},
+    {"GET", "/api/v1/risks/heatmap", "risks.read", risks_heatmap_route, .query = heatmap_query},
+    {"GET", "/api/v1/risks/settings", "risks.read", risks_settings_show},
+    {"PATCH", "/api/v1/risks/settings", "risks.configure", risks_settings_patch,
+     .body = settings_schema},
+    {"POST", "/api/v1/risks", "risks.write", risks_create, .body = risk_create_schema},
+    {"GET", "/api/v1/risks/{id:int}", "risks.read", risks_show},
+    {"PATCH", "/api/v1/risks/{id:int}", "risks.write", risks_patch, .body = risk_patch_schema},
+    {"DELETE", "/api/v1/risks/{id:int}", "risks.write", risks_remove, .body = version_schema},
+    {"POST", "/api/v1/risks/{id:int}/accept", "risks.read", risks_accept, .body = version_schema},
+    {"GET", "/api/v1/soa", "soa.read", soa_index},
+    {"GET", "/api/v1/soa.csv", "soa.read", soa_csv, .query = soa_csv_query},
+    {"GET", "/api/v1/soa.xlsx", "soa.read", soa_xlsx},
+    {"GET", "/api/v1/soa/{id:int}", "soa.read", soa_show},
+    {"PATCH", "/api/v1/soa/{id:int}", "soa.write", soa_patch, .body = soa_patch_schema},
+};
+
+const struct route_table risks_routes = {routes, ARRAY_SIZE(routes)};

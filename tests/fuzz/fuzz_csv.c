@@ -1,0 +1,39 @@
+/* fuzz_csv.c — the CSV reader of imports: decoding (UTF-8, CP932, detection) and splitting
+ * into records, on any bytes. Every record read must be valid text. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/csv.h"
+#include "lib/util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct buf text = BUF_INIT;
+	enum csv_encoding used;
+	size_t bad;
+	/* The first byte picks the encoding, as a user's choice would. */
+	enum csv_encoding enc = size ? (enum csv_encoding)(data[0] % 3) : CSV_AUTO;
+	if (csv_decode((const char *)data, size, enc, &text, &used, &bad) == 0) {
+		if (!utf8_valid_text(text.buf, text.len))
+			abort();
+		struct csv_reader r;
+		int rc;
+		long records = 0;
+		csv_reader_init(&r, text.buf, text.len);
+		while ((rc = csv_read(&r)) != 0) {
+			records++;
+			if (rc > 0)
+				for (size_t i = 0; i < r.nfields; i++)
+					if (!utf8_valid_text(r.fields[i], strlen(r.fields[i])))
+						abort();
+			if (records > (long)text.len + 1)
+				abort(); /* the reader must always move on */
+		}
+		csv_reader_release(&r);
+	} else if (bad > size) {
+		abort();
+	}
+	buf_release(&text);
+	return 0;
+}

@@ -1,0 +1,60 @@
+// Risks and SoA controls as the API returns them.
+
+export interface Risk {
+  id: number
+  asset_id: number | null
+  pinfo_id: number | null
+  target_type: 'asset' | 'pinfo'
+  target_name: string | null
+  department_name: string | null
+  threat: string
+  vulnerability: string
+  likelihood: number
+  impact: number
+  level: number
+  band: string
+  treatment: string
+  measures: string
+  control_ids: number[]
+  controls: { id: number; number: string; title_ja: string; title_en: string }[]
+  residual_likelihood: number | null
+  residual_impact: number | null
+  residual_level: number | null
+  residual_band: string | null
+  owner_id: number | null
+  owner_name: string | null
+  accepted_by_name: string | null
+  accepted_at: string | null
+  review_on: string | null
+  scale: number
+  updated_at: string
+  version: number
+}
+
+export interface Heatmap {
+  scale: number
+  basis: string
+  total: number
+  cells: { likelihood: number; impact: number; count: number; band: string }[]
+}
+
+export interface Control {
+  id: number
+  number: string
+  theme: 'organizational' | 'people' | 'physical' | 'technological'
+  title_ja: string
+  title_en: string
+  applicable: boolean
+  justification: string
+  status: string
+  evidence: string
+  risk_count: number
+  risk_ids: number[]
+  updated_at: string
+  updated_by_name: string | null
+  version: number
+  risks?: Risk[]
+}
+
+export const THEMES = ['organizational', 'people', 'physical', 'technological'] as const
+export const STATUSES = ['not_started', 'planned', 'partial', 'implemented'] as const
