@@ -3,7 +3,7 @@
 
 #include "audit.h"
 #include "../http/http.h"
-#include "../lib/csv.h"
+#include "../http/export.h"
 #include "../lib/timeutil.h"
 #include "../modules/core.h"
 #include "../store/query.h"
@@ -108,11 +108,10 @@ static int event_show(struct req *req)
 	return reply_json(req, 200, e);
 }
 
-static int events_export(struct req *req)
+static int events_export(struct req *req, enum export_format fmt)
 {
 	struct query q;
 	struct dbrows r;
-	struct buf out = BUF_INIT;
 	query_init(&q, "SELECT " AUDIT_COLUMNS " FROM audit_events");
 	filters(req, &q);
 	query_add(&q, "ORDER BY seq", NULL, 0);
@@ -120,48 +119,35 @@ static int events_export(struct req *req)
 	query_release(&q);
 	if (rc)
 		return -1;
-	csv_bom(&out);
-	static const char *const head[] = { "seq",    "at",     "actor_id",    "actor_login",
-					    "ip",     "action", "object_type", "object_id",
-					    "summary", "prev_hash", "hash" };
-	for (size_t i = 0; i < ARRAY_SIZE(head); i++)
-		csv_field(&out, head[i], i == 0);
-	csv_end_row(&out);
-	int64_t count = 0;
+	json_t *headers = json_pack("[s,s,s,s,s,s,s,s,s,s,s]", "seq", "at", "actor_id",
+				    "actor_login", "ip", "action", "object_type", "object_id",
+				    "summary", "prev_hash", "hash");
+	json_t *rows = json_array();
 	while (db_next(&r)) {
 		char at[21];
 		time_rfc3339(db_int(&r, 1), at);
-		csv_field_int(&out, db_int(&r, 0), true);
-		csv_field(&out, at, false);
-		csv_field_int(&out, db_int(&r, 2), false);
-		for (int c = 3; c <= 6; c++)
-			csv_field(&out, db_text(&r, c), false);
-		csv_field_int(&out, db_int(&r, 7), false);
-		for (int c = 8; c <= 10; c++)
-			csv_field(&out, db_text(&r, c), false);
-		csv_end_row(&out);
-		count++;
+		json_array_append_new(
+			rows, json_pack("[I,s,I,s,s,s,s,I,s,s,s]", (json_int_t)db_int(&r, 0), at,
+					(json_int_t)db_int(&r, 2), db_text(&r, 3), db_text(&r, 4),
+					db_text(&r, 5), db_text(&r, 6), (json_int_t)db_int(&r, 7),
+					db_text(&r, 8), db_text(&r, 9), db_text(&r, 10)));
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
-	const char *enc = req_query(req, "encoding");
-	if (failed || (enc && !strcmp(enc, "cp932") && csv_to_cp932(&out))) {
-		buf_release(&out);
-		return -1;
-	}
-	struct actor who = req_actor(req);
-	json_t *sum = json_pack("{s:I,s:s}", "rows", (json_int_t)count, "format", "csv");
-	rc = audit_append_tx(req->db, &who, "export.audit_events", "audit_events", 0, sum);
-	json_decref(sum);
-	if (rc) {
-		buf_release(&out);
-		return -1;
-	}
-	size_t len;
-	char *data = buf_detach(&out, &len);
-	return reply_download(req, enc && !strcmp(enc, "cp932") ? "text/csv; charset=Shift_JIS"
-								 : "text/csv; charset=utf-8",
-			      "audit-events.csv", data, len);
+	rc = failed ? -1 : reply_export(req, fmt, "audit_events", headers, rows);
+	json_decref(headers);
+	json_decref(rows);
+	return rc;
+}
+
+static int events_csv(struct req *req)
+{
+	return events_export(req, EXPORT_CSV);
+}
+
+static int events_xlsx(struct req *req)
+{
+	return events_export(req, EXPORT_XLSX);
 }
 
 static int chain_verify(struct req *req)
@@ -206,9 +192,21 @@ static const struct field export_query[] = {
 	{ 0 }
 };
 
+static const struct field filter_query_xlsx[] = {
+	{ "actor", FT_STRING, 0, .max = 64 },
+	{ "actor_id", FT_ID, 0 },
+	{ "action", FT_STRING, 0, .max = 64 },
+	{ "object_type", FT_STRING, 0, .max = 64 },
+	{ "object_id", FT_ID, 0 },
+	{ "from", FT_TIME, 0 },
+	{ "to", FT_TIME, 0 },
+	{ 0 }
+};
+
 static const struct route routes[] = {
 	{ "GET", "/api/v1/audit/events", "audit.read", events_list, .query = filter_query },
-	{ "GET", "/api/v1/audit/events.csv", "audit.export", events_export, .query = export_query },
+	{ "GET", "/api/v1/audit/events.csv", "audit.export", events_csv, .query = export_query },
+	{ "GET", "/api/v1/audit/events.xlsx", "audit.export", events_xlsx, .query = filter_query_xlsx },
 	{ "GET", "/api/v1/audit/events/{seq:int}", "audit.read", event_show },
 	{ "POST", "/api/v1/audit/verify", "audit.read", chain_verify },
 };

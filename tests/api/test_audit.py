@@ -115,7 +115,7 @@ class AuditEventsTest(ServerTestCase):
         self.assertEqual(self.admin.client.get(API + "/users.csv").status, 200)
         e = self.events("&action=export.users")[0]
         self.assertEqual(e["actor_login"], "admin")
-        self.assertEqual(e["summary"]["encoding"], "utf-8")
+        self.assertEqual(e["summary"]["format"], "csv")
         self.assertGreaterEqual(e["summary"]["rows"], 2)
         r = self.admin.client.get(API + "/audit/events.csv")
         self.assertEqual(r.status, 200)

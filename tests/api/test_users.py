@@ -301,10 +301,17 @@ class UsersTest(ServerTestCase):
         # Each export is an audit event.
         ev = admin.get(API + "/audit/events?action=export.users").json["items"]
         self.assertEqual(len(ev), before + 3)
-        self.assertEqual(ev[0]["summary"]["encoding"], "cp932")
+        self.assertEqual(ev[0]["summary"]["format"], "csv-cp932")
         self.assertEqual(ev[0]["actor_login"], "admin")
         self.assertFieldError(admin.get(API + "/users.csv?encoding=latin1"), "encoding",
                               "invalid_choice")
+        # The same list as an Excel workbook, audited too.
+        r = admin.get(API + "/users.xlsx?q=csv_")
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.body.startswith(b"PK"), r.body[:4])
+        self.assertIn("spreadsheetml", r.headers["Content-Type"])
+        ev = admin.get(API + "/audit/events?action=export.users").json["items"]
+        self.assertEqual(ev[0]["summary"], {"rows": 2, "format": "xlsx"})
 
     # --- disable / enable / reset ------------------------------------------------------------
 

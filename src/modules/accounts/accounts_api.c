@@ -4,7 +4,7 @@
 
 #include "accounts.h"
 #include "org.h"
-#include "../../lib/csv.h"
+#include "../../http/export.h"
 #include "../../lib/jsonw.h"
 #include "../../store/query.h"
 
@@ -142,36 +142,21 @@ static int users_list(struct req *req)
 	return reply_buf(req, 200, &out);
 }
 
-static void csv_text(struct buf *b, json_t *v, bool first)
+/* The filtered list as rows for reply_export (roles joined by spaces). */
+static int users_export(struct req *req, enum export_format fmt)
 {
-	if (json_is_string(v))
-		csv_field(b, json_string_value(v), first);
-	else if (json_is_integer(v))
-		csv_field_int(b, json_integer_value(v), first);
-	else if (json_is_boolean(v))
-		csv_field(b, json_is_true(v) ? "true" : "false", first);
-	else
-		csv_field(b, NULL, first);
-}
-
-static int users_export(struct req *req)
-{
-	struct buf out = BUF_INIT;
 	static const char *const cols[] = { "id",         "login",          "name",
 					    "email",      "department_name", "manager_name",
 					    "employment_type", "roles",     "purpose",
 					    "valid_until", "status",        "mfa_enabled",
 					    "last_login_at", "created_at" };
-	static const char *const head_ja[] = { "ID",       "ログインID", "氏名",      "メール",
-					       "部署",     "上長",       "雇用区分",  "ロール",
-					       "利用目的", "利用期限",   "状態",      "二段階認証",
-					       "最終ログイン", "作成日時" };
-	csv_bom(&out);
-	for (size_t i = 0; i < ARRAY_SIZE(head_ja); i++)
-		csv_field(&out, head_ja[i], i == 0);
-	csv_end_row(&out);
-	int64_t cursor = 0, rows = 0;
+	json_t *headers = json_pack("[s,s,s,s,s,s,s,s,s,s,s,s,s,s]", "ID", "ログインID", "氏名",
+				    "メール", "部署", "上長", "雇用区分", "ロール", "利用目的",
+				    "利用期限", "状態", "二段階認証", "最終ログイン", "作成日時");
+	json_t *rows = json_array();
+	int64_t cursor = 0;
 	bool more = true;
+	int rc = -1;
 	while (more) {
 		struct buf page = BUF_INIT;
 		struct jsonw w;
@@ -181,14 +166,13 @@ static int users_export(struct req *req)
 					? json_loadb(page.buf, page.len, 0, NULL)
 					: NULL;
 		buf_release(&page);
-		if (!items) {
-			buf_release(&out);
-			return -1;
-		}
+		if (!items)
+			goto out;
 		size_t i;
 		json_t *u;
 		json_array_foreach(items, i, u)
 		{
+			json_t *row = json_array();
 			for (size_t c = 0; c < ARRAY_SIZE(cols); c++) {
 				json_t *v = json_object_get(u, cols[c]);
 				if (json_is_array(v)) {
@@ -201,37 +185,32 @@ static int users_export(struct req *req)
 							buf_addch(&joined, ' ');
 						buf_adds(&joined, json_string_value(e));
 					}
-					csv_field(&out, joined.buf, c == 0);
+					json_array_append_new(row, json_string(joined.buf));
 					buf_release(&joined);
 				} else {
-					csv_text(&out, v, c == 0);
+					json_array_append(row, v ? v : json_null());
 				}
 			}
-			csv_end_row(&out);
+			json_array_append_new(rows, row);
 			cursor = json_integer_value(json_object_get(u, "id"));
-			rows++;
 		}
 		json_decref(items);
 	}
-	const char *enc = req_query(req, "encoding");
-	bool cp932 = enc && !strcmp(enc, "cp932");
-	if (cp932 && csv_to_cp932(&out)) {
-		buf_release(&out);
-		return -1;
-	}
-	struct actor who = req_actor(req);
-	json_t *sum = json_pack("{s:I,s:s}", "rows", (json_int_t)rows, "encoding",
-				cp932 ? "cp932" : "utf-8");
-	int rc = audit_append_tx(req->db, &who, "export.users", "user", 0, sum);
-	json_decref(sum);
-	if (rc) {
-		buf_release(&out);
-		return -1;
-	}
-	size_t len;
-	char *data = buf_detach(&out, &len);
-	return reply_download(req, cp932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8",
-			      "users.csv", data, len);
+	rc = reply_export(req, fmt, "users", headers, rows);
+out:
+	json_decref(headers);
+	json_decref(rows);
+	return rc;
+}
+
+static int users_csv(struct req *req)
+{
+	return users_export(req, EXPORT_CSV);
+}
+
+static int users_xlsx(struct req *req)
+{
+	return users_export(req, EXPORT_XLSX);
 }
 
 static int users_create(struct req *req)
@@ -398,6 +377,15 @@ static const struct field user_export_query[] = {
 	{ 0 }
 };
 
+static const struct field user_list_query_xlsx[] = {
+	{ "q", FT_STRING, 0, .max = 100 },
+	{ "department_id", FT_ID, 0 },
+	{ "role", FT_STRING, 0, .max = 32 },
+	{ "employment_type", FT_ENUM, 0, .choices = employment_types },
+	{ "status", FT_ENUM, 0, .choices = statuses },
+	{ 0 }
+};
+
 static const struct field department_create_schema[] = {
 	{ "name", FT_STRING, F_REQUIRED, .min = 1, .max = 100 },
 	{ "code", FT_STRING, F_NULLABLE, .max = 32 },
@@ -436,7 +424,8 @@ static const struct field role_patch_schema[] = {
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/users", "users.read", users_list, .query = user_list_query },
-	{ "GET", "/api/v1/users.csv", "users.read", users_export, .query = user_export_query },
+	{ "GET", "/api/v1/users.csv", "users.read", users_csv, .query = user_export_query },
+	{ "GET", "/api/v1/users.xlsx", "users.read", users_xlsx, .query = user_list_query_xlsx },
 	{ "POST", "/api/v1/users", "users.write", users_create, .body = user_create_schema },
 	{ "GET", "/api/v1/users/{id:int}", "users.read", users_show },
 	{ "PATCH", "/api/v1/users/{id:int}", "users.write", users_patch, .body = user_patch_schema },
