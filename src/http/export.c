@@ -24,12 +24,16 @@ static int build_csv(json_t *headers, json_t *rows, bool cp932, char **data, siz
 	json_t *row, *v;
 	csv_bom(&out);
 	json_array_foreach(headers, i, v)
+	{
 		csv_cell(&out, v, i == 0);
+	}
 	csv_end_row(&out);
 	json_array_foreach(rows, i, row)
 	{
 		json_array_foreach(row, j, v)
+		{
 			csv_cell(&out, v, j == 0);
+		}
 		csv_end_row(&out);
 	}
 	if (cp932 && csv_to_cp932(&out)) {

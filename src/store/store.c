@@ -176,6 +176,8 @@ int db_commit(struct db *db)
 		db_fail(db, k, msg);
 	}
 	db->in_tx = false;
+	if (db->eng->tx_end)
+		db->eng->tx_end(db);
 	return rc;
 }
 
@@ -188,6 +190,8 @@ void db_rollback(struct db *db)
 	memcpy(msg, db->errmsg, sizeof(msg));
 	db->eng->exec(db, "ROLLBACK", NULL, 0);
 	db->in_tx = false;
+	if (db->eng->tx_end)
+		db->eng->tx_end(db);
 	db->err = k; /* keep the error that caused the rollback */
 	memcpy(db->errmsg, msg, sizeof(msg));
 }

@@ -20,6 +20,8 @@ struct db_engine {
 	const char *(*get_text)(struct dbrows *rows, int col);
 	void (*rows_free)(struct dbrows *rows);
 	int (*begin)(struct db *db);
+	/* Called once a transaction begun by `begin` has ended (commit or rollback); may be NULL. */
+	void (*tx_end)(struct db *db);
 	/* A read-only snapshot for several queries (may be NULL: each query stands alone). */
 	int (*begin_read)(struct db *db);
 	int (*lock_chain)(struct db *db);

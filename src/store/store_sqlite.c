@@ -224,9 +224,25 @@ static void sq_rows_free(struct dbrows *rows)
 	stmt_put(rows->db, rows->impl);
 }
 
+/* SQLite has one writer at a time. Threads of this process queue for it on a mutex, woken the
+ * moment the writer commits, rather than in SQLite's busy handler, which sleeps 1, 2, 5, 10…
+ * milliseconds between tries; other processes (the CLI) still meet the busy timeout. */
+static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
+
 static int sq_begin(struct db *db)
 {
-	return sq_exec(db, "BEGIN IMMEDIATE", NULL, 0);
+	pthread_mutex_lock(&writer);
+	if (sq_exec(db, "BEGIN IMMEDIATE", NULL, 0)) {
+		pthread_mutex_unlock(&writer);
+		return -1;
+	}
+	return 0;
+}
+
+static void sq_tx_end(struct db *db)
+{
+	UNUSED(db);
+	pthread_mutex_unlock(&writer);
 }
 
 static int sq_begin_read(struct db *db)
@@ -334,6 +350,7 @@ static const struct db_engine sqlite_engine = {
 	.get_text = sq_text,
 	.rows_free = sq_rows_free,
 	.begin = sq_begin,
+	.tx_end = sq_tx_end,
 	.begin_read = sq_begin_read,
 	.lock_chain = sq_lock_chain,
 	.backup = sq_backup,

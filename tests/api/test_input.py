@@ -92,6 +92,9 @@ SCHEMAS = {
     ("POST", API + "/assets/{id:int}/review"): {"version": ("int", 1)},
     ("PATCH", API + "/classifications/{id:int}"): {
         "version": ("int", 1), "label_ja": ("str", 0), "label_en": ("str", 0)},
+    ("POST", API + "/classifications"): {
+        "label_ja": ("str", 1), "label_en": ("str", 1), "position": ("int", 0)},
+    ("DELETE", API + "/classifications/{id:int}"): {"version": ("int", 1)},
     ("POST", API + "/pinfo"): {
         "name": ("str", 1), "department_id": ("nid", 0), "items": ("text", 1),
         "purpose": ("text", 1), "storage_location": ("str", 1), "storage_method": ("str", 1),

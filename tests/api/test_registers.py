@@ -470,3 +470,104 @@ class PinfoRisksTest(ServerTestCase):
         text = admin.get(API + "/soa.csv").body.decode("utf-8-sig")
         self.assertIn("監視カメラを置く施設がない", text)
         self.assertIn("実施済み", text)
+
+
+class ClassificationLevelsTest(ServerTestCase):
+    """Classification levels are the organisation's: added between the others or after the
+    last, removed when no asset uses them, never fewer than two; everything above the lowest
+    level needs encryption, and that follows the levels as they change."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.mgr = cls.srv.create_user("levelmgr", roles=["manager"])
+
+    def levels(self):
+        return self.admin.client.get(API + "/classifications").json["items"]
+
+    def by_label(self, label):
+        return [l for l in self.levels() if l["label_ja"] == label][0]
+
+    def events(self, action):
+        return [json.loads(s) for (s,) in self.srv.sql(
+            "SELECT summary FROM audit_events WHERE action = ? ORDER BY seq", (action,))]
+
+    def test_add_remove_in_use_and_minimum(self):
+        admin = self.admin.client
+        self.assertEqual([(l["position"], l["assets"]) for l in self.levels()],
+                         [(1, 0), (2, 0), (3, 0)])
+        # A new level between 機密 and 社外秘: the ones after it move down.
+        r = admin.post(API + "/classifications",
+                       {"label_ja": "取扱注意", "label_en": "Restricted", "position": 2})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual([(l["position"], l["label_ja"], l["encryption_required"])
+                          for l in r.json["items"]],
+                         [(1, "機密", True), (2, "取扱注意", True), (3, "社外秘", True),
+                          (4, "公開", False)])
+        added = r.json["items"][1]
+        self.assertEqual(self.events("classification.create")[-1]["after"],
+                         {"position": 2, "label_ja": "取扱注意", "label_en": "Restricted"})
+        # Refused: a label in use, a place past the end, someone without assets.configure.
+        self.assertFieldError(admin.post(API + "/classifications",
+                                         {"label_ja": "公開", "label_en": "New"}),
+                              "label_ja", "taken")
+        self.assertFieldError(admin.post(API + "/classifications",
+                                         {"label_ja": "新", "label_en": "PUBLIC"}),
+                              "label_en", "taken")
+        self.assertFieldError(admin.post(API + "/classifications",
+                                         {"label_ja": "新", "label_en": "New", "position": 9}),
+                              "position", "out_of_range")
+        self.assertProblem(self.mgr.client.post(API + "/classifications",
+                                                {"label_ja": "新", "label_en": "New"}), 403)
+        self.assertProblem(self.mgr.client.delete(API + "/classifications/%d" % added["id"],
+                                                  {"version": 1}), 403)
+        self.assertEqual(len(self.levels()), 4)
+
+        # An asset at the lowest level needs no encryption ...
+        public = self.by_label("公開")
+        asset = admin.post(API + "/assets", {"name": "会社案内", "asset_type": "paper",
+                                             "classification_id": public["id"],
+                                             "c": 1, "i": 1, "a": 1}).json
+        self.assertFalse(asset["encryption_required"])
+        # ... until a level is added after it (added without a position: at the end).
+        r = admin.post(API + "/classifications", {"label_ja": "一般公開", "label_en": "Open"})
+        self.assertEqual(r.status, 201, r)
+        last = r.json["items"][-1]
+        self.assertEqual((last["position"], last["encryption_required"]), (5, False))
+        self.assertTrue(admin.get(API + "/assets/%d" % asset["id"]).json["encryption_required"])
+        # Removing that level makes 公開 the lowest again.
+        self.assertEqual(admin.delete(API + "/classifications/%d" % last["id"],
+                                      {"version": last["version"]}).status, 204)
+        self.assertFalse(admin.get(API + "/assets/%d" % asset["id"]).json["encryption_required"])
+        self.assertEqual(self.events("classification.delete")[-1]["before"],
+                         {"position": 5, "label_ja": "一般公開", "label_en": "Open"})
+
+        # A level in use stays; a stale version is a conflict.
+        public = self.by_label("公開")
+        self.assertEqual(public["assets"], 1)
+        self.assertProblem(admin.delete(API + "/classifications/%d" % public["id"],
+                                        {"version": public["version"]}), 409, "in_use")
+        self.assertProblem(admin.delete(API + "/classifications/%d" % added["id"],
+                                        {"version": 7}), 409, "conflict")
+        # Removing the level in the middle closes the gap.
+        n = len(self.events("classification.delete"))
+        self.assertEqual(admin.delete(API + "/classifications/%d" % added["id"],
+                                      {"version": 1}).status, 204)
+        self.assertEqual([(l["position"], l["label_ja"]) for l in self.levels()],
+                         [(1, "機密"), (2, "社外秘"), (3, "公開")])
+        self.assertEqual(len(self.events("classification.delete")), n + 1)
+        self.assertProblem(admin.delete(API + "/classifications/%d" % added["id"],
+                                        {"version": 1}), 404)
+
+        # Never fewer than two levels.
+        internal = self.by_label("社外秘")
+        self.assertEqual(admin.delete(API + "/classifications/%d" % internal["id"],
+                                      {"version": internal["version"]}).status, 204)
+        top = self.by_label("機密")
+        self.assertProblem(admin.delete(API + "/classifications/%d" % top["id"],
+                                        {"version": top["version"]}), 409, "min_levels")
+        self.assertEqual([l["label_ja"] for l in self.levels()], ["機密", "公開"])
+        self.assertEqual(len(self.events("classification.delete")), n + 2)
+        # The register still reads and the chain still verifies.
+        self.assertEqual(admin.get(API + "/assets").status, 200)
+        self.assertEqual(self.srv.cli("audit", "verify").returncode, 0)

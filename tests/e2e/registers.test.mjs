@@ -133,3 +133,50 @@ test('import a CSV: the preview lists a bad row, a good file imports', async () 
   assert.equal(list.items.length, 1)
   assert.deepEqual(page.problems, [])
 })
+
+test('rename and add a classification level, change the risk scale, see an overdue review', async () => {
+  await page.goto('/assets')
+  await page.getByRole('link', { name: '機密区分' }).click()
+  await page.waitForURL(/\/assets\/classifications$/)
+  // Rename 社外秘 (No. 2).
+  const second = page.locator('tr[data-level="2"]')
+  await second.locator('input[name=label_ja]').fill('社内限り')
+  await second.locator('input[name=label_en]').fill('Internal use only')
+  await second.getByTestId('level-save').click()
+  await page.getByText('「社内限り」の名称を保存しました。').waitFor()
+  // A label another level has: the error is in Japanese, next to the input.
+  await second.locator('input[name=label_ja]').fill('機密')
+  await second.getByTestId('level-save').click()
+  await second.getByText('この名称は他の区分で使われています。').waitFor()
+  await second.locator('input[name=label_ja]').fill('社内限り')
+  // Add a level after the last: the page says the former lowest will need encryption.
+  await page.locator('input[name=new_label_ja]').fill('一般公開')
+  await page.locator('input[name=new_label_en]').fill('Open')
+  assert.match(await page.getByTestId('at-end-note').textContent(), /「公開」の資産は暗号化が必要/)
+  await page.getByRole('button', { name: '追加する' }).click()
+  await page.getByText('「一般公開」を追加しました。').waitFor()
+  assert.equal(await page.locator('tbody tr').count(), 4)
+  assert.match(await page.locator('tr[data-level="3"]').textContent(), /必要/)
+  assert.match(await page.locator('tr[data-level="4"]').textContent(), /不要（最も低い区分）/)
+  await screenshot(page, 'classifications')
+
+  // The risk scale: 3 → 5, with what it means for existing risks explained.
+  await page.goto('/risks')
+  await page.getByTestId('risk-settings').click()
+  await page.waitForURL(/\/risks\/settings$/)
+  await page.getByText('既存のリスクへの影響').waitFor()
+  await page.getByLabel('1〜5（リスク値1〜25）').check()
+  assert.match(await page.getByTestId('scale-bands').textContent(), /高 15–25/)
+  await page.getByRole('button', { name: '保存する' }).click()
+  await page.getByText('尺度を保存しました。').waitFor()
+  assert.equal((await admin.api.must('GET', '/risks/settings')).scale, 5)
+
+  // An asset whose yearly review is overdue is on the home page's task list.
+  await admin.api.must('POST', '/assets', {
+    name: '旧顧客台帳', asset_type: 'paper', classification_id: 1, c: 2, i: 2, a: 2, reviewed_on: '2020-04-01',
+  })
+  await page.goto('/')
+  await page.getByText('資産の見直し期限切れ').first().waitFor()
+  await page.getByRole('link', { name: '旧顧客台帳' }).waitFor()
+  assert.deepEqual(page.problems, [])
+})

@@ -16,16 +16,31 @@ export function fieldKey(field: string): string {
   return field.split(/[.[]/)[0]
 }
 
+/**
+ * Module error codes: a page of area `<area>` (e.g. `assets`) passes its area, and a code the
+ * module words in `<area>.errors.<code>` (its own i18n file) is shown in those words before the
+ * core's `errors.field.*` / `errors.code.*` are tried. The core never needs to know the code.
+ */
+function areaText(area: string | undefined, code: string): string | undefined {
+  if (!area || !code) return undefined
+  const key = `${area}.errors.${code}`
+  return te(key) ? t(key) : undefined
+}
+
 /** A field error in the user's language: our text for known codes, else the server's words. */
-export function fieldErrorText(e: FieldError): string {
+export function fieldErrorText(e: FieldError, area?: string): string {
+  const own = areaText(area, e.code)
+  if (own) return own
   const key = `errors.field.${e.code}`
   if (te(key)) return t(key, { min: session.org.password_min_length })
   return e.message || t('errors.field.invalid')
 }
 
 /** A whole-request error in the user's language. */
-export function problemText(e: unknown): string {
+export function problemText(e: unknown, area?: string): string {
   if (e instanceof ApiError) {
+    const own = areaText(area, e.code)
+    if (own) return own
     const key = `errors.code.${e.code}`
     if (te(key)) return t(key)
     return e.detail || e.title || t('errors.code.unknown')
@@ -34,10 +49,10 @@ export function problemText(e: unknown): string {
 }
 
 /** A whole-request error with every field error spelled out (for pages without fields). */
-export function problemWithFields(e: unknown): string {
-  const head = problemText(e)
+export function problemWithFields(e: unknown, area?: string): string {
+  const head = problemText(e, area)
   if (!(e instanceof ApiError) || !e.errors.length) return head
-  return [head, ...e.errors.map((fe) => `${fe.field}: ${fieldErrorText(fe)}`)].join(' ')
+  return [head, ...e.errors.map((fe) => `${fe.field}: ${fieldErrorText(fe, area)}`)].join(' ')
 }
 
 export interface Form {
@@ -56,9 +71,10 @@ export interface Form {
 
 /**
  * Form state for a form whose inputs are named `fields`. Errors for a field not in the list
- * are shown in the form's message so nothing the server says is lost.
+ * are shown in the form's message so nothing the server says is lost. `area` (optional): the
+ * module whose `<area>.errors.<code>` words its own codes.
  */
-export function useForm(fields: string[]): Form {
+export function useForm(fields: string[], area?: string): Form {
   const f: Form = reactive({
     errors: {} as Record<string, string>,
     message: '',
@@ -87,7 +103,7 @@ export function useForm(fields: string[]): Form {
         const stray: string[] = []
         for (const fe of e.errors) {
           const k = fieldKey(fe.field)
-          const text = fieldErrorText(fe)
+          const text = fieldErrorText(fe, area)
           if (fields.includes(k)) {
             f.errors[k] = f.errors[k] ? `${f.errors[k]} ${text}` : text
           } else {
@@ -95,10 +111,10 @@ export function useForm(fields: string[]): Form {
           }
         }
         if (e.errors.length && !stray.length) f.message = t('errors.checkFields')
-        else f.message = [problemText(e), ...stray].join(' ')
+        else f.message = [problemText(e, area), ...stray].join(' ')
       } else {
         f.code = 'unknown'
-        f.message = problemText(e)
+        f.message = problemText(e, area)
       }
       return undefined
     } finally {

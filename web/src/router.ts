@@ -203,6 +203,12 @@ const routes: RouteRecordRaw[] = [
     props: { register: 'assets' },
   },
   {
+    path: '/assets/classifications',
+    name: 'asset-classifications',
+    component: () => import('./pages/assets/ClassificationsPage.vue'),
+    meta: { perm: 'assets.configure', title: 'assets.levels.title' },
+  },
+  {
     path: '/assets/:id(\\d+)',
     name: 'asset',
     component: () => import('./pages/assets/AssetPage.vue'),
@@ -246,6 +252,12 @@ const routes: RouteRecordRaw[] = [
     name: 'risk-new',
     component: () => import('./pages/risks/RiskPage.vue'),
     meta: { perm: 'risks.write', title: 'risks.newTitle' },
+  },
+  {
+    path: '/risks/settings',
+    name: 'risk-settings',
+    component: () => import('./pages/risks/RiskSettingsPage.vue'),
+    meta: { perm: 'risks.read', title: 'risks.settings.title' },
   },
   {
     path: '/risks/:id(\\d+)',

@@ -5,6 +5,7 @@
 import { trainingTasks } from './pages/training/tasks'
 import { incidentTasks } from './pages/incidents/tasks'
 import { actionTasks } from './pages/actions/tasks'
+import { assetReviewTasks, pinfoReviewTasks } from './pages/assets/tasks'
 
 export interface Task {
   /** Stable key, e.g. `training:12`. */
@@ -35,4 +36,7 @@ export const taskProviders: TaskProvider[] = [
   incidentTasks,
   // Corrective actions I own that are still open.
   actionTasks,
+  // Registers: assets and personal information entries overdue for their yearly review.
+  assetReviewTasks,
+  pinfoReviewTasks,
 ]

@@ -359,6 +359,7 @@ static int load_before(struct db *db, struct change *c)
 	snprintf(lock, sizeof(lock), "action:%lld", (long long)c->id);
 	if (db_lock(db, lock))
 		return -1;
+	json_decref(c->before); /* db_tx may run the callback again after a busy failure */
 	c->before = action_plain(db, c->id);
 	if (!c->before) {
 		c->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;

@@ -107,8 +107,9 @@ static json_t *opt_text(struct dbrows *r, int col)
 	return db_text(r, col) ? json_string(db_text(r, col)) : json_null();
 }
 
-static json_t *asset_row(struct dbrows *r, const char *today)
+static json_t *asset_row(struct dbrows *r, const void *arg)
 {
+	const char *today = arg;
 	char c[21], u[21];
 	time_rfc3339(db_int(r, 25), c);
 	time_rfc3339(db_int(r, 26), u);
@@ -205,50 +206,23 @@ int assets_list(struct db *db, const struct reg_scope *scope, const struct asset
 	arena_release(&a);
 	if (rc)
 		return -1;
-	*items = json_array();
-	*next = 0;
-	int64_t n = 0, last = 0;
-	while (db_next(&r)) {
-		if (limit && n == limit) {
-			*next = last;
-			break;
-		}
-		last = db_int(&r, 0);
-		json_array_append_new(*items, asset_row(&r, today));
-		n++;
-	}
-	int failed = r.failed;
+	rc = reg_collect(&r, limit, asset_row, today, items, next);
 	db_rows_free(&r);
-	if (failed) {
-		json_decref(*items);
-		*items = NULL;
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 /* --- rules ---------------------------------------------------------------------------------- */
 
-/* The rules a record must keep beyond its field types: references exist, the department is
- * the user's own unless they may work across departments, the review is not in the future. */
+/* The rules a record must keep beyond its field types: those of every register (department,
+ * review date; registers.h) and a classification level that exists. */
 static int check_rules(struct db *db, const struct reg_scope *scope, json_t *rec,
 		       struct ferrors *fe)
 {
 	int64_t one;
 	bool found;
-	json_t *v = json_object_get(rec, "department_id");
-	int64_t dept = json_is_integer(v) ? json_integer_value(v) : 0;
-	if (dept) {
-		if (db_query_int(db, &one, &found, "SELECT 1 FROM departments WHERE id = ?",
-				 P(V_INT(dept))))
-			return -1;
-		if (!found)
-			ferr_add(fe, "department_id", "not_found", "There is no such department.");
-	}
-	if (!reg_scope_allows(scope, dept))
-		ferr_add(fe, "department_id", "out_of_scope",
-			 "You may keep records of your own department only.");
-	v = json_object_get(rec, "classification_id");
+	if (reg_check_common(db, scope, rec, fe))
+		return -1;
+	json_t *v = json_object_get(rec, "classification_id");
 	if (json_is_integer(v)) {
 		if (db_query_int(db, &one, &found,
 				 "SELECT 1 FROM asset_classifications WHERE id = ?",
@@ -257,14 +231,6 @@ static int check_rules(struct db *db, const struct reg_scope *scope, json_t *rec
 		if (!found)
 			ferr_add(fe, "classification_id", "not_found",
 				 "There is no such classification level.");
-	}
-	v = json_object_get(rec, "reviewed_on");
-	if (json_is_string(v)) {
-		char today[11];
-		tz_today(today);
-		if (strcmp(json_string_value(v), today) > 0)
-			ferr_add(fe, "reviewed_on", "out_of_range",
-				 "The review date is in the future.");
 	}
 	return 0;
 }
@@ -328,21 +294,14 @@ out:
 /* Only what a reviewer needs in the trail: the editable fields. */
 static json_t *audit_view(json_t *asset)
 {
-	return asset ? reg_editable(fields, NFIELDS, asset) : json_object();
+	return reg_editable(fields, NFIELDS, asset);
 }
 
-struct op {
-	const struct actor *who;
-	const struct reg_scope *scope;
-	int64_t id, version;
-	json_t *in;
-	struct ferrors *fe;
-	enum status st;
-};
+static const struct reg_record asset_kind = {"asset", "assets", asset_json, audit_view};
 
 static int create_fn(struct db *db, void *arg)
 {
-	struct op *o = arg;
+	struct reg_op *o = arg;
 	o->st = ST_DB;
 	if (insert_checked(db, o->who, o->scope, o->in, &o->id, o->fe))
 		return -1;
@@ -350,77 +309,29 @@ static int create_fn(struct db *db, void *arg)
 		o->st = ST_INVALID;
 		return -1;
 	}
-	json_t *after = asset_json(db, &reg_scope_all, o->id);
-	json_t *sum = json_pack("{s:o}", "after", audit_view(after));
-	json_decref(after);
-	int rc = audit_append(db, o->who, "asset.create", "asset", o->id, sum);
-	json_decref(sum);
-	if (rc)
-		return -1;
-	o->st = ST_OK;
-	return 0;
+	return reg_audit_change(db, o, NULL, false, "asset.create");
 }
 
 enum status asset_create(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 json_t *in, int64_t *id, struct ferrors *fe)
 {
-	struct op o = {who, scope, 0, 0, in, fe, ST_OK};
-	if (db_tx(db, create_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	*id = o.id;
-	return ST_OK;
-}
-
-/* Loads the record inside the scope and checks the version: sets o->st on failure. */
-static json_t *load_for_change(struct db *db, struct op *o, int64_t version)
-{
-	json_t *before = asset_json(db, o->scope, o->id);
-	if (!before) {
-		o->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
-		return NULL;
-	}
-	if (json_integer_value(json_object_get(before, "version")) != version) {
-		o->st = ST_CONFLICT;
-		json_decref(before);
-		return NULL;
-	}
-	return before;
-}
-
-static int finish_change(struct db *db, struct op *o, json_t *before, const char *action)
-{
-	json_t *after = asset_json(db, &reg_scope_all, o->id);
-	if (!after)
-		return -1;
-	json_t *sum =
-	    json_pack("{s:o,s:o}", "before", audit_view(before), "after", audit_view(after));
-	json_decref(after);
-	int rc = audit_append(db, o->who, action, "asset", o->id, sum);
-	json_decref(sum);
-	if (rc)
-		return -1;
-	o->st = ST_OK;
-	return 0;
+	struct reg_op o = {.kind = &asset_kind, .who = who, .scope = scope, .in = in, .fe = fe};
+	enum status st = reg_op_run(db, create_fn, &o);
+	if (st == ST_OK)
+		*id = o.id;
+	return st;
 }
 
 static int update_fn(struct db *db, void *arg)
 {
-	struct op *o = arg;
+	struct reg_op *o = arg;
 	int ret = -1;
-	json_t *rec = NULL;
 	o->st = ST_DB;
 	json_t *before =
-	    load_for_change(db, o, json_integer_value(json_object_get(o->in, "version")));
+	    reg_load_for_change(db, o, json_integer_value(json_object_get(o->in, "version")));
 	if (!before)
 		return -1;
-	rec = reg_editable(fields, NFIELDS, before);
-	const char *key;
-	json_t *v;
-	json_object_foreach(o->in, key, v)
-	{
-		if (strcmp(key, "version"))
-			json_object_set(rec, key, v);
-	}
+	json_t *rec = reg_patched(fields, NFIELDS, before, o->in);
 	if (json_is_null(json_object_get(rec, "reviewed_on")))
 		json_object_set(rec, "reviewed_on", json_object_get(before, "reviewed_on"));
 	schema_validate(asset_create_schema, rec, false, o->fe);
@@ -443,7 +354,7 @@ static int update_fn(struct db *db, void *arg)
 	buf_release(&sql);
 	buf_release(&search);
 	if (rc == 0)
-		ret = finish_change(db, o, before, "asset.update");
+		ret = reg_audit_change(db, o, before, false, "asset.update");
 out:
 	json_decref(rec);
 	json_decref(before);
@@ -453,47 +364,28 @@ out:
 enum status asset_update(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 int64_t id, json_t *patch, struct ferrors *fe)
 {
-	struct op o = {who, scope, id, 0, patch, fe, ST_OK};
-	if (db_tx(db, update_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
-}
-
-static int review_fn(struct db *db, void *arg)
-{
-	struct op *o = arg;
-	o->st = ST_DB;
-	json_t *before = load_for_change(db, o, o->version);
-	if (!before)
-		return -1;
-	char today[11], due[11];
-	tz_today(today);
-	reg_review_due(today, due);
-	int ret = -1;
-	if (db_exec(db,
-		    "UPDATE assets SET reviewed_on = ?, reviewed_by = ?, review_due = ?, "
-		    "updated_at = ?, version = version + 1 WHERE id = ?",
-		    P(V_TEXT(today), V_ID(o->who->id), V_TEXT(due), V_INT(now_unix()),
-		      V_INT(o->id))) == 0)
-		ret = finish_change(db, o, before, "asset.review");
-	json_decref(before);
-	return ret;
+	struct reg_op o = {
+	    .kind = &asset_kind, .who = who, .scope = scope, .id = id, .in = patch, .fe = fe};
+	return reg_op_run(db, update_fn, &o);
 }
 
 enum status asset_review(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 int64_t id, int64_t version, struct ferrors *fe)
 {
-	struct op o = {who, scope, id, version, NULL, fe, ST_OK};
-	if (db_tx(db, review_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	struct reg_op o = {.kind = &asset_kind,
+			   .who = who,
+			   .scope = scope,
+			   .id = id,
+			   .version = version,
+			   .fe = fe};
+	return reg_op_run(db, reg_review_fn, &o);
 }
 
 static int delete_fn(struct db *db, void *arg)
 {
-	struct op *o = arg;
+	struct reg_op *o = arg;
 	o->st = ST_DB;
-	json_t *before = load_for_change(db, o, o->version);
+	json_t *before = reg_load_for_change(db, o, o->version);
 	if (!before)
 		return -1;
 	int ret = -1;
@@ -508,11 +400,7 @@ static int delete_fn(struct db *db, void *arg)
 		}
 		goto out;
 	}
-	json_t *sum = json_pack("{s:o}", "before", audit_view(before));
-	ret = audit_append(db, o->who, "asset.delete", "asset", o->id, sum);
-	json_decref(sum);
-	if (ret == 0)
-		o->st = ST_OK;
+	ret = reg_audit_change(db, o, before, true, "asset.delete");
 out:
 	json_decref(before);
 	return ret;
@@ -521,10 +409,13 @@ out:
 enum status asset_delete(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 int64_t id, int64_t version, struct ferrors *fe)
 {
-	struct op o = {who, scope, id, version, NULL, fe, ST_OK};
-	if (db_tx(db, delete_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	struct reg_op o = {.kind = &asset_kind,
+			   .who = who,
+			   .scope = scope,
+			   .id = id,
+			   .version = version,
+			   .fe = fe};
+	return reg_op_run(db, delete_fn, &o);
 }
 
 /* --- export and import ---------------------------------------------------------------------- */
@@ -597,18 +488,21 @@ json_t *classifications_list(struct db *db)
 {
 	struct dbrows r;
 	if (db_query(db, &r,
-		     "SELECT id, position, label_ja, label_en, version, (SELECT MAX(position) FROM "
-		     "asset_classifications) FROM asset_classifications ORDER BY position",
+		     "SELECT k.id, k.position, k.label_ja, k.label_en, k.version, (SELECT "
+		     "MAX(position) FROM asset_classifications), (SELECT COUNT(*) FROM assets a "
+		     "WHERE a.classification_id = k.id) FROM asset_classifications k ORDER BY "
+		     "k.position",
 		     P0))
 		return NULL;
 	json_t *items = json_array();
 	while (db_next(&r))
 		json_array_append_new(
 		    items,
-		    json_pack("{s:I,s:I,s:s,s:s,s:I,s:b}", "id", (json_int_t)db_int(&r, 0),
+		    json_pack("{s:I,s:I,s:s,s:s,s:I,s:b,s:I}", "id", (json_int_t)db_int(&r, 0),
 			      "position", (json_int_t)db_int(&r, 1), "label_ja", db_text(&r, 2),
 			      "label_en", db_text(&r, 3), "version", (json_int_t)db_int(&r, 4),
-			      "encryption_required", db_int(&r, 1) < db_int(&r, 5)));
+			      "encryption_required", db_int(&r, 1) < db_int(&r, 5), "assets",
+			      (json_int_t)db_int(&r, 6)));
 	if (r.failed) {
 		json_decref(items);
 		items = NULL;
@@ -617,9 +511,55 @@ json_t *classifications_list(struct db *db)
 	return items;
 }
 
+/* Field errors for labels another level (not `except`) already has. */
+static int labels_taken(struct db *db, json_t *ja, json_t *en, int64_t except, struct ferrors *fe)
+{
+	int64_t other;
+	bool found;
+	if (ja) {
+		if (db_query_int(
+			db, &other, &found,
+			"SELECT id FROM asset_classifications WHERE label_ja = ? AND id <> ?",
+			P(V_TEXT(json_string_value(ja)), V_INT(except))))
+			return -1;
+		if (found)
+			ferr_add(fe, "label_ja", "taken", "Another level has this label.");
+	}
+	if (en) {
+		if (db_query_int(db, &other, &found,
+				 "SELECT id FROM asset_classifications WHERE lower(label_en) = "
+				 "lower(?) AND id <> ?",
+				 P(V_TEXT(json_string_value(en)), V_INT(except))))
+			return -1;
+		if (found)
+			ferr_add(fe, "label_en", "taken", "Another level has this label.");
+	}
+	return 0;
+}
+
+/* Moves the levels at `from` and below (position >= from) by `by` (+1 or -1). Positions are
+ * unique at every moment on both engines, so the move goes through negative numbers. */
+static int shift_levels(struct db *db, int64_t from, int by)
+{
+	return db_exec(db,
+		       "UPDATE asset_classifications SET position = -(position + ?) WHERE "
+		       "position >= ?",
+		       P(V_INT(by), V_INT(from))) ||
+	       db_exec(db,
+		       "UPDATE asset_classifications SET position = -position WHERE position < 0",
+		       P0);
+}
+
+/* The level as the audit trail keeps it. */
+static json_t *level_view(int64_t position, const char *ja, const char *en)
+{
+	return json_pack("{s:I,s:s,s:s}", "position", (json_int_t)position, "label_ja", ja,
+			 "label_en", en);
+}
+
 static int class_update_fn(struct db *db, void *arg)
 {
-	struct op *o = arg;
+	struct reg_op *o = arg;
 	int64_t version;
 	bool found;
 	o->st = ST_DB;
@@ -635,25 +575,8 @@ static int class_update_fn(struct db *db, void *arg)
 		return -1;
 	}
 	json_t *ja = json_object_get(o->in, "label_ja"), *en = json_object_get(o->in, "label_en");
-	int64_t other;
-	if (ja) {
-		if (db_query_int(
-			db, &other, &found,
-			"SELECT id FROM asset_classifications WHERE label_ja = ? AND id <> ?",
-			P(V_TEXT(json_string_value(ja)), V_INT(o->id))))
-			return -1;
-		if (found)
-			ferr_add(o->fe, "label_ja", "taken", "Another level has this label.");
-	}
-	if (en) {
-		if (db_query_int(db, &other, &found,
-				 "SELECT id FROM asset_classifications WHERE lower(label_en) = "
-				 "lower(?) AND id <> ?",
-				 P(V_TEXT(json_string_value(en)), V_INT(o->id))))
-			return -1;
-		if (found)
-			ferr_add(o->fe, "label_en", "taken", "Another level has this label.");
-	}
+	if (labels_taken(db, ja, en, o->id, o->fe))
+		return -1;
 	if (ferr_any(o->fe)) {
 		o->st = ST_INVALID;
 		return -1;
@@ -679,8 +602,131 @@ static int class_update_fn(struct db *db, void *arg)
 enum status classification_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 				  struct ferrors *fe)
 {
-	struct op o = {who, &reg_scope_all, id, 0, patch, fe, ST_OK};
-	if (db_tx(db, class_update_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	struct reg_op o = {.who = who, .scope = &reg_scope_all, .id = id, .in = patch, .fe = fe};
+	return reg_op_run(db, class_update_fn, &o);
+}
+
+static int class_create_fn(struct db *db, void *arg)
+{
+	struct reg_op *o = arg;
+	int64_t count;
+	bool found;
+	o->st = ST_DB;
+	if (db_lock(db, "assets:classifications") ||
+	    db_query_int(db, &count, &found, "SELECT COUNT(*) FROM asset_classifications", P0))
+		return -1;
+	json_t *ja = json_object_get(o->in, "label_ja"), *en = json_object_get(o->in, "label_en");
+	json_t *p = json_object_get(o->in, "position");
+	int64_t position = json_is_integer(p) ? json_integer_value(p) : count + 1;
+	if (position > count + 1)
+		ferr_add(o->fe, "position", "out_of_range",
+			 "A new level goes between the existing ones or after the last.");
+	if (count >= CLASSIFICATION_MAX)
+		ferr_add(o->fe, "position", "too_many", "There are as many levels as allowed.");
+	if (labels_taken(db, ja, en, 0, o->fe))
+		return -1;
+	if (ferr_any(o->fe)) {
+		o->st = ST_INVALID;
+		return -1;
+	}
+	int64_t now = now_unix();
+	if (shift_levels(db, position, 1) ||
+	    db_insert(db, &o->id,
+		      "INSERT INTO asset_classifications (position, label_ja, label_en, "
+		      "created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+		      P(V_INT(position), V_TEXT(json_string_value(ja)),
+			V_TEXT(json_string_value(en)), V_INT(now), V_INT(now))))
+		return -1;
+	json_t *sum = json_pack("{s:o,s:I}", "after",
+				level_view(position, json_string_value(ja), json_string_value(en)),
+				"levels", (json_int_t)count + 1);
+	int rc = audit_append(db, o->who, "classification.create", "classification", o->id, sum);
+	json_decref(sum);
+	if (rc)
+		return -1;
+	o->st = ST_OK;
+	return 0;
+}
+
+enum status classification_create(struct db *db, const struct actor *who, json_t *in, int64_t *id,
+				  struct ferrors *fe)
+{
+	struct reg_op o = {.who = who, .scope = &reg_scope_all, .in = in, .fe = fe};
+	enum status st = reg_op_run(db, class_create_fn, &o);
+	if (st == ST_OK)
+		*id = o.id;
+	return st;
+}
+
+static int class_delete_fn(struct db *db, void *arg)
+{
+	struct reg_op *o = arg;
+	struct dbrows r;
+	int64_t count, used;
+	bool found;
+	o->st = ST_DB;
+	if (db_lock(db, "assets:classifications") ||
+	    db_query(db, &r,
+		     "SELECT position, label_ja, label_en, version FROM asset_classifications "
+		     "WHERE id = ?",
+		     P(V_INT(o->id))))
+		return -1;
+	if (!db_next(&r)) {
+		o->st = r.failed ? ST_DB : ST_NOT_FOUND;
+		db_rows_free(&r);
+		return -1;
+	}
+	int64_t position = db_int(&r, 0), version = db_int(&r, 3);
+	json_t *before = level_view(position, db_text(&r, 1), db_text(&r, 2));
+	db_rows_free(&r);
+	int ret = -1;
+	if (version != o->version) {
+		o->st = ST_CONFLICT;
+		goto out;
+	}
+	if (db_query_int(db, &count, &found, "SELECT COUNT(*) FROM asset_classifications", P0) ||
+	    db_query_int(db, &used, &found,
+			 "SELECT COUNT(*) FROM assets WHERE classification_id = ?",
+			 P(V_INT(o->id))))
+		goto out;
+	if (count <= CLASSIFICATION_MIN) {
+		o->st = ST_CONFLICT;
+		o->fe->code = "min_levels";
+		o->fe->detail = "There must be at least two classification levels.";
+		goto out;
+	}
+	if (used) {
+		o->st = ST_CONFLICT;
+		o->fe->code = "in_use";
+		o->fe->detail = "Information assets are classified at this level. Move them to "
+				"another level first.";
+		goto out;
+	}
+	if (db_exec(db, "DELETE FROM asset_classifications WHERE id = ?", P(V_INT(o->id)))) {
+		if (db_errkind(db) == DBE_CONSTRAINT) {
+			o->st = ST_CONFLICT;
+			o->fe->code = "in_use";
+			o->fe->detail = "Information assets are classified at this level.";
+			db_set_error(db, DBE_OTHER, "classification in use");
+		}
+		goto out;
+	}
+	if (shift_levels(db, position + 1, -1))
+		goto out;
+	json_t *sum = json_pack("{s:O,s:I}", "before", before, "levels", (json_int_t)count - 1);
+	ret = audit_append(db, o->who, "classification.delete", "classification", o->id, sum);
+	json_decref(sum);
+	if (ret == 0)
+		o->st = ST_OK;
+out:
+	json_decref(before);
+	return ret;
+}
+
+enum status classification_delete(struct db *db, const struct actor *who, int64_t id,
+				  int64_t version, struct ferrors *fe)
+{
+	struct reg_op o = {
+	    .who = who, .scope = &reg_scope_all, .id = id, .version = version, .fe = fe};
+	return reg_op_run(db, class_delete_fn, &o);
 }

@@ -70,9 +70,26 @@ enum status assets_import(struct db *db, const struct actor *who, const struct r
 			  void (*progress)(void *, size_t, size_t), void *progress_arg,
 			  struct reg_import_result *res, struct ferrors *fe);
 
-/* Classification levels, most protected first. */
+/* --- classification levels (機密区分) ----------------------------------------------------------
+ *
+ * Levels are numbered by position, 1 the most protected, without gaps; the last is the lowest
+ * level, and records at any other level must be encrypted when stored or sent. There are
+ * always at least CLASSIFICATION_MIN levels. Adding or removing a level renumbers the ones
+ * after it; a level some asset is classified at cannot be removed. */
+#define CLASSIFICATION_MIN 2
+#define CLASSIFICATION_MAX 20
+
+/* The levels, most protected first, each with its number of assets. */
 json_t *classifications_list(struct db *db);
+/* New labels (PATCH with "version"); "taken" when another level has one of them. */
 enum status classification_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 				  struct ferrors *fe);
+/* Adds a level {label_ja, label_en, position?} (default: after the last, the new lowest). */
+enum status classification_create(struct db *db, const struct actor *who, json_t *in, int64_t *id,
+				  struct ferrors *fe);
+/* Removes an unused level: ST_CONFLICT with code in_use while assets are at it, min_levels
+ * when only two are left; ST_CONFLICT without a code for a stale version. */
+enum status classification_delete(struct db *db, const struct actor *who, int64_t id,
+				  int64_t version, struct ferrors *fe);
 
 #endif

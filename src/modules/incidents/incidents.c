@@ -826,6 +826,7 @@ static int load(struct db *db, struct change *c, bool check_version)
 	snprintf(lock, sizeof(lock), "incident:%lld", (long long)c->id);
 	if (db_lock(db, lock))
 		return -1;
+	json_decref(c->before); /* db_tx may run the callback again after a busy failure */
 	c->before = incident_raw(db, c->id);
 	if (!c->before) {
 		c->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
@@ -1368,8 +1369,10 @@ json_t *incident_trends(struct db *db, int months)
 		size_t k;
 		json_t *label;
 		json_array_foreach(labels, k, label)
+		{
 			if (!strcmp(json_string_value(label), month))
 				json_array_set_new(counts, k, json_integer(db_int(&r, 3)));
+		}
 	}
 	int failed = r.failed;
 	db_rows_free(&r);

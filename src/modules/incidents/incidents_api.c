@@ -292,7 +292,9 @@ static int incidents_export(struct req *req, enum export_format fmt)
 		size_t k;
 		json_t *report;
 		json_array_foreach(json_object_get(o, "reports"), k, report)
+		{
 			json_array_append(row, json_object_get(report, "done_on"));
+		}
 		json_array_append(row, json_object_get(o, "closed_at"));
 		json_array_append_new(rows, row);
 		json_decref(o);

@@ -148,8 +148,9 @@ static void select_head(struct buf *b)
 		    "LEFT JOIN users u ON u.id = p.reviewed_by");
 }
 
-static json_t *pinfo_row(struct dbrows *r, const char *today)
+static json_t *pinfo_row(struct dbrows *r, const void *arg)
 {
+	const char *today = arg;
 	char c[21], u[21];
 	time_rfc3339(db_int(r, C_CREATED), c);
 	time_rfc3339(db_int(r, C_UPDATED), u);
@@ -305,47 +306,24 @@ int pinfo_list(struct db *db, const struct reg_scope *scope, const struct pinfo_
 	arena_release(&a);
 	if (rc)
 		return -1;
-	*items = json_array();
-	*next = 0;
-	int64_t n = 0, last = 0;
-	while (db_next(&r)) {
-		if (limit && n == limit) {
-			*next = last;
-			break;
-		}
-		last = db_int(&r, C_ID);
-		json_array_append_new(*items, pinfo_row(&r, today));
-		n++;
-	}
-	int failed = r.failed;
+	rc = reg_collect(&r, limit, pinfo_row, today, items, next);
 	db_rows_free(&r);
-	if (failed || fill_assets(db, scope, *items, false)) {
+	if (rc == 0 && fill_assets(db, scope, *items, false)) {
 		json_decref(*items);
 		*items = NULL;
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	return rc;
 }
 
 /* --- rules ---------------------------------------------------------------------------------- */
 
+/* The rules of every register (registers.h) and linked assets that exist inside the scope. */
 static int check_rules(struct db *db, const struct reg_scope *scope, json_t *rec,
 		       struct ferrors *fe)
 {
-	int64_t one;
-	bool found;
-	json_t *v = json_object_get(rec, "department_id");
-	int64_t dept = json_is_integer(v) ? json_integer_value(v) : 0;
-	if (dept) {
-		if (db_query_int(db, &one, &found, "SELECT 1 FROM departments WHERE id = ?",
-				 P(V_INT(dept))))
-			return -1;
-		if (!found)
-			ferr_add(fe, "department_id", "not_found", "There is no such department.");
-	}
-	if (!reg_scope_allows(scope, dept))
-		ferr_add(fe, "department_id", "out_of_scope",
-			 "You may keep records of your own department only.");
+	if (reg_check_common(db, scope, rec, fe))
+		return -1;
 	size_t i;
 	json_t *id;
 	json_array_foreach(json_object_get(rec, "asset_ids"), i, id)
@@ -358,14 +336,6 @@ static int check_rules(struct db *db, const struct reg_scope *scope, json_t *rec
 			break;
 		}
 		json_decref(a);
-	}
-	v = json_object_get(rec, "reviewed_on");
-	if (json_is_string(v)) {
-		char today[11];
-		tz_today(today);
-		if (strcmp(json_string_value(v), today) > 0)
-			ferr_add(fe, "reviewed_on", "out_of_range",
-				 "The review date is in the future.");
 	}
 	return 0;
 }
@@ -442,24 +412,16 @@ out:
 
 static json_t *audit_view(json_t *entry)
 {
-	json_t *o = entry ? reg_editable(fields, NFIELDS, entry) : json_object();
-	if (entry)
-		json_object_set(o, "asset_ids", json_object_get(entry, "asset_ids"));
+	json_t *o = reg_editable(fields, NFIELDS, entry);
+	json_object_set(o, "asset_ids", json_object_get(entry, "asset_ids"));
 	return o;
 }
 
-struct op {
-	const struct actor *who;
-	const struct reg_scope *scope;
-	int64_t id, version;
-	json_t *in;
-	struct ferrors *fe;
-	enum status st;
-};
+static const struct reg_record pinfo_kind = {"pinfo", "pinfo", pinfo_json, audit_view};
 
 static int create_fn(struct db *db, void *arg)
 {
-	struct op *o = arg;
+	struct reg_op *o = arg;
 	o->st = ST_DB;
 	if (insert_checked(db, o->who, o->scope, o->in, &o->id, o->fe))
 		return -1;
@@ -467,76 +429,31 @@ static int create_fn(struct db *db, void *arg)
 		o->st = ST_INVALID;
 		return -1;
 	}
-	json_t *after = pinfo_json(db, &reg_scope_all, o->id);
-	json_t *sum = json_pack("{s:o}", "after", audit_view(after));
-	json_decref(after);
-	int rc = audit_append(db, o->who, "pinfo.create", "pinfo", o->id, sum);
-	json_decref(sum);
-	if (rc)
-		return -1;
-	o->st = ST_OK;
-	return 0;
+	return reg_audit_change(db, o, NULL, false, "pinfo.create");
 }
 
 enum status pinfo_create(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 json_t *in, int64_t *id, struct ferrors *fe)
 {
-	struct op o = {who, scope, 0, 0, in, fe, ST_OK};
-	if (db_tx(db, create_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	*id = o.id;
-	return ST_OK;
-}
-
-static json_t *load_for_change(struct db *db, struct op *o, int64_t version)
-{
-	json_t *before = pinfo_json(db, o->scope, o->id);
-	if (!before) {
-		o->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
-		return NULL;
-	}
-	if (json_integer_value(json_object_get(before, "version")) != version) {
-		o->st = ST_CONFLICT;
-		json_decref(before);
-		return NULL;
-	}
-	return before;
-}
-
-static int finish_change(struct db *db, struct op *o, json_t *before, const char *action)
-{
-	json_t *after = pinfo_json(db, &reg_scope_all, o->id);
-	if (!after)
-		return -1;
-	json_t *sum =
-	    json_pack("{s:o,s:o}", "before", audit_view(before), "after", audit_view(after));
-	json_decref(after);
-	int rc = audit_append(db, o->who, action, "pinfo", o->id, sum);
-	json_decref(sum);
-	if (rc)
-		return -1;
-	o->st = ST_OK;
-	return 0;
+	struct reg_op o = {.kind = &pinfo_kind, .who = who, .scope = scope, .in = in, .fe = fe};
+	enum status st = reg_op_run(db, create_fn, &o);
+	if (st == ST_OK)
+		*id = o.id;
+	return st;
 }
 
 static int update_fn(struct db *db, void *arg)
 {
-	struct op *o = arg;
+	struct reg_op *o = arg;
 	int ret = -1;
 	o->st = ST_DB;
 	json_t *before =
-	    load_for_change(db, o, json_integer_value(json_object_get(o->in, "version")));
+	    reg_load_for_change(db, o, json_integer_value(json_object_get(o->in, "version")));
 	if (!before)
 		return -1;
-	json_t *rec = reg_editable(fields, NFIELDS, before);
-	json_object_set(rec, "asset_ids", json_object_get(before, "asset_ids"));
-	const char *key;
-	json_t *v;
-	json_object_foreach(o->in, key, v)
-	{
-		if (strcmp(key, "version"))
-			json_object_set(rec, key, v);
-	}
+	json_t *rec = reg_patched(fields, NFIELDS, before, o->in);
+	if (!json_object_get(o->in, "asset_ids"))
+		json_object_set(rec, "asset_ids", json_object_get(before, "asset_ids"));
 	if (json_is_null(json_object_get(rec, "reviewed_on")))
 		json_object_set(rec, "reviewed_on", json_object_get(before, "reviewed_on"));
 	schema_validate(pinfo_create_schema, rec, false, o->fe);
@@ -560,7 +477,7 @@ static int update_fn(struct db *db, void *arg)
 	if (rc == 0 && json_object_get(o->in, "asset_ids"))
 		rc = set_assets(db, o->id, json_object_get(rec, "asset_ids"));
 	if (rc == 0)
-		ret = finish_change(db, o, before, "pinfo.update");
+		ret = reg_audit_change(db, o, before, false, "pinfo.update");
 out:
 	json_decref(rec);
 	json_decref(before);
@@ -570,47 +487,28 @@ out:
 enum status pinfo_update(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 int64_t id, json_t *patch, struct ferrors *fe)
 {
-	struct op o = {who, scope, id, 0, patch, fe, ST_OK};
-	if (db_tx(db, update_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
-}
-
-static int review_fn(struct db *db, void *arg)
-{
-	struct op *o = arg;
-	o->st = ST_DB;
-	json_t *before = load_for_change(db, o, o->version);
-	if (!before)
-		return -1;
-	char today[11], due[11];
-	tz_today(today);
-	reg_review_due(today, due);
-	int ret = -1;
-	if (db_exec(db,
-		    "UPDATE pinfo SET reviewed_on = ?, reviewed_by = ?, review_due = ?, "
-		    "updated_at = ?, version = version + 1 WHERE id = ?",
-		    P(V_TEXT(today), V_ID(o->who->id), V_TEXT(due), V_INT(now_unix()),
-		      V_INT(o->id))) == 0)
-		ret = finish_change(db, o, before, "pinfo.review");
-	json_decref(before);
-	return ret;
+	struct reg_op o = {
+	    .kind = &pinfo_kind, .who = who, .scope = scope, .id = id, .in = patch, .fe = fe};
+	return reg_op_run(db, update_fn, &o);
 }
 
 enum status pinfo_review(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 int64_t id, int64_t version, struct ferrors *fe)
 {
-	struct op o = {who, scope, id, version, NULL, fe, ST_OK};
-	if (db_tx(db, review_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	struct reg_op o = {.kind = &pinfo_kind,
+			   .who = who,
+			   .scope = scope,
+			   .id = id,
+			   .version = version,
+			   .fe = fe};
+	return reg_op_run(db, reg_review_fn, &o);
 }
 
 static int delete_fn(struct db *db, void *arg)
 {
-	struct op *o = arg;
+	struct reg_op *o = arg;
 	o->st = ST_DB;
-	json_t *before = load_for_change(db, o, o->version);
+	json_t *before = reg_load_for_change(db, o, o->version);
 	if (!before)
 		return -1;
 	int ret = -1;
@@ -625,11 +523,7 @@ static int delete_fn(struct db *db, void *arg)
 		}
 		goto out;
 	}
-	json_t *sum = json_pack("{s:o}", "before", audit_view(before));
-	ret = audit_append(db, o->who, "pinfo.delete", "pinfo", o->id, sum);
-	json_decref(sum);
-	if (ret == 0)
-		o->st = ST_OK;
+	ret = reg_audit_change(db, o, before, true, "pinfo.delete");
 out:
 	json_decref(before);
 	return ret;
@@ -638,10 +532,13 @@ out:
 enum status pinfo_delete(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 int64_t id, int64_t version, struct ferrors *fe)
 {
-	struct op o = {who, scope, id, version, NULL, fe, ST_OK};
-	if (db_tx(db, delete_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	struct reg_op o = {.kind = &pinfo_kind,
+			   .who = who,
+			   .scope = scope,
+			   .id = id,
+			   .version = version,
+			   .fe = fe};
+	return reg_op_run(db, delete_fn, &o);
 }
 
 /* --- export and import ---------------------------------------------------------------------- */

@@ -3,9 +3,6 @@
 
 #include "pinfo.h"
 
-#define PAGE_DEFAULT 50
-#define PAGE_MAX 200
-
 extern const struct field pinfo_create_schema[];
 
 const struct permission pinfo_permissions[] = {
@@ -16,19 +13,6 @@ const struct permission pinfo_permissions[] = {
 
 static const char *const yes_no[] = {"yes", "no", NULL};
 static const char *const reviews[] = {"overdue", NULL};
-static const char *const encodings[] = {"utf-8", "cp932", NULL};
-static const char *const import_encodings[] = {"auto", "utf-8", "cp932", NULL};
-static const char *const flags[] = {"0", "1", "true", "false", NULL};
-
-static int answer(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok)
-{
-	if (st == ST_OK && ok)
-		reply_json(req, code, ok);
-	else
-		reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
-	ferr_release(fe);
-	return 0;
-}
 
 static void read_filter(struct req *req, struct pinfo_filter *f)
 {
@@ -48,21 +32,13 @@ static int pinfo_index(struct req *req)
 {
 	struct pinfo_filter f;
 	struct reg_scope scope = reg_scope_of(req);
-	int64_t limit = PAGE_DEFAULT, cursor = 0, next;
-	const char *v;
+	int64_t limit, cursor, next;
 	json_t *items;
 	read_filter(req, &f);
-	if ((v = req_query(req, "limit")))
-		parse_i64(v, 1, PAGE_MAX, &limit);
-	if ((v = req_query(req, "cursor")))
-		parse_i64(v, 1, INT64_MAX, &cursor);
+	reg_page_options(req, &limit, &cursor);
 	if (pinfo_list(req->db, &scope, &f, cursor, limit, &items, &next))
 		return -1;
-	return reply_json(
-	    req, 200,
-	    json_pack("{s:o,s:o}", "items", items, "next_cursor",
-		      next ? json_string(arena_printf(&req->arena, "%lld", (long long)next))
-			   : json_null()));
+	return reg_reply_page(req, items, next);
 }
 
 static int pinfo_download(struct req *req, enum reg_format fmt)
@@ -74,16 +50,12 @@ static int pinfo_download(struct req *req, enum reg_format fmt)
 	size_t len = 0;
 	read_filter(req, &f);
 	enum status st = pinfo_export(req->db, &who, &scope, &f, fmt, &data, &len);
-	if (st != ST_OK)
-		return reply_status_of(req, st, NULL);
-	return reply_download(req, reg_format_type(fmt),
-			      fmt == REG_XLSX ? "pinfo.xlsx" : "pinfo.csv", data, len);
+	return reg_reply_export(req, st, fmt, "pinfo", data, len);
 }
 
 static int pinfo_csv(struct req *req)
 {
-	const char *enc = req_query(req, "encoding");
-	return pinfo_download(req, enc && !strcmp(enc, "cp932") ? REG_CSV_CP932 : REG_CSV);
+	return pinfo_download(req, reg_csv_format(req));
 }
 
 static int pinfo_xlsx(struct req *req)
@@ -98,18 +70,14 @@ static int pinfo_create_route(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = 0;
 	enum status st = pinfo_create(req->db, &who, &scope, req->json, &id, &fe);
-	return answer(req, st, &fe, 201, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
+	return reg_answer(req, st, &fe, 201, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
 }
 
 static int pinfo_show(struct req *req)
 {
 	struct reg_scope scope = reg_scope_of(req);
 	struct actor who = req_actor(req);
-	json_t *p = pinfo_read(req->db, &who, &scope, req_param_int(req, "id"));
-	if (!p)
-		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL)
-						       : -1;
-	return reply_json(req, 200, p);
+	return reg_reply_record(req, pinfo_read(req->db, &who, &scope, req_param_int(req, "id")));
 }
 
 static int pinfo_patch(struct req *req)
@@ -119,7 +87,7 @@ static int pinfo_patch(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = pinfo_update(req->db, &who, &scope, id, req->json, &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
+	return reg_answer(req, st, &fe, 200, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
 }
 
 static int pinfo_review_route(struct req *req)
@@ -129,7 +97,7 @@ static int pinfo_review_route(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = pinfo_review(req->db, &who, &scope, id, req_int(req, "version", 0), &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
+	return reg_answer(req, st, &fe, 200, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
 }
 
 static int pinfo_remove(struct req *req)
@@ -139,9 +107,7 @@ static int pinfo_remove(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	enum status st = pinfo_delete(req->db, &who, &scope, req_param_int(req, "id"),
 				      req_int(req, "version", 0), &fe);
-	if (st == ST_OK)
-		return reply_status(req, 204);
-	return answer(req, st, &fe, 204, NULL);
+	return reg_answer_removed(req, st, &fe);
 }
 
 static int pinfo_import_route(struct req *req)
@@ -214,23 +180,19 @@ static const struct field version_schema[] = {{"version", FT_INT, F_REQUIRED | F
 	}
 
 static const struct field list_query[] = {
-    PINFO_FILTERS, {"limit", FT_INT, 0, .min = 1, .max = PAGE_MAX}, {"cursor", FT_ID, 0}, {0}};
+    PINFO_FILTERS, {"limit", FT_INT, 0, .min = 1, .max = REG_PAGE_MAX}, {"cursor", FT_ID, 0}, {0}};
 
 static const struct field csv_query[] = {
-    PINFO_FILTERS, {"encoding", FT_ENUM, 0, .choices = encodings}, {0}};
+    PINFO_FILTERS, {"encoding", FT_ENUM, 0, .choices = reg_csv_encodings}, {0}};
 
 static const struct field xlsx_query[] = {PINFO_FILTERS, {0}};
-
-static const struct field import_query[] = {{"dry_run", FT_ENUM, 0, .choices = flags},
-					    {"encoding", FT_ENUM, 0, .choices = import_encodings},
-					    {0}};
 
 static const struct route routes[] = {
     {"GET", "/api/v1/pinfo", "pinfo.read", pinfo_index, .query = list_query},
     {"GET", "/api/v1/pinfo.csv", "pinfo.read", pinfo_csv, .query = csv_query},
     {"GET", "/api/v1/pinfo.xlsx", "pinfo.read", pinfo_xlsx, .query = xlsx_query},
     {"POST", "/api/v1/pinfo", "pinfo.write", pinfo_create_route, .body = pinfo_create_schema},
-    {"POST", "/api/v1/pinfo/import", "pinfo.write", pinfo_import_route, .query = import_query,
+    {"POST", "/api/v1/pinfo/import", "pinfo.write", pinfo_import_route, .query = reg_import_query,
      .flags = R_RAW_BODY | R_LARGE_BODY},
     {"GET", "/api/v1/pinfo/{id:int}", "pinfo.read", pinfo_show},
     {"PATCH", "/api/v1/pinfo/{id:int}", "pinfo.write", pinfo_patch, .body = pinfo_patch_schema},

@@ -758,3 +758,140 @@ void reg_import_result_release(struct reg_import_result *res)
 	json_decref(res->errors);
 	res->errors = NULL;
 }
+
+/* --- changes to a record -------------------------------------------------------------------- */
+
+enum status reg_op_run(struct db *db, int (*fn)(struct db *, void *), struct reg_op *o)
+{
+	o->st = ST_OK;
+	if (db_tx(db, fn, o))
+		return o->st == ST_OK ? ST_DB : o->st;
+	return ST_OK;
+}
+
+json_t *reg_load_for_change(struct db *db, struct reg_op *o, int64_t version)
+{
+	json_t *before = o->kind->load(db, o->scope, o->id);
+	if (!before) {
+		o->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
+		return NULL;
+	}
+	if (json_integer_value(json_object_get(before, "version")) != version) {
+		o->st = ST_CONFLICT;
+		json_decref(before);
+		return NULL;
+	}
+	return before;
+}
+
+int reg_audit_change(struct db *db, struct reg_op *o, json_t *before, bool deleted,
+		     const char *action)
+{
+	json_t *sum = json_object();
+	if (before)
+		json_object_set_new(sum, "before", o->kind->audit_view(before));
+	if (!deleted) {
+		json_t *after = o->kind->load(db, &reg_scope_all, o->id);
+		if (!after) {
+			json_decref(sum);
+			return -1;
+		}
+		json_object_set_new(sum, "after", o->kind->audit_view(after));
+		json_decref(after);
+	}
+	int rc = audit_append(db, o->who, action, o->kind->type, o->id, sum);
+	json_decref(sum);
+	if (rc)
+		return -1;
+	o->st = ST_OK;
+	return 0;
+}
+
+json_t *reg_patched(const struct reg_field *f, size_t n, json_t *before, json_t *patch)
+{
+	json_t *rec = reg_editable(f, n, before);
+	const char *key;
+	json_t *v;
+	json_object_foreach(patch, key, v)
+	{
+		if (strcmp(key, "version"))
+			json_object_set(rec, key, v);
+	}
+	return rec;
+}
+
+int reg_review_fn(struct db *db, void *arg)
+{
+	struct reg_op *o = arg;
+	o->st = ST_DB;
+	json_t *before = reg_load_for_change(db, o, o->version);
+	if (!before)
+		return -1;
+	char today[11], due[11], action[48];
+	struct buf sql = BUF_INIT;
+	tz_today(today);
+	reg_review_due(today, due);
+	snprintf(action, sizeof(action), "%s.review", o->kind->type);
+	buf_printf(&sql,
+		   "UPDATE %s SET reviewed_on = ?, reviewed_by = ?, review_due = ?, "
+		   "updated_at = ?, version = version + 1 WHERE id = ?",
+		   o->kind->table);
+	int ret = -1;
+	if (db_exec(db, sql.buf,
+		    P(V_TEXT(today), V_ID(o->who->id), V_TEXT(due), V_INT(now_unix()),
+		      V_INT(o->id))) == 0)
+		ret = reg_audit_change(db, o, before, false, action);
+	buf_release(&sql);
+	json_decref(before);
+	return ret;
+}
+
+int reg_check_common(struct db *db, const struct reg_scope *scope, json_t *rec, struct ferrors *fe)
+{
+	int64_t one;
+	bool found;
+	json_t *v = json_object_get(rec, "department_id");
+	int64_t dept = json_is_integer(v) ? json_integer_value(v) : 0;
+	if (dept) {
+		if (db_query_int(db, &one, &found, "SELECT 1 FROM departments WHERE id = ?",
+				 P(V_INT(dept))))
+			return -1;
+		if (!found)
+			ferr_add(fe, "department_id", "not_found", "There is no such department.");
+	}
+	if (!reg_scope_allows(scope, dept))
+		ferr_add(fe, "department_id", "out_of_scope",
+			 "You may keep records of your own department only.");
+	v = json_object_get(rec, "reviewed_on");
+	if (json_is_string(v)) {
+		char today[11];
+		tz_today(today);
+		if (strcmp(json_string_value(v), today) > 0)
+			ferr_add(fe, "reviewed_on", "out_of_range",
+				 "The review date is in the future.");
+	}
+	return 0;
+}
+
+int reg_collect(struct dbrows *r, int64_t limit, json_t *(*row)(struct dbrows *, const void *),
+		const void *arg, json_t **items, int64_t *next)
+{
+	*items = json_array();
+	*next = 0;
+	int64_t n = 0, last = 0;
+	while (db_next(r)) {
+		if (limit && n == limit) {
+			*next = last;
+			break;
+		}
+		last = db_int(r, 0);
+		json_array_append_new(*items, row(r, arg));
+		n++;
+	}
+	if (r->failed) {
+		json_decref(*items);
+		*items = NULL;
+		return -1;
+	}
+	return 0;
+}

@@ -200,4 +200,84 @@ void reg_import_options(struct req *req, bool *dry_run, enum csv_encoding *enc);
 int reg_import_answer(struct req *req, enum status st, struct reg_import_result *res,
 		      struct ferrors *fe);
 
+/* --- changes to a record --------------------------------------------------------------------
+ *
+ * The steps every register's change takes inside its one transaction: load the record inside
+ * the caller's scope and check the version the caller saw (another department's record is
+ * "not found", a stale version ST_CONFLICT), make the change, then append the audit event
+ * with the record before and after as the register shows it to reviewers. A register declares
+ * itself once (struct reg_record); its domain functions fill a struct reg_op and run their step
+ * through reg_op_run(). */
+
+struct reg_record {
+	const char *type;  /* audit object type: "asset", "pinfo", "risk" */
+	const char *table; /* SQL table (a literal, never user text) */
+	/* The record as the API shows it, or NULL (none in scope, or db_errkind set). */
+	json_t *(*load)(struct db *db, const struct reg_scope *scope, int64_t id);
+	/* What the audit trail keeps of a record (a new object). */
+	json_t *(*audit_view)(json_t *record);
+};
+
+struct reg_op {
+	const struct reg_record *kind;
+	const struct actor *who;
+	const struct reg_scope *scope;
+	int64_t id, version; /* version: the one the caller saw (review, accept, delete) */
+	json_t *in;	     /* create / patch body */
+	struct ferrors *fe;
+	enum status st; /* set by the step: why it failed, or ST_OK */
+};
+
+/* Runs `fn` (taking the reg_op) in one transaction: ST_OK, or why it was rolled back. */
+enum status reg_op_run(struct db *db, int (*fn)(struct db *, void *), struct reg_op *o);
+/* The record o->id inside o->scope when its version is `version`; NULL with o->st set
+ * (ST_NOT_FOUND, ST_CONFLICT or ST_DB) otherwise. */
+json_t *reg_load_for_change(struct db *db, struct reg_op *o, int64_t version);
+/* Appends the change's audit event `action` on o->id: {"before"} and, unless `deleted`, the
+ * record as it is now as {"after"} (before NULL: a creation, {"after"} only). Sets o->st to
+ * ST_OK and returns 0, or -1 on a database error. */
+int reg_audit_change(struct db *db, struct reg_op *o, json_t *before, bool deleted,
+		     const char *action);
+/* The record to check after a PATCH: the editable fields of `before` with the body's fields
+ * (but "version") laid over them. A new object. */
+json_t *reg_patched(const struct reg_field *f, size_t n, json_t *before, json_t *patch);
+/* The "mark reviewed" step of a register with reviewed_on / reviewed_by / review_due columns:
+ * today's review by o->who, due a year on; audit action "<type>.review". For reg_op_run. */
+int reg_review_fn(struct db *db, void *arg);
+
+/* The rules every register entry keeps about its department and review date: the department
+ * exists, lies inside the scope (out_of_scope otherwise), and reviewed_on is not in the
+ * future. Field errors go to `fe`; -1 only on a database error. */
+int reg_check_common(struct db *db, const struct reg_scope *scope, json_t *rec, struct ferrors *fe);
+
+/* --- the HTTP side shared by the registers' routes ------------------------------------------ */
+
+#define REG_PAGE_DEFAULT 50
+#define REG_PAGE_MAX 200
+
+/* ?limit= and ?cursor= of a list. */
+void reg_page_options(struct req *req, int64_t *limit, int64_t *cursor);
+/* 200 {items, next_cursor}; takes `items`. */
+int reg_reply_page(struct req *req, json_t *items, int64_t next);
+/* 200 with the record, or 404 when it is NULL without a database error. Takes `record`. */
+int reg_reply_record(struct req *req, json_t *record);
+/* `code` with `ok` when st is ST_OK (and ok is not NULL), else the problem st; releases fe. */
+int reg_answer(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok);
+/* 204 when st is ST_OK, else the problem; releases fe. */
+int reg_answer_removed(struct req *req, enum status st, struct ferrors *fe);
+/* The CSV format a request asks for (?encoding=cp932 or UTF-8). */
+enum reg_format reg_csv_format(struct req *req);
+/* The download "<base>.csv|.xlsx" of an export, or its problem. */
+int reg_reply_export(struct req *req, enum status st, enum reg_format fmt, const char *base,
+		     char *data, size_t len);
+/* The query schemas every register's import and CSV export take. */
+extern const struct field reg_import_query[];
+extern const char *const reg_csv_encodings[];
+
+/* Pages through rows: appends row(r, arg) for each until `limit` (0: all) and sets *next to
+ * the cursor of the next page (the id in column 0) or 0. -1 if the rows failed (items freed).
+ */
+int reg_collect(struct dbrows *r, int64_t limit, json_t *(*row)(struct dbrows *, const void *),
+		const void *arg, json_t **items, int64_t *next);
+
 #endif

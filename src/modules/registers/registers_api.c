@@ -40,3 +40,75 @@ void reg_import_options(struct req *req, bool *dry_run, enum csv_encoding *enc)
 	if (csv_encoding_parse(req_query(req, "encoding"), enc))
 		*enc = CSV_AUTO;
 }
+
+/* --- answers shared by the registers' routes ------------------------------------------------ */
+
+const char *const reg_csv_encodings[] = {"utf-8", "cp932", NULL};
+static const char *const import_encodings[] = {"auto", "utf-8", "cp932", NULL};
+static const char *const flags[] = {"0", "1", "true", "false", NULL};
+
+const struct field reg_import_query[] = {{"dry_run", FT_ENUM, 0, .choices = flags},
+					 {"encoding", FT_ENUM, 0, .choices = import_encodings},
+					 {0}};
+
+void reg_page_options(struct req *req, int64_t *limit, int64_t *cursor)
+{
+	const char *v;
+	*limit = REG_PAGE_DEFAULT;
+	*cursor = 0;
+	if ((v = req_query(req, "limit")))
+		parse_i64(v, 1, REG_PAGE_MAX, limit);
+	if ((v = req_query(req, "cursor")))
+		parse_i64(v, 1, INT64_MAX, cursor);
+}
+
+int reg_reply_page(struct req *req, json_t *items, int64_t next)
+{
+	return reply_json(
+	    req, 200,
+	    json_pack("{s:o,s:o}", "items", items, "next_cursor",
+		      next ? json_string(arena_printf(&req->arena, "%lld", (long long)next))
+			   : json_null()));
+}
+
+int reg_reply_record(struct req *req, json_t *record)
+{
+	if (!record)
+		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL)
+						       : -1;
+	return reply_json(req, 200, record);
+}
+
+int reg_answer(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok)
+{
+	if (st == ST_OK && ok)
+		reply_json(req, code, ok);
+	else
+		reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
+	ferr_release(fe);
+	return 0;
+}
+
+int reg_answer_removed(struct req *req, enum status st, struct ferrors *fe)
+{
+	if (st == ST_OK) {
+		ferr_release(fe);
+		return reply_status(req, 204);
+	}
+	return reg_answer(req, st, fe, 204, NULL);
+}
+
+enum reg_format reg_csv_format(struct req *req)
+{
+	const char *enc = req_query(req, "encoding");
+	return enc && !strcmp(enc, "cp932") ? REG_CSV_CP932 : REG_CSV;
+}
+
+int reg_reply_export(struct req *req, enum status st, enum reg_format fmt, const char *base,
+		     char *data, size_t len)
+{
+	if (st != ST_OK)
+		return reply_status_of(req, st, NULL);
+	const char *name = arena_printf(&req->arena, "%s.%s", base, reg_format_ext(fmt));
+	return reply_download(req, reg_format_type(fmt), name, data, len);
+}

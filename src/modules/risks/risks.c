@@ -225,8 +225,9 @@ static json_t *opt_text(struct dbrows *r, int col)
 	return db_text(r, col) ? json_string(db_text(r, col)) : json_null();
 }
 
-static json_t *risk_row(struct dbrows *r, int scale)
+static json_t *risk_row(struct dbrows *r, const void *arg)
 {
+	int scale = *(const int *)arg;
 	char c[21], u[21], at[21];
 	time_rfc3339(db_int(r, C_CREATED), c);
 	time_rfc3339(db_int(r, C_UPDATED), u);
@@ -320,7 +321,7 @@ json_t *risk_json(struct db *db, const struct reg_scope *scope, int64_t id)
 	if (rc)
 		return NULL;
 	if (db_next(&r) && reg_scope_allows(scope, db_isnull(&r, C_DEPT) ? 0 : db_int(&r, C_DEPT)))
-		o = risk_row(&r, scale);
+		o = risk_row(&r, &scale);
 	db_rows_free(&r);
 	if (o) {
 		json_t *one = json_pack("[O]", o);
@@ -402,26 +403,14 @@ int risks_list(struct db *db, const struct reg_scope *scope, const struct risk_f
 	arena_release(&a);
 	if (rc)
 		return -1;
-	*items = json_array();
-	*next = 0;
-	int64_t n = 0, last = 0;
-	while (db_next(&r)) {
-		if (limit && n == limit) {
-			*next = last;
-			break;
-		}
-		last = db_int(&r, C_ID);
-		json_array_append_new(*items, risk_row(&r, scale));
-		n++;
-	}
-	int failed = r.failed;
+	rc = reg_collect(&r, limit, risk_row, &scale, items, next);
 	db_rows_free(&r);
-	if (failed || fill_controls(db, *items)) {
+	if (rc == 0 && fill_controls(db, *items)) {
 		json_decref(*items);
 		*items = NULL;
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	return rc;
 }
 
 json_t *risks_heatmap(struct db *db, const struct reg_scope *scope, bool residual)
@@ -575,26 +564,17 @@ static int set_controls(struct db *db, int64_t id, json_t *ids)
 
 static json_t *audit_view(json_t *risk)
 {
-	json_t *o = risk ? reg_editable(fields, NFIELDS, risk) : json_object();
-	if (risk) {
-		json_object_set(o, "control_ids", json_object_get(risk, "control_ids"));
-		json_object_set(o, "accepted_by", json_object_get(risk, "accepted_by"));
-	}
+	json_t *o = reg_editable(fields, NFIELDS, risk);
+	json_object_set(o, "control_ids", json_object_get(risk, "control_ids"));
+	json_object_set(o, "accepted_by", json_object_get(risk, "accepted_by"));
 	return o;
 }
 
-struct op {
-	const struct actor *who;
-	const struct reg_scope *scope;
-	int64_t id, version;
-	json_t *in;
-	struct ferrors *fe;
-	enum status st;
-};
+static const struct reg_record risk_kind = {"risk", "risks", risk_json, audit_view};
 
 static int create_fn(struct db *db, void *arg)
 {
-	struct op *o = arg;
+	struct reg_op *o = arg;
 	int64_t dept;
 	o->st = ST_DB;
 	schema_validate(risk_create_schema, o->in, false, o->fe);
@@ -617,56 +597,17 @@ static int create_fn(struct db *db, void *arg)
 	buf_release(&search);
 	if (rc || set_controls(db, o->id, json_object_get(o->in, "control_ids")))
 		return -1;
-	json_t *after = risk_json(db, &reg_scope_all, o->id);
-	json_t *sum = json_pack("{s:o}", "after", audit_view(after));
-	json_decref(after);
-	rc = audit_append(db, o->who, "risk.create", "risk", o->id, sum);
-	json_decref(sum);
-	if (rc)
-		return -1;
-	o->st = ST_OK;
-	return 0;
+	return reg_audit_change(db, o, NULL, false, "risk.create");
 }
 
 enum status risk_create(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			json_t *in, int64_t *id, struct ferrors *fe)
 {
-	struct op o = {who, scope, 0, 0, in, fe, ST_OK};
-	if (db_tx(db, create_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	*id = o.id;
-	return ST_OK;
-}
-
-static json_t *load_for_change(struct db *db, struct op *o, int64_t version)
-{
-	json_t *before = risk_json(db, o->scope, o->id);
-	if (!before) {
-		o->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
-		return NULL;
-	}
-	if (json_integer_value(json_object_get(before, "version")) != version) {
-		o->st = ST_CONFLICT;
-		json_decref(before);
-		return NULL;
-	}
-	return before;
-}
-
-static int finish_change(struct db *db, struct op *o, json_t *before, const char *action)
-{
-	json_t *after = risk_json(db, &reg_scope_all, o->id);
-	if (!after)
-		return -1;
-	json_t *sum =
-	    json_pack("{s:o,s:o}", "before", audit_view(before), "after", audit_view(after));
-	json_decref(after);
-	int rc = audit_append(db, o->who, action, "risk", o->id, sum);
-	json_decref(sum);
-	if (rc)
-		return -1;
-	o->st = ST_OK;
-	return 0;
+	struct reg_op o = {.kind = &risk_kind, .who = who, .scope = scope, .in = in, .fe = fe};
+	enum status st = reg_op_run(db, create_fn, &o);
+	if (st == ST_OK)
+		*id = o.id;
+	return st;
 }
 
 /* A change to what the owner accepted withdraws the acceptance. */
@@ -682,23 +623,17 @@ static bool acceptance_stale(json_t *before, json_t *rec)
 
 static int update_fn(struct db *db, void *arg)
 {
-	struct op *o = arg;
+	struct reg_op *o = arg;
 	int ret = -1;
 	int64_t dept;
 	o->st = ST_DB;
 	json_t *before =
-	    load_for_change(db, o, json_integer_value(json_object_get(o->in, "version")));
+	    reg_load_for_change(db, o, json_integer_value(json_object_get(o->in, "version")));
 	if (!before)
 		return -1;
-	json_t *rec = reg_editable(fields, NFIELDS, before);
-	json_object_set(rec, "control_ids", json_object_get(before, "control_ids"));
-	const char *key;
-	json_t *v;
-	json_object_foreach(o->in, key, v)
-	{
-		if (strcmp(key, "version"))
-			json_object_set(rec, key, v);
-	}
+	json_t *rec = reg_patched(fields, NFIELDS, before, o->in);
+	if (!json_object_get(o->in, "control_ids"))
+		json_object_set(rec, "control_ids", json_object_get(before, "control_ids"));
 	schema_validate(risk_create_schema, rec, false, o->fe);
 	if (!ferr_any(o->fe) && check_rules(db, o->scope, rec, &dept, o->fe))
 		goto out;
@@ -724,7 +659,7 @@ static int update_fn(struct db *db, void *arg)
 			     "UPDATE risks SET accepted_by = NULL, accepted_at = NULL WHERE id = ?",
 			     P(V_INT(o->id)));
 	if (rc == 0)
-		ret = finish_change(db, o, before, "risk.update");
+		ret = reg_audit_change(db, o, before, false, "risk.update");
 out:
 	json_decref(rec);
 	json_decref(before);
@@ -734,17 +669,16 @@ out:
 enum status risk_update(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			int64_t id, json_t *patch, struct ferrors *fe)
 {
-	struct op o = {who, scope, id, 0, patch, fe, ST_OK};
-	if (db_tx(db, update_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	struct reg_op o = {
+	    .kind = &risk_kind, .who = who, .scope = scope, .id = id, .in = patch, .fe = fe};
+	return reg_op_run(db, update_fn, &o);
 }
 
 static int accept_fn(struct db *db, void *arg)
 {
-	struct op *o = arg;
+	struct reg_op *o = arg;
 	o->st = ST_DB;
-	json_t *before = load_for_change(db, o, o->version);
+	json_t *before = reg_load_for_change(db, o, o->version);
 	if (!before)
 		return -1;
 	int ret = -1;
@@ -759,7 +693,7 @@ static int accept_fn(struct db *db, void *arg)
 		    "UPDATE risks SET accepted_by = ?, accepted_at = ?, updated_at = ?, "
 		    "version = version + 1 WHERE id = ?",
 		    P(V_INT(o->who->id), V_INT(now_unix()), V_INT(now_unix()), V_INT(o->id))) == 0)
-		ret = finish_change(db, o, before, "risk.accept");
+		ret = reg_audit_change(db, o, before, false, "risk.accept");
 out:
 	json_decref(before);
 	return ret;
@@ -768,28 +702,22 @@ out:
 enum status risk_accept(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			int64_t id, int64_t version, struct ferrors *fe)
 {
-	struct op o = {who, scope, id, version, NULL, fe, ST_OK};
-	if (db_tx(db, accept_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	struct reg_op o = {
+	    .kind = &risk_kind, .who = who, .scope = scope, .id = id, .version = version, .fe = fe};
+	return reg_op_run(db, accept_fn, &o);
 }
 
 static int delete_fn(struct db *db, void *arg)
 {
-	struct op *o = arg;
+	struct reg_op *o = arg;
 	o->st = ST_DB;
-	json_t *before = load_for_change(db, o, o->version);
+	json_t *before = reg_load_for_change(db, o, o->version);
 	if (!before)
 		return -1;
 	int ret = -1;
 	if (db_exec(db, "DELETE FROM risk_controls WHERE risk_id = ?", P(V_INT(o->id))) == 0 &&
-	    db_exec(db, "DELETE FROM risks WHERE id = ?", P(V_INT(o->id))) == 0) {
-		json_t *sum = json_pack("{s:o}", "before", audit_view(before));
-		ret = audit_append(db, o->who, "risk.delete", "risk", o->id, sum);
-		json_decref(sum);
-		if (ret == 0)
-			o->st = ST_OK;
-	}
+	    db_exec(db, "DELETE FROM risks WHERE id = ?", P(V_INT(o->id))) == 0)
+		ret = reg_audit_change(db, o, before, true, "risk.delete");
 	json_decref(before);
 	return ret;
 }
@@ -797,10 +725,9 @@ static int delete_fn(struct db *db, void *arg)
 enum status risk_delete(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			int64_t id, int64_t version, struct ferrors *fe)
 {
-	struct op o = {who, scope, id, version, NULL, fe, ST_OK};
-	if (db_tx(db, delete_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	struct reg_op o = {
+	    .kind = &risk_kind, .who = who, .scope = scope, .id = id, .version = version, .fe = fe};
+	return reg_op_run(db, delete_fn, &o);
 }
 
 enum status risks_export(struct db *db, const struct actor *who, const struct reg_scope *scope,

@@ -3,9 +3,6 @@
 
 #include "risks.h"
 
-#define PAGE_DEFAULT 50
-#define PAGE_MAX 200
-
 extern const struct field risk_create_schema[];
 
 const struct permission risks_permissions[] = {
@@ -17,18 +14,7 @@ static const char *const treatments[] = {"reduce", "avoid", "transfer", "accept"
 static const char *const bands[] = {"low", "medium", "high", NULL};
 static const char *const bases[] = {"inherent", "residual", NULL};
 static const char *const yes_no[] = {"yes", "no", NULL};
-static const char *const encodings[] = {"utf-8", "cp932", NULL};
 static const char *const statuses[] = {"not_started", "planned", "partial", "implemented", NULL};
-
-static int answer(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok)
-{
-	if (st == ST_OK && ok)
-		reply_json(req, code, ok);
-	else
-		reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
-	ferr_release(fe);
-	return 0;
-}
 
 static int64_t query_id(struct req *req, const char *name)
 {
@@ -61,21 +47,13 @@ static int risks_index(struct req *req)
 {
 	struct risk_filter f;
 	struct reg_scope scope = reg_scope_of(req);
-	int64_t limit = PAGE_DEFAULT, cursor = 0, next;
-	const char *v;
+	int64_t limit, cursor, next;
 	json_t *items;
 	read_filter(req, &f);
-	if ((v = req_query(req, "limit")))
-		parse_i64(v, 1, PAGE_MAX, &limit);
-	if ((v = req_query(req, "cursor")))
-		parse_i64(v, 1, INT64_MAX, &cursor);
+	reg_page_options(req, &limit, &cursor);
 	if (risks_list(req->db, &scope, &f, cursor, limit, &items, &next))
 		return -1;
-	return reply_json(
-	    req, 200,
-	    json_pack("{s:o,s:o}", "items", items, "next_cursor",
-		      next ? json_string(arena_printf(&req->arena, "%lld", (long long)next))
-			   : json_null()));
+	return reg_reply_page(req, items, next);
 }
 
 static int risks_download(struct req *req, enum reg_format fmt)
@@ -87,16 +65,12 @@ static int risks_download(struct req *req, enum reg_format fmt)
 	size_t len = 0;
 	read_filter(req, &f);
 	enum status st = risks_export(req->db, &who, &scope, &f, fmt, &data, &len);
-	if (st != ST_OK)
-		return reply_status_of(req, st, NULL);
-	return reply_download(req, reg_format_type(fmt),
-			      fmt == REG_XLSX ? "risks.xlsx" : "risks.csv", data, len);
+	return reg_reply_export(req, st, fmt, "risks", data, len);
 }
 
 static int risks_csv(struct req *req)
 {
-	const char *enc = req_query(req, "encoding");
-	return risks_download(req, enc && !strcmp(enc, "cp932") ? REG_CSV_CP932 : REG_CSV);
+	return risks_download(req, reg_csv_format(req));
 }
 
 static int risks_xlsx(struct req *req)
@@ -119,17 +93,13 @@ static int risks_create(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = 0;
 	enum status st = risk_create(req->db, &who, &scope, req->json, &id, &fe);
-	return answer(req, st, &fe, 201, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
+	return reg_answer(req, st, &fe, 201, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
 }
 
 static int risks_show(struct req *req)
 {
 	struct reg_scope scope = reg_scope_of(req);
-	json_t *r = risk_json(req->db, &scope, req_param_int(req, "id"));
-	if (!r)
-		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL)
-						       : -1;
-	return reply_json(req, 200, r);
+	return reg_reply_record(req, risk_json(req->db, &scope, req_param_int(req, "id")));
 }
 
 static int risks_patch(struct req *req)
@@ -139,7 +109,7 @@ static int risks_patch(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = risk_update(req->db, &who, &scope, id, req->json, &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
+	return reg_answer(req, st, &fe, 200, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
 }
 
 static int risks_accept(struct req *req)
@@ -149,7 +119,7 @@ static int risks_accept(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = risk_accept(req->db, &who, &scope, id, req_int(req, "version", 0), &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
+	return reg_answer(req, st, &fe, 200, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
 }
 
 static int risks_remove(struct req *req)
@@ -159,9 +129,7 @@ static int risks_remove(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	enum status st = risk_delete(req->db, &who, &scope, req_param_int(req, "id"),
 				     req_int(req, "version", 0), &fe);
-	if (st == ST_OK)
-		return reply_status(req, 204);
-	return answer(req, st, &fe, 204, NULL);
+	return reg_answer_removed(req, st, &fe);
 }
 
 static json_t *settings_json(struct db *db)
@@ -184,7 +152,7 @@ static int risks_settings_patch(struct req *req)
 	struct ferrors fe = FERRORS_INIT;
 	struct actor who = req_actor(req);
 	enum status st = risk_settings_update(req->db, &who, req->json, &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? settings_json(req->db) : NULL);
+	return reg_answer(req, st, &fe, 200, st == ST_OK ? settings_json(req->db) : NULL);
 }
 
 /* --- SoA ------------------------------------------------------------------------------------ */
@@ -198,11 +166,7 @@ static int soa_index(struct req *req)
 static int soa_show(struct req *req)
 {
 	struct reg_scope scope = reg_scope_of(req);
-	json_t *c = soa_json(req->db, &scope, req_param_int(req, "id"));
-	if (!c)
-		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL)
-						       : -1;
-	return reply_json(req, 200, c);
+	return reg_reply_record(req, soa_json(req->db, &scope, req_param_int(req, "id")));
 }
 
 static int soa_patch(struct req *req)
@@ -212,7 +176,7 @@ static int soa_patch(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = soa_update(req->db, &who, id, req->json, &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? soa_json(req->db, &scope, id) : NULL);
+	return reg_answer(req, st, &fe, 200, st == ST_OK ? soa_json(req->db, &scope, id) : NULL);
 }
 
 static int soa_download(struct req *req, enum reg_format fmt)
@@ -221,16 +185,12 @@ static int soa_download(struct req *req, enum reg_format fmt)
 	char *data = NULL;
 	size_t len = 0;
 	enum status st = soa_export(req->db, &who, fmt, &data, &len);
-	if (st != ST_OK)
-		return reply_status_of(req, st, NULL);
-	return reply_download(req, reg_format_type(fmt), fmt == REG_XLSX ? "soa.xlsx" : "soa.csv",
-			      data, len);
+	return reg_reply_export(req, st, fmt, "soa", data, len);
 }
 
 static int soa_csv(struct req *req)
 {
-	const char *enc = req_query(req, "encoding");
-	return soa_download(req, enc && !strcmp(enc, "cp932") ? REG_CSV_CP932 : REG_CSV);
+	return soa_download(req, reg_csv_format(req));
 }
 
 static int soa_xlsx(struct req *req)
@@ -284,14 +244,15 @@ static const struct field soa_patch_schema[] = {
 	}
 
 static const struct field list_query[] = {
-    RISK_FILTERS, {"limit", FT_INT, 0, .min = 1, .max = PAGE_MAX}, {"cursor", FT_ID, 0}, {0}};
+    RISK_FILTERS, {"limit", FT_INT, 0, .min = 1, .max = REG_PAGE_MAX}, {"cursor", FT_ID, 0}, {0}};
 
 static const struct field csv_query[] = {
-    RISK_FILTERS, {"encoding", FT_ENUM, 0, .choices = encodings}, {0}};
+    RISK_FILTERS, {"encoding", FT_ENUM, 0, .choices = reg_csv_encodings}, {0}};
 
 static const struct field xlsx_query[] = {RISK_FILTERS, {0}};
 static const struct field heatmap_query[] = {{"basis", FT_ENUM, 0, .choices = bases}, {0}};
-static const struct field soa_csv_query[] = {{"encoding", FT_ENUM, 0, .choices = encodings}, {0}};
+static const struct field soa_csv_query[] = {{"encoding", FT_ENUM, 0, .choices = reg_csv_encodings},
+					     {0}};
 
 static const struct route routes[] = {
     {"GET", "/api/v1/risks", "risks.read", risks_index, .query = list_query},

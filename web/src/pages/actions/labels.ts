@@ -4,7 +4,10 @@ import type { Action } from './types'
 
 const t = (k: string, p?: Record<string, unknown>) => (p ? i18n.global.t(k, p) : i18n.global.t(k))
 const known = (k: string) => i18n.global.te(k) || i18n.global.te(k, 'ja')
-const word = (prefix: string) => (code: string | null | undefined) =>
+
+/** A labeller for coded values under `prefix` (e.g. `actions.status`): the code itself when
+ * there are no words for it, '' for none. */
+export const word = (prefix: string) => (code: string | null | undefined) =>
   code ? (known(`${prefix}.${code}`) ? t(`${prefix}.${code}`) : code) : ''
 
 export const actionKindLabel = word('actions.kind')

@@ -18,6 +18,8 @@ export interface Classification {
   label_en: string
   version: number
   encryption_required: boolean
+  /** How many assets are classified at this level (a used level cannot be removed). */
+  assets: number
 }
 
 export interface Asset {

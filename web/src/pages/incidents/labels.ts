@@ -1,11 +1,7 @@
 // Words for the incident area's coded values, shared by its pages. Unknown codes show as they
 // are rather than as nothing.
 import { i18n } from '../../i18n'
-
-const t = (k: string, p?: Record<string, unknown>) => (p ? i18n.global.t(k, p) : i18n.global.t(k))
-const known = (k: string) => i18n.global.te(k) || i18n.global.te(k, 'ja')
-const word = (prefix: string) => (code: string | null | undefined) =>
-  code ? (known(`${prefix}.${code}`) ? t(`${prefix}.${code}`) : code) : ''
+import { word } from '../actions/labels'
 
 export const kindLabel = word('incidents.kind')
 export const categoryLabel = word('incidents.category')
