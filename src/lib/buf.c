@@ -61,7 +61,7 @@ void buf_grow(struct buf *b, size_t extra)
 	b->alloc = n;
 }
 
-void buf_add(struct buf *b, const void *data, size_t n)
+void buf_add_slow(struct buf *b, const void *data, size_t n)
 {
 	buf_grow(b, n);
 	memcpy(b->buf + b->len, data, n);

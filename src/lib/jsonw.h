@@ -27,7 +27,8 @@ void jw_object(struct jsonw *w);
 void jw_object_end(struct jsonw *w);
 void jw_array(struct jsonw *w);
 void jw_array_end(struct jsonw *w);
-/* An object member's name; the value follows with one of the calls below. */
+/* An object member's name (a literal that needs no escaping); the value follows with one of
+ * the calls below. */
 void jw_key(struct jsonw *w, const char *key);
 void jw_str(struct jsonw *w, const char *s); /* NULL writes null */
 void jw_int(struct jsonw *w, int64_t v);

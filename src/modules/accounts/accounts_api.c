@@ -126,6 +126,7 @@ static int users_list(struct req *req)
 		parse_i64(v, 1, PAGE_MAX, &limit);
 	if ((v = req_query(req, "cursor")))
 		parse_i64(v, 1, INT64_MAX, &cursor);
+	buf_grow(&out, (size_t)limit * 512); /* a user is about 500 bytes of JSON */
 	jw_init(&w, &out);
 	jw_object(&w);
 	jw_key(&w, "items");
