@@ -98,7 +98,7 @@ test('the employee signs in with the initial password and sets their own', async
   // A password containing the login is refused by the rules shown and by the server.
   await page.locator('input[name=new_password]').fill('tanaka2026x')
   await page.locator('input[name=confirm]').fill('tanaka2026x')
-  assert.equal(await page.locator('[data-rule=login]').getAttribute('class'), 'todo')
+  assert.equal(await page.locator('[data-rule=login]').getAttribute('class'), 'unmet')
   await page.locator('form button[type=submit]').click()
   await page.locator('#f-new_password-error').waitFor()
   await page.locator('input[name=new_password]').fill(EMP_PASSWORD)

@@ -297,7 +297,9 @@ static json_t *audit_view(json_t *asset)
 	return reg_editable(fields, NFIELDS, asset);
 }
 
-static const struct reg_record asset_kind = {"asset", "assets", asset_json, audit_view};
+static const struct reg_record asset_kind = {
+	"asset", "assets", asset_json, audit_view, NULL,
+	"Risks are recorded against this asset. Move or remove them first."};
 
 static int create_fn(struct db *db, void *arg)
 {
@@ -381,31 +383,6 @@ enum status asset_review(struct db *db, const struct actor *who, const struct re
 	return reg_op_run(db, reg_review_fn, &o);
 }
 
-static int delete_fn(struct db *db, void *arg)
-{
-	struct reg_op *o = arg;
-	o->st = ST_DB;
-	json_t *before = reg_load_for_change(db, o, o->version);
-	if (!before)
-		return -1;
-	int ret = -1;
-	if (db_exec(db, "DELETE FROM assets WHERE id = ?", P(V_INT(o->id)))) {
-		if (db_errkind(db) == DBE_CONSTRAINT) {
-			o->st = ST_CONFLICT;
-			o->fe->code = "in_use";
-			o->fe->detail =
-			    "Risks are recorded against this asset. Move or remove them "
-			    "first.";
-			db_set_error(db, DBE_OTHER, "asset in use");
-		}
-		goto out;
-	}
-	ret = reg_audit_change(db, o, before, true, "asset.delete");
-out:
-	json_decref(before);
-	return ret;
-}
-
 enum status asset_delete(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 int64_t id, int64_t version, struct ferrors *fe)
 {
@@ -415,7 +392,7 @@ enum status asset_delete(struct db *db, const struct actor *who, const struct re
 			   .id = id,
 			   .version = version,
 			   .fe = fe};
-	return reg_op_run(db, delete_fn, &o);
+	return reg_op_run(db, reg_delete_fn, &o);
 }
 
 /* --- export and import ---------------------------------------------------------------------- */

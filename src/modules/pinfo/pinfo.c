@@ -417,7 +417,9 @@ static json_t *audit_view(json_t *entry)
 	return o;
 }
 
-static const struct reg_record pinfo_kind = {"pinfo", "pinfo", pinfo_json, audit_view};
+static const struct reg_record pinfo_kind = {
+	"pinfo", "pinfo", pinfo_json, audit_view, "DELETE FROM pinfo_assets WHERE pinfo_id = ?",
+	"Risks are recorded against this entry. Move or remove them first."};
 
 static int create_fn(struct db *db, void *arg)
 {
@@ -504,31 +506,6 @@ enum status pinfo_review(struct db *db, const struct actor *who, const struct re
 	return reg_op_run(db, reg_review_fn, &o);
 }
 
-static int delete_fn(struct db *db, void *arg)
-{
-	struct reg_op *o = arg;
-	o->st = ST_DB;
-	json_t *before = reg_load_for_change(db, o, o->version);
-	if (!before)
-		return -1;
-	int ret = -1;
-	if (db_exec(db, "DELETE FROM pinfo_assets WHERE pinfo_id = ?", P(V_INT(o->id))) ||
-	    db_exec(db, "DELETE FROM pinfo WHERE id = ?", P(V_INT(o->id)))) {
-		if (db_errkind(db) == DBE_CONSTRAINT) {
-			o->st = ST_CONFLICT;
-			o->fe->code = "in_use";
-			o->fe->detail =
-			    "Risks are recorded against this entry. Move or remove them "
-			    "first.";
-		}
-		goto out;
-	}
-	ret = reg_audit_change(db, o, before, true, "pinfo.delete");
-out:
-	json_decref(before);
-	return ret;
-}
-
 enum status pinfo_delete(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 int64_t id, int64_t version, struct ferrors *fe)
 {
@@ -538,7 +515,7 @@ enum status pinfo_delete(struct db *db, const struct actor *who, const struct re
 			   .id = id,
 			   .version = version,
 			   .fe = fe};
-	return reg_op_run(db, delete_fn, &o);
+	return reg_op_run(db, reg_delete_fn, &o);
 }
 
 /* --- export and import ---------------------------------------------------------------------- */

@@ -846,6 +846,34 @@ int reg_review_fn(struct db *db, void *arg)
 	return ret;
 }
 
+int reg_delete_fn(struct db *db, void *arg)
+{
+	struct reg_op *o = arg;
+	o->st = ST_DB;
+	json_t *before = reg_load_for_change(db, o, o->version);
+	if (!before)
+		return -1;
+	char action[48];
+	struct buf sql = BUF_INIT;
+	int ret = -1;
+	snprintf(action, sizeof(action), "%s.delete", o->kind->type);
+	buf_printf(&sql, "DELETE FROM %s WHERE id = ?", o->kind->table);
+	if ((o->kind->delete_first && db_exec(db, o->kind->delete_first, P(V_INT(o->id)))) ||
+	    db_exec(db, sql.buf, P(V_INT(o->id)))) {
+		if (db_errkind(db) == DBE_CONSTRAINT && o->kind->in_use) {
+			o->st = ST_CONFLICT;
+			o->fe->code = "in_use";
+			o->fe->detail = o->kind->in_use;
+		}
+		goto out;
+	}
+	ret = reg_audit_change(db, o, before, true, action);
+out:
+	buf_release(&sql);
+	json_decref(before);
+	return ret;
+}
+
 int reg_check_common(struct db *db, const struct reg_scope *scope, json_t *rec, struct ferrors *fe)
 {
 	int64_t one;

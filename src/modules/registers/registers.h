@@ -216,6 +216,11 @@ struct reg_record {
 	json_t *(*load)(struct db *db, const struct reg_scope *scope, int64_t id);
 	/* What the audit trail keeps of a record (a new object). */
 	json_t *(*audit_view)(json_t *record);
+	/* Deleting: rows that belong to the record and go with it ("DELETE FROM t WHERE x = ?",
+	 * bound to the id; may be NULL), and why a record still referenced cannot go (NULL:
+	 * nothing refers to it). */
+	const char *delete_first;
+	const char *in_use;
 };
 
 struct reg_op {
@@ -244,6 +249,9 @@ json_t *reg_patched(const struct reg_field *f, size_t n, json_t *before, json_t 
 /* The "mark reviewed" step of a register with reviewed_on / reviewed_by / review_due columns:
  * today's review by o->who, due a year on; audit action "<type>.review". For reg_op_run. */
 int reg_review_fn(struct db *db, void *arg);
+/* db_tx callback: deletes o->id at o->version with its owned rows and the <type>.delete
+ * event; a record still referenced answers 409 in_use. */
+int reg_delete_fn(struct db *db, void *arg);
 
 /* The rules every register entry keeps about its department and review date: the department
  * exists, lies inside the scope (out_of_scope otherwise), and reviewed_on is not in the

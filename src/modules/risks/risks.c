@@ -570,7 +570,8 @@ static json_t *audit_view(json_t *risk)
 	return o;
 }
 
-static const struct reg_record risk_kind = {"risk", "risks", risk_json, audit_view};
+static const struct reg_record risk_kind = {"risk", "risks", risk_json, audit_view,
+					     "DELETE FROM risk_controls WHERE risk_id = ?", NULL};
 
 static int create_fn(struct db *db, void *arg)
 {
@@ -707,27 +708,12 @@ enum status risk_accept(struct db *db, const struct actor *who, const struct reg
 	return reg_op_run(db, accept_fn, &o);
 }
 
-static int delete_fn(struct db *db, void *arg)
-{
-	struct reg_op *o = arg;
-	o->st = ST_DB;
-	json_t *before = reg_load_for_change(db, o, o->version);
-	if (!before)
-		return -1;
-	int ret = -1;
-	if (db_exec(db, "DELETE FROM risk_controls WHERE risk_id = ?", P(V_INT(o->id))) == 0 &&
-	    db_exec(db, "DELETE FROM risks WHERE id = ?", P(V_INT(o->id))) == 0)
-		ret = reg_audit_change(db, o, before, true, "risk.delete");
-	json_decref(before);
-	return ret;
-}
-
 enum status risk_delete(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			int64_t id, int64_t version, struct ferrors *fe)
 {
 	struct reg_op o = {
 	    .kind = &risk_kind, .who = who, .scope = scope, .id = id, .version = version, .fe = fe};
-	return reg_op_run(db, delete_fn, &o);
+	return reg_op_run(db, reg_delete_fn, &o);
 }
 
 enum status risks_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
