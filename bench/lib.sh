@@ -1,6 +1,7 @@
 # bench/lib.sh — sourced by the benchmarks: a data folder with N users, a server, a session.
 #   bench_start N     sets: tmp port url cookie csrf spid; cleanup on exit
-# With MAMORI_DB set (a fresh PostgreSQL database) the server runs on PostgreSQL.
+# With MAMORI_DB set (a fresh PostgreSQL database) the server runs on PostgreSQL. The server
+# runs as shipped (its default thread pool) unless THREADS is set.
 bin=${MAMORI_BIN:-build/mamori}
 pw=Bench2026pass
 
@@ -26,7 +27,7 @@ bench_start() {
   MAMORI_INIT_PASSWORD=$pw "$bin" init --data "$tmp/data" ${MAMORI_DB:+--db "$MAMORI_DB"} >/dev/null
   bench_sql "SELECT password_hash FROM users WHERE login_key = 'admin'" >"$tmp/hash"
   python3 bench/gen_users.py "$1" "$(cat "$tmp/hash")" | bench_sql_file
-  "$bin" serve --data "$tmp/data" --listen "127.0.0.1:$port" --threads "${THREADS:-2}" \
+  "$bin" serve --data "$tmp/data" --listen "127.0.0.1:$port" ${THREADS:+--threads "$THREADS"} \
     ${MAMORI_DB:+--db "$MAMORI_DB"} >/dev/null 2>"$tmp/server.log" &
   spid=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done

@@ -2,7 +2,9 @@
 # bench/write.sh — authenticated writes per second (PATCH /api/v1/me, each a transaction with
 # its audit event) against a raw C loop of single-row SQLite transactions with the same
 # durability settings (WAL, synchronous=FULL), in the same run, on the same disk.
-# Target: mamori >= 0.5 of raw.
+# Target: mamori >= 0.5 of raw. The server runs as shipped (bench/lib.sh): its threads' writes
+# share COMMITs (SQLite group commit, see docs/operations.md), each answer still waiting for the
+# fsync of its own change; wrk's 8 connections are 8 concurrent writers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh

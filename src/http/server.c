@@ -8,12 +8,15 @@
  * writes the request's log line.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -196,6 +199,36 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	buf_release(&b);
 }
 
+/* Accepts connections until SIGTERM/SIGINT and hands each to the daemon, whose thread pool
+ * places it by its descriptor number: a burst of new connections is spread over every thread.
+ * (libmicrohttpd's own accept lets one thread take up to ten at a time, which left the
+ * others idle while that thread waited for the disk.) */
+static void accept_loop(int lfd, struct MHD_Daemon *d)
+{
+	struct pollfd p = { .fd = lfd, .events = POLLIN };
+	while (!stopping) {
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		for (;;) {
+			struct sockaddr_storage addr;
+			socklen_t len = sizeof(addr);
+			int fd = accept4(lfd, (struct sockaddr *)&addr, &len,
+					 SOCK_NONBLOCK | SOCK_CLOEXEC);
+			if (fd < 0) {
+				if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+				    errno == ENOMEM) {
+					log_error("http: cannot accept a connection: %s",
+						  strerror(errno));
+					usleep(10 * 1000);
+				}
+				break;
+			}
+			/* Closes fd itself when it cannot take the connection. */
+			MHD_add_connection(d, fd, (struct sockaddr *)&addr, len);
+		}
+	}
+}
+
 int http_serve(struct app *app, const struct server_options *opt)
 {
 	struct sockaddr_in sa;
@@ -210,27 +243,36 @@ int http_serve(struct app *app, const struct server_options *opt)
 	sigaction(SIGINT, &act, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* No MHD_OPTION_LISTENING_ADDRESS_REUSE: it sets SO_REUSEPORT, which lets a second
-	 * `mamori serve` (on other data, or anyone's process) share the port and take half of
-	 * the requests. The default (SO_REUSEADDR) still allows a quick restart. */
+	/* Our own listening socket (SO_REUSEADDR for a quick restart; not SO_REUSEPORT, which
+	 * would let another process share the port and take half of the requests). */
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 511)) {
+		fprintf(stderr, "mamori: cannot listen on %s (in use, or not an address of this "
+				"machine?)\n",
+			opt->listen);
+		if (lfd >= 0)
+			close(lfd);
+		return 2;
+	}
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-		on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first: see its doc */
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			MHD_USE_NO_LISTEN_SOCKET,
+		0, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+		NULL, /* first: see its doc */
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(opt->threads > 0 ? opt->threads : 4),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr, "mamori: cannot listen on %s (in use, or not an address of this "
-				"machine?)\n",
-			opt->listen);
+		fprintf(stderr, "mamori: cannot start the HTTP server\n");
+		close(lfd);
 		return 2;
 	}
 	log_info("mamori serving on http://%s", opt->listen);
-	while (!stopping)
-		usleep(100 * 1000);
+	accept_loop(lfd, d);
 	/* Stop accepting, let in-flight requests finish (at most 10 s), then stop. */
-	MHD_quiesce_daemon(d);
+	close(lfd);
 	for (int i = 0; i < 100; i++) {
 		const union MHD_DaemonInfo *info =
 			MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);

@@ -49,10 +49,39 @@ const char *db_errmsg(const struct db *db)
 	return db->errmsg;
 }
 
+/* A write outside a transaction, on an engine with one writer: a transaction of its own, so it
+ * queues for the writer like any other (see store_sqlite.c). */
+struct single {
+	const char *sql;
+	const struct dbval *p;
+	size_t n;
+	int64_t *id; /* db_insert */
+	int64_t changes;
+};
+
+static int single_fn(struct db *db, void *arg)
+{
+	struct single *s = arg;
+	if (s->id ? db_insert(db, s->id, s->sql, s->p, s->n)
+		  : db->eng->exec(db, s->sql, s->p, s->n))
+		return -1;
+	s->changes = db->changes;
+	return 0;
+}
+
+static int single_tx(struct db *db, struct single *s)
+{
+	int rc = db_tx(db, single_fn, s);
+	db->changes = rc ? 0 : s->changes;
+	return rc;
+}
+
 int db_exec(struct db *db, const char *sql, const struct dbval *p, size_t n)
 {
 	db->err = DBE_NONE;
 	db_read_end(db); /* a write never runs inside a read snapshot */
+	if (db->eng->one_writer && !db->in_tx)
+		return single_tx(db, &(struct single){ sql, p, n, NULL, 0 });
 	return db->eng->exec(db, sql, p, n);
 }
 
@@ -124,6 +153,10 @@ int db_query_int(struct db *db, int64_t *out, bool *found, const char *sql, cons
 
 int db_insert(struct db *db, int64_t *id, const char *sql, const struct dbval *p, size_t n)
 {
+	if (db->eng->one_writer && !db->in_tx) {
+		db_read_end(db);
+		return single_tx(db, &(struct single){ sql, p, n, id, 0 });
+	}
 	bool found;
 	if (db_query_int(db, id, &found, sql, p, n))
 		return -1;
@@ -166,8 +199,10 @@ int db_begin(struct db *db)
 
 int db_commit(struct db *db)
 {
-	int rc = db->eng->exec(db, "COMMIT", NULL, 0);
-	if (rc) {
+	int rc;
+	if (db->eng->commit) {
+		rc = db->eng->commit(db);
+	} else if ((rc = db->eng->exec(db, "COMMIT", NULL, 0))) {
 		/* A failed COMMIT leaves the transaction open on some engines: end it. */
 		enum db_errkind k = db->err;
 		char msg[256];
@@ -176,8 +211,6 @@ int db_commit(struct db *db)
 		db_fail(db, k, msg);
 	}
 	db->in_tx = false;
-	if (db->eng->tx_end)
-		db->eng->tx_end(db);
 	return rc;
 }
 
@@ -188,10 +221,11 @@ void db_rollback(struct db *db)
 	enum db_errkind k = db->err;
 	char msg[256];
 	memcpy(msg, db->errmsg, sizeof(msg));
-	db->eng->exec(db, "ROLLBACK", NULL, 0);
+	if (db->eng->rollback)
+		db->eng->rollback(db);
+	else
+		db->eng->exec(db, "ROLLBACK", NULL, 0);
 	db->in_tx = false;
-	if (db->eng->tx_end)
-		db->eng->tx_end(db);
 	db->err = k; /* keep the error that caused the rollback */
 	memcpy(db->errmsg, msg, sizeof(msg));
 }

@@ -10,6 +10,9 @@ struct db_engine {
 	const char *name;
 	/* Replaces @ID@ in migrations: an auto-increment 64-bit primary key. */
 	const char *id_column;
+	/* Every write must queue for the engine's one writer: db_exec and db_insert outside a
+	 * transaction run as a transaction of their own (SQLite). */
+	bool one_writer;
 	int (*exec)(struct db *db, const char *sql, const struct dbval *p, size_t n);
 	int (*exec_script)(struct db *db, const char *sql);
 	int (*query)(struct db *db, struct dbrows *rows, const char *sql, const struct dbval *p,
@@ -20,8 +23,11 @@ struct db_engine {
 	const char *(*get_text)(struct dbrows *rows, int col);
 	void (*rows_free)(struct dbrows *rows);
 	int (*begin)(struct db *db);
-	/* Called once a transaction begun by `begin` has ended (commit or rollback); may be NULL. */
-	void (*tx_end)(struct db *db);
+	/* End a transaction begun by `begin`; both may be NULL (plain COMMIT / ROLLBACK). commit
+	 * returns only once the changes are durable, and leaves no transaction open either way;
+	 * rollback keeps db->err. */
+	int (*commit)(struct db *db);
+	void (*rollback)(struct db *db);
 	/* A read-only snapshot for several queries (may be NULL: each query stands alone). */
 	int (*begin_read)(struct db *db);
 	int (*lock_chain)(struct db *db);
@@ -39,6 +45,7 @@ struct db {
 	const struct db_engine *eng;
 	void *conn;
 	void *cache; /* engine-private statement cache */
+	void *priv;  /* engine-private state */
 	enum db_errkind err;
 	char errmsg[256];
 	int64_t changes;
@@ -50,5 +57,10 @@ void db_fail(struct db *db, enum db_errkind kind, const char *msg);
 
 int sqlite_open(const char *path, struct db **out, struct buf *err);
 int pg_open(const char *url, struct db **out, struct buf *err);
+/* SQLite's group commit so far, for every connection to db's file: transactions committed,
+ * and the COMMITs (fsyncs) that made them durable. */
+void sqlite_write_stats(struct db *db, int64_t *transactions, int64_t *commits);
+/* For tests: whether a transaction is using the writer, and how many queue for it. */
+void sqlite_writer_state(struct db *db, bool *active, int *queued);
 
 #endif

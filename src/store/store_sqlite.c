@@ -28,6 +28,25 @@ struct cache {
 	uint64_t tick;
 };
 
+/* Finalizes the cached statements that are not in use (all of them when closing). */
+static void cache_clear(struct cache *c)
+{
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (c->slot[i].sql && !c->slot[i].busy) {
+			sqlite3_finalize(c->slot[i].stmt);
+			free(c->slot[i].sql);
+			c->slot[i].sql = NULL;
+		}
+}
+
+struct writer;
+struct sqpriv {
+	struct writer *w;   /* where this connection's transactions write (see sq_begin) */
+	sqlite3 *home_conn; /* the connection's own, for reads */
+	struct cache *home_cache;
+	struct cache *w_cache; /* the writer's (home_cache if the writer is this connection) */
+};
+
 static enum db_errkind kind_of(int rc)
 {
 	switch (rc & 0xff) {
@@ -88,9 +107,12 @@ static sqlite3_stmt *stmt_get(struct db *db, const char *sql)
 	return st;
 }
 
+/* Back into the cache of the connection that prepared it (a query begun before a
+ * transaction may end inside it, on the other connection). */
 static void stmt_put(struct db *db, sqlite3_stmt *st)
 {
-	struct cache *c = db->cache;
+	struct sqpriv *p = db->priv;
+	struct cache *c = sqlite3_db_handle(st) == p->home_conn ? p->home_cache : p->w_cache;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	for (int i = 0; i < CACHE_SLOTS; i++)
@@ -224,25 +246,283 @@ static void sq_rows_free(struct dbrows *rows)
 	stmt_put(rows->db, rows->impl);
 }
 
-/* SQLite has one writer at a time. Threads of this process queue for it on a mutex, woken the
- * moment the writer commits, rather than in SQLite's busy handler, which sleeps 1, 2, 5, 10…
- * milliseconds between tries; other processes (the CLI) still meet the busy timeout. */
-static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * Group commit. SQLite has one writer at a time and each COMMIT waits for an fsync, so every
+ * connection of this process to a database file writes through one shared writer connection
+ * (struct writer), and transactions that queue for it share one outer transaction, hence one
+ * fsync:
+ *
+ *	BEGIN IMMEDIATE                     (the first transaction of a batch)
+ *	  SAVEPOINT request … RELEASE       (each transaction, in turn)
+ *	COMMIT                              (by whoever ends a transaction with nobody queued)
+ *
+ * A transaction that ends while others queue leaves its changes in the batch and waits for
+ * the COMMIT, so db_commit() still returns only once its changes are durable: nothing is
+ * acknowledged before its fsync. One that fails rolls back to its savepoint and leaves the
+ * batch as it was. If SQLite itself ends the outer transaction (it may, on a full disk or an
+ * I/O error) or the COMMIT fails, every transaction of the batch fails with that error and
+ * none of their changes remain. Alone, a transaction costs one SAVEPOINT more than before.
+ *
+ * Threads queue on a condition variable, woken the moment the writer is free, rather than in
+ * SQLite's busy handler, which sleeps 1, 2, 5, 10… milliseconds between tries; other processes
+ * (the CLI) still meet the busy timeout. A database without a file (":memory:") writes through
+ * its own connection.
+ */
+#define BATCH_MAX 16
+
+struct member {
+	struct member *next;
+	bool done;
+	int rc;
+	enum db_errkind err;
+	char msg[256];
+};
+
+struct writer {
+	struct writer *next;
+	char *path; /* NULL: private to one connection */
+	int refs;
+	sqlite3 *conn;
+	struct cache *cache;
+	pthread_mutex_t mu;
+	pthread_cond_t free_cv; /* `active` went false */
+	pthread_cond_t done_cv; /* a batch ended: its members are done */
+	bool active;		/* a transaction is using conn */
+	bool open;		/* the outer transaction is open */
+	int queued;		/* threads waiting to become active */
+	int nmembers;
+	struct member *members; /* ended transactions waiting for the batch's COMMIT */
+	int64_t transactions, commits;
+};
+
+static pthread_mutex_t writers_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct writer *writers;
+
+static int configure(sqlite3 *conn, struct buf *err, const char *path);
+
+/* A writer for `conn`; with a path, shared and on a connection of its own, else private to
+ * the connection. */
+static struct writer *writer_new(sqlite3 *conn, const char *path)
+{
+	struct writer *w = xcalloc(1, sizeof(*w));
+	w->conn = conn;
+	w->cache = path ? xcalloc(1, sizeof(struct cache)) : NULL; /* NULL: the connection's */
+	w->path = path ? xstrdup(path) : NULL;
+	w->refs = 1;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->free_cv, NULL);
+	pthread_cond_init(&w->done_cv, NULL);
+	return w;
+}
+
+/* The writer for the database file `conn` has open, shared by every connection to it. */
+static struct writer *writer_get(sqlite3 *conn, struct buf *err)
+{
+	const char *path = sqlite3_db_filename(conn, "main");
+	if (!path || !*path)
+		return writer_new(conn, NULL);
+	pthread_mutex_lock(&writers_mu);
+	struct writer *w;
+	for (w = writers; w; w = w->next)
+		if (!strcmp(w->path, path)) {
+			w->refs++;
+			goto out;
+		}
+	sqlite3 *wconn = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+	int rc = sqlite3_open_v2(path, &wconn, flags, NULL);
+	if (rc != SQLITE_OK || configure(wconn, err, path)) {
+		if (rc != SQLITE_OK)
+			buf_printf(err, "cannot open database %s: %s", path,
+				   wconn ? sqlite3_errmsg(wconn) : sqlite3_errstr(rc));
+		sqlite3_close_v2(wconn);
+		w = NULL;
+		goto out;
+	}
+	w = writer_new(wconn, path);
+	w->next = writers;
+	writers = w;
+out:
+	pthread_mutex_unlock(&writers_mu);
+	return w;
+}
+
+static void writer_put(struct writer *w)
+{
+	bool last = true;
+	if (w->path) {
+		pthread_mutex_lock(&writers_mu);
+		last = --w->refs == 0;
+		if (last)
+			for (struct writer **pp = &writers; *pp; pp = &(*pp)->next)
+				if (*pp == w) {
+					*pp = w->next;
+					break;
+				}
+		pthread_mutex_unlock(&writers_mu);
+	}
+	if (!last)
+		return;
+	if (w->path) { /* a private writer's connection and cache are its owner's */
+		cache_clear(w->cache);
+		free(w->cache);
+		sqlite3_close_v2(w->conn);
+	}
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->free_cv);
+	pthread_cond_destroy(&w->done_cv);
+	free(w->path);
+	free(w);
+}
+
+static void use_writer(struct db *db)
+{
+	struct sqpriv *p = db->priv;
+	db->conn = p->w->conn;
+	if (p->w->cache)
+		db->cache = p->w->cache;
+}
+
+static void use_home(struct db *db)
+{
+	struct sqpriv *p = db->priv;
+	db->conn = p->home_conn;
+	db->cache = p->home_cache;
+}
+
+/* With w->mu held: the batch ends, its members with result rc and, if it failed, the error
+ * kind and message given. */
+static void batch_end(struct writer *w, int rc, enum db_errkind kind, const char *msg)
+{
+	for (struct member *m = w->members; m; m = m->next) {
+		m->rc = rc;
+		if (rc) {
+			m->err = kind != DBE_NONE ? kind : DBE_OTHER;
+			snprintf(m->msg, sizeof(m->msg), "%s",
+				 *msg ? msg : "the transaction was rolled back");
+		}
+	}
+	/* Set last: a member may return (and its struct go) as soon as it sees done. */
+	for (struct member *m = w->members, *next; m; m = next) {
+		next = m->next;
+		m->done = true;
+	}
+	w->members = NULL;
+	w->nmembers = 0;
+	w->open = false;
+	pthread_cond_broadcast(&w->done_cv);
+}
+
+/* The transaction using the writer has ended; `me` (NULL if it kept nothing) joins the batch.
+ * Whoever leaves with nobody queued, or fills the batch, commits it; the others wait for that
+ * COMMIT. Returns me's result, with its error in db. */
+static int writer_leave(struct db *db, struct member *me)
+{
+	struct writer *w = ((struct sqpriv *)db->priv)->w;
+	pthread_mutex_lock(&w->mu);
+	if (me) {
+		me->next = w->members;
+		w->members = me;
+		w->nmembers++;
+		w->transactions++;
+	}
+	if (w->open && w->queued > 0 && w->nmembers < BATCH_MAX) {
+		w->active = false;
+		pthread_cond_signal(&w->free_cv);
+		while (me && !me->done)
+			pthread_cond_wait(&w->done_cv, &w->mu);
+	} else {
+		if (w->open) {
+			bool kept = w->nmembers > 0;
+			pthread_mutex_unlock(&w->mu);
+			int rc = sq_exec(db, kept ? "COMMIT" : "ROLLBACK", NULL, 0);
+			enum db_errkind kind = db->err;
+			char msg[sizeof(db->errmsg)];
+			memcpy(msg, db->errmsg, sizeof(msg));
+			if (rc && !sqlite3_get_autocommit(w->conn))
+				sq_exec(db, "ROLLBACK", NULL, 0);
+			pthread_mutex_lock(&w->mu);
+			if (kept && !rc)
+				w->commits++;
+			batch_end(w, kept ? rc : 0, kind, msg);
+		}
+		w->active = false;
+		pthread_cond_signal(&w->free_cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	use_home(db);
+	if (me && me->rc)
+		db_fail(db, me->err, me->msg);
+	return me ? me->rc : 0;
+}
+
+/* The outer transaction ended without a COMMIT (SQLite ended it on a full disk or an I/O
+ * error, or it could not go on): every transaction waiting in it failed, for this reason. */
+static void writer_lost(struct db *db, enum db_errkind kind, const char *why)
+{
+	struct writer *w = ((struct sqpriv *)db->priv)->w;
+	char msg[sizeof(db->errmsg)];
+	snprintf(msg, sizeof(msg), "%s", why);
+	if (!sqlite3_get_autocommit(w->conn))
+		sq_exec(db, "ROLLBACK", NULL, 0);
+	pthread_mutex_lock(&w->mu);
+	if (w->open)
+		batch_end(w, -1, kind, msg);
+	pthread_mutex_unlock(&w->mu);
+}
 
 static int sq_begin(struct db *db)
 {
-	pthread_mutex_lock(&writer);
-	if (sq_exec(db, "BEGIN IMMEDIATE", NULL, 0)) {
-		pthread_mutex_unlock(&writer);
+	struct writer *w = ((struct sqpriv *)db->priv)->w;
+	pthread_mutex_lock(&w->mu);
+	w->queued++;
+	while (w->active)
+		pthread_cond_wait(&w->free_cv, &w->mu);
+	w->queued--;
+	w->active = true;
+	bool first = !w->open;
+	pthread_mutex_unlock(&w->mu);
+	use_writer(db);
+	if (first) {
+		if (sq_exec(db, "BEGIN IMMEDIATE", NULL, 0)) {
+			writer_leave(db, NULL);
+			return -1;
+		}
+		pthread_mutex_lock(&w->mu);
+		w->open = true;
+		pthread_mutex_unlock(&w->mu);
+	}
+	if (sq_exec(db, "SAVEPOINT request", NULL, 0)) {
+		writer_lost(db, db->err, db->errmsg);
+		writer_leave(db, NULL);
 		return -1;
 	}
 	return 0;
 }
 
-static void sq_tx_end(struct db *db)
+static void sq_rollback(struct db *db)
 {
-	UNUSED(db);
-	pthread_mutex_unlock(&writer);
+	struct writer *w = ((struct sqpriv *)db->priv)->w;
+	enum db_errkind kind = db->err;
+	char msg[sizeof(db->errmsg)];
+	memcpy(msg, db->errmsg, sizeof(msg));
+	if (sqlite3_get_autocommit(w->conn) || sq_exec(db, "ROLLBACK TO request", NULL, 0) ||
+	    sq_exec(db, "RELEASE request", NULL, 0))
+		writer_lost(db, kind, msg);
+	writer_leave(db, NULL);
+}
+
+static int sq_commit(struct db *db)
+{
+	struct writer *w = ((struct sqpriv *)db->priv)->w;
+	if (sqlite3_get_autocommit(w->conn) || sq_exec(db, "RELEASE request", NULL, 0)) {
+		if (db->err == DBE_NONE)
+			db_fail(db, DBE_OTHER, "the transaction was rolled back");
+		sq_rollback(db);
+		return -1;
+	}
+	struct member me = {0};
+	return writer_leave(db, &me);
 }
 
 static int sq_begin_read(struct db *db)
@@ -300,13 +580,14 @@ static int sq_restore(struct db *db, const char *path)
 		return -1;
 	}
 	/* Cached statements may describe the old schema. */
-	struct cache *c = db->cache;
-	for (int i = 0; i < CACHE_SLOTS; i++)
-		if (c->slot[i].sql && !c->slot[i].busy) {
-			sqlite3_finalize(c->slot[i].stmt);
-			free(c->slot[i].sql);
-			c->slot[i].sql = NULL;
-		}
+	struct sqpriv *p = db->priv;
+	cache_clear(p->home_cache);
+	if (p->w->cache) {
+		pthread_mutex_lock(&p->w->mu);
+		if (!p->w->active)
+			cache_clear(p->w->cache);
+		pthread_mutex_unlock(&p->w->mu);
+	}
 	return 0;
 }
 
@@ -327,20 +608,20 @@ static int sq_integrity(struct db *db, struct buf *problems)
 
 static void sq_close(struct db *db)
 {
-	struct cache *c = db->cache;
-	for (int i = 0; i < CACHE_SLOTS; i++)
-		if (c->slot[i].sql) {
-			sqlite3_finalize(c->slot[i].stmt);
-			free(c->slot[i].sql);
-		}
-	free(c);
-	sqlite3_close_v2(db->conn);
+	struct sqpriv *p = db->priv;
+	if (p->w)
+		writer_put(p->w);
+	cache_clear(p->home_cache);
+	free(p->home_cache);
+	sqlite3_close_v2(p->home_conn);
+	free(p);
 	free(db);
 }
 
 static const struct db_engine sqlite_engine = {
 	.name = "sqlite",
 	.id_column = "INTEGER PRIMARY KEY",
+	.one_writer = true,
 	.exec = sq_exec,
 	.exec_script = sq_exec_script,
 	.query = sq_query,
@@ -350,7 +631,8 @@ static const struct db_engine sqlite_engine = {
 	.get_text = sq_text,
 	.rows_free = sq_rows_free,
 	.begin = sq_begin,
-	.tx_end = sq_tx_end,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
 	.begin_read = sq_begin_read,
 	.lock_chain = sq_lock_chain,
 	.backup = sq_backup,
@@ -363,6 +645,24 @@ static const struct db_engine sqlite_engine = {
 static void configure_once(void)
 {
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+/* Every connection, the shared writer's too, runs with these. */
+static int configure(sqlite3 *conn, struct buf *err, const char *path)
+{
+	sqlite3_busy_timeout(conn, 10000);
+	char *msg = NULL;
+	int rc = sqlite3_exec(conn,
+			      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+			      "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;",
+			      NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		buf_printf(err, "cannot configure database %s: %s", path,
+			   msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
 }
 
 int sqlite_open(const char *path, struct db **out, struct buf *err)
@@ -379,17 +679,35 @@ int sqlite_open(const char *path, struct db **out, struct buf *err)
 		sqlite3_close_v2(conn);
 		return -1;
 	}
-	sqlite3_busy_timeout(conn, 10000);
 	struct db *db = xcalloc(1, sizeof(*db));
+	struct sqpriv *p = xcalloc(1, sizeof(*p));
 	db->eng = &sqlite_engine;
-	db->conn = conn;
-	db->cache = xcalloc(1, sizeof(struct cache));
-	if (sq_exec_script(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-			       "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;")) {
-		buf_printf(err, "cannot configure database %s: %s", path, db->errmsg);
+	db->priv = p;
+	db->conn = p->home_conn = conn;
+	db->cache = p->home_cache = xcalloc(1, sizeof(struct cache));
+	if (configure(conn, err, path) || !(p->w = writer_get(conn, err))) {
 		sq_close(db);
 		return -1;
 	}
+	p->w_cache = p->w->cache ? p->w->cache : p->home_cache;
 	*out = db;
 	return 0;
+}
+
+void sqlite_write_stats(struct db *db, int64_t *transactions, int64_t *commits)
+{
+	struct writer *w = ((struct sqpriv *)db->priv)->w;
+	pthread_mutex_lock(&w->mu);
+	*transactions = w->transactions;
+	*commits = w->commits;
+	pthread_mutex_unlock(&w->mu);
+}
+
+void sqlite_writer_state(struct db *db, bool *active, int *queued)
+{
+	struct writer *w = ((struct sqpriv *)db->priv)->w;
+	pthread_mutex_lock(&w->mu);
+	*active = w->active;
+	*queued = w->queued;
+	pthread_mutex_unlock(&w->mu);
 }
