@@ -101,7 +101,7 @@ format:
 	clang-format -i $(SRC) $(shell find src tests/unit -name '*.h') $(UNIT_SRC)
 
 lint:
-	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 -Isrc -Ibuild/gen src
+	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 --include=scripts/cppcheck.h -Isrc -Ibuild/gen src
 
 clean:
 	rm -rf build

@@ -85,15 +85,18 @@ int cli_parse(int argc, char **argv, const char *usage, const char *const *extra
 	char names[8][32];
 	size_t n = 3;
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; extra && extra[i]; i++, n++) {
+	size_t i;
+	for (i = 0; extra && extra[i] && i < ARRAY_SIZE(names); i++, n++) {
 		size_t len = strlen(extra[i]);
 		bool takes = len && extra[i][len - 1] == '=';
-		if (i >= 8 || len >= sizeof(names[i]))
-			die("cli_parse: too many or too long options");
+		if (len >= sizeof(names[0]))
+			die("cli_parse: option too long");
 		snprintf(names[i], sizeof(names[i]), "%.*s", (int)(len - takes), extra[i]);
 		opts[n] = (struct option){ names[i], takes ? required_argument : no_argument, 0,
 					   (int)(0x100 + i) };
 	}
+	if (extra && extra[i])
+		die("cli_parse: too many options");
 	opts[n] = (struct option){ 0 };
 	int c;
 	optind = 1;

@@ -147,9 +147,10 @@ int reply_problem(struct req *req, int status, const char *code, const char *tit
 int reply_errors(struct req *req, struct ferrors *fe)
 {
 	json_t *p = problem(422, "validation", "Some fields need attention",
-			    fe->detail ? fe->detail : "See errors for each field.");
-	json_object_set(p, "errors", fe->list ? fe->list : json_array());
-	if (!fe->list)
+			    fe && fe->detail ? fe->detail : "See errors for each field.");
+	if (fe && fe->list)
+		json_object_set(p, "errors", fe->list);
+	else
 		json_object_set_new(p, "errors", json_array());
 	send_problem(req, 422, p);
 	return 0;

@@ -253,7 +253,7 @@ static void sq_rows_free(struct dbrows *rows)
  * fsync:
  *
  *	BEGIN IMMEDIATE                     (the first transaction of a batch)
- *	  SAVEPOINT request … RELEASE       (each transaction, in turn)
+ *	  SAVEPOINT request … RELEASE       (each one that joins it, in turn)
  *	COMMIT                              (by whoever ends a transaction with nobody queued)
  *
  * A transaction that ends while others queue leaves its changes in the batch and waits for
@@ -261,7 +261,7 @@ static void sq_rows_free(struct dbrows *rows)
  * acknowledged before its fsync. One that fails rolls back to its savepoint and leaves the
  * batch as it was. If SQLite itself ends the outer transaction (it may, on a full disk or an
  * I/O error) or the COMMIT fails, every transaction of the batch fails with that error and
- * none of their changes remain. Alone, a transaction costs one SAVEPOINT more than before.
+ * none of their changes remain. Alone, a transaction costs what it would without batching.
  *
  * Threads queue on a condition variable, woken the moment the writer is free, rather than in
  * SQLite's busy handler, which sleeps 1, 2, 5, 10… milliseconds between tries; other processes
@@ -288,6 +288,7 @@ struct writer {
 	pthread_cond_t free_cv; /* `active` went false */
 	pthread_cond_t done_cv; /* a batch ended: its members are done */
 	bool active;		/* a transaction is using conn */
+	bool savepoint;		/* ... inside a savepoint of its own (it joined a batch) */
 	bool open;		/* the outer transaction is open */
 	int queued;		/* threads waiting to become active */
 	int nmembers;
@@ -492,7 +493,10 @@ static int sq_begin(struct db *db)
 		w->open = true;
 		pthread_mutex_unlock(&w->mu);
 	}
-	if (sq_exec(db, "SAVEPOINT request", NULL, 0)) {
+	/* The first transaction of a batch is alone in the outer one: it needs no savepoint
+	 * (which would make SQLite copy every page it changes into a sub-journal). */
+	w->savepoint = !first;
+	if (w->savepoint && sq_exec(db, "SAVEPOINT request", NULL, 0)) {
 		writer_lost(db, db->err, db->errmsg);
 		writer_leave(db, NULL);
 		return -1;
@@ -506,22 +510,23 @@ static void sq_rollback(struct db *db)
 	enum db_errkind kind = db->err;
 	char msg[sizeof(db->errmsg)];
 	memcpy(msg, db->errmsg, sizeof(msg));
-	if (sqlite3_get_autocommit(w->conn) || sq_exec(db, "ROLLBACK TO request", NULL, 0) ||
-	    sq_exec(db, "RELEASE request", NULL, 0))
-		writer_lost(db, kind, msg);
+	if (!w->savepoint || sqlite3_get_autocommit(w->conn) ||
+	    sq_exec(db, "ROLLBACK TO request", NULL, 0) || sq_exec(db, "RELEASE request", NULL, 0))
+		writer_lost(db, kind, msg); /* without a savepoint the batch is this transaction */
 	writer_leave(db, NULL);
 }
 
 static int sq_commit(struct db *db)
 {
 	struct writer *w = ((struct sqpriv *)db->priv)->w;
-	if (sqlite3_get_autocommit(w->conn) || sq_exec(db, "RELEASE request", NULL, 0)) {
+	if (sqlite3_get_autocommit(w->conn) ||
+	    (w->savepoint && sq_exec(db, "RELEASE request", NULL, 0))) {
 		if (db->err == DBE_NONE)
 			db_fail(db, DBE_OTHER, "the transaction was rolled back");
 		sq_rollback(db);
 		return -1;
 	}
-	struct member me = {0};
+	struct member me = { 0 };
 	return writer_leave(db, &me);
 }
 

@@ -1,11 +1,18 @@
 """The accounts job: expired accounts (valid_until passed) and idle accounts are disabled and
 audited; `mamori jobs run` works while the server runs (SQLite WAL)."""
 import time
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from harness import API, Client, ServerTestCase
 
 DAY = 86400
+
+
+def today():
+    """The organisation's day (Asia/Tokyo, the default zone), which is the day end dates are
+    judged by: from 15:00 UTC on it is already tomorrow there."""
+    return datetime.now(ZoneInfo("Asia/Tokyo")).date()
 
 
 class AccountsJobTest(ServerTestCase):
@@ -22,15 +29,15 @@ class AccountsJobTest(ServerTestCase):
         return r.json["items"]
 
     def test_expired_account_is_disabled(self):
-        u = self.srv.create_user("expiring", valid_until=(date.today() + timedelta(days=30))
+        u = self.srv.create_user("expiring", valid_until=(today() + timedelta(days=30))
                                  .isoformat())
         keep = self.srv.create_user("notexpiring",
-                                    valid_until=(date.today() + timedelta(days=30)).isoformat())
+                                    valid_until=(today() + timedelta(days=30)).isoformat())
         self.run_jobs()
         self.assertEqual(self.user(u.id)["status"], "active")
         # The end date passes (set directly: the API refuses dates in the past).
         self.srv.sql("UPDATE users SET valid_until = ? WHERE id = ?",
-                     ((date.today() - timedelta(days=2)).isoformat(), u.id))
+                     ((today() - timedelta(days=2)).isoformat(), u.id))
         self.run_jobs()
         got = self.user(u.id)
         self.assertEqual(got["status"], "disabled")
@@ -50,7 +57,7 @@ class AccountsJobTest(ServerTestCase):
         self.assertEqual(len(self.disable_events(u.id)), 1)
         # The last valid day is still valid: an account ending today stays.
         self.srv.sql("UPDATE users SET valid_until = ? WHERE id = ?",
-                     (date.today().isoformat(), keep.id))
+                     (today().isoformat(), keep.id))
         self.run_jobs()
         self.assertEqual(self.user(keep.id)["status"], "active")
 
@@ -92,7 +99,7 @@ class AccountsJobTest(ServerTestCase):
     def test_the_server_runs_the_job_itself(self):
         u = self.srv.create_user("served_expiry")
         self.srv.sql("UPDATE users SET valid_until = ? WHERE id = ?",
-                     ((date.today() - timedelta(days=5)).isoformat(), u.id))
+                     ((today() - timedelta(days=5)).isoformat(), u.id))
         self.srv.restart(env={"MAMORI_JOB_INTERVAL": "1"})
         deadline = time.time() + 10
         while time.time() < deadline:
@@ -106,7 +113,7 @@ class AccountsJobTest(ServerTestCase):
     def test_time_passing_expires_an_account(self):
         """A future end date, then the job run with the clock a few days ahead."""
         u = self.srv.create_user("future_end",
-                                 valid_until=(date.today() + timedelta(days=1)).isoformat())
+                                 valid_until=(today() + timedelta(days=1)).isoformat())
         self.run_jobs()
         self.assertEqual(self.srv.sql("SELECT status FROM users WHERE id = ?", (u.id,))[0][0],
                          "active")

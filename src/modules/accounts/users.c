@@ -396,7 +396,7 @@ static int create_fn(struct db *db, void *arg)
 	if (ferr_any(c->fe))
 		return -1;
 
-	char generated[15];
+	char generated[15] = { 0 };
 	if (!c->password) {
 		password_generate(generated);
 		if (c->password_out)

@@ -379,7 +379,7 @@ int training_import_all(struct db *db, const struct actor *who, const char *root
 		buf_printf(err, "%s: cannot open the folder\n", root);
 		return 1;
 	}
-	char *names[256];
+	char *names[256] = { 0 };
 	size_t n = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) && n < ARRAY_SIZE(names)) {
