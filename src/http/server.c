@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -199,17 +200,67 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	buf_release(&b);
 }
 
-/* Accepts connections until SIGTERM/SIGINT and hands each to the daemon, whose thread pool
- * places it by its descriptor number: a burst of new connections is spread over every thread.
- * (libmicrohttpd's own accept lets one thread take up to ten at a time, which left the
- * others idle while that thread waited for the disk.) */
-static void accept_loop(int lfd, struct MHD_Daemon *d)
+/* The request threads: one libmicrohttpd daemon each, without a listening socket of its own.
+ * The server accepts connections itself and hands them out in turn, so a burst of new
+ * connections spreads over every thread (libmicrohttpd's own thread pool let one thread take
+ * up to ten at a time, which left the others idle while that thread waited for the disk). */
+#define MAX_CONNECTIONS 1000
+#define MAX_THREADS 64
+
+struct workers {
+	struct MHD_Daemon *d[MAX_THREADS];
+	unsigned n, next, limit; /* limit: connections per daemon */
+};
+
+static unsigned connections(struct MHD_Daemon *d)
+{
+	const union MHD_DaemonInfo *info =
+		MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return info ? info->num_connections : 0;
+}
+
+/* The next daemon in turn that can take a connection, or NULL when all are full. */
+static struct MHD_Daemon *next_worker(struct workers *w)
+{
+	for (unsigned i = 0; i < w->n; i++) {
+		struct MHD_Daemon *d = w->d[w->next];
+		w->next = (w->next + 1) % w->n;
+		if (connections(d) < w->limit)
+			return d;
+	}
+	return NULL;
+}
+
+static void accept_failed(void)
+{
+	static time_t last;
+	time_t now = time(NULL);
+	if (now != last) /* at most once a second */
+		log_error("http: cannot accept a connection: %s", strerror(errno));
+	last = now;
+}
+
+/* Accepts connections until SIGTERM/SIGINT; while every thread is full they wait in the
+ * listening socket's backlog. */
+static void accept_loop(int lfd, struct workers *w)
 {
 	struct pollfd p = { .fd = lfd, .events = POLLIN };
 	while (!stopping) {
-		if (poll(&p, 1, 100) <= 0)
+		int ready = poll(&p, 1, 100);
+		if (ready < 0 && errno != EINTR)
+			usleep(10 * 1000);
+		if (ready <= 0)
 			continue;
-		for (;;) {
+		if (p.revents & (POLLERR | POLLNVAL)) {
+			usleep(100 * 1000);
+			continue;
+		}
+		while (!stopping) {
+			struct MHD_Daemon *d = next_worker(w);
+			if (!d) {
+				usleep(10 * 1000);
+				break;
+			}
 			struct sockaddr_storage addr;
 			socklen_t len = sizeof(addr);
 			int fd = accept4(lfd, (struct sockaddr *)&addr, &len,
@@ -217,16 +268,22 @@ static void accept_loop(int lfd, struct MHD_Daemon *d)
 			if (fd < 0) {
 				if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 				    errno == ENOMEM) {
-					log_error("http: cannot accept a connection: %s",
-						  strerror(errno));
-					usleep(10 * 1000);
+					accept_failed();
+					usleep(100 * 1000);
 				}
 				break;
 			}
-			/* Closes fd itself when it cannot take the connection. */
+			/* Closes fd itself if it cannot take the connection after all. */
 			MHD_add_connection(d, fd, (struct sockaddr *)&addr, len);
 		}
 	}
+}
+
+static void workers_stop(struct workers *w)
+{
+	for (unsigned i = 0; i < w->n; i++)
+		MHD_stop_daemon(w->d[i]);
+	w->n = 0;
 }
 
 int http_serve(struct app *app, const struct server_options *opt)
@@ -256,31 +313,39 @@ int http_serve(struct app *app, const struct server_options *opt)
 			close(lfd);
 		return 2;
 	}
-	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-			MHD_USE_NO_LISTEN_SOCKET,
-		0, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-		NULL, /* first: see its doc */
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(opt->threads > 0 ? opt->threads : 4),
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
-	if (!d) {
-		fprintf(stderr, "mamori: cannot start the HTTP server\n");
-		close(lfd);
-		return 2;
+	struct workers w = { .n = 0 };
+	unsigned threads = opt->threads > 0 ? (unsigned)opt->threads : 4;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	w.limit = MAX_CONNECTIONS / threads;
+	for (; w.n < threads; w.n++) {
+		w.d[w.n] = MHD_start_daemon(
+			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+				MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET,
+			0, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+			NULL, /* first: see its doc */
+			MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+			(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, w.limit, MHD_OPTION_END);
+		if (!w.d[w.n]) {
+			fprintf(stderr, "mamori: cannot start the HTTP server\n");
+			workers_stop(&w);
+			close(lfd);
+			return 2;
+		}
 	}
 	log_info("mamori serving on http://%s", opt->listen);
-	accept_loop(lfd, d);
+	accept_loop(lfd, &w);
 	/* Stop accepting, let in-flight requests finish (at most 10 s), then stop. */
 	close(lfd);
 	for (int i = 0; i < 100; i++) {
-		const union MHD_DaemonInfo *info =
-			MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (!info || info->num_connections == 0)
+		unsigned open = 0;
+		for (unsigned k = 0; k < w.n; k++)
+			open += connections(w.d[k]);
+		if (open == 0)
 			break;
 		usleep(100 * 1000);
 	}
-	MHD_stop_daemon(d);
+	workers_stop(&w);
 	log_info("mamori stopped");
 	return 0;
 }

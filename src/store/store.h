@@ -89,7 +89,10 @@ int db_query_int(struct db *db, int64_t *out, bool *found, const char *sql, cons
 int db_insert(struct db *db, int64_t *id, const char *sql, const struct dbval *p, size_t n);
 
 /* Transactions. db_begin takes the write lock at once (SQLite BEGIN IMMEDIATE), so a
- * transaction never fails half-way for lock upgrades. */
+ * transaction never fails half-way for lock upgrades. On SQLite, transactions of all the
+ * process's connections run on one shared connection and may share a COMMIT (group commit,
+ * see store_sqlite.c): rows opened inside a transaction must be freed before it ends, and
+ * db_commit returns only once the changes are durable. */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);

@@ -28,11 +28,11 @@ struct cache {
 	uint64_t tick;
 };
 
-/* Finalizes the cached statements that are not in use (all of them when closing). */
-static void cache_clear(struct cache *c)
+/* Finalizes the cached statements that are not in use (`all`: every one, when closing). */
+static void cache_clear(struct cache *c, bool all)
 {
 	for (int i = 0; i < CACHE_SLOTS; i++)
-		if (c->slot[i].sql && !c->slot[i].busy) {
+		if (c->slot[i].sql && (all || !c->slot[i].busy)) {
 			sqlite3_finalize(c->slot[i].stmt);
 			free(c->slot[i].sql);
 			c->slot[i].sql = NULL;
@@ -150,16 +150,38 @@ static int bind(struct db *db, sqlite3_stmt *st, const struct dbval *p, size_t n
 #ifdef MAMORI_FAULTS
 /* Test builds only (make check's ASan build): while the file named by
  * MAMORI_FAULT_READONLY_FILE exists, every write fails as SQLite fails on a file system that
- * has gone read-only, so the tests can prove the server answers 503 and recovers. */
-static bool fault_readonly(sqlite3_stmt *st)
+ * has gone read-only, so the tests can prove the server answers 503 and recovers; while the
+ * one named by MAMORI_FAULT_COMMIT_FILE exists, every COMMIT fails as on an I/O error. */
+static bool fault_file(const char *var)
 {
-	const char *f = getenv("MAMORI_FAULT_READONLY_FILE");
-	return f && !sqlite3_stmt_readonly(st) && access(f, F_OK) == 0;
+	const char *f = getenv(var);
+	return f && access(f, F_OK) == 0;
+}
+
+static bool fault(sqlite3_stmt *st, const char *sql)
+{
+	if (!strcmp(sql, "COMMIT"))
+		return fault_file("MAMORI_FAULT_COMMIT_FILE");
+	return !sqlite3_stmt_readonly(st) && strncmp(sql, "ROLLBACK", 8) &&
+	       strncmp(sql, "BEGIN", 5) && fault_file("MAMORI_FAULT_READONLY_FILE");
 }
 #endif
 
+/* After SQLite has ended a transaction on its own (it may, on a full disk or an I/O error),
+ * a statement would run outside it and be kept at once: refuse it. */
+static int check_in_tx(struct db *db)
+{
+	if (db->in_tx && sqlite3_get_autocommit(db->conn)) {
+		db_fail(db, DBE_OTHER, "the transaction had already been rolled back");
+		return -1;
+	}
+	return 0;
+}
+
 static int sq_exec(struct db *db, const char *sql, const struct dbval *p, size_t n)
 {
+	if (check_in_tx(db))
+		return -1;
 	sqlite3_stmt *st = stmt_get(db, sql);
 	if (!st)
 		return -1;
@@ -167,8 +189,8 @@ static int sq_exec(struct db *db, const char *sql, const struct dbval *p, size_t
 	if (bind(db, st, p, n))
 		goto out;
 #ifdef MAMORI_FAULTS
-	if (fault_readonly(st) && strncmp(sql, "ROLLBACK", 8) && strncmp(sql, "BEGIN", 5)) {
-		db_fail(db, DBE_UNAVAILABLE, "attempt to write a readonly database (injected)");
+	if (fault(st, sql)) {
+		db_fail(db, DBE_UNAVAILABLE, "a write or COMMIT failed (injected fault)");
 		goto out;
 	}
 #endif
@@ -201,6 +223,8 @@ static int sq_exec_script(struct db *db, const char *sql)
 static int sq_query(struct db *db, struct dbrows *rows, const char *sql, const struct dbval *p,
 		    size_t n)
 {
+	if (check_in_tx(db))
+		return -1;
 	sqlite3_stmt *st = stmt_get(db, sql);
 	if (!st)
 		return -1;
@@ -291,6 +315,7 @@ struct writer {
 	bool savepoint;		/* ... inside a savepoint of its own (it joined a batch) */
 	bool open;		/* the outer transaction is open */
 	int queued;		/* threads waiting to become active */
+	int joined;		/* transactions that have used the open batch, failed ones too */
 	int nmembers;
 	struct member *members; /* ended transactions waiting for the batch's COMMIT */
 	int64_t transactions, commits;
@@ -365,7 +390,7 @@ static void writer_put(struct writer *w)
 	if (!last)
 		return;
 	if (w->path) { /* a private writer's connection and cache are its owner's */
-		cache_clear(w->cache);
+		cache_clear(w->cache, true);
 		free(w->cache);
 		sqlite3_close_v2(w->conn);
 	}
@@ -421,13 +446,19 @@ static int writer_leave(struct db *db, struct member *me)
 {
 	struct writer *w = ((struct sqpriv *)db->priv)->w;
 	pthread_mutex_lock(&w->mu);
-	if (me) {
+	if (me && !w->open) { /* cannot happen: sq_commit saw the outer transaction open */
+		me->rc = -1;
+		me->err = DBE_OTHER;
+		snprintf(me->msg, sizeof(me->msg), "the transaction was rolled back");
+	} else if (me) {
 		me->next = w->members;
 		w->members = me;
 		w->nmembers++;
 		w->transactions++;
 	}
-	if (w->open && w->queued > 0 && w->nmembers < BATCH_MAX) {
+	/* Hand over while others queue, up to BATCH_MAX transactions, so that no member waits
+	 * for long. */
+	if (w->open && w->queued > 0 && w->joined < BATCH_MAX) {
 		w->active = false;
 		pthread_cond_signal(&w->free_cv);
 		while (me && !me->done)
@@ -485,19 +516,24 @@ static int sq_begin(struct db *db)
 	pthread_mutex_unlock(&w->mu);
 	use_writer(db);
 	if (first) {
-		if (sq_exec(db, "BEGIN IMMEDIATE", NULL, 0)) {
+		/* Changes of a batch that could not be rolled back are never committed later. */
+		if ((!sqlite3_get_autocommit(w->conn) && sq_exec(db, "ROLLBACK", NULL, 0)) ||
+		    sq_exec(db, "BEGIN IMMEDIATE", NULL, 0)) {
 			writer_leave(db, NULL);
 			return -1;
 		}
 		pthread_mutex_lock(&w->mu);
 		w->open = true;
+		w->joined = 0;
 		pthread_mutex_unlock(&w->mu);
 	}
+	w->joined++;
 	/* The first transaction of a batch is alone in the outer one: it needs no savepoint
 	 * (which would make SQLite copy every page it changes into a sub-journal). */
 	w->savepoint = !first;
 	if (w->savepoint && sq_exec(db, "SAVEPOINT request", NULL, 0)) {
-		writer_lost(db, db->err, db->errmsg);
+		if (sqlite3_get_autocommit(w->conn))
+			writer_lost(db, db->err, db->errmsg);
 		writer_leave(db, NULL);
 		return -1;
 	}
@@ -511,14 +547,25 @@ static void sq_rollback(struct db *db)
 	char msg[sizeof(db->errmsg)];
 	memcpy(msg, db->errmsg, sizeof(msg));
 	if (!w->savepoint || sqlite3_get_autocommit(w->conn) ||
-	    sq_exec(db, "ROLLBACK TO request", NULL, 0) || sq_exec(db, "RELEASE request", NULL, 0))
+	    sq_exec(db, "ROLLBACK TO request", NULL, 0))
 		writer_lost(db, kind, msg); /* without a savepoint the batch is this transaction */
+	else
+		sq_exec(db, "RELEASE request", NULL, 0); /* if it fails, COMMIT releases it */
 	writer_leave(db, NULL);
 }
 
 static int sq_commit(struct db *db)
 {
 	struct writer *w = ((struct sqpriv *)db->priv)->w;
+	/* A deferred foreign key still violated would fail the batch's COMMIT, and with it
+	 * every other transaction in the batch: refuse this one alone, now. */
+	int deferred = 0, unused;
+	sqlite3_db_status(w->conn, SQLITE_DBSTATUS_DEFERRED_FKS, &deferred, &unused, 0);
+	if (deferred > 0) {
+		db_fail(db, DBE_CONSTRAINT, "FOREIGN KEY constraint failed");
+		sq_rollback(db);
+		return -1;
+	}
 	if (sqlite3_get_autocommit(w->conn) ||
 	    (w->savepoint && sq_exec(db, "RELEASE request", NULL, 0))) {
 		if (db->err == DBE_NONE)
@@ -586,11 +633,11 @@ static int sq_restore(struct db *db, const char *path)
 	}
 	/* Cached statements may describe the old schema. */
 	struct sqpriv *p = db->priv;
-	cache_clear(p->home_cache);
+	cache_clear(p->home_cache, false);
 	if (p->w->cache) {
 		pthread_mutex_lock(&p->w->mu);
 		if (!p->w->active)
-			cache_clear(p->w->cache);
+			cache_clear(p->w->cache, false);
 		pthread_mutex_unlock(&p->w->mu);
 	}
 	return 0;
@@ -616,7 +663,7 @@ static void sq_close(struct db *db)
 	struct sqpriv *p = db->priv;
 	if (p->w)
 		writer_put(p->w);
-	cache_clear(p->home_cache);
+	cache_clear(p->home_cache, true);
 	free(p->home_cache);
 	sqlite3_close_v2(p->home_conn);
 	free(p);

@@ -224,6 +224,48 @@ class ReadOnlyDatabase(unittest.TestCase):
             s.close()
 
 
+@unittest.skipIf(PG_URL, "the COMMIT fault is injected in the SQLite engine")
+class FailedCommit(unittest.TestCase):
+    """Several clients write at once, so their transactions share COMMITs (group commit);
+    while every COMMIT fails (an injected I/O error, MAMORI_FAULT_COMMIT_FILE) each of them is
+    answered 503 and nothing of any of them is stored; then writes work again."""
+
+    def test_every_writer_is_told_and_nothing_is_kept(self):
+        flag = tempfile.mktemp(prefix="mamori-commit-")
+        s = Server(threads=4, env={"MAMORI_FAULT_COMMIT_FILE": flag}).start()
+        try:
+            admin = s.setup_admin()
+            clients = [admin.new_client() for _ in range(6)]
+            open(flag, "w").close()
+            head = s.audit_head()
+            statuses, lock = [], threading.Lock()
+
+            def write(c, i):
+                for k in range(10):
+                    r = c.post(API + "/departments", {"name": "failed-%d-%d" % (i, k)})
+                    with lock:
+                        statuses.append(r.status)
+
+            threads = [threading.Thread(target=write, args=(c, i))
+                       for i, c in enumerate(clients)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            self.assertEqual(set(statuses), {503}, "every writer is told its write failed")
+            self.assertEqual(s.audit_head(), head, "no audit event was kept")
+            os.unlink(flag)
+            names = [d["name"] for d in clients[0].get(API + "/departments").json["items"]]
+            self.assertFalse([n for n in names if n.startswith("failed-")])
+            self.assertEqual(clients[0].post(API + "/departments", {"name": "after"}).status,
+                             201)
+        finally:
+            if os.path.exists(flag):
+                os.unlink(flag)
+            _stop_quietly(s)
+            s.close()
+
+
 def _stop_quietly(s):
     """Stops the server without the no-5xx assertion (these tests cause 503s on purpose),
     still checking for sanitizer reports and a clean exit."""

@@ -34,8 +34,13 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/store.db", dir);
 	struct db *db = open_db();
-	assert_int_equal(
-	    db_exec(db, "CREATE TABLE t (n INTEGER PRIMARY KEY, who TEXT NOT NULL)", P0), 0);
+	assert_int_equal(db_exec(db, "CREATE TABLE t (n INTEGER PRIMARY KEY, who TEXT NOT NULL)", P0),
+			 0);
+	assert_int_equal(db_exec(db,
+				 "CREATE TABLE child (parent INTEGER REFERENCES t (n) "
+				 "DEFERRABLE INITIALLY DEFERRED)",
+				 P0),
+			 0);
 	db_close(db);
 	return 0;
 }
@@ -105,7 +110,13 @@ static void *first_thread(void *arg)
 	return NULL;
 }
 
-enum second_kind { SECOND_OK, SECOND_FAILS, SECOND_ENDS_BATCH, SECOND_FILLS_DISK };
+enum second_kind {
+	SECOND_OK,
+	SECOND_FAILS,
+	SECOND_ENDS_BATCH,
+	SECOND_FILLS_DISK,
+	SECOND_BREAKS_DEFERRED_KEY,
+};
 
 static int second_fn(struct db *db, void *arg)
 {
@@ -122,6 +133,8 @@ static int second_fn(struct db *db, void *arg)
 		db_set_error(db, DBE_UNAVAILABLE, "disk full");
 		return -1;
 	}
+	if (k == SECOND_BREAKS_DEFERRED_KEY)
+		return db_exec(db, "INSERT INTO child (parent) VALUES (999999)", P0);
 	if (k == SECOND_FILLS_DISK) {
 		/* The database may not grow: a large row fails as on a full disk. */
 		int64_t pages = 0;
@@ -233,6 +246,41 @@ static void full_disk_keeps_every_answer_true(void **state)
 	db_close(db);
 }
 
+static void failed_commit_fails_every_member(void **state)
+{
+	(void)state;
+	struct db *db = open_db();
+	int64_t commits;
+	struct first f = { 0 };
+	setenv("MAMORI_FAULT_COMMIT_FILE", path, 1); /* exists: every COMMIT fails */
+	int rc = pair(&f, SECOND_OK, &commits);
+	unsetenv("MAMORI_FAULT_COMMIT_FILE");
+	assert_int_equal(rc, -1);
+	assert_int_equal(f.rc, -1);
+	assert_int_equal(f.err, DBE_UNAVAILABLE);
+	assert_int_equal(commits, 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM t"), 0);
+	assert_int_equal(db_exec(db, "INSERT INTO t (n, who) VALUES (1, 'after')", P0), 0);
+	assert_int_equal(db_exec(db, "DELETE FROM t", P0), 0);
+	db_close(db);
+}
+
+static void deferred_key_fails_only_its_transaction(void **state)
+{
+	(void)state;
+	struct db *db = open_db();
+	int64_t commits;
+	struct first f = { 0 };
+	assert_int_equal(pair(&f, SECOND_BREAKS_DEFERRED_KEY, &commits), -1);
+	assert_int_equal(f.rc, 0);
+	assert_int_equal(commits, 1);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM t WHERE who = 'first'"), 1);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM t WHERE who = 'second'"), 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM child"), 0);
+	assert_int_equal(db_exec(db, "DELETE FROM t", P0), 0);
+	db_close(db);
+}
+
 /* Many connections at once, one in five transactions failing: exactly the acknowledged rows
  * exist, numbered without gaps, and fewer COMMITs than transactions were needed. */
 #define WRITERS 8
@@ -308,11 +356,13 @@ static void concurrent_writers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(batch_shares_one_commit),
-	    cmocka_unit_test(failed_member_leaves_the_others),
-	    cmocka_unit_test(lost_batch_fails_every_member),
-	    cmocka_unit_test(full_disk_keeps_every_answer_true),
-	    cmocka_unit_test(concurrent_writers),
+		cmocka_unit_test(batch_shares_one_commit),
+		cmocka_unit_test(failed_member_leaves_the_others),
+		cmocka_unit_test(lost_batch_fails_every_member),
+		cmocka_unit_test(full_disk_keeps_every_answer_true),
+		cmocka_unit_test(failed_commit_fails_every_member),
+		cmocka_unit_test(deferred_key_fails_only_its_transaction),
+		cmocka_unit_test(concurrent_writers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
