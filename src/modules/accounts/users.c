@@ -365,7 +365,7 @@ struct create {
 	const struct actor *who;
 	json_t *in;
 	const char *password;
-	char *password_out;
+	const char *hash; /* of password, computed before the transaction */
 	struct ferrors *fe;
 	int64_t id;
 	enum status st;
@@ -376,7 +376,8 @@ static int create_fn(struct db *db, void *arg)
 	struct create *c = arg;
 	json_t *in = c->in;
 	const char *login = json_string_value(json_object_get(in, "login"));
-	char key[72], hash[PASSWORD_HASH_MAX];
+	const char *hash = c->hash;
+	char key[72];
 	int64_t existing;
 	c->st = ST_INVALID;
 	if (!login_valid(login))
@@ -395,15 +396,6 @@ static int create_fn(struct db *db, void *arg)
 	}
 	if (ferr_any(c->fe))
 		return -1;
-
-	char generated[15] = { 0 };
-	if (!c->password) {
-		password_generate(generated);
-		if (c->password_out)
-			memcpy(c->password_out, generated, sizeof(generated));
-	}
-	if (password_hash(c->password ? c->password : generated, hash))
-		goto db_error;
 	login_key(login, key, sizeof(key));
 	int64_t now = now_unix();
 	const char *email = json_string_value(json_object_get(in, "email"));
@@ -455,9 +447,21 @@ enum status user_create(struct app *app, struct db *db, const struct actor *who,
 			const char *password, int64_t *id, char password_out[15],
 			struct ferrors *fe)
 {
-	struct create c = { app, who, in, password, password_out, fe, 0, ST_OK };
+	/* Hashing takes tens of milliseconds: done before the transaction, which would hold
+	 * every other writer meanwhile. */
+	char generated[15] = { 0 }, hash[PASSWORD_HASH_MAX];
+	if (!password) {
+		password_generate(generated);
+		password = generated;
+	}
+	if (password_hash(password, hash))
+		return ST_DB;
+	struct create c = { app, who, in, password == generated ? NULL : password, hash, fe, 0,
+			    ST_OK };
 	if (db_tx(db, create_fn, &c))
 		return c.st == ST_OK ? ST_DB : c.st;
+	if (password_out && password == generated)
+		memcpy(password_out, generated, sizeof(generated));
 	*id = c.id;
 	return ST_OK;
 }
@@ -670,14 +674,13 @@ enum status user_set_active(struct db *db, const struct actor *who, int64_t id, 
 struct reset {
 	const struct actor *who;
 	int64_t id;
-	char *out;
+	const char *hash; /* of the new one-time password */
 	enum status st;
 };
 
 static int reset_fn(struct db *db, void *arg)
 {
 	struct reset *r = arg;
-	char hash[PASSWORD_HASH_MAX];
 	int64_t one;
 	bool found;
 	r->st = ST_DB;
@@ -687,9 +690,7 @@ static int reset_fn(struct db *db, void *arg)
 		r->st = ST_NOT_FOUND;
 		return -1;
 	}
-	password_generate(r->out);
-	if (password_hash(r->out, hash) || password_store(db, r->id, hash, true) ||
-	    session_end_user(db, r->id, NULL))
+	if (password_store(db, r->id, r->hash, true) || session_end_user(db, r->id, NULL))
 		return -1;
 	if (audit_append(db, r->who, "user.reset_password", "user", r->id, NULL))
 		return -1;
@@ -700,7 +701,11 @@ static int reset_fn(struct db *db, void *arg)
 enum status user_reset_password(struct db *db, const struct actor *who, int64_t id,
 				char password_out[15])
 {
-	struct reset r = { who, id, password_out, ST_OK };
+	char hash[PASSWORD_HASH_MAX];
+	password_generate(password_out);
+	if (password_hash(password_out, hash))
+		return ST_DB;
+	struct reset r = { who, id, hash, ST_OK };
 	if (db_tx(db, reset_fn, &r))
 		return r.st == ST_OK ? ST_DB : r.st;
 	return ST_OK;
