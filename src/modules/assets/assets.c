@@ -297,32 +297,9 @@ static json_t *audit_view(json_t *asset)
 	return reg_editable(fields, NFIELDS, asset);
 }
 
-static const struct reg_record asset_kind = {
-	"asset", "assets", asset_json, audit_view, NULL,
+const struct reg_record asset_kind = {
+	"asset", "assets", asset_json, audit_view, insert_checked, NULL,
 	"Risks are recorded against this asset. Move or remove them first."};
-
-static int create_fn(struct db *db, void *arg)
-{
-	struct reg_op *o = arg;
-	o->st = ST_DB;
-	if (insert_checked(db, o->who, o->scope, o->in, &o->id, o->fe))
-		return -1;
-	if (ferr_any(o->fe)) {
-		o->st = ST_INVALID;
-		return -1;
-	}
-	return reg_audit_change(db, o, NULL, false, "asset.create");
-}
-
-enum status asset_create(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 json_t *in, int64_t *id, struct ferrors *fe)
-{
-	struct reg_op o = {.kind = &asset_kind, .who = who, .scope = scope, .in = in, .fe = fe};
-	enum status st = reg_op_run(db, create_fn, &o);
-	if (st == ST_OK)
-		*id = o.id;
-	return st;
-}
 
 static int update_fn(struct db *db, void *arg)
 {
@@ -371,30 +348,6 @@ enum status asset_update(struct db *db, const struct actor *who, const struct re
 	return reg_op_run(db, update_fn, &o);
 }
 
-enum status asset_review(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 int64_t id, int64_t version, struct ferrors *fe)
-{
-	struct reg_op o = {.kind = &asset_kind,
-			   .who = who,
-			   .scope = scope,
-			   .id = id,
-			   .version = version,
-			   .fe = fe};
-	return reg_op_run(db, reg_review_fn, &o);
-}
-
-enum status asset_delete(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 int64_t id, int64_t version, struct ferrors *fe)
-{
-	struct reg_op o = {.kind = &asset_kind,
-			   .who = who,
-			   .scope = scope,
-			   .id = id,
-			   .version = version,
-			   .fe = fe};
-	return reg_op_run(db, reg_delete_fn, &o);
-}
-
 /* --- export and import ---------------------------------------------------------------------- */
 
 enum status assets_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
@@ -411,22 +364,10 @@ enum status assets_export(struct db *db, const struct actor *who, const struct r
 	return st;
 }
 
-struct import_ctx {
-	const struct actor *who;
-	const struct reg_scope *scope;
-};
-
-static int import_create(struct db *db, void *arg, json_t *in, int64_t *id, struct ferrors *fe)
-{
-	struct import_ctx *c = arg;
-	return insert_checked(db, c->who, c->scope, in, id, fe);
-}
-
 /* A classification cell: its Japanese or English label, or its position number. */
-static const char *import_resolve(struct db *db, void *arg, const struct reg_column *col,
-				  const char *text, json_t **out)
+static const char *import_resolve(struct db *db, const struct reg_column *col, const char *text,
+				  json_t **out)
 {
-	UNUSED(arg);
 	UNUSED(col);
 	int64_t id, pos = 0;
 	bool found;
@@ -447,13 +388,11 @@ enum status assets_import(struct db *db, const struct actor *who, const struct r
 			  void (*progress)(void *, size_t, size_t), void *progress_arg,
 			  struct reg_import_result *res, struct ferrors *fe)
 {
-	struct import_ctx ctx = {who, scope};
-	struct reg_import imp = {.what = "asset",
+	struct reg_import imp = {.kind = &asset_kind,
+				 .scope = scope,
 				 .cols = asset_columns,
 				 .ncols = NCOLUMNS,
-				 .create = import_create,
 				 .resolve = import_resolve,
-				 .ctx = &ctx,
 				 .progress = progress,
 				 .progress_arg = progress_arg};
 	return reg_import_csv(db, who, &imp, data, len, enc, dry_run, res, fe);

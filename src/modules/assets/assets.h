@@ -33,18 +33,12 @@ int asset_value(int c, int i, int a);
 /* The asset as the API shows it, or NULL if there is none inside `scope` (or on a database
  * error: check db_errkind). */
 json_t *asset_json(struct db *db, const struct reg_scope *scope, int64_t id);
-/* Creates an asset from `in` (the create schema's fields); checked exactly as the API does. */
-enum status asset_create(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 json_t *in, int64_t *id, struct ferrors *fe);
+/* The register's declaration for the shared steps (create with the create schema's fields,
+ * review; delete, refused with 409 in_use while risks name the asset). */
+extern const struct reg_record asset_kind;
 /* Applies a PATCH with "version" (stale: ST_CONFLICT). */
 enum status asset_update(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 int64_t id, json_t *patch, struct ferrors *fe);
-/* Records today's review by `who` (with the version the reviewer saw). */
-enum status asset_review(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 int64_t id, int64_t version, struct ferrors *fe);
-/* Removes an asset no longer held; refused (ST_CONFLICT, code in_use) while risks name it. */
-enum status asset_delete(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 int64_t id, int64_t version, struct ferrors *fe);
 
 struct asset_filter {
 	const char *q; /* words in name, location, custodian, notes */

@@ -72,12 +72,7 @@ static int assets_xlsx(struct req *req)
 
 static int assets_create(struct req *req)
 {
-	struct ferrors fe = FERRORS_INIT;
-	struct actor who = req_actor(req);
-	struct reg_scope scope = reg_scope_of(req);
-	int64_t id = 0;
-	enum status st = asset_create(req->db, &who, &scope, req->json, &id, &fe);
-	return reg_answer(req, st, &fe, 201, st == ST_OK ? asset_json(req->db, &scope, id) : NULL);
+	return reg_create_route(req, &asset_kind);
 }
 
 static int assets_show(struct req *req)
@@ -98,22 +93,12 @@ static int assets_patch(struct req *req)
 
 static int assets_review(struct req *req)
 {
-	struct ferrors fe = FERRORS_INIT;
-	struct actor who = req_actor(req);
-	struct reg_scope scope = reg_scope_of(req);
-	int64_t id = req_param_int(req, "id");
-	enum status st = asset_review(req->db, &who, &scope, id, req_int(req, "version", 0), &fe);
-	return reg_answer(req, st, &fe, 200, st == ST_OK ? asset_json(req->db, &scope, id) : NULL);
+	return reg_review_route(req, &asset_kind);
 }
 
 static int assets_remove(struct req *req)
 {
-	struct ferrors fe = FERRORS_INIT;
-	struct actor who = req_actor(req);
-	struct reg_scope scope = reg_scope_of(req);
-	enum status st = asset_delete(req->db, &who, &scope, req_param_int(req, "id"),
-				      req_int(req, "version", 0), &fe);
-	return reg_answer_removed(req, st, &fe);
+	return reg_delete_route(req, &asset_kind);
 }
 
 static int assets_import_route(struct req *req)

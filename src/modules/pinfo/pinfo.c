@@ -417,32 +417,10 @@ static json_t *audit_view(json_t *entry)
 	return o;
 }
 
-static const struct reg_record pinfo_kind = {
-	"pinfo", "pinfo", pinfo_json, audit_view, "DELETE FROM pinfo_assets WHERE pinfo_id = ?",
+const struct reg_record pinfo_kind = {
+	"pinfo", "pinfo", pinfo_json, audit_view, insert_checked,
+	"DELETE FROM pinfo_assets WHERE pinfo_id = ?",
 	"Risks are recorded against this entry. Move or remove them first."};
-
-static int create_fn(struct db *db, void *arg)
-{
-	struct reg_op *o = arg;
-	o->st = ST_DB;
-	if (insert_checked(db, o->who, o->scope, o->in, &o->id, o->fe))
-		return -1;
-	if (ferr_any(o->fe)) {
-		o->st = ST_INVALID;
-		return -1;
-	}
-	return reg_audit_change(db, o, NULL, false, "pinfo.create");
-}
-
-enum status pinfo_create(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 json_t *in, int64_t *id, struct ferrors *fe)
-{
-	struct reg_op o = {.kind = &pinfo_kind, .who = who, .scope = scope, .in = in, .fe = fe};
-	enum status st = reg_op_run(db, create_fn, &o);
-	if (st == ST_OK)
-		*id = o.id;
-	return st;
-}
 
 static int update_fn(struct db *db, void *arg)
 {
@@ -494,30 +472,6 @@ enum status pinfo_update(struct db *db, const struct actor *who, const struct re
 	return reg_op_run(db, update_fn, &o);
 }
 
-enum status pinfo_review(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 int64_t id, int64_t version, struct ferrors *fe)
-{
-	struct reg_op o = {.kind = &pinfo_kind,
-			   .who = who,
-			   .scope = scope,
-			   .id = id,
-			   .version = version,
-			   .fe = fe};
-	return reg_op_run(db, reg_review_fn, &o);
-}
-
-enum status pinfo_delete(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 int64_t id, int64_t version, struct ferrors *fe)
-{
-	struct reg_op o = {.kind = &pinfo_kind,
-			   .who = who,
-			   .scope = scope,
-			   .id = id,
-			   .version = version,
-			   .fe = fe};
-	return reg_op_run(db, reg_delete_fn, &o);
-}
-
 /* --- export and import ---------------------------------------------------------------------- */
 
 enum status pinfo_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
@@ -533,28 +487,15 @@ enum status pinfo_export(struct db *db, const struct actor *who, const struct re
 	return st;
 }
 
-struct import_ctx {
-	const struct actor *who;
-	const struct reg_scope *scope;
-};
-
-static int import_create(struct db *db, void *arg, json_t *in, int64_t *id, struct ferrors *fe)
-{
-	struct import_ctx *c = arg;
-	return insert_checked(db, c->who, c->scope, in, id, fe);
-}
-
 enum status pinfo_import(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 const char *data, size_t len, enum csv_encoding enc, bool dry_run,
 			 void (*progress)(void *, size_t, size_t), void *progress_arg,
 			 struct reg_import_result *res, struct ferrors *fe)
 {
-	struct import_ctx ctx = {who, scope};
-	struct reg_import imp = {.what = "pinfo",
+	struct reg_import imp = {.kind = &pinfo_kind,
+				 .scope = scope,
 				 .cols = pinfo_columns,
 				 .ncols = NCOLUMNS,
-				 .create = import_create,
-				 .ctx = &ctx,
 				 .progress = progress,
 				 .progress_arg = progress_arg};
 	return reg_import_csv(db, who, &imp, data, len, enc, dry_run, res, fe);

@@ -32,14 +32,10 @@ json_t *pinfo_json(struct db *db, const struct reg_scope *scope, int64_t id);
  * none in scope (check db_errkind for a database error). */
 json_t *pinfo_read(struct db *db, const struct actor *who, const struct reg_scope *scope,
 		   int64_t id);
-enum status pinfo_create(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 json_t *in, int64_t *id, struct ferrors *fe);
+/* The register's declaration for the shared steps (create, review, delete). */
+extern const struct reg_record pinfo_kind;
 enum status pinfo_update(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 int64_t id, json_t *patch, struct ferrors *fe);
-enum status pinfo_review(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 int64_t id, int64_t version, struct ferrors *fe);
-enum status pinfo_delete(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 int64_t id, int64_t version, struct ferrors *fe);
 
 struct pinfo_filter {
 	const char *q;

@@ -65,12 +65,7 @@ static int pinfo_xlsx(struct req *req)
 
 static int pinfo_create_route(struct req *req)
 {
-	struct ferrors fe = FERRORS_INIT;
-	struct actor who = req_actor(req);
-	struct reg_scope scope = reg_scope_of(req);
-	int64_t id = 0;
-	enum status st = pinfo_create(req->db, &who, &scope, req->json, &id, &fe);
-	return reg_answer(req, st, &fe, 201, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
+	return reg_create_route(req, &pinfo_kind);
 }
 
 static int pinfo_show(struct req *req)
@@ -92,22 +87,12 @@ static int pinfo_patch(struct req *req)
 
 static int pinfo_review_route(struct req *req)
 {
-	struct ferrors fe = FERRORS_INIT;
-	struct actor who = req_actor(req);
-	struct reg_scope scope = reg_scope_of(req);
-	int64_t id = req_param_int(req, "id");
-	enum status st = pinfo_review(req->db, &who, &scope, id, req_int(req, "version", 0), &fe);
-	return reg_answer(req, st, &fe, 200, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
+	return reg_review_route(req, &pinfo_kind);
 }
 
 static int pinfo_remove(struct req *req)
 {
-	struct ferrors fe = FERRORS_INIT;
-	struct actor who = req_actor(req);
-	struct reg_scope scope = reg_scope_of(req);
-	enum status st = pinfo_delete(req->db, &who, &scope, req_param_int(req, "id"),
-				      req_int(req, "version", 0), &fe);
-	return reg_answer_removed(req, st, &fe);
+	return reg_delete_route(req, &pinfo_kind);
 }
 
 static int pinfo_import_route(struct req *req)

@@ -480,7 +480,7 @@ static int convert_cell(struct db *db, struct import_op *o, long row, size_t col
 	}
 	case RK_CUSTOM: {
 		json_t *v = NULL;
-		const char *code = o->imp->resolve(db, o->imp->ctx, c, s, &v);
+		const char *code = o->imp->resolve(db, c, s, &v);
 		if (code && !strcmp(code, "db_error"))
 			return -1;
 		if (code)
@@ -553,7 +553,7 @@ static int import_fn(struct db *db, void *arg)
 		if (o->res->error_count == before) {
 			struct ferrors fe = FERRORS_INIT;
 			int64_t id = 0;
-			if (o->imp->create(db, o->imp->ctx, in, &id, &fe)) {
+			if (o->imp->kind->insert(db, o->who, o->imp->scope, in, &id, &fe)) {
 				ferr_release(&fe);
 				json_decref(in);
 				goto out;
@@ -592,12 +592,12 @@ static int import_fn(struct db *db, void *arg)
 	if (o->dry_run || o->res->error_count)
 		goto out; /* roll back: nothing of a dry run or of a bad file stays */
 	char action[48];
-	snprintf(action, sizeof(action), "%s.import", o->imp->what);
+	snprintf(action, sizeof(action), "%s.import", o->imp->kind->type);
 	json_t *sum =
 	    json_pack("{s:I,s:I,s:I,s:s}", "rows", (json_int_t)o->res->imported, "first_id",
 		      (json_int_t)o->res->first_id, "last_id", (json_int_t)o->res->last_id,
 		      "encoding", csv_encoding_name(o->res->encoding));
-	rc = audit_append(db, o->who, action, o->imp->what, 0, sum);
+	rc = audit_append(db, o->who, action, o->imp->kind->type, 0, sum);
 	json_decref(sum);
 	if (rc) {
 		o->st = ST_DB;
@@ -818,6 +818,31 @@ json_t *reg_patched(const struct reg_field *f, size_t n, json_t *before, json_t 
 			json_object_set(rec, key, v);
 	}
 	return rec;
+}
+
+static int create_fn(struct db *db, void *arg)
+{
+	struct reg_op *o = arg;
+	char action[48];
+	o->st = ST_DB;
+	if (o->kind->insert(db, o->who, o->scope, o->in, &o->id, o->fe))
+		return -1;
+	if (ferr_any(o->fe)) {
+		o->st = ST_INVALID;
+		return -1;
+	}
+	snprintf(action, sizeof(action), "%s.create", o->kind->type);
+	return reg_audit_change(db, o, NULL, false, action);
+}
+
+enum status reg_create(struct db *db, const struct reg_record *kind, const struct actor *who,
+		       const struct reg_scope *scope, json_t *in, int64_t *id, struct ferrors *fe)
+{
+	struct reg_op o = { .kind = kind, .who = who, .scope = scope, .in = in, .fe = fe };
+	enum status st = reg_op_run(db, create_fn, &o);
+	if (st == ST_OK)
+		*id = o.id;
+	return st;
 }
 
 int reg_review_fn(struct db *db, void *arg)

@@ -151,18 +151,18 @@ json_t *reg_editable(const struct reg_field *f, size_t n, json_t *record);
 
 /* --- import --------------------------------------------------------------------------------- */
 
+struct reg_record;
+
 struct reg_import {
-	const char *what; /* "asset", "pinfo": audit action "<what>.import" */
+	/* The register: rows are stored with kind->insert (inside the import's transaction,
+	 * without an audit event of their own) into `scope`; audit action "<type>.import". */
+	const struct reg_record *kind;
+	const struct reg_scope *scope;
 	const struct reg_column *cols;
 	size_t ncols;
-	/* Checks `in` exactly as the API's create does and, when the row is clean, inserts it
-	 * (inside the import's transaction, without an audit event of its own). Field errors go
-	 * to `fe` under the API's field names. Returns 0, or -1 on a database error. */
-	int (*create)(struct db *db, void *ctx, json_t *in, int64_t *id, struct ferrors *fe);
 	/* RK_CUSTOM cells: sets *out (new reference) or returns an error code ("not_found"). */
-	const char *(*resolve)(struct db *db, void *ctx, const struct reg_column *c,
-			       const char *text, json_t **out);
-	void *ctx;
+	const char *(*resolve)(struct db *db, const struct reg_column *c, const char *text,
+			       json_t **out);
 	/* Called now and then with rows done / total (for a progress bar). May be NULL. */
 	void (*progress)(void *arg, size_t done, size_t total);
 	void *progress_arg;
@@ -216,6 +216,11 @@ struct reg_record {
 	json_t *(*load)(struct db *db, const struct reg_scope *scope, int64_t id);
 	/* What the audit trail keeps of a record (a new object). */
 	json_t *(*audit_view)(json_t *record);
+	/* Checks `in` exactly as the API's create does and, when it is clean, inserts it (no audit
+	 * event: the caller appends it). Field errors go to `fe` under the API's field names.
+	 * Returns 0, or -1 on a database error. NULL: the register creates in its own way. */
+	int (*insert)(struct db *db, const struct actor *who, const struct reg_scope *scope,
+		      json_t *in, int64_t *id, struct ferrors *fe);
 	/* Deleting: rows that belong to the record and go with it ("DELETE FROM t WHERE x = ?",
 	 * bound to the id; may be NULL), and why a record still referenced cannot go (NULL:
 	 * nothing refers to it). */
@@ -235,6 +240,9 @@ struct reg_op {
 
 /* Runs `fn` (taking the reg_op) in one transaction: ST_OK, or why it was rolled back. */
 enum status reg_op_run(struct db *db, int (*fn)(struct db *, void *), struct reg_op *o);
+/* Creates a record of a register with kind->insert and its "<type>.create" event. */
+enum status reg_create(struct db *db, const struct reg_record *kind, const struct actor *who,
+		       const struct reg_scope *scope, json_t *in, int64_t *id, struct ferrors *fe);
 /* The record o->id inside o->scope when its version is `version`; NULL with o->st set
  * (ST_NOT_FOUND, ST_CONFLICT or ST_DB) otherwise. */
 json_t *reg_load_for_change(struct db *db, struct reg_op *o, int64_t version);
@@ -273,6 +281,12 @@ int reg_reply_record(struct req *req, json_t *record);
 int reg_answer(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok);
 /* 204 when st is ST_OK, else the problem; releases fe. */
 int reg_answer_removed(struct req *req, enum status st, struct ferrors *fe);
+/* The route POST /api/v1/<register>: 201 with the new record (kind->insert, reg_create). */
+int reg_create_route(struct req *req, const struct reg_record *kind);
+/* The routes POST .../{id}/review (today's review by the user, with the "version" they saw;
+ * answers the record) and DELETE .../{id}?version= of any register declared by `kind`. */
+int reg_review_route(struct req *req, const struct reg_record *kind);
+int reg_delete_route(struct req *req, const struct reg_record *kind);
 /* The CSV format a request asks for (?encoding=cp932 or UTF-8). */
 enum reg_format reg_csv_format(struct req *req);
 /* The download "<base>.csv|.xlsx" of an export, or its problem. */

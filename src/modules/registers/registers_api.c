@@ -98,6 +98,47 @@ int reg_answer_removed(struct req *req, enum status st, struct ferrors *fe)
 	return reg_answer(req, st, fe, 204, NULL);
 }
 
+int reg_create_route(struct req *req, const struct reg_record *kind)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct reg_scope scope = reg_scope_of(req);
+	int64_t id = 0;
+	enum status st = reg_create(req->db, kind, &who, &scope, req->json, &id, &fe);
+	return reg_answer(req, st, &fe, 201, st == ST_OK ? kind->load(req->db, &scope, id) : NULL);
+}
+
+/* One step of reg_op_run on the record named by the path, with the version the caller saw. */
+static enum status run_on_record(struct req *req, const struct reg_record *kind,
+				 int (*fn)(struct db *, void *), struct reg_scope *scope,
+				 struct ferrors *fe)
+{
+	struct actor who = req_actor(req);
+	struct reg_op o = { .kind = kind,
+			    .who = &who,
+			    .scope = scope,
+			    .id = req_param_int(req, "id"),
+			    .version = req_int(req, "version", 0),
+			    .fe = fe };
+	return reg_op_run(req->db, fn, &o);
+}
+
+int reg_review_route(struct req *req, const struct reg_record *kind)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct reg_scope scope = reg_scope_of(req);
+	enum status st = run_on_record(req, kind, reg_review_fn, &scope, &fe);
+	return reg_answer(req, st, &fe, 200,
+			  st == ST_OK ? kind->load(req->db, &scope, req_param_int(req, "id")) : NULL);
+}
+
+int reg_delete_route(struct req *req, const struct reg_record *kind)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct reg_scope scope = reg_scope_of(req);
+	return reg_answer_removed(req, run_on_record(req, kind, reg_delete_fn, &scope, &fe), &fe);
+}
+
 enum reg_format reg_csv_format(struct req *req)
 {
 	const char *enc = req_query(req, "encoding");

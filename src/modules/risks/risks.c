@@ -570,8 +570,8 @@ static json_t *audit_view(json_t *risk)
 	return o;
 }
 
-static const struct reg_record risk_kind = {"risk", "risks", risk_json, audit_view,
-					     "DELETE FROM risk_controls WHERE risk_id = ?", NULL};
+const struct reg_record risk_kind = { "risk", "risks", risk_json, audit_view, NULL,
+				     "DELETE FROM risk_controls WHERE risk_id = ?", NULL };
 
 static int create_fn(struct db *db, void *arg)
 {
@@ -706,14 +706,6 @@ enum status risk_accept(struct db *db, const struct actor *who, const struct reg
 	struct reg_op o = {
 	    .kind = &risk_kind, .who = who, .scope = scope, .id = id, .version = version, .fe = fe};
 	return reg_op_run(db, accept_fn, &o);
-}
-
-enum status risk_delete(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			int64_t id, int64_t version, struct ferrors *fe)
-{
-	struct reg_op o = {
-	    .kind = &risk_kind, .who = who, .scope = scope, .id = id, .version = version, .fe = fe};
-	return reg_op_run(db, reg_delete_fn, &o);
 }
 
 enum status risks_export(struct db *db, const struct actor *who, const struct reg_scope *scope,

@@ -48,10 +48,10 @@ enum status risk_create(struct db *db, const struct actor *who, const struct reg
 			json_t *in, int64_t *id, struct ferrors *fe);
 enum status risk_update(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			int64_t id, json_t *patch, struct ferrors *fe);
+/* The register's declaration for the shared steps (delete). */
+extern const struct reg_record risk_kind;
 /* The owner's acceptance of the residual risk (ST_FORBIDDEN, code not_owner, for others). */
 enum status risk_accept(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			int64_t id, int64_t version, struct ferrors *fe);
-enum status risk_delete(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			int64_t id, int64_t version, struct ferrors *fe);
 
 struct risk_filter {

@@ -124,12 +124,7 @@ static int risks_accept(struct req *req)
 
 static int risks_remove(struct req *req)
 {
-	struct ferrors fe = FERRORS_INIT;
-	struct actor who = req_actor(req);
-	struct reg_scope scope = reg_scope_of(req);
-	enum status st = risk_delete(req->db, &who, &scope, req_param_int(req, "id"),
-				     req_int(req, "version", 0), &fe);
-	return reg_answer_removed(req, st, &fe);
+	return reg_delete_route(req, &risk_kind);
 }
 
 static json_t *settings_json(struct db *db)
