@@ -116,6 +116,19 @@ int audit_append(struct db *db, const struct actor *who, const char *action,
 	return rc;
 }
 
+int audit_change(struct db *db, const struct actor *who, const char *action,
+		 const char *object_type, int64_t object_id, json_t *before, json_t *after)
+{
+	json_t *sum = json_object();
+	if (before)
+		json_object_set(sum, "before", before);
+	if (after)
+		json_object_set(sum, "after", after);
+	int rc = audit_append(db, who, action, object_type, object_id, sum);
+	json_decref(sum);
+	return rc;
+}
+
 struct append_args {
 	const struct actor *who;
 	const char *action, *object_type;

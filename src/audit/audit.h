@@ -34,6 +34,10 @@ struct actor {
  * means {}. Returns 0 or -1 (database error: the caller's transaction must roll back). */
 int audit_append(struct db *db, const struct actor *who, const char *action,
 		 const char *object_type, int64_t object_id, json_t *summary);
+/* A change's event: the summary is {"before": before, "after": after}, each borrowed and left
+ * out when NULL (a creation has no before, a deletion no after). */
+int audit_change(struct db *db, const struct actor *who, const char *action,
+		 const char *object_type, int64_t object_id, json_t *before, json_t *after);
 /* The same in a transaction of its own, for events that change nothing else
  * (failed sign-in, denial, export). */
 int audit_append_tx(struct db *db, const struct actor *who, const char *action,

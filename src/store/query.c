@@ -1,7 +1,9 @@
-/* query.c — fixed fragments plus bound values. */
+/* query.c — fixed fragments plus bound values; list pages written from their rows. */
+#include <stdio.h>
 #include <string.h>
 
 #include "query.h"
+#include "../lib/jsonw.h"
 
 void query_init(struct query *q, const char *head)
 {
@@ -28,4 +30,34 @@ void query_release(struct query *q)
 int query_run(struct db *db, struct query *q, struct dbrows *rows)
 {
 	return db_query(db, rows, q->sql.buf, q->params, q->n);
+}
+
+int query_write_page(struct jsonw *w, struct dbrows *r, int64_t limit,
+		     void (*row)(struct jsonw *w, struct dbrows *r, void *arg), void *arg)
+{
+	int64_t n = 0, last = 0;
+	bool more = false;
+	jw_key(w, "items");
+	jw_array(w);
+	while (db_next(r)) {
+		if (n == limit) {
+			more = true;
+			break;
+		}
+		last = db_int(r, 0);
+		row(w, r, arg);
+		n++;
+	}
+	jw_array_end(w);
+	jw_key(w, "next_cursor");
+	if (more) {
+		char c[24];
+		snprintf(c, sizeof(c), "%lld", (long long)last);
+		jw_str(w, c);
+	} else {
+		jw_null(w);
+	}
+	int failed = r->failed;
+	db_rows_free(r);
+	return failed ? -1 : 0;
 }

@@ -23,4 +23,12 @@ void query_add(struct query *q, const char *fragment, const struct dbval *values
 void query_release(struct query *q);
 int query_run(struct db *db, struct query *q, struct dbrows *rows);
 
+/* A keyset page of a list, streamed into the open JSON object of `w`: "items": [row(w, r, arg)
+ * for each row] and "next_cursor" (the last id as a string, or null on the last page). Column
+ * 0 of the rows is the id, and the query asked for limit + 1 rows: the extra one says that a
+ * next page exists. Frees the rows; -1 if reading them failed. */
+struct jsonw;
+int query_write_page(struct jsonw *w, struct dbrows *r, int64_t limit,
+		     void (*row)(struct jsonw *w, struct dbrows *r, void *arg), void *arg);
+
 #endif

@@ -307,6 +307,15 @@ class EditingTest(TrainingCase):
         r = admin.post(API + "/courses/%d/lessons" % cid, {"title_ja": "追加の章",
                                                            "body_ja": "本文です。"})
         self.assertEqual(r.status, 201, r)
+        lesson = r.json
+        # An editor working from an older version of the lesson is told, and nothing changes.
+        self.assertProblem(admin.patch(API + "/training/lessons/%d" % lesson["id"],
+                                       {"version": lesson["version"] + 1, "title_ja": "古い版"}),
+                           409, "conflict")
+        r = admin.patch(API + "/training/lessons/%d" % lesson["id"],
+                        {"version": lesson["version"], "title_ja": "追加の章（改）"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["title"]["ja"], "追加の章（改）")
         draft = admin.get(API + "/courses/%d/draft" % cid).json
         self.assertTrue(draft["course"]["has_unpublished_changes"])
         # People still take version 1 until the change is published.

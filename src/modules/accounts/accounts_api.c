@@ -69,9 +69,13 @@ static void user_filters(struct req *req, struct query *q)
 			  P(V_TEXT(v)));
 }
 
-/* Writes the page of users after `cursor` as a JSON array into w; *last is the last id. */
-static int users_page(struct req *req, struct jsonw *w, int64_t cursor, int64_t limit,
-		      bool *more, int64_t *last)
+static void user_row_write(struct jsonw *w, struct dbrows *r, void *roles)
+{
+	user_write(w, r, roles);
+}
+
+/* Writes the page of users after `cursor` into the open object w ("items", "next_cursor"). */
+static int users_page(struct req *req, struct jsonw *w, int64_t cursor, int64_t limit)
 {
 	struct query q;
 	struct dbrows r;
@@ -96,30 +100,13 @@ static int users_page(struct req *req, struct jsonw *w, int64_t cursor, int64_t 
 	query_release(&q);
 	if (rc)
 		return -1;
-	int64_t n = 0;
-	*more = false;
-	*last = 0;
-	jw_array(w);
-	while (db_next(&r)) {
-		if (n == limit) {
-			*more = true;
-			break;
-		}
-		*last = db_int(&r, 0);
-		user_write(w, &r, &roles);
-		n++;
-	}
-	jw_array_end(w);
-	int failed = r.failed;
-	db_rows_free(&r);
-	return failed ? -1 : 0;
+	return query_write_page(w, &r, limit, user_row_write, &roles);
 }
 
 static int users_list(struct req *req)
 {
-	int64_t limit = PAGE_DEFAULT, cursor = 0, last;
+	int64_t limit = PAGE_DEFAULT, cursor = 0;
 	const char *v;
-	bool more;
 	struct buf out = BUF_INIT;
 	struct jsonw w;
 	if ((v = req_query(req, "limit")))
@@ -129,16 +116,10 @@ static int users_list(struct req *req)
 	buf_grow(&out, (size_t)limit * 512); /* a user is about 500 bytes of JSON */
 	jw_init(&w, &out);
 	jw_object(&w);
-	jw_key(&w, "items");
-	if (users_page(req, &w, cursor, limit, &more, &last)) {
+	if (users_page(req, &w, cursor, limit)) {
 		buf_release(&out);
 		return -1;
 	}
-	jw_key(&w, "next_cursor");
-	if (more)
-		jw_str(&w, arena_printf(&req->arena, "%lld", (long long)last));
-	else
-		jw_null(&w);
 	jw_object_end(&w);
 	return reply_buf(req, 200, &out);
 }
@@ -161,12 +142,15 @@ static int users_export(struct req *req, enum export_format fmt)
 	while (more) {
 		struct buf page = BUF_INIT;
 		struct jsonw w;
-		int64_t last;
 		jw_init(&w, &page);
-		json_t *items = users_page(req, &w, cursor, 1000, &more, &last) == 0
-					? json_loadb(page.buf, page.len, 0, NULL)
-					: NULL;
+		jw_object(&w);
+		int failed = users_page(req, &w, cursor, 1000);
+		jw_object_end(&w);
+		json_t *obj = failed ? NULL : json_loadb(page.buf, page.len, 0, NULL);
 		buf_release(&page);
+		json_t *items = json_incref(json_object_get(obj, "items"));
+		more = json_is_string(json_object_get(obj, "next_cursor"));
+		json_decref(obj);
 		if (!items)
 			goto out;
 		size_t i;

@@ -104,9 +104,7 @@ static int dept_create_fn(struct db *db, void *arg)
 			V_ID(json_integer_value(json_object_get(o->in, "manager_id"))), V_INT(now),
 			V_INT(now))))
 		return -1;
-	json_t *sum = json_pack("{s:O}", "after", o->in);
-	int rc = audit_append(db, o->who, "department.create", "department", o->id, sum);
-	json_decref(sum);
+	int rc = audit_change(db, o->who, "department.create", "department", o->id, NULL, o->in);
 	if (rc)
 		return -1;
 	o->st = ST_OK;
@@ -126,7 +124,7 @@ enum status department_create(struct db *db, const struct actor *who, json_t *in
 static int dept_update_fn(struct db *db, void *arg)
 {
 	struct dept_op *o = arg;
-	json_t *before = department_json(db, o->id), *after = NULL, *sum = NULL;
+	json_t *before = department_json(db, o->id), *after = NULL;
 	int ret = -1;
 	o->st = ST_DB;
 	if (!before) {
@@ -163,15 +161,13 @@ static int dept_update_fn(struct db *db, void *arg)
 	after = department_json(db, o->id);
 	if (!after)
 		goto out;
-	sum = json_pack("{s:O,s:O}", "before", before, "after", after);
-	if (audit_append(db, o->who, "department.update", "department", o->id, sum))
+	if (audit_change(db, o->who, "department.update", "department", o->id, before, after))
 		goto out;
 	o->st = ST_OK;
 	ret = 0;
 out:
 	json_decref(before);
 	json_decref(after);
-	json_decref(sum);
 	return ret;
 }
 
@@ -333,9 +329,7 @@ static int role_create_fn(struct db *db, void *arg)
 			V_INT(now))) ||
 	    set_permissions(db, o->id, json_object_get(o->in, "permissions")))
 		return -1;
-	json_t *sum = json_pack("{s:O}", "after", o->in);
-	int rc = audit_append(db, o->who, "role.create", "role", o->id, sum);
-	json_decref(sum);
+	int rc = audit_change(db, o->who, "role.create", "role", o->id, NULL, o->in);
 	if (rc)
 		return -1;
 	o->st = ST_OK;
@@ -355,7 +349,7 @@ enum status role_create(struct db *db, const struct actor *who, json_t *in, int6
 static int role_update_fn(struct db *db, void *arg)
 {
 	struct dept_op *o = arg;
-	json_t *before = role_json(db, o->id), *after = NULL, *sum = NULL, *v;
+	json_t *before = role_json(db, o->id), *after = NULL, *v;
 	int ret = -1;
 	o->st = ST_DB;
 	if (!before) {
@@ -419,15 +413,13 @@ static int role_update_fn(struct db *db, void *arg)
 	after = role_json(db, o->id);
 	if (!after)
 		goto out;
-	sum = json_pack("{s:O,s:O}", "before", before, "after", after);
-	if (audit_append(db, o->who, "role.update", "role", o->id, sum))
+	if (audit_change(db, o->who, "role.update", "role", o->id, before, after))
 		goto out;
 	o->st = ST_OK;
 	ret = 0;
 out:
 	json_decref(before);
 	json_decref(after);
-	json_decref(sum);
 	return ret;
 }
 

@@ -82,9 +82,14 @@ static void filters(struct req *req, struct query *q, const char *today)
 			  P(V_TEXT(today)));
 }
 
+static void action_row_write(struct jsonw *w, struct dbrows *r, void *today)
+{
+	action_write(w, r, today);
+}
+
 static int actions_list(struct req *req)
 {
-	int64_t limit = PAGE_DEFAULT, cursor = 0, last = 0, n = 0;
+	int64_t limit = PAGE_DEFAULT, cursor = 0;
 	const char *v;
 	char today[11];
 	struct query q;
@@ -105,32 +110,12 @@ static int actions_list(struct req *req)
 		return -1;
 	struct buf out = BUF_INIT;
 	struct jsonw w;
-	bool more = false;
 	jw_init(&w, &out);
 	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
-	while (db_next(&r)) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		last = db_int(&r, 0);
-		action_write(&w, &r, today);
-		n++;
-	}
-	jw_array_end(&w);
-	int failed = r.failed;
-	db_rows_free(&r);
-	if (failed) {
+	if (query_write_page(&w, &r, limit, action_row_write, today)) {
 		buf_release(&out);
 		return -1;
 	}
-	jw_key(&w, "next_cursor");
-	if (more)
-		jw_str(&w, arena_printf(&req->arena, "%lld", (long long)last));
-	else
-		jw_null(&w);
 	jw_object_end(&w);
 	return reply_buf(req, 200, &out);
 }

@@ -787,20 +787,19 @@ json_t *reg_load_for_change(struct db *db, struct reg_op *o, int64_t version)
 int reg_audit_change(struct db *db, struct reg_op *o, json_t *before, bool deleted,
 		     const char *action)
 {
-	json_t *sum = json_object();
-	if (before)
-		json_object_set_new(sum, "before", o->kind->audit_view(before));
+	json_t *was = before ? o->kind->audit_view(before) : NULL, *now = NULL;
+	int rc = -1;
 	if (!deleted) {
 		json_t *after = o->kind->load(db, &reg_scope_all, o->id);
-		if (!after) {
-			json_decref(sum);
-			return -1;
-		}
-		json_object_set_new(sum, "after", o->kind->audit_view(after));
+		if (!after)
+			goto out;
+		now = o->kind->audit_view(after);
 		json_decref(after);
 	}
-	int rc = audit_append(db, o->who, action, o->kind->type, o->id, sum);
-	json_decref(sum);
+	rc = audit_change(db, o->who, action, o->kind->type, o->id, was, now);
+out:
+	json_decref(was);
+	json_decref(now);
 	if (rc)
 		return -1;
 	o->st = ST_OK;

@@ -52,18 +52,6 @@ void tr_jw_opt_int(struct jsonw *w, struct dbrows *r, int col)
 		jw_int(w, db_int(r, col));
 }
 
-void tr_jw_next_cursor(struct jsonw *w, bool more, int64_t last)
-{
-	char c[24];
-	jw_key(w, "next_cursor");
-	if (!more) {
-		jw_null(w);
-		return;
-	}
-	snprintf(c, sizeof(c), "%lld", (long long)last);
-	jw_str(w, c);
-}
-
 json_t *tr_opt_int(struct dbrows *r, int col)
 {
 	return db_isnull(r, col) ? json_null() : json_integer(db_int(r, col));
@@ -157,6 +145,12 @@ static void course_write(struct jsonw *w, struct dbrows *r)
 	jw_object_end(w);
 }
 
+static void course_row_write(struct jsonw *w, struct dbrows *r, void *arg)
+{
+	UNUSED(arg);
+	course_write(w, r);
+}
+
 int course_list(struct db *db, bool manage, const char *q, int64_t cursor, int64_t limit,
 		struct buf *out)
 {
@@ -184,25 +178,9 @@ int course_list(struct db *db, bool manage, const char *q, int64_t cursor, int64
 		return -1;
 	jw_init(&w, out);
 	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
-	int64_t n = 0, last = 0;
-	bool more = false;
-	while (db_next(&r)) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		last = db_int(&r, 0);
-		course_write(&w, &r);
-		n++;
-	}
-	jw_array_end(&w);
-	tr_jw_next_cursor(&w, more, last);
+	rc = query_write_page(&w, &r, limit, course_row_write, NULL);
 	jw_object_end(&w);
-	int failed = r.failed;
-	db_rows_free(&r);
-	return failed ? -1 : 0;
+	return rc;
 }
 
 /* The course row as a tree; *version_id is the published version (0: none). */
@@ -598,6 +576,24 @@ struct course_op {
 	int64_t out;
 };
 
+/* `before` (the record as loaded, NULL if there is none) checked against the version the editor
+ * saw (the body's "version"): before, or NULL with o->st set (ST_NOT_FOUND, ST_DB or
+ * ST_CONFLICT) and before released. */
+static json_t *editable(struct db *db, struct course_op *o, json_t *before)
+{
+	if (!before) {
+		o->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
+		return NULL;
+	}
+	if (json_integer_value(json_object_get(before, "version")) !=
+	    json_integer_value(json_object_get(o->in, "version"))) {
+		o->st = ST_CONFLICT;
+		json_decref(before);
+		return NULL;
+	}
+	return before;
+}
+
 static const char *str_or(json_t *in, const char *key, const char *def)
 {
 	const char *s = json_string_value(json_object_get(in, key));
@@ -649,17 +645,10 @@ enum status course_create(struct db *db, const struct actor *who, json_t *in, in
 static int course_update_fn(struct db *db, void *arg)
 {
 	struct course_op *o = arg;
-	json_t *before = draft_course(db, o->id), *after = NULL, *sum = NULL;
+	json_t *before = editable(db, o, draft_course(db, o->id)), *after = NULL;
 	int ret = -1;
-	if (!before) {
-		o->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
+	if (!before)
 		return -1;
-	}
-	if (json_integer_value(json_object_get(before, "version")) !=
-	    json_integer_value(json_object_get(o->in, "version"))) {
-		o->st = ST_CONFLICT;
-		goto out;
-	}
 	static const struct {
 		const char *field, *sql;
 		bool is_int, content; /* content: changes what people take (needs publishing) */
@@ -699,15 +688,13 @@ static int course_update_fn(struct db *db, void *arg)
 	after = draft_course(db, o->id);
 	if (!after)
 		goto out;
-	sum = json_pack("{s:O,s:O}", "before", before, "after", after);
-	if (audit_append(db, o->who, "training.course.update", "training_course", o->id, sum))
+	if (audit_change(db, o->who, "training.course.update", "training_course", o->id, before, after))
 		goto out;
 	o->st = ST_OK;
 	ret = 0;
 out:
 	json_decref(before);
 	json_decref(after);
-	json_decref(sum);
 	return ret;
 }
 
@@ -954,17 +941,10 @@ enum status lesson_create(struct db *db, const struct actor *who, int64_t course
 static int lesson_update_fn(struct db *db, void *arg)
 {
 	struct course_op *o = arg;
-	json_t *before = lesson_json(db, o->id), *after = NULL, *sum = NULL;
+	json_t *before = editable(db, o, lesson_json(db, o->id)), *after = NULL, *sum = NULL;
 	int ret = -1;
-	if (!before) {
-		o->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
+	if (!before)
 		return -1;
-	}
-	if (json_integer_value(json_object_get(before, "version")) !=
-	    json_integer_value(json_object_get(o->in, "version"))) {
-		o->st = ST_CONFLICT;
-		goto out;
-	}
 	static const struct {
 		const char *field, *sql;
 	} cols[] = {
@@ -1165,17 +1145,10 @@ enum status question_create(struct db *db, const struct actor *who, int64_t cour
 static int question_update_fn(struct db *db, void *arg)
 {
 	struct course_op *o = arg;
-	json_t *before = question_json(db, o->id), *after = NULL, *sum = NULL;
+	json_t *before = editable(db, o, question_json(db, o->id)), *after = NULL;
 	int ret = -1;
-	if (!before) {
-		o->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
+	if (!before)
 		return -1;
-	}
-	if (json_integer_value(json_object_get(before, "version")) !=
-	    json_integer_value(json_object_get(o->in, "version"))) {
-		o->st = ST_CONFLICT;
-		goto out;
-	}
 	if (json_object_get(o->in, "topic") && !topic_valid(str_or(o->in, "topic", "")))
 		ferr_add(o->fe, "topic", "invalid_topic",
 			 "Use lower-case letters, digits, _ and - (e.g. email, take_out).");
@@ -1223,15 +1196,13 @@ static int question_update_fn(struct db *db, void *arg)
 	json_object_del(before, "updated_at");
 	json_object_del(after, "created_at");
 	json_object_del(after, "updated_at");
-	sum = json_pack("{s:O,s:O}", "before", before, "after", after);
-	if (audit_append(db, o->who, "training.question.update", "training_question", o->id, sum))
+	if (audit_change(db, o->who, "training.question.update", "training_question", o->id, before, after))
 		goto out;
 	o->st = ST_OK;
 	ret = 0;
 out:
 	json_decref(before);
 	json_decref(after);
-	json_decref(sum);
 	return ret;
 }
 

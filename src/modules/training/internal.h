@@ -19,7 +19,6 @@ void tr_jw_time(struct jsonw *w, struct dbrows *r, int col);
 json_t *tr_opt_int(struct dbrows *r, int col);
 void tr_jw_opt_int(struct jsonw *w, struct dbrows *r, int col);
 /* The "next_cursor" member of a keyset page: the last id when there is more, else null. */
-void tr_jw_next_cursor(struct jsonw *w, bool more, int64_t last);
 /* "%text%" for LIKE with \ escapes, lower-cased ASCII; caller frees. */
 char *tr_like(const char *q);
 /* Text in the asked language: English falls back to Japanese when empty. */

@@ -614,10 +614,10 @@ static int assign_update_fn(struct db *db, void *arg)
 		json_object_del(before, keys[i]);
 		json_object_del(after, keys[i]);
 	}
-	json_t *sum = json_pack("{s:o,s:o}", "before", before, "after", after);
-	rc = audit_append(db, o->who, "training.assignment.update", "training_assignment", o->id,
-			  sum);
-	json_decref(sum);
+	rc = audit_change(db, o->who, "training.assignment.update", "training_assignment", o->id,
+			  before, after);
+	json_decref(before);
+	json_decref(after);
 	if (rc)
 		return -1;
 	if (active) {
@@ -797,6 +797,11 @@ static void roster_write(struct jsonw *w, struct dbrows *r, const char *today)
 	jw_object_end(w);
 }
 
+static void roster_row_write(struct jsonw *w, struct dbrows *r, void *today)
+{
+	roster_write(w, r, today);
+}
+
 int roster_page(struct db *db, const struct roster_filter *f, int64_t cursor, int64_t limit,
 		struct buf *out)
 {
@@ -817,25 +822,9 @@ int roster_page(struct db *db, const struct roster_filter *f, int64_t cursor, in
 		return -1;
 	jw_init(&w, out);
 	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
-	int64_t n = 0, last = 0;
-	bool more = false;
-	while (db_next(&r)) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		last = db_int(&r, 0);
-		roster_write(&w, &r, today);
-		n++;
-	}
-	jw_array_end(&w);
-	tr_jw_next_cursor(&w, more, last);
+	rc = query_write_page(&w, &r, limit, roster_row_write, today);
 	jw_object_end(&w);
-	int failed = r.failed;
-	db_rows_free(&r);
-	return failed ? -1 : 0;
+	return rc;
 }
 
 json_t *roster_rows(struct db *db, const struct roster_filter *f)
