@@ -168,6 +168,10 @@ int reply_problem(struct req *req, int status, const char *code, const char *tit
 int reply_errors(struct req *req, struct ferrors *fe);
 /* Answers for a domain status (see errors.h): not found, conflict, forbidden, db errors. */
 int reply_status_of(struct req *req, enum status st, struct ferrors *fe);
+/* The answer to a change: `ok` (owned; the record as it is now) with `code` when st is ST_OK,
+ * otherwise the problem for st with the field errors of `fe` (ST_OK without `ok`: the record
+ * could not be read back, 500). Releases fe. */
+int reply_outcome(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok);
 /* A file download (CSV...): takes ownership of `data`. */
 int reply_download(struct req *req, const char *content_type, const char *filename, char *data,
 		   size_t len);

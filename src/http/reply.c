@@ -204,3 +204,15 @@ int reply_download(struct req *req, const char *content_type, const char *filena
 	req->replied = true;
 	return 0;
 }
+
+int reply_outcome(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok)
+{
+	if (st == ST_OK && ok)
+		reply_json(req, code, ok);
+	else {
+		json_decref(ok);
+		reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
+	}
+	ferr_release(fe);
+	return 0;
+}

@@ -10,6 +10,7 @@ A Server is stopped with SIGTERM; stopping asserts exit code 0, no sanitizer rep
 5xx answer in its log. Python standard library only.
 """
 import base64
+import datetime
 import hashlib
 import hmac
 import http.client
@@ -42,6 +43,13 @@ INIT_PASSWORD = "Start4route9"          # MAMORI_INIT_PASSWORD for every `mamori
 ADMIN_PASSWORD = "Adm1n-keeps-watch"    # what the admin changes it to
 SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error", "UndefinedBehaviorSanitizer")
 API = "/api/v1"
+
+
+def org_today():
+    """The organisation's day in its default time zone (Asia/Tokyo, no daylight saving): the
+    day the server judges dates by. From 15:00 UTC it is already tomorrow there."""
+    tokyo = datetime.timezone(datetime.timedelta(hours=9))
+    return datetime.datetime.now(tokyo).date()
 
 _NO_BODY = object()
 

@@ -3,15 +3,13 @@ moves them (owner, officer, auditor, colleague), the effectiveness check by some
 the owner, overdue flags, versions, exports and audit events."""
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
-from harness import API, ServerTestCase
-
-TOKYO = timezone(timedelta(hours=9))
+from harness import API, ServerTestCase, org_today
 
 
 def day(n=0):
-    return (datetime.now(TOKYO).date() + timedelta(days=n)).isoformat()
+    return (org_today() + timedelta(days=n)).isoformat()
 
 
 class ActionsTest(ServerTestCase):

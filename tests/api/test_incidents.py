@@ -8,15 +8,9 @@ import os
 from urllib.parse import quote
 from datetime import datetime, timedelta, timezone
 
-from harness import API, ServerTestCase
+from harness import API, ServerTestCase, org_today as today
 
 NAME_A = "報告 花子"
-TOKYO = timezone(timedelta(hours=9))
-
-
-def today():
-    """The organisation's day (Asia/Tokyo, the default zone)."""
-    return datetime.now(TOKYO).date()
 
 
 def iso(dt):

@@ -1,18 +1,11 @@
 """The accounts job: expired accounts (valid_until passed) and idle accounts are disabled and
 audited; `mamori jobs run` works while the server runs (SQLite WAL)."""
 import time
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-from harness import API, Client, ServerTestCase
+from harness import API, Client, ServerTestCase, org_today as today
 
 DAY = 86400
-
-
-def today():
-    """The organisation's day (Asia/Tokyo, the default zone), which is the day end dates are
-    judged by: from 15:00 UTC on it is already tomorrow there."""
-    return datetime.now(ZoneInfo("Asia/Tokyo")).date()
 
 
 class AccountsJobTest(ServerTestCase):

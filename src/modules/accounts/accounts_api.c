@@ -17,17 +17,6 @@ static const char *const locales[] = { "ja", "en", NULL };
 static const char *const statuses[] = { "active", "disabled", NULL };
 static const char *const encodings[] = { "utf-8", "cp932", NULL };
 
-/* Answers with the status; on ST_OK with `ok` (owned) and `code`. */
-static int answer(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok)
-{
-	if (st == ST_OK && ok)
-		reply_json(req, code, ok);
-	else
-		reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
-	ferr_release(fe);
-	return 0;
-}
-
 /* --- users -------------------------------------------------------------------------------- */
 
 static char *like_pattern(struct req *req, const char *q)
@@ -211,7 +200,7 @@ static int users_create(struct req *req)
 		if (u)
 			body = json_pack("{s:o,s:s}", "user", u, "initial_password", password);
 	}
-	return answer(req, st, &fe, 201, body);
+	return reply_outcome(req, st, &fe, 201, body);
 }
 
 static int users_show(struct req *req)
@@ -229,7 +218,7 @@ static int users_patch(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = user_update(req->app, req->db, &who, id, req->json, &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? user_json(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? user_json(req->db, id) : NULL);
 }
 
 static int users_activate(struct req *req, bool active)
@@ -238,7 +227,7 @@ static int users_activate(struct req *req, bool active)
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = user_set_active(req->db, &who, id, active, NULL, &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? user_json(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? user_json(req->db, id) : NULL);
 }
 
 static int users_disable(struct req *req)
@@ -257,7 +246,7 @@ static int users_reset(struct req *req)
 	struct actor who = req_actor(req);
 	char password[15];
 	enum status st = user_reset_password(req->db, &who, req_param_int(req, "id"), password);
-	return answer(req, st, &fe, 200,
+	return reply_outcome(req, st, &fe, 200,
 		      st == ST_OK ? json_pack("{s:s}", "initial_password", password) : NULL);
 }
 
@@ -275,7 +264,7 @@ static int departments_create(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = 0;
 	enum status st = department_create(req->db, &who, req->json, &id, &fe);
-	return answer(req, st, &fe, 201, st == ST_OK ? department_json(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 201, st == ST_OK ? department_json(req->db, id) : NULL);
 }
 
 static int departments_patch(struct req *req)
@@ -284,7 +273,7 @@ static int departments_patch(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = department_update(req->db, &who, id, req->json, &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? department_json(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? department_json(req->db, id) : NULL);
 }
 
 static int roles_index(struct req *req)
@@ -299,7 +288,7 @@ static int roles_create(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = 0;
 	enum status st = role_create(req->db, &who, req->json, &id, &fe);
-	return answer(req, st, &fe, 201, st == ST_OK ? role_json(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 201, st == ST_OK ? role_json(req->db, id) : NULL);
 }
 
 static int roles_patch(struct req *req)
@@ -308,7 +297,7 @@ static int roles_patch(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = role_update(req->db, &who, id, req->json, &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? role_json(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? role_json(req->db, id) : NULL);
 }
 
 /* --- schemas and routes ------------------------------------------------------------------- */

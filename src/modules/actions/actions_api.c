@@ -21,15 +21,10 @@ static const char *const moves[] = { "in_progress", "done", "open", "cancelled",
 static const char *const results[] = { "effective", "not_effective", NULL };
 static const char *const encodings[] = { "utf-8", "cp932", NULL };
 
+/* Answers `st`, or on ST_OK the action as it is now. */
 static int answer(struct req *req, enum status st, struct ferrors *fe, int64_t id)
 {
-	json_t *a = st == ST_OK ? action_json(req->db, id) : NULL;
-	if (st == ST_OK && a)
-		reply_json(req, 200, a);
-	else
-		reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
-	ferr_release(fe);
-	return 0;
+	return reply_outcome(req, st, fe, 200, st == ST_OK ? action_json(req->db, id) : NULL);
 }
 
 static bool is_set(struct req *req, const char *name)

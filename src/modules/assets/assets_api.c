@@ -88,7 +88,7 @@ static int assets_patch(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = asset_update(req->db, &who, &scope, id, req->json, &fe);
-	return reg_answer(req, st, &fe, 200, st == ST_OK ? asset_json(req->db, &scope, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? asset_json(req->db, &scope, id) : NULL);
 }
 
 static int assets_review(struct req *req)
@@ -134,7 +134,7 @@ static int classifications_create(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = 0;
 	enum status st = classification_create(req->db, &who, req->json, &id, &fe);
-	return reg_answer(req, st, &fe, 201, st == ST_OK ? levels_json(req->db) : NULL);
+	return reply_outcome(req, st, &fe, 201, st == ST_OK ? levels_json(req->db) : NULL);
 }
 
 static int classifications_patch(struct req *req)
@@ -143,7 +143,7 @@ static int classifications_patch(struct req *req)
 	struct actor who = req_actor(req);
 	enum status st =
 	    classification_update(req->db, &who, req_param_int(req, "id"), req->json, &fe);
-	return reg_answer(req, st, &fe, 200, st == ST_OK ? levels_json(req->db) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? levels_json(req->db) : NULL);
 }
 
 static int classifications_remove(struct req *req)

@@ -46,17 +46,12 @@ static int zone_ready(struct req *req)
 /* Answers `st`, or on ST_OK the incident as the caller sees it now (status `code`). */
 static int answer(struct req *req, enum status st, struct ferrors *fe, int64_t id, int code)
 {
+	json_t *o = NULL;
 	if (st == ST_OK) {
 		struct viewer v = viewer_of(req);
-		json_t *o = incident_json(req->app, req->db, id, &v, &st);
-		if (o) {
-			ferr_release(fe);
-			return reply_json(req, code, o);
-		}
+		o = incident_json(req->app, req->db, id, &v, &st);
 	}
-	reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
-	ferr_release(fe);
-	return 0;
+	return reply_outcome(req, st, fe, code, o);
 }
 
 /* --- reporting and reading ---------------------------------------------------------------- */

@@ -82,7 +82,7 @@ static int pinfo_patch(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = pinfo_update(req->db, &who, &scope, id, req->json, &fe);
-	return reg_answer(req, st, &fe, 200, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
 }
 
 static int pinfo_review_route(struct req *req)

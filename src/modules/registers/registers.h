@@ -277,8 +277,6 @@ void reg_page_options(struct req *req, int64_t *limit, int64_t *cursor);
 int reg_reply_page(struct req *req, json_t *items, int64_t next);
 /* 200 with the record, or 404 when it is NULL without a database error. Takes `record`. */
 int reg_reply_record(struct req *req, json_t *record);
-/* `code` with `ok` when st is ST_OK (and ok is not NULL), else the problem st; releases fe. */
-int reg_answer(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok);
 /* 204 when st is ST_OK, else the problem; releases fe. */
 int reg_answer_removed(struct req *req, enum status st, struct ferrors *fe);
 /* The route POST /api/v1/<register>: 201 with the new record (kind->insert, reg_create). */

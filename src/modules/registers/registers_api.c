@@ -79,23 +79,13 @@ int reg_reply_record(struct req *req, json_t *record)
 	return reply_json(req, 200, record);
 }
 
-int reg_answer(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok)
-{
-	if (st == ST_OK && ok)
-		reply_json(req, code, ok);
-	else
-		reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
-	ferr_release(fe);
-	return 0;
-}
-
 int reg_answer_removed(struct req *req, enum status st, struct ferrors *fe)
 {
 	if (st == ST_OK) {
 		ferr_release(fe);
 		return reply_status(req, 204);
 	}
-	return reg_answer(req, st, fe, 204, NULL);
+	return reply_outcome(req, st, fe, 204, NULL);
 }
 
 int reg_create_route(struct req *req, const struct reg_record *kind)
@@ -105,7 +95,7 @@ int reg_create_route(struct req *req, const struct reg_record *kind)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = 0;
 	enum status st = reg_create(req->db, kind, &who, &scope, req->json, &id, &fe);
-	return reg_answer(req, st, &fe, 201, st == ST_OK ? kind->load(req->db, &scope, id) : NULL);
+	return reply_outcome(req, st, &fe, 201, st == ST_OK ? kind->load(req->db, &scope, id) : NULL);
 }
 
 /* One step of reg_op_run on the record named by the path, with the version the caller saw. */
@@ -128,7 +118,7 @@ int reg_review_route(struct req *req, const struct reg_record *kind)
 	struct ferrors fe = FERRORS_INIT;
 	struct reg_scope scope = reg_scope_of(req);
 	enum status st = run_on_record(req, kind, reg_review_fn, &scope, &fe);
-	return reg_answer(req, st, &fe, 200,
+	return reply_outcome(req, st, &fe, 200,
 			  st == ST_OK ? kind->load(req->db, &scope, req_param_int(req, "id")) : NULL);
 }
 

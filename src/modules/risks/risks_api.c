@@ -93,7 +93,7 @@ static int risks_create(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = 0;
 	enum status st = risk_create(req->db, &who, &scope, req->json, &id, &fe);
-	return reg_answer(req, st, &fe, 201, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
+	return reply_outcome(req, st, &fe, 201, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
 }
 
 static int risks_show(struct req *req)
@@ -109,7 +109,7 @@ static int risks_patch(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = risk_update(req->db, &who, &scope, id, req->json, &fe);
-	return reg_answer(req, st, &fe, 200, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
 }
 
 static int risks_accept(struct req *req)
@@ -119,7 +119,7 @@ static int risks_accept(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = risk_accept(req->db, &who, &scope, id, req_int(req, "version", 0), &fe);
-	return reg_answer(req, st, &fe, 200, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
 }
 
 static int risks_remove(struct req *req)
@@ -147,7 +147,7 @@ static int risks_settings_patch(struct req *req)
 	struct ferrors fe = FERRORS_INIT;
 	struct actor who = req_actor(req);
 	enum status st = risk_settings_update(req->db, &who, req->json, &fe);
-	return reg_answer(req, st, &fe, 200, st == ST_OK ? settings_json(req->db) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? settings_json(req->db) : NULL);
 }
 
 /* --- SoA ------------------------------------------------------------------------------------ */
@@ -171,7 +171,7 @@ static int soa_patch(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = soa_update(req->db, &who, id, req->json, &fe);
-	return reg_answer(req, st, &fe, 200, st == ST_OK ? soa_json(req->db, &scope, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? soa_json(req->db, &scope, id) : NULL);
 }
 
 static int soa_download(struct req *req, enum reg_format fmt)

@@ -14,16 +14,6 @@ static const char *const recurrences[] = { "once", "yearly", NULL };
 static const char *const duty_statuses[] = { "pending", "overdue", "completed", NULL };
 static const char *const encodings[] = { "utf-8", "cp932", NULL };
 
-static int answer(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok)
-{
-	if (st == ST_OK && ok)
-		reply_json(req, code, ok);
-	else
-		reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
-	ferr_release(fe);
-	return 0;
-}
-
 static int64_t page_limit(struct req *req)
 {
 	int64_t limit = PAGE_DEFAULT;
@@ -70,7 +60,7 @@ static int courses_create(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = 0;
 	enum status st = course_create(req->db, &who, req->json, &id, &fe);
-	return answer(req, st, &fe, 201, st == ST_OK ? course_draft(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 201, st == ST_OK ? course_draft(req->db, id) : NULL);
 }
 
 static int courses_show(struct req *req)
@@ -95,7 +85,7 @@ static int courses_patch(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = course_update(req->db, &who, id, req->json, &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? course_draft(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? course_draft(req->db, id) : NULL);
 }
 
 static int courses_publish(struct req *req)
@@ -104,7 +94,7 @@ static int courses_publish(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id"), number = 0;
 	enum status st = course_publish(req->db, &who, id, req_int(req, "version", 0), &number, &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? course_draft(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? course_draft(req->db, id) : NULL);
 }
 
 static int lesson_show(struct req *req)
@@ -122,7 +112,7 @@ static int lessons_create(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = 0;
 	enum status st = lesson_create(req->db, &who, req_param_int(req, "id"), req->json, &id, &fe);
-	return answer(req, st, &fe, 201, st == ST_OK ? lesson_json(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 201, st == ST_OK ? lesson_json(req->db, id) : NULL);
 }
 
 static int lessons_patch(struct req *req)
@@ -131,7 +121,7 @@ static int lessons_patch(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = lesson_update(req->db, &who, id, req->json, &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? lesson_json(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? lesson_json(req->db, id) : NULL);
 }
 
 static int lessons_delete(struct req *req)
@@ -148,7 +138,7 @@ static int questions_create(struct req *req)
 	int64_t id = 0;
 	enum status st =
 		question_create(req->db, &who, req_param_int(req, "id"), req->json, &id, &fe);
-	return answer(req, st, &fe, 201, st == ST_OK ? question_json(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 201, st == ST_OK ? question_json(req->db, id) : NULL);
 }
 
 static int questions_patch(struct req *req)
@@ -157,7 +147,7 @@ static int questions_patch(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = question_update(req->db, &who, id, req->json, &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? question_json(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? question_json(req->db, id) : NULL);
 }
 
 static int questions_delete(struct req *req)
@@ -186,7 +176,7 @@ static int attempts_start(struct req *req)
 	json_t *a = st == ST_OK ? attempt_json(req->db, id, &st2) : NULL;
 	if (st == ST_OK && !a)
 		st = st2;
-	return answer(req, st, &fe, resumed ? 200 : 201, a);
+	return reply_outcome(req, st, &fe, resumed ? 200 : 201, a);
 }
 
 /* The owner sees their attempt at any time; people who read records (all, or their team)
@@ -235,7 +225,7 @@ static int attempts_answer(struct req *req)
 		ferr_release(&fe);
 		return reply_status(req, 204);
 	}
-	return answer(req, st, &fe, 200, NULL);
+	return reply_outcome(req, st, &fe, 200, NULL);
 }
 
 static int attempts_submit(struct req *req)
@@ -248,7 +238,7 @@ static int attempts_submit(struct req *req)
 	json_t *a = st == ST_OK ? attempt_json(req->db, id, &st2) : NULL;
 	if (st == ST_OK && !a)
 		st = st2;
-	return answer(req, st, &fe, 200, a);
+	return reply_outcome(req, st, &fe, 200, a);
 }
 
 static int certificate_show(struct req *req)
@@ -285,7 +275,7 @@ static int assignments_create(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = 0;
 	enum status st = assignment_create(req->db, &who, req->json, &id, &fe);
-	return answer(req, st, &fe, 201, st == ST_OK ? assignment_json(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 201, st == ST_OK ? assignment_json(req->db, id) : NULL);
 }
 
 static int assignments_patch(struct req *req)
@@ -294,7 +284,7 @@ static int assignments_patch(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = assignment_update(req->db, &who, id, req->json, &fe);
-	return answer(req, st, &fe, 200, st == ST_OK ? assignment_json(req->db, id) : NULL);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? assignment_json(req->db, id) : NULL);
 }
 
 /* --- records ------------------------------------------------------------------------------ */
