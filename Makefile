@@ -23,7 +23,7 @@ LIB_SAN  := $(filter-out build/san/obj/main.o,$(OBJ_SAN))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: all run check unit api e2e bench clean format lint web deps fuzz fuzz-build
+.PHONY: all run check unit api e2e bench clean format format-check lint web deps fuzz fuzz-build screenshots
 all: build/mamori web
 
 build/gen/migrations.c: $(MIGR) scripts/embed.sh
@@ -86,22 +86,36 @@ web:
 deps:
 	scripts/deps.sh
 
-run: deps
+run:
+	scripts/deps.sh run
 	$(MAKE) all
 	scripts/run.sh
 
-check: deps
+check:
+	scripts/deps.sh check
 	$(MAKE) build/san/mamori $(UNIT_BIN) build/mamori web fuzz-build
 	scripts/check.sh
 
-bench: deps all
+bench:
+	scripts/deps.sh check
+	$(MAKE) all
 	scripts/bench.sh
 
+C_FILES = $(SRC) $(shell find src tests/unit tests/fuzz -name '*.h') $(UNIT_SRC) $(wildcard tests/fuzz/*.c)
 format:
-	clang-format -i $(SRC) $(shell find src tests/unit -name '*.h') $(UNIT_SRC)
+	clang-format -i $(C_FILES)
+# The house style, checked (make check runs it): prints the files that differ.
+format-check:
+	@clang-format --dry-run --Werror $(C_FILES) 2>&1 | grep -o '^[^:]*\.[ch]' | sort -u | sed 's/^/  not formatted: /'; \
+	clang-format --dry-run --Werror $(C_FILES) >/dev/null 2>&1
 
 lint:
 	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 --include=scripts/cppcheck.h -Isrc -Ibuild/gen src
+
+# The browser journeys' screenshots (build/screenshots) into docs/screenshots for the README.
+screenshots: build/mamori web
+	tests/e2e/run.sh
+	mkdir -p docs/screenshots && cp build/screenshots/*.png docs/screenshots/
 
 clean:
 	rm -rf build

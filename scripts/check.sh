@@ -19,6 +19,16 @@ count() { # suite passed failed
   failed=$((failed + $3))
 }
 
+# House style: the formatter (clang-format, .clang-format) and the linter (cppcheck), one test each.
+for style in format-check lint; do
+  if make -s "$style" >"$logs/$style.log" 2>&1; then
+    count "$style" 1 0
+  else
+    count "$style" 0 1
+    tail -n 20 "$logs/$style.log" | sed 's/^/    /'
+  fi
+done
+
 # Unit tests: cmocka prints "[==========] N test(s) run." and "[  PASSED  ] N test(s)."
 for t in build/san/tests/test_*; do
   [ -x "$t" ] && [ "${t%.d}" = "$t" ] || continue

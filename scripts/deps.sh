@@ -1,17 +1,32 @@
 #!/usr/bin/env bash
-# Installs what mamori needs to build, run and test, from Debian packages and npm only.
-# Idempotent: installs only what is missing. Works as root or through sudo.
+# Installs what mamori needs, from Debian packages and npm only. Idempotent: installs only what
+# is missing. Works as root or through sudo.
+#
+#   scripts/deps.sh run     what building and running needs (make run)
+#   scripts/deps.sh check   that, and what the tests and benchmarks need: a PostgreSQL server,
+#                           chromium, clang (fuzzing), the formatter and linter, python3-openpyxl,
+#                           wrk and nginx (make check, make bench, .ci/run). The default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+what=${1:-check}
 
-pkgs=(
-  build-essential pkg-config clang
+run_pkgs=(
+  build-essential pkg-config
   libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev
   libsodium-dev liboath-dev libqrencode-dev libcurl4-openssl-dev libmagic-dev
-  libxlsxwriter-dev libcmark-dev libcmocka-dev
-  postgresql postgresql-client
-  python3 python3-openpyxl nodejs chromium wrk nginx-light
+  libxlsxwriter-dev libcmark-dev
+  nodejs
 )
+check_pkgs=(
+  clang clang-format cppcheck libcmocka-dev
+  postgresql postgresql-client
+  python3 python3-openpyxl chromium wrk nginx-light
+)
+case "$what" in
+run) pkgs=("${run_pkgs[@]}") ;;
+check) pkgs=("${run_pkgs[@]}" "${check_pkgs[@]}") ;;
+*) echo "usage: $0 [run|check]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -36,4 +51,4 @@ if [ -f web/package-lock.json ]; then
     touch "$stamp"
   fi
 fi
-echo "deps: ok"
+echo "deps: ok ($what)"

@@ -43,7 +43,8 @@ static int read_key(struct app *app, struct buf *err)
 	}
 	char hex[2 * MASTER_KEY_BYTES + 2] = { 0 };
 	ssize_t n = read(fd, hex, sizeof(hex) - 1);
-	if (n >= 2 * MASTER_KEY_BYTES && (n == 2 * MASTER_KEY_BYTES || hex[2 * MASTER_KEY_BYTES] == '\n')) {
+	if (n >= 2 * MASTER_KEY_BYTES &&
+	    (n == 2 * MASTER_KEY_BYTES || hex[2 * MASTER_KEY_BYTES] == '\n')) {
 		hex[2 * MASTER_KEY_BYTES] = '\0';
 		if (hex_decode(hex, app->master_key, MASTER_KEY_BYTES) == 0)
 			ret = 0;

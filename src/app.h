@@ -20,7 +20,7 @@
 struct app {
 	char *data_dir;
 	char *db_url;
-	char *web_root;      /* folder of the built web UI, or NULL */
+	char *web_root; /* folder of the built web UI, or NULL */
 	unsigned char master_key[MASTER_KEY_BYTES];
 	bool secure_cookies; /* Secure flag on cookies (HTTPS or --secure-cookies) */
 	bool trust_proxy;    /* take the client address from X-Forwarded-For */

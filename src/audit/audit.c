@@ -9,8 +9,7 @@
 #include "../lib/timeutil.h"
 #include "../lib/util.h"
 
-static const char zero_hash[] =
-	"0000000000000000000000000000000000000000000000000000000000000000";
+static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /* Decimal digits of v at the end of tmp[24]; returns the start. (No printf: verification
  * formats millions of these.) */
@@ -180,11 +179,12 @@ int audit_verify(struct db *db, int64_t expect_seq, const char *expect_hash,
 				bad(v, v->head_seq + 1,
 				    "an event is missing here: the sequence jumps (deleted event)");
 			else if (!stored_prev || strcmp(stored_prev, prev))
-				bad(v, seq, "prev_hash does not match the previous event "
-					    "(events removed, inserted or reordered)");
-			audit_hash(stored_prev ? stored_prev : "", seq, db_int(&r, 1), db_int(&r, 2),
-				   db_text(&r, 3), db_text(&r, 4), db_text(&r, 5), db_text(&r, 6),
-				   db_int(&r, 7), db_text(&r, 8), h);
+				bad(v, seq,
+				    "prev_hash does not match the previous event "
+				    "(events removed, inserted or reordered)");
+			audit_hash(stored_prev ? stored_prev : "", seq, db_int(&r, 1),
+				   db_int(&r, 2), db_text(&r, 3), db_text(&r, 4), db_text(&r, 5),
+				   db_text(&r, 6), db_int(&r, 7), db_text(&r, 8), h);
 			if (!stored || strcmp(h, stored))
 				bad(v, seq, "the event's content does not match its hash (edited)");
 		}
@@ -214,13 +214,13 @@ json_t *audit_row_json(struct dbrows *r)
 	const char *sum = db_text(r, 8);
 	json_t *summary = sum ? json_loads(sum, 0, &err) : NULL;
 	const char *login = db_text(r, 3);
-	return json_pack("{s:I,s:s,s:o,s:o,s:s,s:s,s:s,s:o,s:o,s:s,s:s}", "seq",
-			 (json_int_t)db_int(r, 0), "at", at, "actor_id",
-			 db_int(r, 2) ? json_integer(db_int(r, 2)) : json_null(), "actor_login",
-			 login && *login ? json_string(login) : json_null(), "ip",
-			 db_text(r, 4) ? db_text(r, 4) : "", "action", db_text(r, 5) ? db_text(r, 5) : "",
-			 "object_type", db_text(r, 6) ? db_text(r, 6) : "", "object_id",
-			 db_int(r, 7) ? json_integer(db_int(r, 7)) : json_null(), "summary",
-			 summary ? summary : json_object(), "prev_hash",
-			 db_text(r, 9) ? db_text(r, 9) : "", "hash", db_text(r, 10) ? db_text(r, 10) : "");
+	return json_pack(
+		"{s:I,s:s,s:o,s:o,s:s,s:s,s:s,s:o,s:o,s:s,s:s}", "seq", (json_int_t)db_int(r, 0),
+		"at", at, "actor_id", db_int(r, 2) ? json_integer(db_int(r, 2)) : json_null(),
+		"actor_login", login && *login ? json_string(login) : json_null(), "ip",
+		db_text(r, 4) ? db_text(r, 4) : "", "action", db_text(r, 5) ? db_text(r, 5) : "",
+		"object_type", db_text(r, 6) ? db_text(r, 6) : "", "object_id",
+		db_int(r, 7) ? json_integer(db_int(r, 7)) : json_null(), "summary",
+		summary ? summary : json_object(), "prev_hash", db_text(r, 9) ? db_text(r, 9) : "",
+		"hash", db_text(r, 10) ? db_text(r, 10) : "");
 }

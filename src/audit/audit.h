@@ -54,7 +54,7 @@ struct audit_verdict {
 	int64_t count;
 	int64_t head_seq;
 	char head_hash[AUDIT_HASH_HEX];
-	int64_t bad_seq;     /* first bad event (or the expected head's seq) */
+	int64_t bad_seq; /* first bad event (or the expected head's seq) */
 	char reason[160];
 };
 
@@ -68,6 +68,8 @@ int audit_head(struct db *db, int64_t *seq, char hash[AUDIT_HASH_HEX]);
 
 /* An event row as JSON (for the API and the export). */
 json_t *audit_row_json(struct dbrows *r);
-#define AUDIT_COLUMNS "seq, at, actor_id, actor_login, ip, action, object_type, object_id, summary, prev_hash, hash"
+#define AUDIT_COLUMNS                                                                              \
+	"seq, at, actor_id, actor_login, ip, action, object_type, object_id, summary, prev_hash, " \
+	"hash"
 
 #endif

@@ -9,7 +9,7 @@
 #include "../store/query.h"
 
 #define PAGE_DEFAULT 50
-#define PAGE_MAX 200
+#define PAGE_MAX     200
 
 /* WHERE clause from the filters shared by the list and the export. */
 static void filters(struct req *req, struct query *q)
@@ -85,11 +85,11 @@ static int events_list(struct req *req)
 		json_decref(items);
 		return -1;
 	}
-	return reply_json(req, 200,
-			  json_pack("{s:o,s:o}", "items", items, "next_cursor",
-				    more ? json_string(arena_printf(&req->arena, "%lld",
-								    (long long)last))
-					 : json_null()));
+	return reply_json(
+		req, 200,
+		json_pack("{s:o,s:o}", "items", items, "next_cursor",
+			  more ? json_string(arena_printf(&req->arena, "%lld", (long long)last))
+			       : json_null()));
 }
 
 static int event_show(struct req *req)
@@ -119,9 +119,9 @@ static int events_export(struct req *req, enum export_format fmt)
 	query_release(&q);
 	if (rc)
 		return -1;
-	json_t *headers = json_pack("[s,s,s,s,s,s,s,s,s,s,s]", "seq", "at", "actor_id",
-				    "actor_login", "ip", "action", "object_type", "object_id",
-				    "summary", "prev_hash", "hash");
+	json_t *headers =
+		json_pack("[s,s,s,s,s,s,s,s,s,s,s]", "seq", "at", "actor_id", "actor_login", "ip",
+			  "action", "object_type", "object_id", "summary", "prev_hash", "hash");
 	json_t *rows = json_array();
 	while (db_next(&r)) {
 		char at[21];
@@ -155,58 +155,53 @@ static int chain_verify(struct req *req)
 	struct audit_verdict v;
 	if (audit_verify(req->db, 0, NULL, &v))
 		return -1;
-	json_t *o = json_pack("{s:b,s:I,s:{s:I,s:s}}", "intact", v.intact, "count",
-			      (json_int_t)v.count, "head", "seq", (json_int_t)v.head_seq, "hash",
-			      v.head_hash);
+	json_t *o =
+		json_pack("{s:b,s:I,s:{s:I,s:s}}", "intact", v.intact, "count", (json_int_t)v.count,
+			  "head", "seq", (json_int_t)v.head_seq, "hash", v.head_hash);
 	json_object_set_new(o, "first_bad",
 			    v.intact ? json_null()
-				     : json_pack("{s:I,s:s}", "seq", (json_int_t)v.bad_seq, "reason",
-						 v.reason));
+				     : json_pack("{s:I,s:s}", "seq", (json_int_t)v.bad_seq,
+						 "reason", v.reason));
 	return reply_json(req, 200, o);
 }
 
 static const char *const encodings[] = { "utf-8", "cp932", NULL };
 
-static const struct field filter_query[] = {
-	{ "actor", FT_STRING, 0, .max = 64 },
-	{ "actor_id", FT_ID, 0 },
-	{ "action", FT_STRING, 0, .max = 64 },
-	{ "object_type", FT_STRING, 0, .max = 64 },
-	{ "object_id", FT_ID, 0 },
-	{ "from", FT_TIME, 0 },
-	{ "to", FT_TIME, 0 },
-	{ "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX },
-	{ "cursor", FT_ID, 0 },
-	{ 0 }
-};
+static const struct field filter_query[] = { { "actor", FT_STRING, 0, .max = 64 },
+					     { "actor_id", FT_ID, 0 },
+					     { "action", FT_STRING, 0, .max = 64 },
+					     { "object_type", FT_STRING, 0, .max = 64 },
+					     { "object_id", FT_ID, 0 },
+					     { "from", FT_TIME, 0 },
+					     { "to", FT_TIME, 0 },
+					     { "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX },
+					     { "cursor", FT_ID, 0 },
+					     { 0 } };
 
-static const struct field export_query[] = {
-	{ "actor", FT_STRING, 0, .max = 64 },
-	{ "actor_id", FT_ID, 0 },
-	{ "action", FT_STRING, 0, .max = 64 },
-	{ "object_type", FT_STRING, 0, .max = 64 },
-	{ "object_id", FT_ID, 0 },
-	{ "from", FT_TIME, 0 },
-	{ "to", FT_TIME, 0 },
-	{ "encoding", FT_ENUM, 0, .choices = encodings },
-	{ 0 }
-};
+static const struct field export_query[] = { { "actor", FT_STRING, 0, .max = 64 },
+					     { "actor_id", FT_ID, 0 },
+					     { "action", FT_STRING, 0, .max = 64 },
+					     { "object_type", FT_STRING, 0, .max = 64 },
+					     { "object_id", FT_ID, 0 },
+					     { "from", FT_TIME, 0 },
+					     { "to", FT_TIME, 0 },
+					     { "encoding", FT_ENUM, 0, .choices = encodings },
+					     { 0 } };
 
-static const struct field filter_query_xlsx[] = {
-	{ "actor", FT_STRING, 0, .max = 64 },
-	{ "actor_id", FT_ID, 0 },
-	{ "action", FT_STRING, 0, .max = 64 },
-	{ "object_type", FT_STRING, 0, .max = 64 },
-	{ "object_id", FT_ID, 0 },
-	{ "from", FT_TIME, 0 },
-	{ "to", FT_TIME, 0 },
-	{ 0 }
-};
+static const struct field filter_query_xlsx[] = { { "actor", FT_STRING, 0, .max = 64 },
+						  { "actor_id", FT_ID, 0 },
+						  { "action", FT_STRING, 0, .max = 64 },
+						  { "object_type", FT_STRING, 0, .max = 64 },
+						  { "object_id", FT_ID, 0 },
+						  { "from", FT_TIME, 0 },
+						  { "to", FT_TIME, 0 },
+						  { 0 } };
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/audit/events", "audit.read", events_list, .query = filter_query },
 	{ "GET", "/api/v1/audit/events.csv", "audit.export", events_csv, .query = export_query },
-	{ "GET", "/api/v1/audit/events.xlsx", "audit.export", events_xlsx, .query = filter_query_xlsx },
+	{ "GET", "/api/v1/audit/events.xlsx", "audit.export", events_xlsx,
+	  .query = filter_query_xlsx },
 	{ "GET", "/api/v1/audit/events/{seq:int}", "audit.read", event_show },
 	{ "POST", "/api/v1/audit/verify", "audit.read", chain_verify },
 };

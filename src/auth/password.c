@@ -14,7 +14,9 @@ int password_hash(const char *password, char out[PASSWORD_HASH_MAX])
 {
 	_Static_assert(crypto_pwhash_STRBYTES <= PASSWORD_HASH_MAX, "hash buffer");
 	return crypto_pwhash_str_alg(out, password, strlen(password), OPS, MEM,
-				     crypto_pwhash_ALG_ARGON2ID13) ? -1 : 0;
+				     crypto_pwhash_ALG_ARGON2ID13)
+		       ? -1
+		       : 0;
 }
 
 bool password_verify(const char *hash, const char *password)
@@ -34,23 +36,26 @@ void password_verify_dummy(const char *password)
 /* A few hundred of the passwords people pick first; the policy refuses them whatever the
  * case. Kept short on purpose: length and the letters-and-digits rule do the rest. */
 static const char *const common[] = {
-	"password", "password1", "password12", "password123", "passw0rd", "p@ssw0rd", "pa55word",
-	"123456", "1234567", "12345678", "123456789", "1234567890", "12345678910", "qwerty",
-	"qwerty1", "qwerty12", "qwerty123", "qwertyuiop", "qwerty1234", "asdfghjkl", "asdf1234",
-	"zxcvbnm", "1q2w3e4r", "1q2w3e4r5t", "1qaz2wsx", "zaq12wsx", "abc123", "abcd1234",
-	"abc12345", "a1b2c3d4", "iloveyou1", "welcome1", "welcome123", "letmein1", "monkey123",
-	"dragon123", "sunshine1", "princess1", "football1", "baseball1", "master123", "admin123",
-	"admin1234", "administrator1", "root1234", "test1234", "testtest1", "guest123",
-	"changeme1", "changeme123", "default1", "secret123", "trustno1", "starwars1", "superman1",
-	"batman123", "michael1", "jennifer1", "hello123", "hello1234", "computer1", "internet1",
-	"company1", "company123", "summer2024", "summer2025", "summer2026", "winter2024",
-	"winter2025", "winter2026", "spring2025", "spring2026", "autumn2025", "autumn2026",
-	"january2026", "tokyo123", "tokyo2020", "osaka123", "japan123", "nippon123", "sakura123",
-	"sakura2026", "doraemon1", "pokemon123", "naruto123", "gundam123", "mamori123",
-	"mamori2026", "11111111", "00000000", "88888888", "aaaaaaa1", "a1234567", "a12345678",
-	"q1w2e3r4", "q1w2e3r4t5", "1a2b3c4d", "pass1234", "pass12345", "login123", "user1234",
-	"shadow123", "killer123", "jordan23", "ninja123", "azerty123", "qazwsx123", "asd12345",
-	"zxc12345", "abcdef12", "abcdefg1", "ab123456", "aa123456", "password2026", "p4ssw0rd",
+	"password",    "password1",      "password12",  "password123", "passw0rd",   "p@ssw0rd",
+	"pa55word",    "123456",         "1234567",     "12345678",    "123456789",  "1234567890",
+	"12345678910", "qwerty",         "qwerty1",     "qwerty12",    "qwerty123",  "qwertyuiop",
+	"qwerty1234",  "asdfghjkl",      "asdf1234",    "zxcvbnm",     "1q2w3e4r",   "1q2w3e4r5t",
+	"1qaz2wsx",    "zaq12wsx",       "abc123",      "abcd1234",    "abc12345",   "a1b2c3d4",
+	"iloveyou1",   "welcome1",       "welcome123",  "letmein1",    "monkey123",  "dragon123",
+	"sunshine1",   "princess1",      "football1",   "baseball1",   "master123",  "admin123",
+	"admin1234",   "administrator1", "root1234",    "test1234",    "testtest1",  "guest123",
+	"changeme1",   "changeme123",    "default1",    "secret123",   "trustno1",   "starwars1",
+	"superman1",   "batman123",      "michael1",    "jennifer1",   "hello123",   "hello1234",
+	"computer1",   "internet1",      "company1",    "company123",  "summer2024", "summer2025",
+	"summer2026",  "winter2024",     "winter2025",  "winter2026",  "spring2025", "spring2026",
+	"autumn2025",  "autumn2026",     "january2026", "tokyo123",    "tokyo2020",  "osaka123",
+	"japan123",    "nippon123",      "sakura123",   "sakura2026",  "doraemon1",  "pokemon123",
+	"naruto123",   "gundam123",      "mamori123",   "mamori2026",  "11111111",   "00000000",
+	"88888888",    "aaaaaaa1",       "a1234567",    "a12345678",   "q1w2e3r4",   "q1w2e3r4t5",
+	"1a2b3c4d",    "pass1234",       "pass12345",   "login123",    "user1234",   "shadow123",
+	"killer123",   "jordan23",       "ninja123",    "azerty123",   "qazwsx123",  "asd12345",
+	"zxc12345",    "abcdef12",       "abcdefg1",    "ab123456",    "aa123456",   "password2026",
+	"p4ssw0rd",
 };
 
 bool password_is_common(const char *password)
@@ -115,14 +120,16 @@ int password_store(struct db *db, int64_t user_id, const char *hash, bool must_c
 		    P(V_TEXT(hash), V_BOOL(must_change), V_INT(now), V_INT(now), V_INT(user_id))))
 		return -1;
 	if (db_exec(db,
-		    "INSERT INTO password_history (user_id, password_hash, created_at) VALUES (?, ?, ?)",
+		    "INSERT INTO password_history (user_id, password_hash, created_at) VALUES (?, "
+		    "?, ?)",
 		    P(V_INT(user_id), V_TEXT(hash), V_INT(now))))
 		return -1;
 	/* Keep the last 24 (the most the policy can ask for). */
-	return db_exec(db,
-		       "DELETE FROM password_history WHERE user_id = ? AND id NOT IN "
-		       "(SELECT id FROM password_history WHERE user_id = ? ORDER BY id DESC LIMIT 24)",
-		       P(V_INT(user_id), V_INT(user_id)));
+	return db_exec(
+		db,
+		"DELETE FROM password_history WHERE user_id = ? AND id NOT IN "
+		"(SELECT id FROM password_history WHERE user_id = ? ORDER BY id DESC LIMIT 24)",
+		P(V_INT(user_id), V_INT(user_id)));
 }
 
 void password_generate(char out[15])
@@ -132,7 +139,8 @@ void password_generate(char out[15])
 	for (;;) {
 		bool l = false, d = false;
 		for (int i = 0; i < 14; i++) {
-			uint32_t pick = randombytes_uniform(sizeof(letters) - 1 + sizeof(digits) - 1);
+			uint32_t pick =
+				randombytes_uniform(sizeof(letters) - 1 + sizeof(digits) - 1);
 			if (pick < sizeof(letters) - 1) {
 				out[i] = letters[pick];
 				l = true;

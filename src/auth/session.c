@@ -102,8 +102,9 @@ enum sess_result session_load(struct req *req)
 	token_hash(token, hash);
 	struct dbrows r;
 	if (db_query(req->db, &r,
-		     "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.status, "
-		     PRINCIPAL_COLUMNS " FROM sessions s JOIN users u ON u.id = s.user_id "
+		     "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, "
+		     "u.status, " PRINCIPAL_COLUMNS
+		     " FROM sessions s JOIN users u ON u.id = s.user_id "
 		     "WHERE s.token_hash = ?",
 		     P(V_TEXT(hash))))
 		return SESS_DB;
@@ -158,10 +159,9 @@ int session_create(struct req *req, int64_t user_id, const char **csrf)
 			 P(V_TEXT(hash), V_INT(user_id), V_TEXT(csrf_token), V_TEXT(req->ip),
 			   V_INT(now), V_INT(now)));
 	if (rc == 0) {
-		req->set_cookie = arena_printf(&req->arena,
-					       "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
-					       SESSION_COOKIE, token,
-					       req->app->secure_cookies ? "; Secure" : "");
+		req->set_cookie = arena_printf(
+			&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", SESSION_COOKIE,
+			token, req->app->secure_cookies ? "; Secure" : "");
 		*csrf = arena_strdup(&req->arena, csrf_token);
 	}
 	free(token);
@@ -171,9 +171,9 @@ int session_create(struct req *req, int64_t user_id, const char **csrf)
 
 int session_destroy(struct req *req)
 {
-	req->set_cookie = arena_printf(&req->arena,
-				       "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-				       SESSION_COOKIE, req->app->secure_cookies ? "; Secure" : "");
+	req->set_cookie =
+		arena_printf(&req->arena, "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+			     SESSION_COOKIE, req->app->secure_cookies ? "; Secure" : "");
 	if (!req->user || !req->user->session_hash)
 		return 0;
 	return db_exec(req->db, "DELETE FROM sessions WHERE token_hash = ?",

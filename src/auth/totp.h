@@ -13,8 +13,8 @@
 #include <stdint.h>
 
 #define TOTP_SECRET_BYTES 20
-#define TOTP_STEP 30
-#define RECOVERY_CODES 10
+#define TOTP_STEP         30
+#define RECOVERY_CODES    10
 
 /* A new random secret as base32 (malloc'd). */
 char *totp_new_secret(void);

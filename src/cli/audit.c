@@ -23,14 +23,16 @@ static int verify(struct db *db, const char *expect)
 		const char *colon = strchr(expect, ':');
 		char num[24];
 		if (!colon || (size_t)(colon - expect) >= sizeof(num) || strlen(colon + 1) != 64) {
-			fprintf(stderr, "mamori audit verify: --expect-head wants SEQ:HASH as printed "
-					"by `mamori audit head`.\n");
+			fprintf(stderr,
+				"mamori audit verify: --expect-head wants SEQ:HASH as printed "
+				"by `mamori audit head`.\n");
 			return EXIT_USAGE;
 		}
 		memcpy(num, expect, (size_t)(colon - expect));
 		num[colon - expect] = '\0';
 		if (parse_i64(num, 1, INT64_MAX, &seq)) {
-			fprintf(stderr, "mamori audit verify: bad sequence number in --expect-head\n");
+			fprintf(stderr,
+				"mamori audit verify: bad sequence number in --expect-head\n");
 			return EXIT_USAGE;
 		}
 		hash = colon + 1;
@@ -105,7 +107,8 @@ int cmd_audit(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	const char *action = optind < argc ? argv[optind] : NULL;
-	if (!action || (strcmp(action, "verify") && strcmp(action, "head") && strcmp(action, "export"))) {
+	if (!action ||
+	    (strcmp(action, "verify") && strcmp(action, "head") && strcmp(action, "export"))) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}

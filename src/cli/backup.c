@@ -19,12 +19,13 @@ static int backup(struct app *app, struct db *db, void *arg)
 int cmd_backup(int argc, char **argv)
 {
 	struct cli_args a;
-	int rc = cli_parse(argc, argv,
-			   "usage: mamori backup --data DIR [--db URL] FILE\n"
-			   "Writes a consistent copy of the database to FILE (which must not exist)\n"
-			   "while the server keeps running. Keep DIR/master.key safe separately:\n"
-			   "without it the encrypted fields in the copy cannot be read.\n",
-			   NULL, &a);
+	int rc = cli_parse(
+		argc, argv,
+		"usage: mamori backup --data DIR [--db URL] FILE\n"
+		"Writes a consistent copy of the database to FILE (which must not exist)\n"
+		"while the server keeps running. Keep DIR/master.key safe separately:\n"
+		"without it the encrypted fields in the copy cannot be read.\n",
+		NULL, &a);
 	if (rc >= 0)
 		return rc;
 	if (optind != argc - 1) {

@@ -12,7 +12,8 @@ static int check(struct app *app, struct db *db, void *arg)
 	int bad = 0;
 	UNUSED(arg);
 	if (db_integrity(db, &problems)) {
-		fprintf(stderr, "mamori check: cannot run the consistency check: %s\n", db_errmsg(db));
+		fprintf(stderr, "mamori check: cannot run the consistency check: %s\n",
+			db_errmsg(db));
 		return EXIT_USAGE;
 	}
 	if (problems.len) {
@@ -65,11 +66,12 @@ static int check(struct app *app, struct db *db, void *arg)
 int cmd_check(int argc, char **argv)
 {
 	struct cli_args a;
-	int rc = cli_parse(argc, argv,
-			   "usage: mamori check --data DIR [--db URL]\n"
-			   "Checks the database's consistency, its schema version, the audit chain and\n"
-			   "that the key file opens the encrypted fields. Exit 0 when all is well,\n"
-			   "1 naming what is not.\n",
-			   NULL, &a);
+	int rc = cli_parse(
+		argc, argv,
+		"usage: mamori check --data DIR [--db URL]\n"
+		"Checks the database's consistency, its schema version, the audit chain and\n"
+		"that the key file opens the encrypted fields. Exit 0 when all is well,\n"
+		"1 naming what is not.\n",
+		NULL, &a);
 	return rc >= 0 ? rc : cli_with_db(&a, "check", check, NULL);
 }

@@ -29,8 +29,8 @@ int cmd_content(int argc, char **argv);
 
 /* What every command that touches the database takes. */
 struct cli_args {
-	const char *data;  /* --data DIR */
-	const char *db;    /* --db URL (or MAMORI_DB) */
+	const char *data;     /* --data DIR */
+	const char *db;       /* --db URL (or MAMORI_DB) */
 	const char *value[8]; /* the command's own options, in the order of `extra` */
 };
 

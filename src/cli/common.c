@@ -61,7 +61,8 @@ int cli_run_jobs(struct app *app, struct db *db)
 		/* With several nodes on one PostgreSQL, one runs each job; the others skip it. */
 		snprintf(name, sizeof(name), "job:%s", modules[m].name);
 		if (db_try_lock(db, name, &mine)) {
-			log_error("job %s: cannot take its lock: %s", modules[m].name, db_errmsg(db));
+			log_error("job %s: cannot take its lock: %s", modules[m].name,
+				  db_errmsg(db));
 			rc = -1;
 			continue;
 		}

@@ -9,11 +9,11 @@
 #include "../modules/risks/risks.h"
 
 static const char usage[] =
-    "usage: mamori export assets|pinfo|risks|soa --format csv|xlsx FILE --data DIR\n"
-    "                     [--encoding utf-8|cp932]\n"
-    "Writes a whole register (every department) to FILE: CSV in UTF-8 with a BOM (or CP932\n"
-    "with --encoding cp932) or an Excel workbook, with Japanese column headers. The export is\n"
-    "recorded in the audit trail.\n";
+	"usage: mamori export assets|pinfo|risks|soa --format csv|xlsx FILE --data DIR\n"
+	"                     [--encoding utf-8|cp932]\n"
+	"Writes a whole register (every department) to FILE: CSV in UTF-8 with a BOM (or CP932\n"
+	"with --encoding cp932) or an Excel workbook, with Japanese column headers. The export is\n"
+	"recorded in the audit trail.\n";
 
 struct export_cmd {
 	const char *what, *file;
@@ -29,13 +29,13 @@ static int run(struct app *app, struct db *db, void *arg)
 	enum status st;
 	UNUSED(app);
 	if (!strcmp(c->what, "assets")) {
-		struct asset_filter f = {.has_pinfo = -1};
+		struct asset_filter f = { .has_pinfo = -1 };
 		st = assets_export(db, &who, &reg_scope_all, &f, c->fmt, &data, &len);
 	} else if (!strcmp(c->what, "pinfo")) {
-		struct pinfo_filter f = {.sensitive = -1};
+		struct pinfo_filter f = { .sensitive = -1 };
 		st = pinfo_export(db, &who, &reg_scope_all, &f, c->fmt, &data, &len);
 	} else if (!strcmp(c->what, "risks")) {
-		struct risk_filter f = {.accepted = -1};
+		struct risk_filter f = { .accepted = -1 };
 		st = risks_export(db, &who, &reg_scope_all, &f, c->fmt, &data, &len);
 	} else {
 		st = soa_export(db, &who, c->fmt, &data, &len);
@@ -62,12 +62,12 @@ static int run(struct app *app, struct db *db, void *arg)
 
 int cmd_export(int argc, char **argv)
 {
-	static const char *const extra[] = {"format=", "encoding=", NULL};
+	static const char *const extra[] = { "format=", "encoding=", NULL };
 	struct cli_args a;
 	int rc = cli_parse(argc, argv, usage, extra, &a);
 	if (rc >= 0)
 		return rc;
-	static const char *const whats[] = {"assets", "pinfo", "risks", "soa"};
+	static const char *const whats[] = { "assets", "pinfo", "risks", "soa" };
 	bool known = false;
 	for (size_t i = 0; argc - optind == 2 && i < ARRAY_SIZE(whats); i++)
 		known |= !strcmp(argv[optind], whats[i]);
@@ -78,9 +78,9 @@ int cmd_export(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	struct export_cmd c = {argv[optind], argv[optind + 1],
-			       !strcmp(fmt, "xlsx")    ? REG_XLSX
-			       : !strcmp(enc, "cp932") ? REG_CSV_CP932
-						       : REG_CSV};
+	struct export_cmd c = { argv[optind], argv[optind + 1],
+				!strcmp(fmt, "xlsx")    ? REG_XLSX
+				: !strcmp(enc, "cp932") ? REG_CSV_CP932
+							: REG_CSV };
 	return cli_with_db(&a, "export", run, &c);
 }

@@ -9,14 +9,16 @@
 #include "../modules/pinfo/pinfo.h"
 
 static const char usage[] =
-    "usage: mamori import assets|pinfo FILE --data DIR [--encoding auto|utf-8|cp932] [--dry-run]\n"
-    "Reads a register from a CSV file (as Excel saves it: UTF-8 with or without BOM, or\n"
-    "Shift_JIS/CP932; auto-detected unless --encoding says). The first row names the columns,\n"
-    "with the headers of `mamori export` (Japanese) or the API's field names. Every row is\n"
-    "checked as the web UI checks it; the file is imported only if no row has an error, in one\n"
-    "transaction. --dry-run checks and reports without storing anything.\n"
-    "Exit status: 0 imported (or a clean dry run), 1 rows with errors (nothing stored),\n"
-    "2 usage, file or database error.\n";
+	"usage: mamori import assets|pinfo FILE --data DIR [--encoding auto|utf-8|cp932] "
+	"[--dry-run]\n"
+	"Reads a register from a CSV file (as Excel saves it: UTF-8 with or without BOM, or\n"
+	"Shift_JIS/CP932; auto-detected unless --encoding says). The first row names the columns,\n"
+	"with the headers of `mamori export` (Japanese) or the API's field names. Every row is\n"
+	"checked as the web UI checks it; the file is imported only if no row has an error, in "
+	"one\n"
+	"transaction. --dry-run checks and reports without storing anything.\n"
+	"Exit status: 0 imported (or a clean dry run), 1 rows with errors (nothing stored),\n"
+	"2 usage, file or database error.\n";
 
 struct import_cmd {
 	const char *what, *file;
@@ -52,17 +54,17 @@ static int run(struct app *app, struct db *db, void *arg)
 	struct ferrors fe = FERRORS_INIT;
 	UNUSED(app);
 	enum status st = !strcmp(c->what, "assets")
-			     ? assets_import(db, &who, &reg_scope_all, c->data, c->len, c->enc,
-					     c->dry_run, progress, c, &res, &fe)
-			     : pinfo_import(db, &who, &reg_scope_all, c->data, c->len, c->enc,
-					    c->dry_run, progress, c, &res, &fe);
+				 ? assets_import(db, &who, &reg_scope_all, c->data, c->len, c->enc,
+						 c->dry_run, progress, c, &res, &fe)
+				 : pinfo_import(db, &who, &reg_scope_all, c->data, c->len, c->enc,
+						c->dry_run, progress, c, &res, &fe);
 	int rc = 0;
 	if (st == ST_INVALID) {
 		size_t i;
 		json_t *e;
 		json_array_foreach(fe.list, i, e)
-		    fprintf(stderr, "mamori import: %s\n",
-			    json_string_value(json_object_get(e, "message")));
+			fprintf(stderr, "mamori import: %s\n",
+				json_string_value(json_object_get(e, "message")));
 		rc = EXIT_USAGE;
 	} else if (st != ST_OK) {
 		fprintf(stderr, "mamori import: database error: %s\n", db_errmsg(db));
@@ -120,12 +122,12 @@ static int read_file(const char *path, char **data, size_t *len)
 
 int cmd_import(int argc, char **argv)
 {
-	static const char *const extra[] = {"encoding=", "dry-run", NULL};
+	static const char *const extra[] = { "encoding=", "dry-run", NULL };
 	struct cli_args a;
 	int rc = cli_parse(argc, argv, usage, extra, &a);
 	if (rc >= 0)
 		return rc;
-	struct import_cmd c = {0};
+	struct import_cmd c = { 0 };
 	if (argc - optind != 2 ||
 	    (strcmp(argv[optind], "assets") && strcmp(argv[optind], "pinfo"))) {
 		fputs(usage, stderr);

@@ -59,8 +59,9 @@ int cmd_init(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/master.key", data);
 	struct stat st;
 	if (stat(path, &st) == 0) {
-		fprintf(stderr, "mamori init: %s already holds a mamori data folder; nothing changed. "
-				"Use another folder, or `mamori serve --data %s`.\n",
+		fprintf(stderr,
+			"mamori init: %s already holds a mamori data folder; nothing changed. "
+			"Use another folder, or `mamori serve --data %s`.\n",
 			data, data);
 		return EXIT_USAGE;
 	}
@@ -78,8 +79,9 @@ int cmd_init(int argc, char **argv)
 		struct ferrors fe = FERRORS_INIT;
 		password_check_rules(given, "admin", 8, "password", &fe);
 		if (ferr_any(&fe)) {
-			fprintf(stderr, "mamori init: MAMORI_INIT_PASSWORD does not meet the password "
-					"policy (8+ characters, letters and digits, not common).\n");
+			fprintf(stderr,
+				"mamori init: MAMORI_INIT_PASSWORD does not meet the password "
+				"policy (8+ characters, letters and digits, not common).\n");
 			ferr_release(&fe);
 			return EXIT_USAGE;
 		}
@@ -101,8 +103,8 @@ int cmd_init(int argc, char **argv)
 			       "purpose", "システム管理 / System administration");
 	int64_t id;
 	char password[15];
-	enum status status = user_create(&app, db, &who, in, given && *given ? given : NULL, &id,
-				     password, &fe);
+	enum status status =
+		user_create(&app, db, &who, in, given && *given ? given : NULL, &id, password, &fe);
 	json_decref(in);
 	if (status != ST_OK) {
 		fprintf(stderr, "mamori init: cannot create the admin account: %s\n",

@@ -22,7 +22,8 @@ static int restore(struct app *app, struct db *db, void *arg)
 	}
 	struct audit_verdict v;
 	if (audit_verify(db, 0, NULL, &v) == 0 && !v.intact) {
-		printf("mamori: restored from %s, but its audit trail is BROKEN at event %lld: %s\n",
+		printf("mamori: restored from %s, but its audit trail is BROKEN at event %lld: "
+		       "%s\n",
 		       file, (long long)v.bad_seq, v.reason);
 		return EXIT_CHECK;
 	}
@@ -37,8 +38,10 @@ int cmd_restore(int argc, char **argv)
 	static const char usage[] =
 		"usage: mamori restore --data DIR [--db URL] --force FILE\n"
 		"Replaces the whole database with FILE, a copy made by `mamori backup`, then\n"
-		"verifies its audit trail. Stop the server first. --force confirms that everything\n"
-		"written since the copy is to be discarded. DIR/master.key must be the key the copy\n"
+		"verifies its audit trail. Stop the server first. --force confirms that "
+		"everything\n"
+		"written since the copy is to be discarded. DIR/master.key must be the key the "
+		"copy\n"
 		"was made with.\n";
 	struct cli_args a;
 	int rc = cli_parse(argc, argv, usage, extra, &a);

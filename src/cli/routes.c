@@ -18,12 +18,13 @@ static void add(const struct route *r, void *arg)
 int cmd_routes(int argc, char **argv)
 {
 	struct cli_args a;
-	int rc = cli_parse(argc, argv,
-			   "usage: mamori routes\n"
-			   "Prints every API route as JSON: method, path, the permission it needs\n"
-			   "(or public / signed_in), whether it works before the password-change and\n"
-			   "MFA gates, and whether it takes a JSON body.\n",
-			   NULL, &a);
+	int rc = cli_parse(
+		argc, argv,
+		"usage: mamori routes\n"
+		"Prints every API route as JSON: method, path, the permission it needs\n"
+		"(or public / signed_in), whether it works before the password-change and\n"
+		"MFA gates, and whether it takes a JSON body.\n",
+		NULL, &a);
 	if (rc >= 0)
 		return rc;
 	if (optind != argc) {

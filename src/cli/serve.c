@@ -80,8 +80,8 @@ static char *default_web_root(void)
 
 int cmd_serve(int argc, char **argv)
 {
-	static const char *const extra[] = { "listen=", "threads=", "web-root=", "secure-cookies",
-					     "trust-proxy", NULL };
+	static const char *const extra[] = { "listen=",        "threads=",    "web-root=",
+					     "secure-cookies", "trust-proxy", NULL };
 	struct cli_args a;
 	int rc = cli_parse(argc, argv, usage, extra, &a);
 	if (rc >= 0)
@@ -107,8 +107,8 @@ int cmd_serve(int argc, char **argv)
 	app.trust_proxy = proxy;
 	app.web_root = web ? realpath(web, NULL) : default_web_root();
 	if (web && !app.web_root)
-		fprintf(stderr, "mamori serve: --web-root %s does not exist; serving the API only\n",
-			web);
+		fprintf(stderr,
+			"mamori serve: --web-root %s does not exist; serving the API only\n", web);
 	struct settings s;
 	if (settings_get(&app, db, &s) == 0)
 		tz_set(s.timezone);

@@ -10,7 +10,8 @@
 
 static const char usage[] =
 	"usage: mamori user add --data DIR --login ID --name NAME [--email E] [--role R]...\n"
-	"                       [--employment-type regular|contract|dispatched|part_time|contractor]\n"
+	"                       [--employment-type "
+	"regular|contract|dispatched|part_time|contractor]\n"
 	"                       [--purpose TEXT] [--valid-until YYYY-MM-DD]\n"
 	"       mamori user list --data DIR\n"
 	"       mamori user disable --data DIR LOGIN [--reason TEXT]\n"
@@ -85,7 +86,8 @@ static int by_login(struct db *db, const char *login, int64_t *id)
 		return EXIT_USAGE;
 	}
 	if (!*id) {
-		fprintf(stderr, "mamori user: there is no user %s (see `mamori user list`).\n", login);
+		fprintf(stderr, "mamori user: there is no user %s (see `mamori user list`).\n",
+			login);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -93,30 +95,50 @@ static int by_login(struct db *db, const char *login, int64_t *id)
 
 int cmd_user(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, 0, 'd' },  { "db", required_argument, 0, 'b' },
-		{ "login", required_argument, 0, 'l' }, { "name", required_argument, 0, 'n' },
-		{ "email", required_argument, 0, 'e' }, { "role", required_argument, 0, 'r' },
-		{ "employment-type", required_argument, 0, 't' },
-		{ "purpose", required_argument, 0, 'p' },
-		{ "valid-until", required_argument, 0, 'v' },
-		{ "reason", required_argument, 0, 'R' },
-		{ "help", no_argument, 0, 'h' },        { 0 }
-	};
+	static const struct option opts[] = { { "data", required_argument, 0, 'd' },
+					      { "db", required_argument, 0, 'b' },
+					      { "login", required_argument, 0, 'l' },
+					      { "name", required_argument, 0, 'n' },
+					      { "email", required_argument, 0, 'e' },
+					      { "role", required_argument, 0, 'r' },
+					      { "employment-type", required_argument, 0, 't' },
+					      { "purpose", required_argument, 0, 'p' },
+					      { "valid-until", required_argument, 0, 'v' },
+					      { "reason", required_argument, 0, 'R' },
+					      { "help", no_argument, 0, 'h' },
+					      { 0 } };
 	const char *data = NULL, *db_url = NULL, *reason = NULL;
 	json_t *in = json_object(), *roles = NULL;
 	int c, rc = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': data = optarg; break;
-		case 'b': db_url = optarg; break;
-		case 'l': json_object_set_new(in, "login", json_string(optarg)); break;
-		case 'n': json_object_set_new(in, "name", json_string(optarg)); break;
-		case 'e': json_object_set_new(in, "email", json_string(optarg)); break;
-		case 't': json_object_set_new(in, "employment_type", json_string(optarg)); break;
-		case 'p': json_object_set_new(in, "purpose", json_string(optarg)); break;
-		case 'v': json_object_set_new(in, "valid_until", json_string(optarg)); break;
-		case 'R': reason = optarg; break;
+		case 'd':
+			data = optarg;
+			break;
+		case 'b':
+			db_url = optarg;
+			break;
+		case 'l':
+			json_object_set_new(in, "login", json_string(optarg));
+			break;
+		case 'n':
+			json_object_set_new(in, "name", json_string(optarg));
+			break;
+		case 'e':
+			json_object_set_new(in, "email", json_string(optarg));
+			break;
+		case 't':
+			json_object_set_new(in, "employment_type", json_string(optarg));
+			break;
+		case 'p':
+			json_object_set_new(in, "purpose", json_string(optarg));
+			break;
+		case 'v':
+			json_object_set_new(in, "valid_until", json_string(optarg));
+			break;
+		case 'R':
+			reason = optarg;
+			break;
 		case 'r':
 			if (!roles)
 				json_object_set_new(in, "roles", roles = json_array());
@@ -164,10 +186,13 @@ int cmd_user(int argc, char **argv)
 		if (st == ST_OK && !strcmp(action, "reset-password"))
 			printf("one-time password for %s: %s\n", login, password);
 		else if (st == ST_OK)
-			printf("%s: %s\n", login, !strcmp(action, "enable") ? "enabled" : "disabled");
+			printf("%s: %s\n", login,
+			       !strcmp(action, "enable") ? "enabled" : "disabled");
 		else {
 			fprintf(stderr, "mamori user %s: %s\n", action,
-				fe.detail ? fe.detail : st == ST_DB ? db_errmsg(db) : "refused");
+				fe.detail     ? fe.detail
+				: st == ST_DB ? db_errmsg(db)
+					      : "refused");
 			rc = EXIT_USAGE;
 		}
 		ferr_release(&fe);

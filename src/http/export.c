@@ -56,7 +56,9 @@ int reply_export(struct req *req, enum export_format fmt, const char *name, json
 		return -1;
 	struct actor who = req_actor(req);
 	json_t *sum = json_pack("{s:I,s:s}", "rows", (json_int_t)json_array_size(rows), "format",
-				fmt == EXPORT_XLSX ? "xlsx" : cp932 ? "csv-cp932" : "csv");
+				fmt == EXPORT_XLSX ? "xlsx"
+				: cp932            ? "csv-cp932"
+						   : "csv");
 	char *action = arena_printf(&req->arena, "export.%s", name);
 	int rc = audit_append_tx(req->db, &who, action, name, 0, sum);
 	json_decref(sum);
@@ -65,10 +67,10 @@ int reply_export(struct req *req, enum export_format fmt, const char *name, json
 		return -1;
 	}
 	const char *type = fmt == EXPORT_XLSX ? XLSX_TYPE
-			   : cp932		  ? "text/csv; charset=Shift_JIS"
-						  : "text/csv; charset=utf-8";
-	return reply_download(req, type,
-			      arena_printf(&req->arena, "%s.%s", name,
-					   fmt == EXPORT_XLSX ? "xlsx" : "csv"),
-			      data, len);
+			   : cp932            ? "text/csv; charset=Shift_JIS"
+					      : "text/csv; charset=utf-8";
+	return reply_download(
+		req, type,
+		arena_printf(&req->arena, "%s.%s", name, fmt == EXPORT_XLSX ? "xlsx" : "csv"), data,
+		len);
 }

@@ -32,25 +32,25 @@
 #include "../audit/audit.h"
 
 /* Permissions that are not in the catalogue. */
-#define PERM_PUBLIC "public"       /* no session needed */
+#define PERM_PUBLIC    "public"    /* no session needed */
 #define PERM_SIGNED_IN "signed_in" /* any signed-in user */
 
 enum ftype {
-	FT_STRING,   /* UTF-8 text, .min/.max in characters */
-	FT_TEXT,     /* like FT_STRING but multi-line allowed */
-	FT_INT,      /* integer in [.min, .max] */
+	FT_STRING, /* UTF-8 text, .min/.max in characters */
+	FT_TEXT,   /* like FT_STRING but multi-line allowed */
+	FT_INT,    /* integer in [.min, .max] */
 	FT_BOOL,
 	FT_DATE,     /* "YYYY-MM-DD" */
 	FT_TIME,     /* RFC 3339 */
 	FT_ENUM,     /* one of .choices */
 	FT_STRARRAY, /* array of strings, each .max characters, at most 100 */
 	FT_INTARRAY,
-	FT_ID,       /* positive integer id */
+	FT_ID, /* positive integer id */
 };
 
 #define F_REQUIRED 1u /* must be present (ignored for PATCH bodies) */
 #define F_NULLABLE 2u /* may be null */
-#define F_ALWAYS 4u   /* required even in a PATCH body (e.g. version) */
+#define F_ALWAYS   4u /* required even in a PATCH body (e.g. version) */
 
 struct field {
 	const char *name;
@@ -60,12 +60,12 @@ struct field {
 	const char *const *choices; /* NULL-terminated, for FT_ENUM */
 };
 
-#define R_BEFORE_GATES 1u  /* allowed while a password change or MFA enrolment is pending */
-#define R_NO_CSRF 2u       /* unsafe but without a session yet (sign-in) */
-#define R_RAW_BODY 4u      /* handler reads req->body itself (not JSON) */
-#define R_LARGE_BODY 8u    /* body up to BODY_LIMIT_LARGE instead of BODY_LIMIT (file imports) */
+#define R_BEFORE_GATES 1u /* allowed while a password change or MFA enrolment is pending */
+#define R_NO_CSRF      2u /* unsafe but without a session yet (sign-in) */
+#define R_RAW_BODY     4u /* handler reads req->body itself (not JSON) */
+#define R_LARGE_BODY   8u /* body up to BODY_LIMIT_LARGE instead of BODY_LIMIT (file imports) */
 
-#define BODY_LIMIT (1024 * 1024)
+#define BODY_LIMIT       (1024 * 1024)
 #define BODY_LIMIT_LARGE (64 * 1024 * 1024)
 
 struct req;
@@ -110,12 +110,12 @@ struct req {
 	struct buf body;
 	size_t body_limit; /* BODY_LIMIT, or BODY_LIMIT_LARGE for R_LARGE_BODY routes */
 	bool body_too_large;
-	json_t *json;               /* validated body object, or NULL */
+	json_t *json; /* validated body object, or NULL */
 	const struct route *route;
 	const char *param_names[MAX_PARAMS];
 	const char *param_values[MAX_PARAMS];
 	int nparams;
-	struct principal *user;     /* NULL when not signed in */
+	struct principal *user; /* NULL when not signed in */
 	int64_t started_ms;
 
 	/* The answer. */
@@ -146,7 +146,7 @@ const char *req_query(struct req *req, const char *name);
 const char *req_header(struct req *req, const char *name);
 /* Body fields (already validated). has: present (even if null). */
 bool req_has(struct req *req, const char *name);
-const char *req_str(struct req *req, const char *name);    /* NULL if absent or null */
+const char *req_str(struct req *req, const char *name); /* NULL if absent or null */
 int64_t req_int(struct req *req, const char *name, int64_t def);
 bool req_bool(struct req *req, const char *name, bool def);
 json_t *req_field(struct req *req, const char *name);

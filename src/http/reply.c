@@ -164,13 +164,14 @@ int reply_status_of(struct req *req, enum status st, struct ferrors *fe)
 	case ST_INVALID:
 		return reply_errors(req, fe);
 	case ST_NOT_FOUND:
-		return reply_problem(req, 404, "not_found", "Not found", "There is no such record.");
+		return reply_problem(req, 404, "not_found", "Not found",
+				     "There is no such record.");
 	case ST_CONFLICT:
-		return reply_problem(req, 409, fe && fe->code ? fe->code : "conflict",
-				     "Changed by someone else",
-				     fe && fe->detail ? fe->detail
-						      : "The record was changed since you loaded it. "
-							"Reload it and apply your change again.");
+		return reply_problem(
+			req, 409, fe && fe->code ? fe->code : "conflict", "Changed by someone else",
+			fe && fe->detail ? fe->detail
+					 : "The record was changed since you loaded it. "
+					   "Reload it and apply your change again.");
 	case ST_FORBIDDEN:
 		return reply_problem(req, 403, fe && fe->code ? fe->code : "forbidden", "Forbidden",
 				     fe && fe->detail ? fe->detail : "This is not allowed.");
@@ -178,9 +179,10 @@ int reply_status_of(struct req *req, enum status st, struct ferrors *fe)
 	default:
 		if (req->db && db_errkind(req->db) == DBE_UNAVAILABLE) {
 			log_error("database unavailable: %s", db_errmsg(req->db));
-			return reply_problem(req, 503, "unavailable", "Service unavailable",
-					     "The database cannot take changes right now (disk full or "
-					     "read-only). Nothing was saved. Try again later.");
+			return reply_problem(
+				req, 503, "unavailable", "Service unavailable",
+				"The database cannot take changes right now (disk full or "
+				"read-only). Nothing was saved. Try again later.");
 		}
 		if (req->db && db_errkind(req->db) == DBE_BUSY)
 			return reply_problem(req, 503, "busy", "Busy",
@@ -200,7 +202,8 @@ int reply_download(struct req *req, const char *content_type, const char *filena
 	free(data);
 	req->status = 200;
 	req->content_type = content_type;
-	req->content_disposition = arena_printf(&req->arena, "attachment; filename=\"%s\"", filename);
+	req->content_disposition =
+		arena_printf(&req->arena, "attachment; filename=\"%s\"", filename);
 	req->replied = true;
 	return 0;
 }

@@ -39,8 +39,8 @@ bool route_match(const char *pattern, const char *path, struct req *req)
 			}
 			if (req) {
 				const char *name_end = colon ? colon : close;
-				req->param_names[np] =
-					arena_strndup(&req->arena, p + 1, (size_t)(name_end - p - 1));
+				req->param_names[np] = arena_strndup(&req->arena, p + 1,
+								     (size_t)(name_end - p - 1));
 				req->param_values[np] = arena_strndup(&req->arena, s, len);
 			}
 			np++;
@@ -185,7 +185,8 @@ static void dispatch(struct req *req)
 		if (known)
 			reply_problem(req, 405, "method_not_allowed", "Method not allowed", NULL);
 		else
-			reply_problem(req, 404, "not_found", "Not found", "There is nothing at this address.");
+			reply_problem(req, 404, "not_found", "Not found",
+				      "There is nothing at this address.");
 		return;
 	}
 	req->route = r;
@@ -209,15 +210,17 @@ static void dispatch(struct req *req)
 		}
 		if (sr != SESS_OK) {
 			reply_problem(req, 401, "unauthenticated", "Sign-in required",
-				      sr == SESS_EXPIRED ? "Your session has ended. Please sign in again."
-							 : "Please sign in.");
+				      sr == SESS_EXPIRED
+					      ? "Your session has ended. Please sign in again."
+					      : "Please sign in.");
 			return;
 		}
 		if (is_unsafe(req->method) && !(r->flags & R_NO_CSRF)) {
 			const char *tok = req_header(req, "X-CSRF-Token");
 			if (!tok || !str_equal_ct(tok, req->user->csrf_token)) {
-				reply_problem(req, 403, "csrf", "Missing or wrong CSRF token",
-					      "Send the X-CSRF-Token header you received at sign-in.");
+				reply_problem(
+					req, 403, "csrf", "Missing or wrong CSRF token",
+					"Send the X-CSRF-Token header you received at sign-in.");
 				return;
 			}
 		}
@@ -231,7 +234,8 @@ static void dispatch(struct req *req)
 			if (req->user->mfa_required && !req->user->mfa_enabled) {
 				reply_problem(req, 403, "mfa_enrollment_required",
 					      "Two-step verification required",
-					      "Your role requires two-step verification. Set it up first.");
+					      "Your role requires two-step verification. Set it up "
+					      "first.");
 				return;
 			}
 		}

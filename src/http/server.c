@@ -45,8 +45,8 @@ static void client_ip(struct MHD_Connection *conn, char *out, size_t n)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
 			  (socklen_t)n);
 	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
-			  (socklen_t)n);
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  out, (socklen_t)n);
 }
 
 static void add_security_headers(struct MHD_Response *r, const struct app *app)
@@ -109,8 +109,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		req->path = arena_strdup(&req->arena, url);
 		client_ip(conn, req->ip, sizeof(req->ip));
 		if (app->trust_proxy) {
-			const char *xff =
-				MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+			const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+								      "X-Forwarded-For");
 			if (xff && *xff) {
 				/* The proxy appends the address it saw last. */
 				const char *last = strrchr(xff, ',');
@@ -121,7 +121,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			}
 		}
 		req->body_limit = router_body_limit(method, url);
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		const char *cl =
+			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
 		if (cl && parse_i64(cl, 0, INT64_MAX, &n) == 0 && (size_t)n > req->body_limit)
 			req->body_too_large = true;
@@ -205,7 +206,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
  * connections spreads over every thread (libmicrohttpd's own thread pool let one thread take
  * up to ten at a time, which left the others idle while that thread waited for the disk). */
 #define MAX_CONNECTIONS 1000
-#define MAX_THREADS 64
+#define MAX_THREADS     64
 
 struct workers {
 	struct MHD_Daemon *d[MAX_THREADS];
@@ -306,8 +307,9 @@ int http_serve(struct app *app, const struct server_options *opt)
 	int one = 1;
 	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 511)) {
-		fprintf(stderr, "mamori: cannot listen on %s (in use, or not an address of this "
-				"machine?)\n",
+		fprintf(stderr,
+			"mamori: cannot listen on %s (in use, or not an address of this "
+			"machine?)\n",
 			opt->listen);
 		if (lfd >= 0)
 			close(lfd);
@@ -324,8 +326,9 @@ int http_serve(struct app *app, const struct server_options *opt)
 				MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET,
 			0, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
 			NULL, /* first: see its doc */
-			MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-			(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, w.limit, MHD_OPTION_END);
+			MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
+			w.limit, MHD_OPTION_END);
 		if (!w.d[w.n]) {
 			fprintf(stderr, "mamori: cannot start the HTTP server\n");
 			workers_stop(&w);

@@ -75,7 +75,8 @@ bool static_serve(struct req *req)
 	/* Vite names built assets by content hash: they may be cached for long. */
 	if (safe_path(p) && strcmp(p, "/") && strcmp(p, "/index.html") &&
 	    open_file(req, p,
-		      !strncmp(p, "/assets/", 8) ? "public, max-age=31536000, immutable" : "no-cache"))
+		      !strncmp(p, "/assets/", 8) ? "public, max-age=31536000, immutable"
+						 : "no-cache"))
 		return true;
 	return open_file(req, "/index.html", "no-cache");
 }

@@ -8,8 +8,8 @@ static void check_string(const struct field *f, json_t *v, struct ferrors *fe, b
 {
 	const char *s = json_string_value(v);
 	size_t n = json_string_length(v);
-	if (!utf8_valid_text(s, n) || (!multiline && (memchr(s, '\n', n) || memchr(s, '\r', n) ||
-						     memchr(s, '\t', n)))) {
+	if (!utf8_valid_text(s, n) ||
+	    (!multiline && (memchr(s, '\n', n) || memchr(s, '\r', n) || memchr(s, '\t', n)))) {
 		ferr_add(fe, f->name, "invalid_text",
 			 multiline ? "Contains characters that are not allowed."
 				   : "Must be one line of text without control characters.");
@@ -88,7 +88,8 @@ static void check_value(const struct field *f, json_t *v, struct ferrors *fe)
 		size_t i;
 		json_t *e;
 		if (!json_is_array(v) || json_array_size(v) > 100) {
-			ferr_add(fe, f->name, "invalid_type", "Must be a list (at most 100 entries).");
+			ferr_add(fe, f->name, "invalid_type",
+				 "Must be a list (at most 100 entries).");
 			break;
 		}
 		json_array_foreach(v, i, e)
@@ -144,7 +145,8 @@ void query_param_check(const struct field *schema, const char *key, const char *
 			known = true;
 			break;
 		}
-	if (!utf8_valid_text(key, strlen(key)) || (value && !utf8_valid_text(value, strlen(value)))) {
+	if (!utf8_valid_text(key, strlen(key)) ||
+	    (value && !utf8_valid_text(value, strlen(value)))) {
 		ferr_add(fe, "query", "invalid_text", "Query parameters must be valid UTF-8 text.");
 		return;
 	}
@@ -158,7 +160,8 @@ void query_param_check(const struct field *schema, const char *key, const char *
 	switch (f->type) {
 	case FT_INT:
 	case FT_ID:
-		if (parse_i64(value, f->type == FT_ID ? 1 : f->min, f->max ? f->max : INT64_MAX, &v))
+		if (parse_i64(value, f->type == FT_ID ? 1 : f->min, f->max ? f->max : INT64_MAX,
+			      &v))
 			ferr_add(fe, key, "invalid_type", "Must be a whole number in range.");
 		break;
 	case FT_DATE:

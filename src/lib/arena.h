@@ -18,9 +18,12 @@ struct arena {
 	struct arena_cleanup *cleanups;
 };
 
-#define ARENA_INIT { 0 }
+#define ARENA_INIT                                                                                 \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
-void *arena_alloc(struct arena *a, size_t n);  /* zeroed, 16-byte aligned */
+void *arena_alloc(struct arena *a, size_t n); /* zeroed, 16-byte aligned */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -19,12 +19,15 @@ struct buf {
 };
 
 extern char buf_empty[];
-#define BUF_INIT { .buf = buf_empty, .len = 0, .alloc = 0 }
+#define BUF_INIT                                                                                   \
+	{                                                                                          \
+		.buf = buf_empty, .len = 0, .alloc = 0                                             \
+	}
 
 void buf_init(struct buf *b, size_t hint);
-void buf_release(struct buf *b);          /* frees and re-initialises */
+void buf_release(struct buf *b);              /* frees and re-initialises */
 char *buf_detach(struct buf *b, size_t *len); /* caller frees; b is re-initialised */
-void buf_reset(struct buf *b);            /* len = 0, keeps memory */
+void buf_reset(struct buf *b);                /* len = 0, keeps memory */
 void buf_grow(struct buf *b, size_t extra);
 void buf_add_slow(struct buf *b, const void *data, size_t n);
 /* Appends n bytes (inline when they fit: lists append many small pieces). */

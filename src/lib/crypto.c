@@ -8,15 +8,14 @@
 #include "util.h"
 
 #define NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define TAG crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define TAG   crypto_aead_xchacha20poly1305_ietf_ABYTES
 
 int crypto_start(void)
 {
 	return sodium_init() < 0 ? -1 : 0;
 }
 
-char *crypto_seal(const unsigned char key[32], const char *context, const void *plain,
-		  size_t len)
+char *crypto_seal(const unsigned char key[32], const char *context, const void *plain, size_t len)
 {
 	size_t raw_len = NONCE + len + TAG;
 	unsigned char *raw = xmalloc(raw_len);
@@ -33,8 +32,7 @@ char *crypto_seal(const unsigned char key[32], const char *context, const void *
 	return out;
 }
 
-char *crypto_open(const unsigned char key[32], const char *context, const char *sealed,
-		  size_t *len)
+char *crypto_open(const unsigned char key[32], const char *context, const char *sealed, size_t *len)
 {
 	if (!sealed || strncmp(sealed, "v1:", 3))
 		return NULL;
@@ -48,10 +46,9 @@ char *crypto_open(const unsigned char key[32], const char *context, const char *
 		goto out;
 	out = xmalloc(raw_len - NONCE - TAG + 1);
 	unsigned long long plen;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)out, &plen, NULL,
-						       raw + NONCE, raw_len - NONCE,
-						       (const unsigned char *)context,
-						       strlen(context), raw, key)) {
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    (unsigned char *)out, &plen, NULL, raw + NONCE, raw_len - NONCE,
+		    (const unsigned char *)context, strlen(context), raw, key)) {
 		free(out);
 		out = NULL;
 		goto out;

@@ -15,8 +15,7 @@
 int crypto_start(void);
 
 /* Returns a malloc'd sealed string. */
-char *crypto_seal(const unsigned char key[32], const char *context, const void *plain,
-		  size_t len);
+char *crypto_seal(const unsigned char key[32], const char *context, const void *plain, size_t len);
 /* Returns a malloc'd NUL-terminated plaintext (len in *len), or NULL if it does not open. */
 char *crypto_open(const unsigned char key[32], const char *context, const char *sealed,
 		  size_t *len);

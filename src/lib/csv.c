@@ -1,4 +1,5 @@
-/* csv.c — CSV cells, rows, BOM and CP932 conversion for exports; decoding and splitting for imports. */
+/* csv.c — CSV cells, rows, BOM and CP932 conversion for exports; decoding and splitting for
+ * imports. */
 #include <errno.h>
 #include <iconv.h>
 #include <stdio.h>
@@ -301,7 +302,8 @@ int csv_read(struct csv_reader *r)
 			p++;
 			for (;;) {
 				if (p >= end) {
-					r->error = "A quoted cell is not closed: a '\"' is missing.";
+					r->error =
+						"A quoted cell is not closed: a '\"' is missing.";
 					r->p = end;
 					r->pending = lines + 1;
 					return -1;
@@ -321,7 +323,8 @@ int csv_read(struct csv_reader *r)
 			}
 			if (p < end && *p != ',' && *p != '\r' && *p != '\n') {
 				r->error = "Text follows the closing '\"' of a quoted cell.";
-				/* Resynchronise at the next line so later records still get checked. */
+				/* Resynchronise at the next line so later records still get
+				 * checked. */
 				while (p < end && *p != '\r' && *p != '\n')
 					p++;
 				r->p = skip_eol(p, end);

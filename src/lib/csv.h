@@ -48,11 +48,11 @@ int csv_decode(const char *data, size_t len, enum csv_encoding enc, struct buf *
 
 struct csv_reader {
 	const char *p, *end;
-	long line;           /* physical line (1-based) where the current record starts */
-	long record;         /* number of the current record (1-based; the header is 1) */
-	char **fields;       /* the current record's cells, NUL-terminated UTF-8 */
+	long line;     /* physical line (1-based) where the current record starts */
+	long record;   /* number of the current record (1-based; the header is 1) */
+	char **fields; /* the current record's cells, NUL-terminated UTF-8 */
 	size_t nfields;
-	const char *error;   /* after -1: what is wrong, in English */
+	const char *error; /* after -1: what is wrong, in English */
 	/* private */
 	struct buf cells;
 	size_t *offs, cap;

@@ -14,20 +14,23 @@
 
 enum status {
 	ST_OK = 0,
-	ST_INVALID,     /* field errors in ferrors: 422 */
-	ST_NOT_FOUND,   /* 404 */
-	ST_CONFLICT,    /* stale version: 409 */
-	ST_FORBIDDEN,   /* a rule refuses this caller: 403 */
-	ST_DB,          /* database failure: 503 when unavailable, else 500 */
+	ST_INVALID,   /* field errors in ferrors: 422 */
+	ST_NOT_FOUND, /* 404 */
+	ST_CONFLICT,  /* stale version: 409 */
+	ST_FORBIDDEN, /* a rule refuses this caller: 403 */
+	ST_DB,        /* database failure: 503 when unavailable, else 500 */
 };
 
 struct ferrors {
-	json_t *list; /* array of {field, code, message}; NULL until the first error */
+	json_t *list;       /* array of {field, code, message}; NULL until the first error */
 	const char *code;   /* optional top-level code for ST_FORBIDDEN / ST_CONFLICT */
 	const char *detail; /* optional sentence for the problem's detail */
 };
 
-#define FERRORS_INIT { 0 }
+#define FERRORS_INIT                                                                               \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 void ferr_add(struct ferrors *fe, const char *field, const char *code, const char *message);
 bool ferr_any(const struct ferrors *fe);

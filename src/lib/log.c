@@ -44,8 +44,8 @@ void log_request(const char *method, const char *path, int status, int64_t ms, i
 	buf_add(&b, ",\"path\":", 8);
 	json_quote(&b, utf8_valid_text(path, strlen(path)) ? path : "?");
 	if (user_id)
-		snprintf(num, sizeof(num), ",\"status\":%d,\"ms\":%lld,\"user\":%lld,\"time\":\"", status,
-			 (long long)ms, (long long)user_id);
+		snprintf(num, sizeof(num), ",\"status\":%d,\"ms\":%lld,\"user\":%lld,\"time\":\"",
+			 status, (long long)ms, (long long)user_id);
 	else
 		snprintf(num, sizeof(num), ",\"status\":%d,\"ms\":%lld,\"user\":null,\"time\":\"",
 			 status, (long long)ms);

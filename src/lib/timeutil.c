@@ -15,7 +15,8 @@ int64_t now_unix(void)
 	if (offset == -1) {
 		const char *s = getenv("MAMORI_TEST_CLOCK_OFFSET");
 		int64_t v = 0;
-		offset = (s && parse_i64(s, -((int64_t)1 << 40), (int64_t)1 << 40, &v) == 0) ? v : 0;
+		offset =
+			(s && parse_i64(s, -((int64_t)1 << 40), (int64_t)1 << 40, &v) == 0) ? v : 0;
 	}
 	return (int64_t)time(NULL) + offset;
 }
@@ -99,13 +100,14 @@ int time_parse_rfc3339(const char *s, int64_t *out)
 {
 	size_t n = strlen(s);
 	if (n < 20 || !date_valid((char[11]){ s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8],
-					       s[9], 0 }))
+					      s[9], 0 }))
 		return -1;
 	if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':' ||
 	    !digits(s + 11, 2) || !digits(s + 14, 2) || !digits(s + 17, 2))
 		return -1;
 	struct tm tm = { 0 };
-	tm.tm_year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0') - 1900;
+	tm.tm_year =
+		(s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0') - 1900;
 	tm.tm_mon = (s[5] - '0') * 10 + (s[6] - '0') - 1;
 	tm.tm_mday = (s[8] - '0') * 10 + (s[9] - '0');
 	tm.tm_hour = (s[11] - '0') * 10 + (s[12] - '0');
@@ -142,8 +144,8 @@ bool tz_known(const char *name)
 	if (!name || !*name || strstr(name, "..") || name[0] == '/' || strlen(name) > 64)
 		return false;
 	for (const char *p = name; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		      *p == '/' || *p == '_' || *p == '-' || *p == '+'))
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || *p == '/' || *p == '_' || *p == '-' || *p == '+'))
 			return false;
 	if (strcmp(name, "UTC") == 0)
 		return true;

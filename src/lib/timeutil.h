@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 int64_t now_unix(void);
-int64_t now_ms(void);           /* monotonic milliseconds, for durations */
+int64_t now_ms(void); /* monotonic milliseconds, for durations */
 
 /* Tests may pin the clock: MAMORI_TEST_CLOCK_OFFSET (seconds) is added to now_unix(). */
 

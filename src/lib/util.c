@@ -99,7 +99,8 @@ bool utf8_valid_text(const char *str, size_t n)
 	while (i < n) {
 		unsigned c = s[i];
 		if (c < 0x80) {
-			if (c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+			if (c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+			    c == 0x7f)
 				return false;
 			i++;
 			continue;

@@ -19,7 +19,7 @@
 #include <time.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define UNUSED(x) ((void)(x))
+#define UNUSED(x)     ((void)(x))
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t n);

@@ -62,7 +62,8 @@ int xlsx_table(const char *sheet, json_t *headers, json_t *rows, char **out, siz
 			if (json_is_string(cell))
 				worksheet_write_string(ws, r, c, json_string_value(cell), NULL);
 			else if (json_is_integer(cell))
-				worksheet_write_number(ws, r, c, (double)json_integer_value(cell), NULL);
+				worksheet_write_number(ws, r, c, (double)json_integer_value(cell),
+						       NULL);
 			else if (json_is_boolean(cell))
 				worksheet_write_boolean(ws, r, c, json_is_true(cell), NULL);
 		}

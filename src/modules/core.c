@@ -12,8 +12,8 @@ static int permissions_list(struct req *req)
 	json_t *items = json_array();
 	for (size_t m = 0; m < module_count; m++)
 		for (const struct permission *p = modules[m].permissions; p && p->name; p++)
-			json_array_append_new(items,
-					      json_pack("{s:s,s:s}", "name", p->name, "area", p->area));
+			json_array_append_new(
+				items, json_pack("{s:s,s:s}", "name", p->name, "area", p->area));
 	return reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
 

@@ -13,9 +13,12 @@
 #include "risks/risks.h"
 
 static const struct permission account_permissions[] = {
-	{ "users.read", "people" },       { "users.write", "people" },
-	{ "departments.read", "people" }, { "departments.write", "people" },
-	{ "roles.read", "people" },       { "roles.write", "people" },
+	{ "users.read", "people" },
+	{ "users.write", "people" },
+	{ "departments.read", "people" },
+	{ "departments.write", "people" },
+	{ "roles.read", "people" },
+	{ "roles.write", "people" },
 	{ 0 },
 };
 

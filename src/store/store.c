@@ -330,7 +330,8 @@ int db_migrate(struct db *db, struct buf *err)
 		const struct migration *m = &migrations[i];
 		bool found;
 		int64_t one;
-		if (db_query_int(db, &one, &found, "SELECT 1 FROM schema_migrations WHERE version = ?",
+		if (db_query_int(db, &one, &found,
+				 "SELECT 1 FROM schema_migrations WHERE version = ?",
 				 P(V_INT(m->version)))) {
 			buf_printf(err, "cannot read the migrations table: %s", db_errmsg(db));
 			return -1;

@@ -44,8 +44,8 @@ struct dbval {
 	const char *s;
 };
 
-#define V_NULL ((struct dbval){ .type = DBV_NULL })
-#define V_INT(x) ((struct dbval){ .type = DBV_INT, .i = (int64_t)(x) })
+#define V_NULL    ((struct dbval){ .type = DBV_NULL })
+#define V_INT(x)  ((struct dbval){ .type = DBV_INT, .i = (int64_t)(x) })
 #define V_BOOL(x) V_INT((x) ? 1 : 0)
 static inline struct dbval v_text(const char *s)
 {
@@ -53,15 +53,16 @@ static inline struct dbval v_text(const char *s)
 }
 #define V_TEXT(x) v_text(x)
 /* An id where 0 means "none" (stored as NULL). */
-#define V_ID(x) ((x) ? V_INT(x) : V_NULL)
-#define P(...) (const struct dbval[]){ __VA_ARGS__ }, ARRAY_SIZE(((const struct dbval[]){ __VA_ARGS__ }))
+#define V_ID(x)   ((x) ? V_INT(x) : V_NULL)
+#define P(...)                                                                                     \
+	(const struct dbval[]){ __VA_ARGS__ }, ARRAY_SIZE(((const struct dbval[]){ __VA_ARGS__ }))
 #define P0 NULL, 0
 
 struct dbrows {
 	struct db *db;
-	void *impl;   /* engine statement or result */
-	int row;      /* current row index (PostgreSQL) */
-	int failed;   /* set when stepping failed; db_rows_free() still required */
+	void *impl; /* engine statement or result */
+	int row;    /* current row index (PostgreSQL) */
+	int failed; /* set when stepping failed; db_rows_free() still required */
 };
 
 /* Opens `url`: "sqlite:PATH", a plain path, or "postgres://..." / "postgresql://...".

@@ -31,7 +31,7 @@ struct db_engine {
 	/* A read-only snapshot for several queries (may be NULL: each query stands alone). */
 	int (*begin_read)(struct db *db);
 	int (*lock_chain)(struct db *db);
-	int (*lock)(struct db *db, int64_t key);               /* may be NULL: no-op */
+	int (*lock)(struct db *db, int64_t key);                /* may be NULL: no-op */
 	int (*try_lock)(struct db *db, int64_t key, bool *got); /* may be NULL: granted */
 	int (*unlock)(struct db *db, int64_t key);
 	int (*backup)(struct db *db, const char *path);

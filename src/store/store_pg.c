@@ -34,7 +34,7 @@
 extern char **environ;
 
 #define CACHE_SLOTS 128
-#define INT8_OID 20 /* pg_type.oid of bigint, fixed in every PostgreSQL release */
+#define INT8_OID    20 /* pg_type.oid of bigint, fixed in every PostgreSQL release */
 
 /* The transaction advisory lock that serialises audit chain appends: "mamori" then 0x0001. */
 #define CHAIN_LOCK_KEY "7881701148303360001" /* 0x6d616d6f72690001 */
@@ -374,8 +374,7 @@ static int pg_exec_script(struct db *db, const char *sql)
 	PGresult *res = PQexec(db->conn, sql);
 	ExecStatusType status = PQresultStatus(res);
 	int rc = 0;
-	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
-	    status != PGRES_EMPTY_QUERY)
+	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
 		rc = fail(db, res);
 	PQclear(res);
 	return rc;
@@ -470,7 +469,8 @@ static int pg_lock(struct db *db, int64_t key)
 		db_fail(db, DBE_OTHER, "db_lock needs an open transaction");
 		return -1;
 	}
-	PGresult *res = run(db, "SELECT pg_advisory_xact_lock(?)", (struct dbval[]){ V_INT(key) }, 1);
+	PGresult *res =
+		run(db, "SELECT pg_advisory_xact_lock(?)", (struct dbval[]){ V_INT(key) }, 1);
 	if (!res)
 		return -1;
 	PQclear(res);
@@ -572,8 +572,9 @@ static int pg_tool(struct db *db, char *const argv[])
 	pipefd[1] = -1;
 	if (rc) {
 		struct buf msg = BUF_INIT;
-		buf_printf(&msg, rc == ENOENT ? "%s was not found on PATH (install postgresql-client)"
-					      : "cannot start %s",
+		buf_printf(&msg,
+			   rc == ENOENT ? "%s was not found on PATH (install postgresql-client)"
+					: "cannot start %s",
 			   argv[0]);
 		db_fail(db, DBE_OTHER, msg.buf);
 		buf_release(&msg);
@@ -649,8 +650,11 @@ static int pg_restore_file(struct db *db, const char *path)
 	if (conn_ready(db))
 		return -1;
 	buf_printf(&dbname, "--dbname=%s", PQdb(db->conn));
-	char *argv[] = { "pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-			 "--exit-on-error", "--no-password", dbname.buf, (char *)path, NULL };
+	char *argv[] = { "pg_restore",           "--clean",
+			 "--if-exists",          "--no-owner",
+			 "--single-transaction", "--exit-on-error",
+			 "--no-password",        dbname.buf,
+			 (char *)path,           NULL };
 	int rc = pg_tool(db, argv);
 	buf_release(&dbname);
 	cache_clear(db->cache);

@@ -311,11 +311,11 @@ struct writer {
 	pthread_mutex_t mu;
 	pthread_cond_t free_cv; /* `active` went false */
 	pthread_cond_t done_cv; /* a batch ended: its members are done */
-	bool active;		/* a transaction is using conn */
-	bool savepoint;		/* ... inside a savepoint of its own (it joined a batch) */
-	bool open;		/* the outer transaction is open */
-	int queued;		/* threads waiting to become active */
-	int joined;		/* transactions that have used the open batch, failed ones too */
+	bool active;            /* a transaction is using conn */
+	bool savepoint;         /* ... inside a savepoint of its own (it joined a batch) */
+	bool open;              /* the outer transaction is open */
+	int queued;             /* threads waiting to become active */
+	int joined;             /* transactions that have used the open batch, failed ones too */
 	int nmembers;
 	struct member *members; /* ended transactions waiting for the batch's COMMIT */
 	int64_t transactions, commits;
@@ -722,8 +722,9 @@ int sqlite_open(const char *path, struct db **out, struct buf *err)
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, configure_once);
 	sqlite3 *conn = NULL;
-	int rc = sqlite3_open_v2(path, &conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-						      SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+	int rc = sqlite3_open_v2(path, &conn,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+					 SQLITE_OPEN_EXRESCODE,
 				 NULL);
 	if (rc != SQLITE_OK) {
 		buf_printf(err, "cannot open database %s: %s", path,

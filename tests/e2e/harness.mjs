@@ -16,7 +16,9 @@ import { fileURLToPath } from 'node:url'
 import { freshTotp } from './totp.mjs'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const SHOTS = path.join(ROOT, 'docs/screenshots')
+// Screenshots land outside the tracked tree (build/screenshots) so a test run leaves git clean;
+// `make screenshots` copies them into docs/screenshots for the README.
+export const SHOTS = process.env.MAMORI_SHOTS || path.join(ROOT, 'build/screenshots')
 export const INIT_PASSWORD = 'Init-pass-2026'
 export const ADMIN_PASSWORD = 'Kanri-mamori-2026'
 

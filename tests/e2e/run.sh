@@ -2,7 +2,8 @@
 # Runs the browser journeys (and the message-file check) with node's test runner against a real
 # `mamori serve` (build/mamori, or $MAMORI_BIN), and prints one closing line:
 #   E2E <passed> <failed>
-# Exits non-zero when any test failed. Screenshots (ja) land in docs/screenshots/.
+# Exits non-zero when any test failed. Screenshots (ja) land in build/screenshots/
+# (`make screenshots` refreshes docs/screenshots/ from them).
 #   tests/e2e/run.sh                       all journeys
 #   tests/e2e/run.sh tests/e2e/phone.test.mjs   one file
 #   MAMORI_E2E_MOCK=1 tests/e2e/run.sh     against tests/e2e/mock_server.mjs (no C build needed)

@@ -61,7 +61,8 @@ static void edited_event(void **state)
 {
 	(void)state;
 	struct db *db = fresh();
-	assert_int_equal(db_exec(db, "UPDATE audit_events SET summary = '{\"n\":9}' WHERE seq = 3", P0), 0);
+	assert_int_equal(
+		db_exec(db, "UPDATE audit_events SET summary = '{\"n\":9}' WHERE seq = 3", P0), 0);
 	struct audit_verdict v = verify(db, 0, NULL);
 	assert_false(v.intact);
 	assert_int_equal(v.bad_seq, 3);
@@ -97,12 +98,13 @@ static void inserted_event(void **state)
 	(void)state;
 	struct db *db = fresh();
 	/* A forged event appended with a made-up hash. */
-	assert_int_equal(db_exec(db,
-				 "INSERT INTO audit_events SELECT 6, at, actor_id, actor_login, ip, "
-				 "'user.delete', object_type, object_id, summary, hash, hash "
-				 "FROM audit_events WHERE seq = 5",
-				 P0),
-			 0);
+	assert_int_equal(
+		db_exec(db,
+			"INSERT INTO audit_events SELECT 6, at, actor_id, actor_login, ip, "
+			"'user.delete', object_type, object_id, summary, hash, hash "
+			"FROM audit_events WHERE seq = 5",
+			P0),
+		0);
 	struct audit_verdict v = verify(db, 0, NULL);
 	assert_false(v.intact);
 	assert_int_equal(v.bad_seq, 6);
@@ -129,9 +131,12 @@ int main(void)
 	if (crypto_start())
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(intact_chain),    cmocka_unit_test(hash_is_deterministic_and_sensitive),
-		cmocka_unit_test(edited_event),    cmocka_unit_test(deleted_event),
-		cmocka_unit_test(reordered_events), cmocka_unit_test(inserted_event),
+		cmocka_unit_test(intact_chain),
+		cmocka_unit_test(hash_is_deterministic_and_sensitive),
+		cmocka_unit_test(edited_event),
+		cmocka_unit_test(deleted_event),
+		cmocka_unit_test(reordered_events),
+		cmocka_unit_test(inserted_event),
 		cmocka_unit_test(truncated_trail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,9 +37,9 @@ static void quoted_fields_and_line_ends(void **state)
 	check("a,b\r1,2\r", "a|b@1;1|2@2;"); /* old Mac CR */
 	check("\"x, y\",\"say \"\"hi\"\"\"\r\n", "x, y|say \"hi\"@1;");
 	check("\"two\r\nlines\",z\r\nnext,1\r\n", "two\r\nlines|z@1;next|1@3;");
-	check("a,,\r\n", "a||@1;");		     /* empty cells count */
+	check("a,,\r\n", "a||@1;");                  /* empty cells count */
 	check("\r\n\r\na\r\n\r\nb\r\n", "a@3;b@5;"); /* blank lines are skipped */
-	check("5\"inch,x\r\n", "5\"inch|x@1;");	     /* a quote inside is text */
+	check("5\"inch,x\r\n", "5\"inch|x@1;");      /* a quote inside is text */
 }
 
 static void malformed_records(void **state)
@@ -105,10 +105,10 @@ static void writer_still_round_trips(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(quoted_fields_and_line_ends),
-	    cmocka_unit_test(malformed_records),
-	    cmocka_unit_test(decodes_utf8_bom_and_cp932),
-	    cmocka_unit_test(writer_still_round_trips),
+		cmocka_unit_test(quoted_fields_and_line_ends),
+		cmocka_unit_test(malformed_records),
+		cmocka_unit_test(decodes_utf8_bom_and_cp932),
+		cmocka_unit_test(writer_still_round_trips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,10 +4,10 @@
 #include "lib/timeutil.h"
 
 #define NONE 0u
-#define S PPC_SENSITIVE
-#define F PPC_FINANCIAL
-#define U PPC_UNAUTHORISED
-#define O PPC_OVER_1000
+#define S    PPC_SENSITIVE
+#define F    PPC_FINANCIAL
+#define U    PPC_UNAUTHORISED
+#define O    PPC_OVER_1000
 
 /* One row: the facts, the discovery date, and what must come out. */
 struct decide_case {
@@ -50,8 +50,8 @@ static const struct decide_case decide_cases[] = {
 	  true, "", "", "", 0 },
 	{ "encrypted, nothing to exempt", true, false, false, false, 3, true, "2026-04-01", false,
 	  NONE, false, "", "", "", 0 },
-	{ "encrypted, unauthorised", true, false, false, true, 1, true, "2026-04-01", false, U, true,
-	  "", "", "", 0 },
+	{ "encrypted, unauthorised", true, false, false, true, 1, true, "2026-04-01", false, U,
+	  true, "", "", "", 0 },
 	/* Several triggers: unauthorised purpose still means 60 days. */
 	{ "all triggers", true, true, true, true, 2000, false, "2026-04-01", true, S | F | U | O,
 	  false, "2026-04-04", "2026-04-06", "2026-05-31", 60 },
@@ -109,8 +109,9 @@ static void review_body(void **state)
 {
 	(void)state;
 	struct ppc_decision d;
-	struct ppc_facts f = { .incident = true, .people = 3, .holds_pmark = true,
-			       .review_body_days = 3 };
+	struct ppc_facts f = {
+		.incident = true, .people = 3, .holds_pmark = true, .review_body_days = 3
+	};
 	assert_int_equal(incident_report_deadlines(&f, "2026-11-29", &d), 0);
 	assert_false(d.mandatory);
 	assert_true(d.review_body);
@@ -147,8 +148,8 @@ static void bad_dates(void **state)
 /* The discovery date is the organisation's calendar day, not UTC's. */
 struct zone_case {
 	const char *name;
-	int64_t t;       /* Unix seconds */
-	int32_t offset;  /* seconds east of UTC */
+	int64_t t;      /* Unix seconds */
+	int32_t offset; /* seconds east of UTC */
 	const char *date;
 };
 
@@ -182,8 +183,8 @@ static void zones(void **state)
 	incident_local_date(1774971000, tz_offset(1774971000), day);
 	assert_string_equal(day, "2026-04-01");
 	assert_int_equal(tz_set("America/New_York"), 0);
-	assert_int_equal(tz_offset(1798768800), -5 * 3600);  /* winter */
-	assert_int_equal(tz_offset(1782864000), -4 * 3600);  /* summer: 2026-07-01 */
+	assert_int_equal(tz_offset(1798768800), -5 * 3600); /* winter */
+	assert_int_equal(tz_offset(1782864000), -4 * 3600); /* summer: 2026-07-01 */
 	assert_int_equal(tz_set("UTC"), 0);
 	assert_int_equal(tz_offset(1774971000), 0);
 	assert_int_equal(tz_set("Asia/Tokyo"), 0);
@@ -210,17 +211,18 @@ static void flags(void **state)
 	} cases[] = {
 		{ "2026-04-06", "2026-04-01", 2, DL_OPEN },
 		{ "2026-04-06", "2026-04-04", 2, DL_SOON },
-		{ "2026-04-06", "2026-04-06", 2, DL_SOON },   /* the last day still counts */
+		{ "2026-04-06", "2026-04-06", 2, DL_SOON }, /* the last day still counts */
 		{ "2026-04-06", "2026-04-07", 2, DL_MISSED },
 		{ "2026-05-01", "2026-04-30", 0, DL_OPEN },
 		{ "2026-05-01", "2026-05-01", 0, DL_SOON },
-		{ "2027-01-02", "2026-12-31", 2, DL_SOON },   /* across the year */
-		{ "2026-03-01", "2026-02-28", 1, DL_SOON },   /* across the month */
-		{ "", "2026-04-01", 2, DL_OPEN },             /* no deadline */
+		{ "2027-01-02", "2026-12-31", 2, DL_SOON }, /* across the year */
+		{ "2026-03-01", "2026-02-28", 1, DL_SOON }, /* across the month */
+		{ "", "2026-04-01", 2, DL_OPEN },           /* no deadline */
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
-		assert_int_equal(incident_deadline_flag(cases[i].due, cases[i].today, cases[i].warn),
-				 cases[i].want);
+		assert_int_equal(
+			incident_deadline_flag(cases[i].due, cases[i].today, cases[i].warn),
+			cases[i].want);
 }
 
 int main(void)

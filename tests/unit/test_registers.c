@@ -21,8 +21,8 @@ static void risk_levels_and_bands(void **state)
 	(void)state;
 	assert_int_equal(risk_level(3, 2), 6);
 	/* 3×3: 1 low, 2..4 medium, 6..9 high. */
-	static const char *const b3[10] = {0,	   "low",  "medium", "medium", "medium",
-					   "high", "high", "high",   "high",   "high"};
+	static const char *const b3[10] = { 0,      "low",  "medium", "medium", "medium",
+					    "high", "high", "high",   "high",   "high" };
 	for (int l = 1; l <= 9; l++)
 		assert_string_equal(risk_band(l, 3), b3[l]);
 	/* 5×5: 1..4 low, 5..12 medium, 13..25 high. */
@@ -65,7 +65,7 @@ static void cell_values(void **state)
 	assert_int_equal(reg_parse_bool("×", &b), 0);
 	assert_false(b);
 	assert_int_equal(reg_parse_bool("maybe", &b), -1);
-	struct reg_scope mine = {false, 7};
+	struct reg_scope mine = { false, 7 };
 	assert_true(reg_scope_allows(&mine, 7));
 	assert_false(reg_scope_allows(&mine, 8));
 	assert_false(reg_scope_allows(&mine, 0));
@@ -83,7 +83,7 @@ static void import_row_validation(void **state)
 	struct buf err = BUF_INIT;
 	assert_int_equal(db_open(path, &db, &err), 0);
 	assert_int_equal(db_migrate(db, &err), 0);
-	struct actor who = {0, NULL, "test"};
+	struct actor who = { 0, NULL, "test" };
 	struct reg_import_result res;
 	struct ferrors fe = FERRORS_INIT;
 	const char csv[] = "資産名,種別,機密区分,機密性,完全性,可用性,最終見直し日\r\n"
@@ -121,11 +121,11 @@ static void import_row_validation(void **state)
 	assert_int_equal(res.imported, 1);
 	reg_import_result_release(&res);
 	assert_int_equal(
-	    db_query_int(db, &n, &found,
-			 "SELECT value FROM assets WHERE reviewed_on = '2026-04-01' AND "
-			 "review_due = '2027-04-01'",
-			 P0),
-	    0);
+		db_query_int(db, &n, &found,
+			     "SELECT value FROM assets WHERE reviewed_on = '2026-04-01' AND "
+			     "review_due = '2027-04-01'",
+			     P0),
+		0);
 	assert_true(found);
 	assert_int_equal(n, 3);
 	/* A file whose header lacks a required column is refused as a whole. */
@@ -146,11 +146,11 @@ static void import_row_validation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(asset_value_is_the_highest_of_cia),
-	    cmocka_unit_test(risk_levels_and_bands),
-	    cmocka_unit_test(review_due_one_year_later),
-	    cmocka_unit_test(cell_values),
-	    cmocka_unit_test(import_row_validation),
+		cmocka_unit_test(asset_value_is_the_highest_of_cia),
+		cmocka_unit_test(risk_levels_and_bands),
+		cmocka_unit_test(review_due_one_year_later),
+		cmocka_unit_test(cell_values),
+		cmocka_unit_test(import_row_validation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,7 +18,8 @@ static void patterns(void **state)
 	assert_false(route_match("/api/v1/users/{id:int}", "/api/v1/users/-1", NULL));
 	assert_false(route_match("/api/v1/users/{id:int}", "/api/v1/users/007", NULL));
 	assert_false(route_match("/api/v1/users/{id:int}", "/api/v1/users/", NULL));
-	assert_false(route_match("/api/v1/users/{id:int}", "/api/v1/users/99999999999999999999", NULL));
+	assert_false(
+		route_match("/api/v1/users/{id:int}", "/api/v1/users/99999999999999999999", NULL));
 	assert_true(route_match("/api/v1/users/{id:int}/disable", "/api/v1/users/3/disable", NULL));
 	assert_false(route_match("/api/v1/users/{id:int}/disable", "/api/v1/users/3/enable", NULL));
 	assert_false(route_match("/api/v1/users.csv", "/api/v1/users/1", NULL));
@@ -26,16 +27,14 @@ static void patterns(void **state)
 }
 
 static const char *const colours[] = { "red", "blue", NULL };
-static const struct field schema[] = {
-	{ "name", FT_STRING, F_REQUIRED, .min = 1, .max = 5 },
-	{ "n", FT_INT, 0, .min = 1, .max = 10 },
-	{ "on", FT_BOOL, 0 },
-	{ "day", FT_DATE, F_NULLABLE },
-	{ "colour", FT_ENUM, 0, .choices = colours },
-	{ "tags", FT_STRARRAY, 0, .max = 3 },
-	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
-	{ 0 }
-};
+static const struct field schema[] = { { "name", FT_STRING, F_REQUIRED, .min = 1, .max = 5 },
+				       { "n", FT_INT, 0, .min = 1, .max = 10 },
+				       { "on", FT_BOOL, 0 },
+				       { "day", FT_DATE, F_NULLABLE },
+				       { "colour", FT_ENUM, 0, .choices = colours },
+				       { "tags", FT_STRARRAY, 0, .max = 3 },
+				       { "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
+				       { 0 } };
 
 static json_t *errors_for(const char *body, bool partial)
 {
@@ -78,9 +77,10 @@ static void schemas(void **state)
 	assert_string_equal(code_of(e, "version"), "required");
 	json_decref(e);
 
-	e = errors_for("{\"name\":\"山田太郎さん\",\"version\":1,\"n\":11,\"on\":1,\"day\":\"2026-02-30\","
-		       "\"colour\":\"green\",\"tags\":[\"a\",2],\"extra\":1}",
-		       false);
+	e = errors_for(
+		"{\"name\":\"山田太郎さん\",\"version\":1,\"n\":11,\"on\":1,\"day\":\"2026-02-30\","
+		"\"colour\":\"green\",\"tags\":[\"a\",2],\"extra\":1}",
+		false);
 	assert_string_equal(code_of(e, "name"), "too_long");
 	assert_string_equal(code_of(e, "n"), "out_of_range");
 	assert_string_equal(code_of(e, "on"), "invalid_type");

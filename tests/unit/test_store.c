@@ -34,8 +34,8 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/store.db", dir);
 	struct db *db = open_db();
-	assert_int_equal(db_exec(db, "CREATE TABLE t (n INTEGER PRIMARY KEY, who TEXT NOT NULL)", P0),
-			 0);
+	assert_int_equal(
+		db_exec(db, "CREATE TABLE t (n INTEGER PRIMARY KEY, who TEXT NOT NULL)", P0), 0);
 	assert_int_equal(db_exec(db,
 				 "CREATE TABLE child (parent INTEGER REFERENCES t (n) "
 				 "DEFERRABLE INITIALLY DEFERRED)",
@@ -284,7 +284,7 @@ static void deferred_key_fails_only_its_transaction(void **state)
 /* Many connections at once, one in five transactions failing: exactly the acknowledged rows
  * exist, numbered without gaps, and fewer COMMITs than transactions were needed. */
 #define WRITERS 8
-#define EACH 150
+#define EACH    150
 
 struct writer_run {
 	int id;

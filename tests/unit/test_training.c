@@ -153,7 +153,8 @@ static void grading_maps_shown_choices_back(void **state)
 	/* The person picked the first shown choice: that is original choice 3 (bit 2). */
 	assert_int_equal(training_unshuffle(1u << 0, order, 3), 1u << 2);
 	/* Several picks. */
-	assert_int_equal(training_unshuffle((1u << 1) | (1u << 2), order, 3), (1u << 0) | (1u << 1));
+	assert_int_equal(training_unshuffle((1u << 1) | (1u << 2), order, 3),
+			 (1u << 0) | (1u << 1));
 	assert_int_equal(training_unshuffle(0, order, 3), 0);
 	/* Shuffles are permutations. */
 	size_t a[5] = { 0, 1, 2, 3, 4 };
@@ -229,15 +230,16 @@ static char *tree_text(const char *md)
 static void markdown_carries_no_markup(void **state)
 {
 	(void)state;
-	char *s = tree_text("# Title\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n"
-			    "text <b onclick=x>bold</b> [bad](javascript:alert(1)) "
-			    "[ok](https://example.jp/a) ![pic](https://evil.example/x.png)\n");
+	char *s =
+		tree_text("# Title\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n"
+			  "text <b onclick=x>bold</b> [bad](javascript:alert(1)) "
+			  "[ok](https://example.jp/a) ![pic](https://evil.example/x.png)\n");
 	assert_non_null(s);
 	assert_null(strstr(s, "<script"));
 	assert_null(strstr(s, "onerror"));
 	assert_null(strstr(s, "onclick"));
 	assert_null(strstr(s, "javascript:"));
-	assert_null(strstr(s, "evil.example"));      /* images are not fetched */
+	assert_null(strstr(s, "evil.example")); /* images are not fetched */
 	assert_non_null(strstr(s, "\"href\":\"https://example.jp/a\""));
 	assert_non_null(strstr(s, "\"t\":\"heading\""));
 	free(s);

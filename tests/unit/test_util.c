@@ -68,11 +68,11 @@ static void utf8_rules(void **state)
 	assert_true(utf8_valid_text("abc", 3));
 	assert_true(utf8_valid_text("個人情報", strlen("個人情報")));
 	assert_true(utf8_valid_text("a\tb\nc", 5));
-	assert_false(utf8_valid_text("a\0b", 3));          /* NUL */
-	assert_false(utf8_valid_text("\x01", 1));          /* control */
-	assert_false(utf8_valid_text("\xc3", 1));          /* truncated */
-	assert_false(utf8_valid_text("\xc0\xaf", 2));      /* overlong */
-	assert_false(utf8_valid_text("\xed\xa0\x80", 3));  /* surrogate */
+	assert_false(utf8_valid_text("a\0b", 3));             /* NUL */
+	assert_false(utf8_valid_text("\x01", 1));             /* control */
+	assert_false(utf8_valid_text("\xc3", 1));             /* truncated */
+	assert_false(utf8_valid_text("\xc0\xaf", 2));         /* overlong */
+	assert_false(utf8_valid_text("\xed\xa0\x80", 3));     /* surrogate */
 	assert_false(utf8_valid_text("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
 	assert_int_equal(utf8_len("個人", strlen("個人")), 2);
 }
@@ -103,9 +103,12 @@ static void strings(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(buf_is_always_terminated), cmocka_unit_test(arena_runs_cleanups_and_frees),
-		cmocka_unit_test(hex_round_trip),           cmocka_unit_test(utf8_rules),
-		cmocka_unit_test(parse_numbers),            cmocka_unit_test(strings),
+		cmocka_unit_test(buf_is_always_terminated),
+		cmocka_unit_test(arena_runs_cleanups_and_frees),
+		cmocka_unit_test(hex_round_trip),
+		cmocka_unit_test(utf8_rules),
+		cmocka_unit_test(parse_numbers),
+		cmocka_unit_test(strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,8 @@
-// The areas in the main navigation, in order. A module adds one line; an entry shows only
-// when the user holds its permission.
+// The areas in the main navigation. Each page folder declares its entries next to its routes
+// (pages/<area>/routes.ts: `export const nav`), with an order; this file collects them. An entry
+// shows only when the user holds its permission.
+
+import { pageModules } from './router'
 
 export interface NavItem {
   to: string
@@ -10,17 +13,23 @@ export interface NavItem {
   match: string[]
 }
 
-export const navItems: NavItem[] = [
-  { to: '/', label: 'nav.home', match: ['home'] },
-  { to: '/incidents', label: 'incidents.nav', perm: 'incidents.report', match: ['incidents', 'incident-new', 'incident', 'incident-print', 'incident-trends', 'incident-settings'] },
-  { to: '/actions', label: 'actions.nav', perm: 'actions.work', match: ['actions', 'action-new', 'action'] },
-  { to: '/people', label: 'nav.people', perm: 'users.read', match: ['people', 'people-new', 'person'] },
-  { to: '/departments', label: 'nav.departments', perm: 'departments.read', match: ['departments'] },
-  { to: '/roles', label: 'nav.roles', perm: 'roles.read', match: ['roles', 'role', 'role-new'] },
-  { to: '/assets', label: 'assets.nav', perm: 'assets.read', match: ['assets', 'asset', 'asset-new', 'asset-import', 'asset-classifications'] },
-  { to: '/pinfo', label: 'pinfo.nav', perm: 'pinfo.read', match: ['pinfo', 'pinfo-entry', 'pinfo-new', 'pinfo-import'] },
-  { to: '/risks', label: 'risks.nav', perm: 'risks.read', match: ['risks', 'risk', 'risk-new', 'soa', 'soa-control', 'risk-settings'] },
-  { to: '/training', label: 'training.nav', perm: 'training.take', match: ['training', 'training-course', 'training-lesson', 'training-attempt', 'training-certificate', 'training-manage', 'training-course-edit', 'training-assignments', 'training-roster', 'training-person'] },
-  { to: '/audit', label: 'nav.audit', perm: 'audit.read', match: ['audit', 'audit-event'] },
-  { to: '/settings', label: 'nav.settings', perm: 'settings.read', match: ['settings'] },
-]
+/** What a page folder declares: `match` defaults to every route name of that folder. */
+export interface NavEntry extends Omit<NavItem, 'match'> {
+  order: number
+  match?: string[]
+}
+
+export const navItems: NavItem[] = pageModules
+  .flatMap((m) =>
+    (m.nav ?? []).map((e) => ({
+      order: e.order,
+      item: {
+        to: e.to,
+        label: e.label,
+        perm: e.perm,
+        match: e.match ?? m.routes.map((r) => String(r.name)),
+      },
+    })),
+  )
+  .sort((a, b) => a.order - b.order)
+  .map((e) => e.item)

@@ -67,8 +67,8 @@ void user_write(struct jsonw *w, struct dbrows *r, struct user_roles *roles);
 int grant_within_own(struct db *db, const struct actor *who, json_t *roles, const char *field,
 		     struct ferrors *fe);
 /* The same for a list of permission names given to a role. */
-int permissions_within_own(struct db *db, const struct actor *who, json_t *perms,
-			   const char *field, struct ferrors *fe);
+int permissions_within_own(struct db *db, const struct actor *who, json_t *perms, const char *field,
+			   struct ferrors *fe);
 
 /* Disables expired and idle accounts and purges dead sessions. */
 int accounts_job(struct app *app, struct db *db);

@@ -9,10 +9,10 @@
 #include "../../store/query.h"
 
 #define PAGE_DEFAULT 50
-#define PAGE_MAX 200
+#define PAGE_MAX     200
 
-static const char *const employment_types[] = { "regular",  "contract",   "dispatched",
-						 "part_time", "contractor", NULL };
+static const char *const employment_types[] = { "regular",   "contract",   "dispatched",
+						"part_time", "contractor", NULL };
 static const char *const locales[] = { "ja", "en", NULL };
 static const char *const statuses[] = { "active", "disabled", NULL };
 static const char *const encodings[] = { "utf-8", "cp932", NULL };
@@ -52,10 +52,11 @@ static void user_filters(struct req *req, struct query *q)
 	if ((v = req_query(req, "status")))
 		query_add(q, "AND u.status = ?", P(V_TEXT(v)));
 	if ((v = req_query(req, "role")))
-		query_add(q,
-			  "AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
-			  "WHERE ur.user_id = u.id AND r.name = ?)",
-			  P(V_TEXT(v)));
+		query_add(
+			q,
+			"AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id "
+			"WHERE ur.user_id = u.id AND r.name = ?)",
+			P(V_TEXT(v)));
 }
 
 static void user_row_write(struct jsonw *w, struct dbrows *r, void *roles)
@@ -116,11 +117,11 @@ static int users_list(struct req *req)
 /* The filtered list as rows for reply_export (roles joined by spaces). */
 static int users_export(struct req *req, enum export_format fmt)
 {
-	static const char *const cols[] = { "id",         "login",          "name",
-					    "email",      "department_name", "manager_name",
-					    "employment_type", "roles",     "purpose",
-					    "valid_until", "status",        "mfa_enabled",
-					    "last_login_at", "created_at" };
+	static const char *const cols[] = {
+		"id",           "login",           "name",          "email",     "department_name",
+		"manager_name", "employment_type", "roles",         "purpose",   "valid_until",
+		"status",       "mfa_enabled",     "last_login_at", "created_at"
+	};
 	json_t *headers = json_pack("[s,s,s,s,s,s,s,s,s,s,s,s,s,s]", "ID", "ログインID", "氏名",
 				    "メール", "部署", "上長", "雇用区分", "ロール", "利用目的",
 				    "利用期限", "状態", "二段階認証", "最終ログイン", "作成日時");
@@ -247,7 +248,7 @@ static int users_reset(struct req *req)
 	char password[15];
 	enum status st = user_reset_password(req->db, &who, req_param_int(req, "id"), password);
 	return reply_outcome(req, st, &fe, 200,
-		      st == ST_OK ? json_pack("{s:s}", "initial_password", password) : NULL);
+			     st == ST_OK ? json_pack("{s:s}", "initial_password", password) : NULL);
 }
 
 /* --- departments and roles ---------------------------------------------------------------- */
@@ -330,35 +331,32 @@ static const struct field user_patch_schema[] = {
 	{ 0 }
 };
 
-static const struct field user_list_query[] = {
-	{ "q", FT_STRING, 0, .max = 100 },
-	{ "department_id", FT_ID, 0 },
-	{ "role", FT_STRING, 0, .max = 32 },
-	{ "employment_type", FT_ENUM, 0, .choices = employment_types },
-	{ "status", FT_ENUM, 0, .choices = statuses },
-	{ "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX },
-	{ "cursor", FT_ID, 0 },
-	{ 0 }
-};
+static const struct field user_list_query[] = { { "q", FT_STRING, 0, .max = 100 },
+						{ "department_id", FT_ID, 0 },
+						{ "role", FT_STRING, 0, .max = 32 },
+						{ "employment_type", FT_ENUM, 0,
+						  .choices = employment_types },
+						{ "status", FT_ENUM, 0, .choices = statuses },
+						{ "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX },
+						{ "cursor", FT_ID, 0 },
+						{ 0 } };
 
-static const struct field user_export_query[] = {
-	{ "q", FT_STRING, 0, .max = 100 },
-	{ "department_id", FT_ID, 0 },
-	{ "role", FT_STRING, 0, .max = 32 },
-	{ "employment_type", FT_ENUM, 0, .choices = employment_types },
-	{ "status", FT_ENUM, 0, .choices = statuses },
-	{ "encoding", FT_ENUM, 0, .choices = encodings },
-	{ 0 }
-};
+static const struct field user_export_query[] = { { "q", FT_STRING, 0, .max = 100 },
+						  { "department_id", FT_ID, 0 },
+						  { "role", FT_STRING, 0, .max = 32 },
+						  { "employment_type", FT_ENUM, 0,
+						    .choices = employment_types },
+						  { "status", FT_ENUM, 0, .choices = statuses },
+						  { "encoding", FT_ENUM, 0, .choices = encodings },
+						  { 0 } };
 
-static const struct field user_list_query_xlsx[] = {
-	{ "q", FT_STRING, 0, .max = 100 },
-	{ "department_id", FT_ID, 0 },
-	{ "role", FT_STRING, 0, .max = 32 },
-	{ "employment_type", FT_ENUM, 0, .choices = employment_types },
-	{ "status", FT_ENUM, 0, .choices = statuses },
-	{ 0 }
-};
+static const struct field user_list_query_xlsx[] = { { "q", FT_STRING, 0, .max = 100 },
+						     { "department_id", FT_ID, 0 },
+						     { "role", FT_STRING, 0, .max = 32 },
+						     { "employment_type", FT_ENUM, 0,
+						       .choices = employment_types },
+						     { "status", FT_ENUM, 0, .choices = statuses },
+						     { 0 } };
 
 static const struct field department_create_schema[] = {
 	{ "name", FT_STRING, F_REQUIRED, .min = 1, .max = 100 },
@@ -402,7 +400,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/users.xlsx", "users.read", users_xlsx, .query = user_list_query_xlsx },
 	{ "POST", "/api/v1/users", "users.write", users_create, .body = user_create_schema },
 	{ "GET", "/api/v1/users/{id:int}", "users.read", users_show },
-	{ "PATCH", "/api/v1/users/{id:int}", "users.write", users_patch, .body = user_patch_schema },
+	{ "PATCH", "/api/v1/users/{id:int}", "users.write", users_patch,
+	  .body = user_patch_schema },
 	{ "POST", "/api/v1/users/{id:int}/disable", "users.write", users_disable },
 	{ "POST", "/api/v1/users/{id:int}/enable", "users.write", users_enable },
 	{ "POST", "/api/v1/users/{id:int}/reset-password", "users.write", users_reset },
@@ -413,7 +412,8 @@ static const struct route routes[] = {
 	  .body = department_patch_schema },
 	{ "GET", "/api/v1/roles", "roles.read", roles_index },
 	{ "POST", "/api/v1/roles", "roles.write", roles_create, .body = role_create_schema },
-	{ "PATCH", "/api/v1/roles/{id:int}", "roles.write", roles_patch, .body = role_patch_schema },
+	{ "PATCH", "/api/v1/roles/{id:int}", "roles.write", roles_patch,
+	  .body = role_patch_schema },
 };
 
 const struct route_table accounts_routes = { routes, ARRAY_SIZE(routes) };

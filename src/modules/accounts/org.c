@@ -7,9 +7,9 @@
 
 /* --- departments -------------------------------------------------------------------------- */
 
-#define DEPT_SELECT                                                                       \
-	"SELECT d.id, d.name, d.code, d.manager_id, m.name, d.created_at, d.updated_at, "  \
-	"d.version, (SELECT COUNT(*) FROM users u WHERE u.department_id = d.id AND "       \
+#define DEPT_SELECT                                                                                \
+	"SELECT d.id, d.name, d.code, d.manager_id, m.name, d.created_at, d.updated_at, "          \
+	"d.version, (SELECT COUNT(*) FROM users u WHERE u.department_id = d.id AND "               \
 	"u.status = 'active') FROM departments d LEFT JOIN users m ON m.id = d.manager_id"
 
 static json_t *dept_row(struct dbrows *r)
@@ -182,9 +182,9 @@ enum status department_update(struct db *db, const struct actor *who, int64_t id
 
 /* --- roles -------------------------------------------------------------------------------- */
 
-#define ROLE_SELECT                                                                      \
-	"SELECT id, name, label_ja, label_en, builtin, privileged, mfa_required, created_at, " \
-	"updated_at, version, (SELECT COUNT(*) FROM user_roles ur WHERE ur.role_id = roles.id) " \
+#define ROLE_SELECT                                                                                \
+	"SELECT id, name, label_ja, label_en, builtin, privileged, mfa_required, created_at, "     \
+	"updated_at, version, (SELECT COUNT(*) FROM user_roles ur WHERE ur.role_id = roles.id) "   \
 	"FROM roles"
 
 static json_t *role_row(struct dbrows *r)
@@ -203,8 +203,8 @@ static json_t *role_row(struct dbrows *r)
 static int fill_permissions(struct db *db, json_t *roles)
 {
 	struct dbrows r;
-	if (db_query(db, &r,
-		     "SELECT role_id, permission FROM role_permissions ORDER BY permission", P0))
+	if (db_query(db, &r, "SELECT role_id, permission FROM role_permissions ORDER BY permission",
+		     P0))
 		return -1;
 	while (db_next(&r)) {
 		size_t i;
@@ -270,7 +270,8 @@ static void check_permissions(json_t *perms, struct ferrors *fe)
 	json_array_foreach(perms, i, p)
 	{
 		if (!permission_known(json_string_value(p))) {
-			ferr_add(fe, "permissions", "invalid_choice", "There is no such permission.");
+			ferr_add(fe, "permissions", "invalid_choice",
+				 "There is no such permission.");
 			return;
 		}
 	}
@@ -285,8 +286,10 @@ static int set_permissions(struct db *db, int64_t role_id, json_t *perms)
 	json_array_foreach(perms, i, p)
 	{
 		if (db_exec(db,
-			    "INSERT INTO role_permissions (role_id, permission) SELECT ?, ? WHERE NOT "
-			    "EXISTS (SELECT 1 FROM role_permissions WHERE role_id = ? AND permission = ?)",
+			    "INSERT INTO role_permissions (role_id, permission) SELECT ?, ? WHERE "
+			    "NOT "
+			    "EXISTS (SELECT 1 FROM role_permissions WHERE role_id = ? AND "
+			    "permission = ?)",
 			    P(V_INT(role_id), V_TEXT(json_string_value(p)), V_INT(role_id),
 			      V_TEXT(json_string_value(p)))))
 			return -1;
@@ -368,7 +371,8 @@ static int role_update_fn(struct db *db, void *arg)
 			ferr_add(o->fe, "name", "builtin", "A built-in role cannot be renamed.");
 		else if (!role_name_valid(json_string_value(v)))
 			ferr_add(o->fe, "name", "invalid_name",
-				 "Use 2-32 lower-case letters, digits and _, starting with a letter.");
+				 "Use 2-32 lower-case letters, digits and _, starting with a "
+				 "letter.");
 	}
 	if ((v = json_object_get(o->in, "permissions"))) {
 		if (!strcmp(name, "admin"))
@@ -396,7 +400,8 @@ static int role_update_fn(struct db *db, void *arg)
 		if (!(v = json_object_get(o->in, cols[i].field)))
 			continue;
 		if (db_exec(db, cols[i].sql,
-			    P(cols[i].is_bool ? V_BOOL(json_is_true(v)) : V_TEXT(json_string_value(v)),
+			    P(cols[i].is_bool ? V_BOOL(json_is_true(v))
+					      : V_TEXT(json_string_value(v)),
 			      V_INT(o->id)))) {
 			if (db_errkind(db) == DBE_CONSTRAINT) {
 				ferr_add(o->fe, "name", "taken", "A role with this name exists.");

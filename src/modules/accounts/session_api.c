@@ -51,8 +51,8 @@ static int reply_session(struct req *req, int64_t user_id, const char *csrf)
 
 /* A refused sign-in. `account` is the login of the account tried (NULL when there is none),
  * so that the event is found under that actor; `login` is what was typed. */
-static void audit_failure(struct req *req, int64_t user_id, const char *account,
-			  const char *login, const char *why)
+static void audit_failure(struct req *req, int64_t user_id, const char *account, const char *login,
+			  const char *why)
 {
 	struct actor who = { user_id, account, req->ip };
 	/* What was typed, at most 64 characters, cut between characters (valid UTF-8 already):
@@ -72,8 +72,8 @@ struct failure {
 	int threshold, minutes;
 	bool locked;
 	const char *ip, *account, *login, *reason;
-	const char *action;  /* the audit action; NULL: session.login_failed */
-	bool end_sessions;   /* a signed-in user guessed wrong: locking also signs them out */
+	const char *action; /* the audit action; NULL: session.login_failed */
+	bool end_sessions;  /* a signed-in user guessed wrong: locking also signs them out */
 };
 
 static int failure_fn(struct db *db, void *arg)
@@ -89,8 +89,8 @@ static int failure_fn(struct db *db, void *arg)
 		return -1;
 	json_t *sum = json_pack("{s:s,s:s,s:I}", "login", f->login, "reason", f->reason,
 				"consecutive_failures", (json_int_t)count);
-	int rc = audit_append(db, &who, f->action ? f->action : "session.login_failed", "user", f->id,
-			      sum);
+	int rc = audit_append(db, &who, f->action ? f->action : "session.login_failed", "user",
+			      f->id, sum);
 	json_decref(sum);
 	if (rc)
 		return -1;
@@ -115,9 +115,13 @@ static int fail_attempt(struct req *req, int64_t id, const char *account, const 
 	struct settings s;
 	if (settings_get(req->app, req->db, &s))
 		return -1;
-	struct failure f = { .id = id, .threshold = s.lockout_threshold,
-			     .minutes = s.lockout_minutes, .ip = req->ip, .account = account,
-			     .login = login, .reason = reason };
+	struct failure f = { .id = id,
+			     .threshold = s.lockout_threshold,
+			     .minutes = s.lockout_minutes,
+			     .ip = req->ip,
+			     .account = account,
+			     .login = login,
+			     .reason = reason };
 	if (db_tx(req->db, failure_fn, &f))
 		return -1;
 	if (f.locked)
@@ -140,18 +144,23 @@ static int wrong_own_password(struct req *req, const char *field)
 	struct settings s;
 	if (settings_get(req->app, req->db, &s))
 		return -1;
-	struct failure f = { .id = req->user->id, .threshold = s.lockout_threshold,
-			     .minutes = s.lockout_minutes, .ip = req->ip,
-			     .account = req->user->login, .login = req->user->login,
-			     .reason = "wrong_password", .action = "password.check_failed",
+	struct failure f = { .id = req->user->id,
+			     .threshold = s.lockout_threshold,
+			     .minutes = s.lockout_minutes,
+			     .ip = req->ip,
+			     .account = req->user->login,
+			     .login = req->user->login,
+			     .reason = "wrong_password",
+			     .action = "password.check_failed",
 			     .end_sessions = true };
 	if (db_tx(req->db, failure_fn, &f))
 		return -1;
 	if (f.locked) {
 		session_destroy(req); /* clears the cookie; the row is already gone */
-		return reply_problem(req, 401, "account_locked", "Account locked",
-				     "Too many wrong passwords. You have been signed out; try again "
-				     "later or ask an administrator.");
+		return reply_problem(
+			req, 401, "account_locked", "Account locked",
+			"Too many wrong passwords. You have been signed out; try again "
+			"later or ask an administrator.");
 	}
 	struct ferrors fe = FERRORS_INIT;
 	ferr_add(&fe, field, "wrong_password", "The password is wrong.");
@@ -163,9 +172,9 @@ static int wrong_own_password(struct req *req, const char *field)
 struct login_ok {
 	struct req *req;
 	int64_t id;
-	const char *login;      /* the account's login as stored */
-	int64_t step;           /* TOTP step used, or 0 */
-	int64_t recovery_id;    /* recovery code used, or 0 */
+	const char *login;   /* the account's login as stored */
+	int64_t step;        /* TOTP step used, or 0 */
+	int64_t recovery_id; /* recovery code used, or 0 */
 	const char *method;
 	const char *csrf;
 };
@@ -273,7 +282,8 @@ static int session_create_route(struct req *req)
 				     "administrator.");
 	}
 	if (!password_verify(hash, password))
-		return fail_attempt(req, id, account, login, "wrong_password", "invalid_credentials");
+		return fail_attempt(req, id, account, login, "wrong_password",
+				    "invalid_credentials");
 	if (!active) {
 		audit_failure(req, id, account, login, "disabled");
 		return reply_problem(req, 401, "invalid_credentials", "Sign-in failed",
@@ -352,7 +362,8 @@ static char *own_password_hash(struct req *req)
 
 static int me_password(struct req *req)
 {
-	const char *current = req_str(req, "current_password"), *next = req_str(req, "new_password");
+	const char *current = req_str(req, "current_password"),
+		   *next = req_str(req, "new_password");
 	struct ferrors fe = FERRORS_INIT;
 	struct settings s;
 	bool reused = false;
@@ -396,7 +407,8 @@ static int locale_fn(struct db *db, void *arg)
 	struct locale_change *l = arg;
 	struct actor who = req_actor(l->req);
 	if (db_exec(db,
-		    "UPDATE users SET locale = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+		    "UPDATE users SET locale = ?, updated_at = ?, version = version + 1 WHERE id = "
+		    "?",
 		    P(V_TEXT(l->locale), V_INT(now_unix()), V_INT(l->req->user->id))))
 		return -1;
 	json_t *sum = json_pack("{s:s}", "locale", l->locale);
@@ -454,8 +466,8 @@ static int me_mfa_start(struct req *req)
 	}
 	char *uri = totp_uri(s.org_name[0] ? s.org_name : "mamori", req->user->login, secret);
 	char *svg = qr_svg(uri);
-	json_t *body = json_pack("{s:s,s:s,s:s?}", "secret", secret, "otpauth_uri", uri, "qr_svg",
-				 svg);
+	json_t *body =
+		json_pack("{s:s,s:s,s:s?}", "secret", secret, "otpauth_uri", uri, "qr_svg", svg);
 	wipe_free(secret);
 	free(uri);
 	free(svg);
@@ -577,14 +589,11 @@ static const struct field me_schema[] = {
 	{ 0 }
 };
 
-static const struct field code_schema[] = {
-	{ "code", FT_STRING, F_REQUIRED, .min = 1, .max = 16 },
-	{ 0 }
-};
+static const struct field code_schema[] = { { "code", FT_STRING, F_REQUIRED, .min = 1, .max = 16 },
+					    { 0 } };
 
 static const struct field mfa_off_schema[] = {
-	{ "password", FT_STRING, F_REQUIRED, .min = 1, .max = 1024 },
-	{ 0 }
+	{ "password", FT_STRING, F_REQUIRED, .min = 1, .max = 1024 }, { 0 }
 };
 
 static const struct route routes[] = {

@@ -38,21 +38,21 @@ int user_find(struct db *db, const char *login, int64_t *id)
 	bool found;
 	login_key(login, key, sizeof(key));
 	*id = 0;
-	if (db_query_int(db, id, &found, "SELECT id FROM users WHERE login_key = ?", P(V_TEXT(key))))
+	if (db_query_int(db, id, &found, "SELECT id FROM users WHERE login_key = ?",
+			 P(V_TEXT(key))))
 		return -1;
 	return 0;
 }
 
-
 /* --- reading ------------------------------------------------------------------------------ */
 
-#define USER_COLUMNS                                                                          \
-	"u.id, u.login, u.name, u.email, u.department_id, d.name, u.manager_id, m.name, "      \
-	"u.employment_type, u.purpose, u.valid_until, u.status, u.must_change_password, "      \
-	"u.mfa_enabled, u.locale, u.last_login_at, u.created_at, u.updated_at, u.version, "    \
+#define USER_COLUMNS                                                                               \
+	"u.id, u.login, u.name, u.email, u.department_id, d.name, u.manager_id, m.name, "          \
+	"u.employment_type, u.purpose, u.valid_until, u.status, u.must_change_password, "          \
+	"u.mfa_enabled, u.locale, u.last_login_at, u.created_at, u.updated_at, u.version, "        \
 	"u.disabled_reason"
-#define USER_FROM                                                                             \
-	" FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN users m ON " \
+#define USER_FROM                                                                                  \
+	" FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN users m ON "    \
 	"m.id = u.manager_id"
 
 const char user_list_head[] = "SELECT " USER_COLUMNS USER_FROM;
@@ -190,8 +190,8 @@ json_t *user_json(struct db *db, int64_t id)
 	query_add(&q, "ur.user_id = ?", P(V_INT(id)));
 	int rc = user_roles_load(db, &q, &a, &roles);
 	query_release(&q);
-	if (rc == 0 &&
-	    db_query(db, &r, "SELECT " USER_COLUMNS USER_FROM " WHERE u.id = ?", P(V_INT(id))) == 0) {
+	if (rc == 0 && db_query(db, &r, "SELECT " USER_COLUMNS USER_FROM " WHERE u.id = ?",
+				P(V_INT(id))) == 0) {
 		jw_init(&w, &out);
 		if (db_next(&r)) {
 			user_write(&w, &r, &roles);
@@ -220,7 +220,8 @@ static int check_refs(struct db *db, json_t *in, int64_t self, struct ferrors *f
 	}
 	if ((v = json_object_get(in, "manager_id")) && json_is_integer(v)) {
 		if (json_integer_value(v) == self) {
-			ferr_add(fe, "manager_id", "invalid_choice", "A person cannot be their own manager.");
+			ferr_add(fe, "manager_id", "invalid_choice",
+				 "A person cannot be their own manager.");
 		} else {
 			if (db_query_int(db, &one, &found, "SELECT 1 FROM users WHERE id = ?",
 					 P(V_INT(json_integer_value(v)))))
@@ -257,8 +258,8 @@ static int check_refs(struct db *db, json_t *in, int64_t self, struct ferrors *f
 	return 0;
 }
 
-int permissions_within_own(struct db *db, const struct actor *who, json_t *perms,
-			   const char *field, struct ferrors *fe)
+int permissions_within_own(struct db *db, const struct actor *who, json_t *perms, const char *field,
+			   struct ferrors *fe)
 {
 	size_t i;
 	json_t *p;
@@ -268,10 +269,11 @@ int permissions_within_own(struct db *db, const struct actor *who, json_t *perms
 	{
 		int64_t one;
 		bool held;
-		if (db_query_int(db, &one, &held,
-				 "SELECT 1 FROM role_permissions rp JOIN user_roles ur ON "
-				 "ur.role_id = rp.role_id WHERE ur.user_id = ? AND rp.permission = ?",
-				 P(V_INT(who->id), V_TEXT(json_string_value(p)))))
+		if (db_query_int(
+			    db, &one, &held,
+			    "SELECT 1 FROM role_permissions rp JOIN user_roles ur ON "
+			    "ur.role_id = rp.role_id WHERE ur.user_id = ? AND rp.permission = ?",
+			    P(V_INT(who->id), V_TEXT(json_string_value(p)))))
 			return -1;
 		if (!held) {
 			ferr_add(fe, field, "exceeds_own_permissions",
@@ -293,16 +295,18 @@ int grant_within_own(struct db *db, const struct actor *who, json_t *roles, cons
 	{
 		int64_t one;
 		bool beyond;
-		if (db_query_int(db, &one, &beyond,
-				 "SELECT 1 FROM role_permissions rp JOIN roles r ON r.id = rp.role_id "
-				 "WHERE r.name = ? AND rp.permission NOT IN (SELECT rp2.permission FROM "
-				 "role_permissions rp2 JOIN user_roles ur ON ur.role_id = rp2.role_id "
-				 "WHERE ur.user_id = ?)",
-				 P(V_TEXT(json_string_value(r)), V_INT(who->id))))
+		if (db_query_int(
+			    db, &one, &beyond,
+			    "SELECT 1 FROM role_permissions rp JOIN roles r ON r.id = rp.role_id "
+			    "WHERE r.name = ? AND rp.permission NOT IN (SELECT rp2.permission FROM "
+			    "role_permissions rp2 JOIN user_roles ur ON ur.role_id = rp2.role_id "
+			    "WHERE ur.user_id = ?)",
+			    P(V_TEXT(json_string_value(r)), V_INT(who->id))))
 			return -1;
 		if (beyond) {
 			ferr_add(fe, field, "exceeds_own_permissions",
-				 "You cannot give a role with permissions you do not hold yourself.");
+				 "You cannot give a role with permissions you do not hold "
+				 "yourself.");
 			return 0;
 		}
 	}
@@ -319,7 +323,8 @@ static int set_roles(struct db *db, int64_t user_id, json_t *roles)
 	{
 		if (db_exec(db,
 			    "INSERT INTO user_roles (user_id, role_id) SELECT ?, id FROM roles "
-			    "WHERE name = ? AND NOT EXISTS (SELECT 1 FROM user_roles x, roles y WHERE "
+			    "WHERE name = ? AND NOT EXISTS (SELECT 1 FROM user_roles x, roles y "
+			    "WHERE "
 			    "x.user_id = ? AND x.role_id = y.id AND y.name = ?)",
 			    P(V_INT(user_id), V_TEXT(json_string_value(e)), V_INT(user_id),
 			      V_TEXT(json_string_value(e)))))
@@ -346,9 +351,10 @@ static int other_admins(struct db *db, int64_t except, int64_t *count)
  * no secrets. */
 static json_t *audit_view(json_t *user)
 {
-	static const char *const keys[] = { "login",   "name",        "email",  "department_id",
-					    "manager_id", "employment_type", "purpose",
-					    "valid_until", "status", "roles", "locale" };
+	static const char *const keys[] = { "login",         "name",        "email",
+					    "department_id", "manager_id",  "employment_type",
+					    "purpose",       "valid_until", "status",
+					    "roles",         "locale" };
 	json_t *o = json_object();
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		json_t *v = json_object_get(user, keys[i]);
@@ -401,20 +407,21 @@ static int create_fn(struct db *db, void *arg)
 	const char *email = json_string_value(json_object_get(in, "email"));
 	const char *employment = json_string_value(json_object_get(in, "employment_type"));
 	const char *locale = json_string_value(json_object_get(in, "locale"));
-	if (db_insert(db, &c->id,
-		      "INSERT INTO users (login, login_key, name, email, department_id, manager_id, "
-		      "employment_type, purpose, valid_until, locale, password_hash, "
-		      "must_change_password, created_at, updated_at) "
-		      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
-		      P(V_TEXT(login), V_TEXT(key), V_TEXT(json_string_value(json_object_get(in, "name"))),
-			V_TEXT(email && *email ? email : NULL),
-			V_ID(json_integer_value(json_object_get(in, "department_id"))),
-			V_ID(json_integer_value(json_object_get(in, "manager_id"))),
-			V_TEXT(employment ? employment : "regular"),
-			V_TEXT(json_string_value(json_object_get(in, "purpose"))),
-			V_TEXT(json_string_value(json_object_get(in, "valid_until"))),
-			V_TEXT(locale ? locale : "ja"),
-			V_TEXT(hash), V_INT(now), V_INT(now))))
+	if (db_insert(
+		    db, &c->id,
+		    "INSERT INTO users (login, login_key, name, email, department_id, manager_id, "
+		    "employment_type, purpose, valid_until, locale, password_hash, "
+		    "must_change_password, created_at, updated_at) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+		    P(V_TEXT(login), V_TEXT(key),
+		      V_TEXT(json_string_value(json_object_get(in, "name"))),
+		      V_TEXT(email && *email ? email : NULL),
+		      V_ID(json_integer_value(json_object_get(in, "department_id"))),
+		      V_ID(json_integer_value(json_object_get(in, "manager_id"))),
+		      V_TEXT(employment ? employment : "regular"),
+		      V_TEXT(json_string_value(json_object_get(in, "purpose"))),
+		      V_TEXT(json_string_value(json_object_get(in, "valid_until"))),
+		      V_TEXT(locale ? locale : "ja"), V_TEXT(hash), V_INT(now), V_INT(now))))
 		goto db_error;
 	json_t *roles = json_object_get(in, "roles");
 	json_t *def = NULL;
@@ -456,8 +463,8 @@ enum status user_create(struct app *app, struct db *db, const struct actor *who,
 	}
 	if (password_hash(password, hash))
 		return ST_DB;
-	struct create c = { app, who, in, password == generated ? NULL : password, hash, fe, 0,
-			    ST_OK };
+	struct create c = { app,  who, in, password == generated ? NULL : password,
+			    hash, fe,  0,  ST_OK };
 	if (db_tx(db, create_fn, &c))
 		return c.st == ST_OK ? ST_DB : c.st;
 	if (password_out && password == generated)
@@ -567,7 +574,8 @@ static int update_fn(struct db *db, void *arg)
 		struct dbval val = json_is_null(v)  ? V_NULL
 				   : cols[i].is_int ? V_INT(json_integer_value(v))
 						    : V_TEXT(json_string_value(v));
-		if (json_is_string(v) && json_string_length(v) == 0 && !strcmp(cols[i].field, "email"))
+		if (json_is_string(v) && json_string_length(v) == 0 &&
+		    !strcmp(cols[i].field, "email"))
 			val = V_NULL;
 		if (db_exec(db, cols[i].sql, P(val, V_INT(u->id))))
 			goto out;
@@ -648,8 +656,9 @@ static int status_fn(struct db *db, void *arg)
 		goto out;
 	if (!s->active && session_end_user(db, s->id, NULL))
 		goto out;
-	json_t *sum = json_pack("{s:s,s:s?}", "login", json_string_value(json_object_get(u, "login")),
-				"reason", s->active ? NULL : (s->reason ? s->reason : "manual"));
+	json_t *sum =
+		json_pack("{s:s,s:s?}", "login", json_string_value(json_object_get(u, "login")),
+			  "reason", s->active ? NULL : (s->reason ? s->reason : "manual"));
 	int rc = audit_append(db, s->who, s->active ? "user.enable" : "user.disable", "user", s->id,
 			      sum);
 	json_decref(sum);
@@ -716,8 +725,8 @@ enum status user_reset_password(struct db *db, const struct actor *who, int64_t 
 struct sweep {
 	const char *today;
 	int64_t idle_before;
-	int disabled; /* candidates seen in this round (disabled or skipped) */
-	int skipped;  /* the last administrator, left active */
+	int disabled;  /* candidates seen in this round (disabled or skipped) */
+	int skipped;   /* the last administrator, left active */
 	int64_t after; /* this round starts after this id */
 	int64_t last;  /* the last id this round looked at */
 };
@@ -733,7 +742,8 @@ static int sweep_fn(struct db *db, void *arg)
 	/* Expired: the last valid day has passed. Idle: no sign-in (or, never signed in, no
 	 * creation) for the configured number of days. At most 256 per round. */
 	if (db_query(db, &r,
-		     "SELECT id, CASE WHEN valid_until IS NOT NULL AND valid_until < ? THEN 'expired' "
+		     "SELECT id, CASE WHEN valid_until IS NOT NULL AND valid_until < ? THEN "
+		     "'expired' "
 		     "ELSE 'idle' END FROM users WHERE status = 'active' AND id > ? AND "
 		     "((valid_until IS NOT NULL AND valid_until < ?) OR "
 		     "(? > 0 AND COALESCE(last_login_at, created_at) < ?)) ORDER BY id LIMIT 256",
@@ -753,10 +763,11 @@ static int sweep_fn(struct db *db, void *arg)
 		/* Never the last active administrator: nobody could then sign in to repair it. */
 		int64_t admin_role, others;
 		bool is_admin;
-		if (db_query_int(db, &admin_role, &is_admin,
-				 "SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE "
-				 "ur.user_id = ? AND r.name = 'admin'",
-				 P(V_INT(ids[i]))))
+		if (db_query_int(
+			    db, &admin_role, &is_admin,
+			    "SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE "
+			    "ur.user_id = ? AND r.name = 'admin'",
+			    P(V_INT(ids[i]))))
 			return -1;
 		if (is_admin && (other_admins(db, ids[i], &others) || others == 0)) {
 			if (db_errkind(db) != DBE_NONE)
@@ -765,7 +776,8 @@ static int sweep_fn(struct db *db, void *arg)
 			continue;
 		}
 		if (db_exec(db,
-			    "UPDATE users SET status = 'disabled', disabled_reason = ?, updated_at = ?, "
+			    "UPDATE users SET status = 'disabled', disabled_reason = ?, updated_at "
+			    "= ?, "
 			    "version = version + 1 WHERE id = ?",
 			    P(V_TEXT(reasons[i]), V_INT(now_unix()), V_INT(ids[i]))) ||
 		    session_end_user(db, ids[i], NULL))

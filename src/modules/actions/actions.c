@@ -173,14 +173,16 @@ static json_t *action_history(struct db *db, int64_t id)
 		json_array_append_new(
 			items,
 			json_pack("{s:s,s:o,s:s,s:o,s:o,s:o}", "at", at, "actor",
-				  db_isnull(&r, 1) ? json_null()
-						   : json_pack("{s:I,s:s?}", "id",
-							       (json_int_t)db_int(&r, 1), "name",
-							       db_text(&r, 2)),
+				  db_isnull(&r, 1)
+					  ? json_null()
+					  : json_pack("{s:I,s:s?}", "id", (json_int_t)db_int(&r, 1),
+						      "name", db_text(&r, 2)),
 				  "kind", db_text(&r, 3), "from_status",
 				  db_text(&r, 4) ? json_string(db_text(&r, 4)) : json_null(),
-				  "to_status", db_text(&r, 5) ? json_string(db_text(&r, 5)) : json_null(),
-				  "note", db_text(&r, 6) ? json_string(db_text(&r, 6)) : json_null()));
+				  "to_status",
+				  db_text(&r, 5) ? json_string(db_text(&r, 5)) : json_null(),
+				  "note",
+				  db_text(&r, 6) ? json_string(db_text(&r, 6)) : json_null()));
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -269,15 +271,18 @@ enum status action_open_tx(struct db *db, const struct actor *who, const struct 
 	else if (!date_valid(a->due_on))
 		ferr_add(fe, "due_on", "invalid_date", "Must be a real date as YYYY-MM-DD.");
 	if (a->effectiveness_due && !date_valid(a->effectiveness_due))
-		ferr_add(fe, "effectiveness_due", "invalid_date", "Must be a real date as YYYY-MM-DD.");
+		ferr_add(fe, "effectiveness_due", "invalid_date",
+			 "Must be a real date as YYYY-MM-DD.");
 	if (check_owner(db, a->owner_id, fe))
 		return ST_DB;
 	if (ferr_any(fe))
 		return ST_INVALID;
 	int64_t now = now_unix();
 	if (db_insert(db, id,
-		      "INSERT INTO actions (source_type, source_id, source_title, kind, title, cause, "
-		      "plan, owner_id, due_on, effectiveness_due, created_by, created_at, updated_at) "
+		      "INSERT INTO actions (source_type, source_id, source_title, kind, title, "
+		      "cause, "
+		      "plan, owner_id, due_on, effectiveness_due, created_by, created_at, "
+		      "updated_at) "
 		      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		      P(V_TEXT(a->source_type), V_ID(a->source_id), V_TEXT(a->source_title),
 			V_TEXT(kind), V_TEXT(a->title), V_TEXT(a->cause ? a->cause : ""),
@@ -286,10 +291,10 @@ enum status action_open_tx(struct db *db, const struct actor *who, const struct 
 		return ST_DB;
 	if (add_event(db, who, *id, "created", NULL, "open", NULL))
 		return ST_DB;
-	json_t *sum = json_pack("{s:s,s:o,s:s,s:s,s:I,s:s}", "source_type", a->source_type,
-				"source_id", a->source_id ? json_integer(a->source_id) : json_null(),
-				"kind", kind, "title", a->title, "owner_id", (json_int_t)a->owner_id,
-				"due_on", a->due_on);
+	json_t *sum = json_pack(
+		"{s:s,s:o,s:s,s:s,s:I,s:s}", "source_type", a->source_type, "source_id",
+		a->source_id ? json_integer(a->source_id) : json_null(), "kind", kind, "title",
+		a->title, "owner_id", (json_int_t)a->owner_id, "due_on", a->due_on);
 	int rc = audit_append(db, who, "action.create", "action", *id, sum);
 	json_decref(sum);
 	return rc ? ST_DB : ST_OK;
@@ -323,8 +328,10 @@ enum status action_open(struct db *db, const struct actor *who, const struct act
 /* What an audit summary keeps of an action (no history, no names). */
 static json_t *audit_view(json_t *a)
 {
-	static const char *const keys[] = { "kind", "title", "cause", "plan", "due_on", "status",
-					    "effectiveness_due", "effectiveness" };
+	static const char *const keys[] = {
+		"kind",         "title", "cause", "plan", "due_on", "status", "effectiveness_due",
+		"effectiveness"
+	};
 	json_t *o = json_object();
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		json_t *v = json_object_get(a, keys[i]);
@@ -332,8 +339,8 @@ static json_t *audit_view(json_t *a)
 			json_object_set(o, keys[i], v);
 	}
 	json_t *owner = json_object_get(a, "owner");
-	json_object_set_new(o, "owner_id", json_is_object(owner)
-						  ? json_incref(json_object_get(owner, "id"))
+	json_object_set_new(o, "owner_id",
+			    json_is_object(owner) ? json_incref(json_object_get(owner, "id"))
 						  : json_null());
 	return o;
 }
@@ -386,8 +393,8 @@ static int finish(struct db *db, struct change *c, const char *action)
 	json_t *after = action_plain(db, c->id);
 	if (!after)
 		return -1;
-	json_t *sum = json_pack("{s:o,s:o}", "before", audit_view(c->before), "after",
-				audit_view(after));
+	json_t *sum =
+		json_pack("{s:o,s:o}", "before", audit_view(c->before), "after", audit_view(after));
 	if (c->note && *c->note)
 		json_object_set_new(sum, "note", json_string(c->note));
 	int rc = audit_append(db, c->who, action, "action", c->id, sum);
@@ -408,11 +415,13 @@ static int update_fn(struct db *db, void *arg)
 	const char *status = json_string_value(json_object_get(c->before, "status"));
 	if (!strcmp(status, "closed") || !strcmp(status, "cancelled")) {
 		c->fe->code = "action_finished";
-		c->fe->detail = "A closed or cancelled action cannot be edited; open it again first.";
+		c->fe->detail =
+			"A closed or cancelled action cannot be edited; open it again first.";
 		c->st = ST_FORBIDDEN;
 		return -1;
 	}
-	if ((v = json_object_get(c->patch, "owner_id")) && check_owner(db, json_integer_value(v), c->fe))
+	if ((v = json_object_get(c->patch, "owner_id")) &&
+	    check_owner(db, json_integer_value(v), c->fe))
 		return -1;
 	if (ferr_any(c->fe)) {
 		c->st = ST_INVALID;
@@ -458,9 +467,9 @@ static int transition_rule(const char *from, const char *to)
 		const char *from, *to;
 		int who;
 	} rules[] = {
-		{ "open", "in_progress", 1 },      { "open", "done", 1 },
-		{ "in_progress", "done", 1 },      { "in_progress", "open", 1 },
-		{ "open", "cancelled", 2 },        { "in_progress", "cancelled", 2 },
+		{ "open", "in_progress", 1 }, { "open", "done", 1 },
+		{ "in_progress", "done", 1 }, { "in_progress", "open", 1 },
+		{ "open", "cancelled", 2 },   { "in_progress", "cancelled", 2 },
 		{ "cancelled", "open", 2 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
@@ -489,12 +498,14 @@ static int status_fn(struct db *db, void *arg)
 	bool needs_note = !strcmp(c->to, "done") || !strcmp(c->to, "cancelled");
 	if (needs_note && (!c->note || !*c->note))
 		ferr_add(c->fe, "note", "required",
-			 !strcmp(c->to, "done") ? "Say what was done." : "Say why it is cancelled.");
+			 !strcmp(c->to, "done") ? "Say what was done."
+						: "Say why it is cancelled.");
 	if (ferr_any(c->fe)) {
 		c->st = ST_INVALID;
 		return -1;
 	}
-	if (db_exec(db, "UPDATE actions SET status = ? WHERE id = ?", P(V_TEXT(c->to), V_INT(c->id))))
+	if (db_exec(db, "UPDATE actions SET status = ? WHERE id = ?",
+		    P(V_TEXT(c->to), V_INT(c->id))))
 		return -1;
 	if (!strcmp(c->to, "done") &&
 	    db_exec(db, "UPDATE actions SET result = ?, completed_at = ? WHERE id = ?",
@@ -505,12 +516,17 @@ static int status_fn(struct db *db, void *arg)
 	return finish(db, c, "action.status");
 }
 
-enum status action_set_status(struct db *db, const struct actor *who, int64_t id,
-			      int64_t version, const char *to, const char *note, bool can_manage,
-			      struct ferrors *fe)
+enum status action_set_status(struct db *db, const struct actor *who, int64_t id, int64_t version,
+			      const char *to, const char *note, bool can_manage, struct ferrors *fe)
 {
-	struct change c = { .who = who, .id = id, .version = version, .to = to, .note = note,
-			    .can_manage = can_manage, .fe = fe, .st = ST_DB };
+	struct change c = { .who = who,
+			    .id = id,
+			    .version = version,
+			    .to = to,
+			    .note = note,
+			    .can_manage = can_manage,
+			    .fe = fe,
+			    .st = ST_DB };
 	int rc = db_tx(db, status_fn, &c);
 	json_decref(c.before);
 	return rc ? (c.st == ST_OK ? ST_DB : c.st) : ST_OK;
@@ -535,9 +551,11 @@ static int check_fn(struct db *db, void *arg)
 		char today[11];
 		tz_today(today);
 		if (!c->new_due)
-			ferr_add(c->fe, "due_on", "required", "Give a new due date for the rework.");
+			ferr_add(c->fe, "due_on", "required",
+				 "Give a new due date for the rework.");
 		else if (strcmp(c->new_due, today) < 0)
-			ferr_add(c->fe, "due_on", "out_of_range", "The new due date is in the past.");
+			ferr_add(c->fe, "due_on", "out_of_range",
+				 "The new due date is in the past.");
 	}
 	if (ferr_any(c->fe)) {
 		c->st = ST_INVALID;
@@ -563,8 +581,14 @@ enum status action_check(struct db *db, const struct actor *who, int64_t id, int
 			 const char *result, const char *note, const char *new_due,
 			 struct ferrors *fe)
 {
-	struct change c = { .who = who, .id = id, .version = version, .result = result,
-			    .note = note, .new_due = new_due, .fe = fe, .st = ST_DB };
+	struct change c = { .who = who,
+			    .id = id,
+			    .version = version,
+			    .result = result,
+			    .note = note,
+			    .new_due = new_due,
+			    .fe = fe,
+			    .st = ST_DB };
 	int rc = db_tx(db, check_fn, &c);
 	json_decref(c.before);
 	return rc ? (c.st == ST_OK ? ST_DB : c.st) : ST_OK;

@@ -77,8 +77,8 @@ enum status action_update(struct db *db, const struct actor *who, int64_t id, js
 			  struct ferrors *fe);
 /* Moves an action to `to` ("in_progress", "done", "open", "cancelled"); `by_owner` says the
  * caller is its owner, `can_manage` that the caller holds actions.write. */
-enum status action_set_status(struct db *db, const struct actor *who, int64_t id,
-			      int64_t version, const char *to, const char *note, bool can_manage,
+enum status action_set_status(struct db *db, const struct actor *who, int64_t id, int64_t version,
+			      const char *to, const char *note, bool can_manage,
 			      struct ferrors *fe);
 /* Records the effectiveness check: result "effective" closes the action, "not_effective"
  * opens it again (with a new due date when given). */

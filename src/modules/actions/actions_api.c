@@ -10,11 +10,12 @@
 #include "../../store/query.h"
 
 #define PAGE_DEFAULT 50
-#define PAGE_MAX 200
+#define PAGE_MAX     200
 
 static const char *const kinds[] = { "corrective", "preventive", NULL };
-static const char *const statuses[] = { "open",   "in_progress", "done",
-					"closed", "cancelled",   NULL };
+static const char *const statuses[] = {
+	"open", "in_progress", "done", "closed", "cancelled", NULL
+};
 static const char *const states[] = { "open", "finished", NULL };
 static const char *const flags[] = { "0", "1", NULL };
 static const char *const moves[] = { "in_progress", "done", "open", "cancelled", NULL };
@@ -57,14 +58,16 @@ static void filters(struct req *req, struct query *q, const char *today)
 		query_add(q, "AND a.owner_id = ?", P(V_INT(req->user->id)));
 	if ((v = req_query(req, "q")) && *v) {
 		char *pat = like_text(req, v);
-		query_add(q, "AND (a.title LIKE ? ESCAPE '\\' OR a.source_title LIKE ? ESCAPE '\\')",
+		query_add(q,
+			  "AND (a.title LIKE ? ESCAPE '\\' OR a.source_title LIKE ? ESCAPE '\\')",
 			  P(V_TEXT(pat), V_TEXT(pat)));
 	}
 	if ((v = req_query(req, "status")) && *v)
 		query_add(q, "AND a.status = ?", P(V_TEXT(v)));
 	if ((v = req_query(req, "state")) && *v)
-		query_add(q, !strcmp(v, "open") ? "AND a.status IN ('open', 'in_progress')"
-						: "AND a.status NOT IN ('open', 'in_progress')",
+		query_add(q,
+			  !strcmp(v, "open") ? "AND a.status IN ('open', 'in_progress')"
+					     : "AND a.status NOT IN ('open', 'in_progress')",
 			  NULL, 0);
 	if ((v = req_query(req, "source_type")) && *v)
 		query_add(q, "AND a.source_type = ?", P(V_TEXT(v)));
@@ -121,11 +124,16 @@ static const char *ja_word(const char *code)
 	static const struct {
 		const char *code, *ja;
 	} words[] = {
-		{ "corrective", "是正処置" },  { "preventive", "予防処置" },
-		{ "open", "未着手" },          { "in_progress", "対応中" },
-		{ "done", "完了（有効性確認待ち）" }, { "closed", "終了" },
-		{ "cancelled", "取消" },        { "effective", "有効" },
-		{ "not_effective", "有効でない" }, { "incident", "事故・ヒヤリハット" },
+		{ "corrective", "是正処置" },
+		{ "preventive", "予防処置" },
+		{ "open", "未着手" },
+		{ "in_progress", "対応中" },
+		{ "done", "完了（有効性確認待ち）" },
+		{ "closed", "終了" },
+		{ "cancelled", "取消" },
+		{ "effective", "有効" },
+		{ "not_effective", "有効でない" },
+		{ "incident", "事故・ヒヤリハット" },
 		{ "other", "その他" },
 	};
 	for (size_t i = 0; code && i < ARRAY_SIZE(words); i++)
@@ -170,10 +178,10 @@ static int actions_export(struct req *req, enum export_format fmt)
 	buf_release(&out);
 	if (!items)
 		return -1;
-	json_t *headers = json_pack("[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s]", "ID", "種別", "出所",
-				    "出所ID", "出所の件名", "件名", "原因", "処置の内容", "担当者",
-				    "期限", "状態", "期限超過", "実施結果", "有効性", "確認者",
-				    "確認日時");
+	json_t *headers =
+		json_pack("[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s]", "ID", "種別", "出所", "出所ID",
+			  "出所の件名", "件名", "原因", "処置の内容", "担当者", "期限", "状態",
+			  "期限超過", "実施結果", "有効性", "確認者", "確認日時");
 	json_t *rows = json_array();
 	size_t i;
 	json_t *a;
@@ -191,9 +199,9 @@ static int actions_export(struct req *req, enum export_format fmt)
 		json_array_append_new(row, person_name(json_object_get(a, "owner")));
 		json_array_append(row, json_object_get(a, "due_on"));
 		json_array_append_new(row, str_or_null(json_object_get(a, "status")));
-		json_array_append_new(row, json_string(json_is_true(json_object_get(a, "overdue"))
-								? "期限超過"
-								: ""));
+		json_array_append_new(
+			row,
+			json_string(json_is_true(json_object_get(a, "overdue")) ? "期限超過" : ""));
 		json_array_append(row, json_object_get(a, "result"));
 		json_array_append_new(row, str_or_null(json_object_get(a, "effectiveness")));
 		json_array_append_new(row, person_name(json_object_get(a, "checked_by")));
@@ -286,9 +294,9 @@ static int actions_status(struct req *req)
 	if (!a)
 		return req->replied ? 0 : -1;
 	json_decref(a);
-	enum status st = action_set_status(req->db, &who, id, req_int(req, "version", 0),
-					   req_str(req, "to"), req_str(req, "note"),
-					   req_can(req, "actions.write"), &fe);
+	enum status st =
+		action_set_status(req->db, &who, id, req_int(req, "version", 0), req_str(req, "to"),
+				  req_str(req, "note"), req_can(req, "actions.write"), &fe);
 	return answer(req, st, &fe, id);
 }
 
@@ -297,79 +305,68 @@ static int actions_effectiveness(struct req *req)
 	struct ferrors fe = FERRORS_INIT;
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id");
-	enum status st = action_check(req->db, &who, id, req_int(req, "version", 0),
-				      req_str(req, "result"), req_str(req, "note"),
-				      req_str(req, "due_on"), &fe);
+	enum status st =
+		action_check(req->db, &who, id, req_int(req, "version", 0), req_str(req, "result"),
+			     req_str(req, "note"), req_str(req, "due_on"), &fe);
 	return answer(req, st, &fe, id);
 }
 
 /* --- schemas and routes ------------------------------------------------------------------- */
 
 /* The list's filters, shared by the list and its exports. */
-#define FILTERS                                                                           \
-	{ "q", FT_STRING, 0, .max = 100 }, { "status", FT_ENUM, 0, .choices = statuses },        \
+#define FILTERS                                                                                    \
+	{ "q", FT_STRING, 0, .max = 100 }, { "status", FT_ENUM, 0, .choices = statuses },          \
 		{ "state", FT_ENUM, 0, .choices = states },                                        \
 		{ "source_type", FT_STRING, 0, .max = 32 }, { "source_id", FT_ID, 0 },             \
-		{ "owner_id", FT_ID, 0 }, { "mine", FT_ENUM, 0, .choices = flags },                 \
-		{ "overdue", FT_ENUM, 0, .choices = flags }
+		{ "owner_id", FT_ID, 0 }, { "mine", FT_ENUM, 0, .choices = flags },                \
+	{                                                                                          \
+		"overdue", FT_ENUM, 0, .choices = flags                                            \
+	}
 
 static const struct field list_query[] = {
-	FILTERS,
-	{ "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX },
-	{ "cursor", FT_ID, 0 },
-	{ 0 }
+	FILTERS, { "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX }, { "cursor", FT_ID, 0 }, { 0 }
 };
 
-static const struct field export_query[] = {
-	FILTERS,
-	{ "encoding", FT_ENUM, 0, .choices = encodings },
-	{ 0 }
-};
+static const struct field export_query[] = { FILTERS,
+					     { "encoding", FT_ENUM, 0, .choices = encodings },
+					     { 0 } };
 
-const struct field action_new_schema[] = {
-	{ "kind", FT_ENUM, 0, .choices = kinds },
-	{ "title", FT_STRING, F_REQUIRED, .min = 1, .max = 200 },
-	{ "cause", FT_TEXT, 0, .max = 4000 },
-	{ "plan", FT_TEXT, 0, .max = 4000 },
-	{ "owner_id", FT_ID, F_REQUIRED },
-	{ "due_on", FT_DATE, F_REQUIRED },
-	{ "effectiveness_due", FT_DATE, F_NULLABLE },
-	{ 0 }
-};
+const struct field action_new_schema[] = { { "kind", FT_ENUM, 0, .choices = kinds },
+					   { "title", FT_STRING, F_REQUIRED, .min = 1, .max = 200 },
+					   { "cause", FT_TEXT, 0, .max = 4000 },
+					   { "plan", FT_TEXT, 0, .max = 4000 },
+					   { "owner_id", FT_ID, F_REQUIRED },
+					   { "due_on", FT_DATE, F_REQUIRED },
+					   { "effectiveness_due", FT_DATE, F_NULLABLE },
+					   { 0 } };
 
-static const struct field patch_body[] = {
-	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
-	{ "kind", FT_ENUM, 0, .choices = kinds },
-	{ "title", FT_STRING, 0, .min = 1, .max = 200 },
-	{ "cause", FT_TEXT, 0, .max = 4000 },
-	{ "plan", FT_TEXT, 0, .max = 4000 },
-	{ "owner_id", FT_ID, 0 },
-	{ "due_on", FT_DATE, 0 },
-	{ "effectiveness_due", FT_DATE, F_NULLABLE },
-	{ 0 }
-};
+static const struct field patch_body[] = { { "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
+					   { "kind", FT_ENUM, 0, .choices = kinds },
+					   { "title", FT_STRING, 0, .min = 1, .max = 200 },
+					   { "cause", FT_TEXT, 0, .max = 4000 },
+					   { "plan", FT_TEXT, 0, .max = 4000 },
+					   { "owner_id", FT_ID, 0 },
+					   { "due_on", FT_DATE, 0 },
+					   { "effectiveness_due", FT_DATE, F_NULLABLE },
+					   { 0 } };
 
-static const struct field status_body[] = {
-	{ "version", FT_INT, F_REQUIRED, .min = 1 },
-	{ "to", FT_ENUM, F_REQUIRED, .choices = moves },
-	{ "note", FT_TEXT, 0, .max = 4000 },
-	{ 0 }
-};
+static const struct field status_body[] = { { "version", FT_INT, F_REQUIRED, .min = 1 },
+					    { "to", FT_ENUM, F_REQUIRED, .choices = moves },
+					    { "note", FT_TEXT, 0, .max = 4000 },
+					    { 0 } };
 
-static const struct field effectiveness_body[] = {
-	{ "version", FT_INT, F_REQUIRED, .min = 1 },
-	{ "result", FT_ENUM, F_REQUIRED, .choices = results },
-	{ "note", FT_TEXT, F_REQUIRED, .max = 4000 },
-	{ "due_on", FT_DATE, F_NULLABLE },
-	{ 0 }
-};
+static const struct field effectiveness_body[] = { { "version", FT_INT, F_REQUIRED, .min = 1 },
+						   { "result", FT_ENUM, F_REQUIRED,
+						     .choices = results },
+						   { "note", FT_TEXT, F_REQUIRED, .max = 4000 },
+						   { "due_on", FT_DATE, F_NULLABLE },
+						   { 0 } };
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/actions", "actions.work", actions_list, .query = list_query },
 	{ "GET", "/api/v1/actions.csv", "actions.read", actions_csv, .query = export_query },
 	{ "GET", "/api/v1/actions.xlsx", "actions.read", actions_xlsx, .query = export_query },
-	{ "POST", "/api/v1/actions", "actions.write", actions_create,
-	  .body = action_new_schema },
+	{ "POST", "/api/v1/actions", "actions.write", actions_create, .body = action_new_schema },
 	{ "GET", "/api/v1/actions/{id:int}", "actions.work", actions_show },
 	{ "PATCH", "/api/v1/actions/{id:int}", "actions.write", actions_patch, .body = patch_body },
 	{ "POST", "/api/v1/actions/{id:int}/status", "actions.work", actions_status,

@@ -5,77 +5,80 @@
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
 
-static const char *const asset_types[] = {"data",  "paper",  "software", "hardware",
-					  "cloud", "people", NULL};
+static const char *const asset_types[] = { "data",  "paper",  "software", "hardware",
+					   "cloud", "people", NULL };
 static const char *const asset_types_ja[] = {
-    "電子データ",   "紙文書", "ソフトウェア", "ハードウェア", "クラウドサービス",
-    "人・サービス", NULL};
+	"電子データ",   "紙文書", "ソフトウェア", "ハードウェア", "クラウドサービス",
+	"人・サービス", NULL
+};
 static const char *const asset_types_en[] = {
-    "Electronic data",	   "Paper", "Software", "Hardware", "Cloud service",
-    "People and services", NULL};
+	"Electronic data",     "Paper", "Software", "Hardware", "Cloud service",
+	"People and services", NULL
+};
 
 /* What a create body may hold; the API route and the import check with the same list. */
 const struct field asset_create_schema[] = {
-    {"name", FT_STRING, F_REQUIRED, .min = 1, .max = 200},
-    {"asset_type", FT_ENUM, F_REQUIRED, .choices = asset_types},
-    {"department_id", FT_ID, F_NULLABLE},
-    {"custodian", FT_STRING, 0, .max = 100},
-    {"location", FT_STRING, 0, .max = 200},
-    {"classification_id", FT_ID, F_REQUIRED},
-    {"c", FT_INT, F_REQUIRED, .min = 1, .max = 3},
-    {"i", FT_INT, F_REQUIRED, .min = 1, .max = 3},
-    {"a", FT_INT, F_REQUIRED, .min = 1, .max = 3},
-    {"has_pinfo", FT_BOOL, 0},
-    {"retention", FT_STRING, 0, .max = 100},
-    {"disposal", FT_STRING, 0, .max = 200},
-    {"access", FT_STRING, 0, .max = 200},
-    {"notes", FT_TEXT, 0, .max = 2000},
-    {"reviewed_on", FT_DATE, F_NULLABLE},
-    {0}};
+	{ "name", FT_STRING, F_REQUIRED, .min = 1, .max = 200 },
+	{ "asset_type", FT_ENUM, F_REQUIRED, .choices = asset_types },
+	{ "department_id", FT_ID, F_NULLABLE },
+	{ "custodian", FT_STRING, 0, .max = 100 },
+	{ "location", FT_STRING, 0, .max = 200 },
+	{ "classification_id", FT_ID, F_REQUIRED },
+	{ "c", FT_INT, F_REQUIRED, .min = 1, .max = 3 },
+	{ "i", FT_INT, F_REQUIRED, .min = 1, .max = 3 },
+	{ "a", FT_INT, F_REQUIRED, .min = 1, .max = 3 },
+	{ "has_pinfo", FT_BOOL, 0 },
+	{ "retention", FT_STRING, 0, .max = 100 },
+	{ "disposal", FT_STRING, 0, .max = 200 },
+	{ "access", FT_STRING, 0, .max = 200 },
+	{ "notes", FT_TEXT, 0, .max = 2000 },
+	{ "reviewed_on", FT_DATE, F_NULLABLE },
+	{ 0 }
+};
 
 static const struct reg_field fields[] = {
-    {"name", "name", RF_TEXT},
-    {"asset_type", "asset_type", RF_TEXT},
-    {"department_id", "department_id", RF_ID},
-    {"custodian", "custodian", RF_TEXT},
-    {"location", "location", RF_TEXT},
-    {"classification_id", "classification_id", RF_ID},
-    {"c", "c", RF_INT},
-    {"i", "i", RF_INT},
-    {"a", "a", RF_INT},
-    {"has_pinfo", "has_pinfo", RF_BOOL},
-    {"retention", "retention", RF_TEXT},
-    {"disposal", "disposal", RF_TEXT},
-    {"access", "access", RF_TEXT},
-    {"notes", "notes", RF_TEXT},
-    {"reviewed_on", "reviewed_on", RF_DATE},
+	{ "name", "name", RF_TEXT },
+	{ "asset_type", "asset_type", RF_TEXT },
+	{ "department_id", "department_id", RF_ID },
+	{ "custodian", "custodian", RF_TEXT },
+	{ "location", "location", RF_TEXT },
+	{ "classification_id", "classification_id", RF_ID },
+	{ "c", "c", RF_INT },
+	{ "i", "i", RF_INT },
+	{ "a", "a", RF_INT },
+	{ "has_pinfo", "has_pinfo", RF_BOOL },
+	{ "retention", "retention", RF_TEXT },
+	{ "disposal", "disposal", RF_TEXT },
+	{ "access", "access", RF_TEXT },
+	{ "notes", "notes", RF_TEXT },
+	{ "reviewed_on", "reviewed_on", RF_DATE },
 };
 #define NFIELDS ARRAY_SIZE(fields)
 
 /* The register's columns in exports and imports (Japanese headers as offices use them). */
 const struct reg_column asset_columns[] = {
-    {"id", "ID", "id", RK_INT, 0},
-    {"name", "資産名", "Name", RK_TEXT, RC_IMPORT | RC_REQUIRED, .max = 200},
-    {"asset_type", "種別", "Type", RK_ENUM, RC_IMPORT | RC_REQUIRED, .choices = asset_types,
-     .labels_ja = asset_types_ja, .labels_en = asset_types_en},
-    {"department_id", "管理部署", "Department", RK_DEPARTMENT, RC_IMPORT,
-     .shown = "department_name"},
-    {"custodian", "管理者", "Custodian", RK_TEXT, RC_IMPORT, .max = 100},
-    {"location", "保管場所", "Location", RK_TEXT, RC_IMPORT, .max = 200},
-    {"classification_id", "機密区分", "Classification", RK_CUSTOM, RC_IMPORT | RC_REQUIRED,
-     .shown = "classification_label"},
-    {"c", "機密性", "Confidentiality", RK_INT, RC_IMPORT | RC_REQUIRED, .min = 1, .max = 3},
-    {"i", "完全性", "Integrity", RK_INT, RC_IMPORT | RC_REQUIRED, .min = 1, .max = 3},
-    {"a", "可用性", "Availability", RK_INT, RC_IMPORT | RC_REQUIRED, .min = 1, .max = 3},
-    {"value", "資産価値", "Value", RK_INT, 0},
-    {"has_pinfo", "個人情報の有無", "Personal information", RK_BOOL, RC_IMPORT},
-    {"retention", "保存期間", "Retention", RK_TEXT, RC_IMPORT, .max = 100},
-    {"disposal", "廃棄方法", "Disposal", RK_TEXT, RC_IMPORT, .max = 200},
-    {"access", "利用者範囲", "Access", RK_TEXT, RC_IMPORT, .max = 200},
-    {"notes", "備考", "Notes", RK_TEXT, RC_IMPORT, .max = 2000},
-    {"reviewed_on", "最終見直し日", "Last reviewed", RK_DATE, RC_IMPORT},
-    {"review_due", "次回見直し期限", "Review due", RK_DATE, 0},
-    {"updated_at", "更新日時", "Updated", RK_TIME, 0},
+	{ "id", "ID", "id", RK_INT, 0 },
+	{ "name", "資産名", "Name", RK_TEXT, RC_IMPORT | RC_REQUIRED, .max = 200 },
+	{ "asset_type", "種別", "Type", RK_ENUM, RC_IMPORT | RC_REQUIRED, .choices = asset_types,
+	  .labels_ja = asset_types_ja, .labels_en = asset_types_en },
+	{ "department_id", "管理部署", "Department", RK_DEPARTMENT, RC_IMPORT,
+	  .shown = "department_name" },
+	{ "custodian", "管理者", "Custodian", RK_TEXT, RC_IMPORT, .max = 100 },
+	{ "location", "保管場所", "Location", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "classification_id", "機密区分", "Classification", RK_CUSTOM, RC_IMPORT | RC_REQUIRED,
+	  .shown = "classification_label" },
+	{ "c", "機密性", "Confidentiality", RK_INT, RC_IMPORT | RC_REQUIRED, .min = 1, .max = 3 },
+	{ "i", "完全性", "Integrity", RK_INT, RC_IMPORT | RC_REQUIRED, .min = 1, .max = 3 },
+	{ "a", "可用性", "Availability", RK_INT, RC_IMPORT | RC_REQUIRED, .min = 1, .max = 3 },
+	{ "value", "資産価値", "Value", RK_INT, 0 },
+	{ "has_pinfo", "個人情報の有無", "Personal information", RK_BOOL, RC_IMPORT },
+	{ "retention", "保存期間", "Retention", RK_TEXT, RC_IMPORT, .max = 100 },
+	{ "disposal", "廃棄方法", "Disposal", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "access", "利用者範囲", "Access", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "notes", "備考", "Notes", RK_TEXT, RC_IMPORT, .max = 2000 },
+	{ "reviewed_on", "最終見直し日", "Last reviewed", RK_DATE, RC_IMPORT },
+	{ "review_due", "次回見直し期限", "Review due", RK_DATE, 0 },
+	{ "updated_at", "更新日時", "Updated", RK_TIME, 0 },
 };
 #define NCOLUMNS ARRAY_SIZE(asset_columns)
 
@@ -243,7 +246,7 @@ static size_t bind_all(json_t *rec, struct dbval *vals, char due[11], struct buf
 	int i = (int)json_integer_value(json_object_get(rec, "i"));
 	int a = (int)json_integer_value(json_object_get(rec, "a"));
 	reg_review_due(json_string_value(json_object_get(rec, "reviewed_on")), due);
-	static const char *const words[] = {"name", "location", "custodian", "notes"};
+	static const char *const words[] = { "name", "location", "custodian", "notes" };
 	for (size_t k = 0; k < ARRAY_SIZE(words); k++)
 		reg_search_add(search, json_string_value(json_object_get(rec, words[k])));
 	size_t n = NFIELDS;
@@ -298,8 +301,14 @@ static json_t *audit_view(json_t *asset)
 }
 
 const struct reg_record asset_kind = {
-	"asset", "assets", asset_json, audit_view, insert_checked, NULL,
-	"Risks are recorded against this asset. Move or remove them first."};
+	"asset",
+	"assets",
+	asset_json,
+	audit_view,
+	insert_checked,
+	NULL,
+	"Risks are recorded against this asset. Move or remove them first."
+};
 
 static int update_fn(struct db *db, void *arg)
 {
@@ -307,7 +316,7 @@ static int update_fn(struct db *db, void *arg)
 	int ret = -1;
 	o->st = ST_DB;
 	json_t *before =
-	    reg_load_for_change(db, o, json_integer_value(json_object_get(o->in, "version")));
+		reg_load_for_change(db, o, json_integer_value(json_object_get(o->in, "version")));
 	if (!before)
 		return -1;
 	json_t *rec = reg_patched(fields, NFIELDS, before, o->in);
@@ -327,8 +336,8 @@ static int update_fn(struct db *db, void *arg)
 	vals[n++] = V_INT(now_unix());
 	vals[n++] = V_INT(o->id);
 	reg_update_sql(
-	    &sql, "assets", fields, NFIELDS,
-	    "value = ?, review_due = ?, search = ?, updated_at = ?, version = version + 1");
+		&sql, "assets", fields, NFIELDS,
+		"value = ?, review_due = ?, search = ?, updated_at = ?, version = version + 1");
 	int rc = db_exec(db, sql.buf, vals, n);
 	buf_release(&sql);
 	buf_release(&search);
@@ -344,7 +353,8 @@ enum status asset_update(struct db *db, const struct actor *who, const struct re
 			 int64_t id, json_t *patch, struct ferrors *fe)
 {
 	struct reg_op o = {
-	    .kind = &asset_kind, .who = who, .scope = scope, .id = id, .in = patch, .fe = fe};
+		.kind = &asset_kind, .who = who, .scope = scope, .id = id, .in = patch, .fe = fe
+	};
 	return reg_op_run(db, update_fn, &o);
 }
 
@@ -388,13 +398,13 @@ enum status assets_import(struct db *db, const struct actor *who, const struct r
 			  void (*progress)(void *, size_t, size_t), void *progress_arg,
 			  struct reg_import_result *res, struct ferrors *fe)
 {
-	struct reg_import imp = {.kind = &asset_kind,
-				 .scope = scope,
-				 .cols = asset_columns,
-				 .ncols = NCOLUMNS,
-				 .resolve = import_resolve,
-				 .progress = progress,
-				 .progress_arg = progress_arg};
+	struct reg_import imp = { .kind = &asset_kind,
+				  .scope = scope,
+				  .cols = asset_columns,
+				  .ncols = NCOLUMNS,
+				  .resolve = import_resolve,
+				  .progress = progress,
+				  .progress_arg = progress_arg };
 	return reg_import_csv(db, who, &imp, data, len, enc, dry_run, res, fe);
 }
 
@@ -413,12 +423,12 @@ json_t *classifications_list(struct db *db)
 	json_t *items = json_array();
 	while (db_next(&r))
 		json_array_append_new(
-		    items,
-		    json_pack("{s:I,s:I,s:s,s:s,s:I,s:b,s:I}", "id", (json_int_t)db_int(&r, 0),
-			      "position", (json_int_t)db_int(&r, 1), "label_ja", db_text(&r, 2),
-			      "label_en", db_text(&r, 3), "version", (json_int_t)db_int(&r, 4),
-			      "encryption_required", db_int(&r, 1) < db_int(&r, 5), "assets",
-			      (json_int_t)db_int(&r, 6)));
+			items,
+			json_pack("{s:I,s:I,s:s,s:s,s:I,s:b,s:I}", "id", (json_int_t)db_int(&r, 0),
+				  "position", (json_int_t)db_int(&r, 1), "label_ja", db_text(&r, 2),
+				  "label_en", db_text(&r, 3), "version", (json_int_t)db_int(&r, 4),
+				  "encryption_required", db_int(&r, 1) < db_int(&r, 5), "assets",
+				  (json_int_t)db_int(&r, 6)));
 	if (r.failed) {
 		json_decref(items);
 		items = NULL;
@@ -434,9 +444,9 @@ static int labels_taken(struct db *db, json_t *ja, json_t *en, int64_t except, s
 	bool found;
 	if (ja) {
 		if (db_query_int(
-			db, &other, &found,
-			"SELECT id FROM asset_classifications WHERE label_ja = ? AND id <> ?",
-			P(V_TEXT(json_string_value(ja)), V_INT(except))))
+			    db, &other, &found,
+			    "SELECT id FROM asset_classifications WHERE label_ja = ? AND id <> ?",
+			    P(V_TEXT(json_string_value(ja)), V_INT(except))))
 			return -1;
 		if (found)
 			ferr_add(fe, "label_ja", "taken", "Another level has this label.");
@@ -518,7 +528,7 @@ static int class_update_fn(struct db *db, void *arg)
 enum status classification_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 				  struct ferrors *fe)
 {
-	struct reg_op o = {.who = who, .scope = &reg_scope_all, .id = id, .in = patch, .fe = fe};
+	struct reg_op o = { .who = who, .scope = &reg_scope_all, .id = id, .in = patch, .fe = fe };
 	return reg_op_run(db, class_update_fn, &o);
 }
 
@@ -567,7 +577,7 @@ static int class_create_fn(struct db *db, void *arg)
 enum status classification_create(struct db *db, const struct actor *who, json_t *in, int64_t *id,
 				  struct ferrors *fe)
 {
-	struct reg_op o = {.who = who, .scope = &reg_scope_all, .in = in, .fe = fe};
+	struct reg_op o = { .who = who, .scope = &reg_scope_all, .in = in, .fe = fe };
 	enum status st = reg_op_run(db, class_create_fn, &o);
 	if (st == ST_OK)
 		*id = o.id;
@@ -643,6 +653,7 @@ enum status classification_delete(struct db *db, const struct actor *who, int64_
 				  int64_t version, struct ferrors *fe)
 {
 	struct reg_op o = {
-	    .who = who, .scope = &reg_scope_all, .id = id, .version = version, .fe = fe};
+		.who = who, .scope = &reg_scope_all, .id = id, .version = version, .fe = fe
+	};
 	return reg_op_run(db, class_delete_fn, &o);
 }

@@ -37,7 +37,8 @@ static int parse_day(const char *date, int64_t *days)
 {
 	if (!date || !date_valid(date))
 		return -1;
-	int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
+	int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 +
+		(date[3] - '0');
 	int m = (date[5] - '0') * 10 + (date[6] - '0');
 	int d = (date[8] - '0') * 10 + (date[9] - '0');
 	*days = day_number(y, m, d);
@@ -87,7 +88,8 @@ int incident_report_deadlines(const struct ppc_facts *f, const char *discovered_
 		format_day(day + out->final_days, out->final_due);
 	}
 	if (f->holds_pmark) {
-		int n = f->review_body_days >= 1 && f->review_body_days <= 30 ? f->review_body_days : 3;
+		int n = f->review_body_days >= 1 && f->review_body_days <= 30 ? f->review_body_days
+									      : 3;
 		out->review_body = true;
 		format_day(day + n, out->review_body_due);
 	}

@@ -248,7 +248,8 @@ static int settings_fn(struct db *db, void *arg)
 		    P(V_INT(json_integer_value(v)))))
 		return -1;
 	if (db_exec(db,
-		    "UPDATE incident_settings SET version = version + 1, updated_at = ? WHERE id = 1",
+		    "UPDATE incident_settings SET version = version + 1, updated_at = ? WHERE id = "
+		    "1",
 		    P(V_INT(now_unix()))) ||
 	    incident_settings_get(db, &after))
 		return -1;
@@ -303,9 +304,9 @@ static void decide(json_t *raw, const struct incident_settings *s, struct ppc_de
 /* --- reports outside: PPC, review body, the people affected, public, police ---------------- */
 
 /* In this order: report_required() and the API's `reports` array follow it. */
-static const char *const report_kinds[] = { "ppc_preliminary", "ppc_final", "review_body",
-					    "subjects",        "announce",  "police",
-					    NULL };
+static const char *const report_kinds[] = {
+	"ppc_preliminary", "ppc_final", "review_body", "subjects", "announce", "police", NULL
+};
 
 struct report_row {
 	bool stored;
@@ -328,15 +329,17 @@ static int load_reports(struct db *db, int64_t id, struct report_row rows[6])
 {
 	struct dbrows r;
 	memset(rows, 0, 6 * sizeof(*rows));
-	if (db_query(db, &r,
-		     "SELECT kind, state, done_on, note FROM incident_reports WHERE incident_id = ?",
-		     P(V_INT(id))))
+	if (db_query(
+		    db, &r,
+		    "SELECT kind, state, done_on, note FROM incident_reports WHERE incident_id = ?",
+		    P(V_INT(id))))
 		return -1;
 	while (db_next(&r))
 		for (int k = 0; k < 6; k++)
 			if (!strcmp(report_kinds[k], db_text(&r, 0))) {
 				rows[k].stored = true;
-				snprintf(rows[k].state, sizeof(rows[k].state), "%s", db_text(&r, 1));
+				snprintf(rows[k].state, sizeof(rows[k].state), "%s",
+					 db_text(&r, 1));
 				snprintf(rows[k].done_on, sizeof(rows[k].done_on), "%s",
 					 db_text(&r, 2) ? db_text(&r, 2) : "");
 				rows[k].note = xstrdup(db_text(&r, 3) ? db_text(&r, 3) : "");
@@ -390,8 +393,8 @@ static json_t *reports_view(json_t *raw, const struct ppc_decision *d, struct re
 	for (int k = 0; k < 6; k++) {
 		const char *due = NULL, *target = NULL;
 		int warn = 2;
-		bool required = report_required(k, d, &rows[k], &due, &target, &warn) &&
-				!dismissed(raw);
+		bool required =
+			report_required(k, d, &rows[k], &due, &target, &warn) && !dismissed(raw);
 		const char *state = rows[k].stored ? rows[k].state : "pending";
 		bool pending = !strcmp(state, "pending");
 		json_t *flag = json_null();
@@ -400,13 +403,13 @@ static json_t *reports_view(json_t *raw, const struct ppc_decision *d, struct re
 		if (required && pending)
 			(*outstanding)++;
 		json_array_append_new(
-			out, json_pack("{s:s,s:b,s:s,s:o,s:o,s:o,s:s,s:o}", "kind", report_kinds[k],
-				       "required", required, "state", state, "due",
-				       due && *due ? json_string(due) : json_null(), "target",
-				       target && *target ? json_string(target) : json_null(),
-				       "done_on",
-				       *rows[k].done_on ? json_string(rows[k].done_on) : json_null(),
-				       "note", rows[k].note ? rows[k].note : "", "flag", flag));
+			out,
+			json_pack("{s:s,s:b,s:s,s:o,s:o,s:o,s:s,s:o}", "kind", report_kinds[k],
+				  "required", required, "state", state, "due",
+				  due && *due ? json_string(due) : json_null(), "target",
+				  target && *target ? json_string(target) : json_null(), "done_on",
+				  *rows[k].done_on ? json_string(rows[k].done_on) : json_null(),
+				  "note", rows[k].note ? rows[k].note : "", "flag", flag));
 	}
 	return out;
 }
@@ -441,16 +444,26 @@ static const struct {
 	const char *from, *to;
 	bool near_miss_only;
 } moves[] = {
-	{ "reported", "triage", false },	 { "reported", "rejected", false },
-	{ "reported", "duplicate", false },	 { "reported", "closed", true },
-	{ "triage", "containment", false },	 { "triage", "investigation", false },
-	{ "triage", "action", false },	 { "triage", "rejected", false },
-	{ "triage", "duplicate", false },	 { "triage", "closed", true },
-	{ "containment", "investigation", false }, { "containment", "action", false },
-	{ "investigation", "containment", false }, { "investigation", "action", false },
-	{ "investigation", "closed", true },	 { "action", "investigation", false },
-	{ "action", "closed", false },	 { "closed", "investigation", false },
-	{ "rejected", "triage", false },	 { "duplicate", "triage", false },
+	{ "reported", "triage", false },
+	{ "reported", "rejected", false },
+	{ "reported", "duplicate", false },
+	{ "reported", "closed", true },
+	{ "triage", "containment", false },
+	{ "triage", "investigation", false },
+	{ "triage", "action", false },
+	{ "triage", "rejected", false },
+	{ "triage", "duplicate", false },
+	{ "triage", "closed", true },
+	{ "containment", "investigation", false },
+	{ "containment", "action", false },
+	{ "investigation", "containment", false },
+	{ "investigation", "action", false },
+	{ "investigation", "closed", true },
+	{ "action", "investigation", false },
+	{ "action", "closed", false },
+	{ "closed", "investigation", false },
+	{ "rejected", "triage", false },
+	{ "duplicate", "triage", false },
 };
 
 static bool move_allowed(const char *kind, const char *from, const char *to)
@@ -479,11 +492,12 @@ static int add_event(struct db *db, const struct actor *who, int64_t id, const c
 		     json_t *data)
 {
 	char *d = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	int rc = db_exec(db,
-			 "INSERT INTO incident_events (incident_id, at, actor_id, kind, from_status, "
-			 "to_status, internal, body, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			 P(V_INT(id), V_INT(now_unix()), V_ID(who->id), V_TEXT(kind), V_TEXT(from),
-			   V_TEXT(to), V_BOOL(internal), V_TEXT(sealed_body), V_TEXT(d)));
+	int rc = db_exec(
+		db,
+		"INSERT INTO incident_events (incident_id, at, actor_id, kind, from_status, "
+		"to_status, internal, body, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		P(V_INT(id), V_INT(now_unix()), V_ID(who->id), V_TEXT(kind), V_TEXT(from),
+		  V_TEXT(to), V_BOOL(internal), V_TEXT(sealed_body), V_TEXT(d)));
 	free(d);
 	return rc;
 }
@@ -530,15 +544,15 @@ static json_t *timeline(struct app *app, struct db *db, json_t *raw, const struc
 						    "name", db_text(&r, 2));
 		json_t *data = db_text(&r, 8) ? json_loads(db_text(&r, 8), 0, NULL) : NULL;
 		json_array_append_new(
-			out, json_pack("{s:s,s:o,s:b,s:s,s:o,s:o,s:b,s:o,s:o}", "at", at, "actor",
-				       actor, "by_reporter", by_reporter, "kind", db_text(&r, 3),
-				       "from_status",
-				       db_text(&r, 4) ? json_string(db_text(&r, 4)) : json_null(),
-				       "to_status",
-				       db_text(&r, 5) ? json_string(db_text(&r, 5)) : json_null(),
-				       "internal", internal, "body",
-				       unsealed(app, "incident_events.body", id, db_text(&r, 7)),
-				       "data", data ? data : json_object()));
+			out,
+			json_pack("{s:s,s:o,s:b,s:s,s:o,s:o,s:b,s:o,s:o}", "at", at, "actor", actor,
+				  "by_reporter", by_reporter, "kind", db_text(&r, 3), "from_status",
+				  db_text(&r, 4) ? json_string(db_text(&r, 4)) : json_null(),
+				  "to_status",
+				  db_text(&r, 5) ? json_string(db_text(&r, 5)) : json_null(),
+				  "internal", internal, "body",
+				  unsealed(app, "incident_events.body", id, db_text(&r, 7)), "data",
+				  data ? data : json_object()));
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -561,9 +575,9 @@ static json_t *common_view(json_t *raw, const struct viewer *v)
 {
 	bool hide = reporter_hidden(raw, v);
 	json_t *o = json_object();
-	static const char *const same[] = { "id",	      "kind",	      "category",
-					    "title",	      "discovered_on", "status",
-					    "severity",	      "anonymous",     "version" };
+	static const char *const same[] = { "id",       "kind",          "category",
+					    "title",    "discovered_on", "status",
+					    "severity", "anonymous",     "version" };
 	for (size_t i = 0; i < ARRAY_SIZE(same); i++)
 		json_object_set(o, same[i], json_object_get(raw, same[i]));
 	json_object_set_new(o, "reporter",
@@ -572,9 +586,9 @@ static json_t *common_view(json_t *raw, const struct viewer *v)
 	json_object_set_new(o, "reporter_department",
 			    hide ? json_null()
 				 : json_incref(json_object_get(raw, "reporter_department")));
-	json_object_set_new(o, "is_mine",
-			    json_boolean(iget(raw, "reporter_id") == v->user_id));
-	json_object_set_new(o, "discovered_at", time_or_null(json_object_get(raw, "discovered_at")));
+	json_object_set_new(o, "is_mine", json_boolean(iget(raw, "reporter_id") == v->user_id));
+	json_object_set_new(o, "discovered_at",
+			    time_or_null(json_object_get(raw, "discovered_at")));
 	json_object_set_new(o, "created_at", time_or_null(json_object_get(raw, "created_at")));
 	json_object_set_new(o, "updated_at", time_or_null(json_object_get(raw, "updated_at")));
 	if (v->can_read || v->can_manage) {
@@ -619,9 +633,10 @@ json_t *incident_json(struct app *app, struct db *db, int64_t id, const struct v
 	json_object_set(o, "closed_by", json_object_get(raw, "closed_by_name"));
 	json_object_set_new(o, "allowed_transitions",
 			    v->can_manage ? next_states(raw) : json_array());
-	json_object_set_new(o, "can_comment",
-			    json_boolean(v->can_manage || (json_is_true(json_object_get(o, "is_mine")) &&
-							   !status_is(raw, "closed"))));
+	json_object_set_new(
+		o, "can_comment",
+		json_boolean(v->can_manage || (json_is_true(json_object_get(o, "is_mine")) &&
+					       !status_is(raw, "closed"))));
 	json_t *tl = timeline(app, db, raw, v);
 	if (!tl)
 		goto fail;
@@ -648,9 +663,10 @@ json_t *incident_json(struct app *app, struct db *db, int64_t id, const struct v
 		json_object_set_new(o, "reports_outstanding", json_integer(outstanding));
 		free_reports(rows);
 		json_t *rep = json_object();
-		static const char *const fields[] = { "cause",	      "secondary_damage",
-						      "subject_response", "announcement",
-						      "prevention",	      "other_notes" };
+		static const char *const fields[] = {
+			"cause",        "secondary_damage", "subject_response",
+			"announcement", "prevention",       "other_notes"
+		};
 		for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 			json_object_set(rep, fields[i], json_object_get(raw, fields[i]));
 		json_object_set_new(o, "report", rep);
@@ -689,8 +705,7 @@ static int64_t time_field(json_t *in, const char *k, int64_t def)
 }
 
 /* Occurrence before discovery, discovery not in the future. */
-static void check_times(int64_t occurred, bool has_occurred, int64_t discovered,
-			struct ferrors *fe)
+static void check_times(int64_t occurred, bool has_occurred, int64_t discovered, struct ferrors *fe)
 {
 	if (discovered > now_unix() + FUTURE_SKEW_S)
 		ferr_add(fe, "discovered_at", "in_future", "The discovery time is in the future.");
@@ -727,7 +742,8 @@ static int create_fn(struct db *db, void *arg)
 	int64_t discovered = time_field(in, "discovered_at", now);
 	int64_t occurred = time_field(in, "occurred_at", 0);
 	const char *desc = sget(in, "description");
-	check_times(occurred, json_is_string(json_object_get(in, "occurred_at")), discovered, o->fe);
+	check_times(occurred, json_is_string(json_object_get(in, "occurred_at")), discovered,
+		    o->fe);
 	if (bget(in, "anonymous") && !near_miss)
 		ferr_add(o->fe, "anonymous", "near_miss_only",
 			 "Only a near-miss can be reported without your name.");
@@ -745,20 +761,22 @@ static int create_fn(struct db *db, void *arg)
 			 P(V_INT(o->who->id))))
 		return -1;
 	json_t *count = json_object_get(in, "pd_count");
-	if (db_insert(db, &o->id,
-		      "INSERT INTO incidents (kind, category, title, location, affected, occurred_at, "
-		      "discovered_at, discovered_on, reporter_id, reporter_department_id, anonymous, "
-		      "pd_involved, pd_count, created_at, updated_at) "
-		      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		      P(V_TEXT(kind), V_TEXT(sget(in, "category")), V_TEXT(sget(in, "title")),
-			V_TEXT(sget(in, "location") ? sget(in, "location") : ""),
-			V_TEXT(sget(in, "affected") ? sget(in, "affected") : ""),
-			json_is_string(json_object_get(in, "occurred_at")) ? V_INT(occurred) : V_NULL,
-			V_INT(discovered), V_TEXT(day), V_INT(o->who->id), V_ID(found ? dept : 0),
-			V_BOOL(bget(in, "anonymous")),
-			V_BOOL(bget(in, "pd_involved") || json_is_integer(count)),
-			json_is_integer(count) ? V_INT(json_integer_value(count)) : V_NULL, V_INT(now),
-			V_INT(now))))
+	if (db_insert(
+		    db, &o->id,
+		    "INSERT INTO incidents (kind, category, title, location, affected, "
+		    "occurred_at, "
+		    "discovered_at, discovered_on, reporter_id, reporter_department_id, anonymous, "
+		    "pd_involved, pd_count, created_at, updated_at) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		    P(V_TEXT(kind), V_TEXT(sget(in, "category")), V_TEXT(sget(in, "title")),
+		      V_TEXT(sget(in, "location") ? sget(in, "location") : ""),
+		      V_TEXT(sget(in, "affected") ? sget(in, "affected") : ""),
+		      json_is_string(json_object_get(in, "occurred_at")) ? V_INT(occurred) : V_NULL,
+		      V_INT(discovered), V_TEXT(day), V_INT(o->who->id), V_ID(found ? dept : 0),
+		      V_BOOL(bget(in, "anonymous")),
+		      V_BOOL(bget(in, "pd_involved") || json_is_integer(count)),
+		      json_is_integer(count) ? V_INT(json_integer_value(count)) : V_NULL,
+		      V_INT(now), V_INT(now))))
 		return -1;
 	if (desc && *desc) {
 		char *sealed = seal(o->app, "incidents.description", o->id, desc);
@@ -841,7 +859,8 @@ static int load(struct db *db, struct change *c, bool check_version)
 
 static int bump(struct db *db, int64_t id)
 {
-	return db_exec(db, "UPDATE incidents SET updated_at = ?, version = version + 1 WHERE id = ?",
+	return db_exec(db,
+		       "UPDATE incidents SET updated_at = ?, version = version + 1 WHERE id = ?",
 		       P(V_INT(now_unix()), V_INT(id)));
 }
 
@@ -938,7 +957,8 @@ static int update_fn(struct db *db, void *arg)
 		return -1;
 	/* The times as they will be, for the order check. */
 	json_t *occ = json_object_get(in, "occurred_at");
-	bool has_occ = occ ? json_is_string(occ) : json_is_integer(json_object_get(c->before, "occurred_at"));
+	bool has_occ = occ ? json_is_string(occ)
+			   : json_is_integer(json_object_get(c->before, "occurred_at"));
 	int64_t occurred = occ ? time_field(in, "occurred_at", 0) : iget(c->before, "occurred_at");
 	int64_t discovered = json_object_get(in, "discovered_at")
 				     ? time_field(in, "discovered_at", 0)
@@ -953,7 +973,8 @@ static int update_fn(struct db *db, void *arg)
 				 P(V_INT(json_integer_value(v)))))
 			goto out;
 		if (!found)
-			ferr_add(c->fe, "assignee_id", "not_found", "There is no such active user.");
+			ferr_add(c->fe, "assignee_id", "not_found",
+				 "There is no such active user.");
 	}
 	if (ferr_any(c->fe)) {
 		c->st = ST_INVALID;
@@ -1018,8 +1039,7 @@ static int transition_fn(struct db *db, void *arg)
 	if (!move_allowed(sget(c->before, "kind"), from, to)) {
 		ferr_add(c->fe, "to", "invalid_transition",
 			 "The incident cannot move to this status from where it is.");
-	} else if (!strcmp(to, "rejected") || !strcmp(to, "duplicate") ||
-		   !strcmp(from, "closed")) {
+	} else if (!strcmp(to, "rejected") || !strcmp(to, "duplicate") || !strcmp(from, "closed")) {
 		if (!reason || !*reason)
 			ferr_add(c->fe, "reason", "required", "Say why.");
 	}
@@ -1029,7 +1049,8 @@ static int transition_fn(struct db *db, void *arg)
 		if (!json_is_integer(dup))
 			ferr_add(c->fe, "duplicate_of", "required", "Which report does it repeat?");
 		else if (json_integer_value(dup) == c->id)
-			ferr_add(c->fe, "duplicate_of", "invalid_choice", "Not this report itself.");
+			ferr_add(c->fe, "duplicate_of", "invalid_choice",
+				 "Not this report itself.");
 		else if (db_query_int(db, &one, &found, "SELECT 1 FROM incidents WHERE id = ?",
 				      P(V_INT(json_integer_value(dup)))))
 			return -1;
@@ -1049,9 +1070,10 @@ static int transition_fn(struct db *db, void *arg)
 		json_decref(reports_view(c->before, &d, rows, today, &outstanding));
 		free_reports(rows);
 		if (outstanding)
-			ferr_add(c->fe, "to", "reports_outstanding",
-				 "Record every required report as submitted (or as not needed, with "
-				 "the reason) before closing.");
+			ferr_add(
+				c->fe, "to", "reports_outstanding",
+				"Record every required report as submitted (or as not needed, with "
+				"the reason) before closing.");
 	}
 	if (ferr_any(c->fe)) {
 		c->st = ST_INVALID;
@@ -1098,8 +1120,8 @@ static int transition_fn(struct db *db, void *arg)
 	return 0;
 }
 
-enum status incident_transition(struct app *app, struct db *db, const struct actor *who,
-				int64_t id, json_t *in, struct ferrors *fe)
+enum status incident_transition(struct app *app, struct db *db, const struct actor *who, int64_t id,
+				json_t *in, struct ferrors *fe)
 {
 	struct change c = { .app = app, .who = who, .id = id, .in = in, .fe = fe };
 	return run_change(db, transition_fn, &c);
@@ -1124,7 +1146,8 @@ static int comment_fn(struct db *db, void *arg)
 	}
 	bool internal = bget(c->in, "internal");
 	if (internal && !c->v->can_manage) {
-		ferr_add(c->fe, "internal", "forbidden", "Only the security office writes internal notes.");
+		ferr_add(c->fe, "internal", "forbidden",
+			 "Only the security office writes internal notes.");
 		c->st = ST_INVALID;
 		return -1;
 	}
@@ -1173,7 +1196,8 @@ static int report_fn(struct db *db, void *arg)
 	}
 	if (db_exec(db,
 		    "INSERT INTO incident_reports (incident_id, kind, state, done_on, note, "
-		    "updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id, "
+		    "updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+		    "(incident_id, "
 		    "kind) DO UPDATE SET state = excluded.state, done_on = excluded.done_on, "
 		    "note = excluded.note, updated_by = excluded.updated_by, "
 		    "updated_at = excluded.updated_at",
@@ -1193,8 +1217,8 @@ static int report_fn(struct db *db, void *arg)
 	return 0;
 }
 
-enum status incident_record_report(struct db *db, const struct actor *who, int64_t id,
-				   json_t *in, struct ferrors *fe)
+enum status incident_record_report(struct db *db, const struct actor *who, int64_t id, json_t *in,
+				   struct ferrors *fe)
 {
 	struct change c = { .who = who, .id = id, .in = in, .fe = fe };
 	return run_change(db, report_fn, &c);
@@ -1276,16 +1300,15 @@ json_t *incident_dashboard(struct db *db)
 	json_array_foreach(raws, i, raw)
 	{
 		const char *status = sget(raw, "status");
-		json_object_set_new(by_status, status,
-				    json_integer(iget(by_status, status) + 1));
+		json_object_set_new(by_status, status, json_integer(iget(by_status, status) + 1));
 		if (!strcmp(status, "reported"))
 			json_array_append_new(
-				triage, json_pack("{s:O,s:O,s:O,s:O,s:O}", "id",
-						  json_object_get(raw, "id"), "kind",
-						  json_object_get(raw, "kind"), "category",
-						  json_object_get(raw, "category"), "title",
-						  json_object_get(raw, "title"), "discovered_on",
-						  json_object_get(raw, "discovered_on")));
+				triage,
+				json_pack("{s:O,s:O,s:O,s:O,s:O}", "id", json_object_get(raw, "id"),
+					  "kind", json_object_get(raw, "kind"), "category",
+					  json_object_get(raw, "category"), "title",
+					  json_object_get(raw, "title"), "discovered_on",
+					  json_object_get(raw, "discovered_on")));
 		struct report_row rows[6];
 		struct ppc_decision d;
 		int outstanding;
@@ -1303,15 +1326,15 @@ json_t *incident_dashboard(struct db *db)
 			const char *flag = sget(rep, "flag");
 			if (flag && !strcmp(flag, "missed"))
 				missed++;
-			json_array_append_new(
-				deadlines,
-				json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "incident_id",
-					  json_object_get(raw, "id"), "title",
-					  json_object_get(raw, "title"), "report",
-					  json_object_get(rep, "kind"), "due", json_object_get(rep, "due"),
-					  "target", json_object_get(rep, "target"), "flag",
-					  json_object_get(rep, "flag"), "status",
-					  json_object_get(raw, "status")));
+			json_array_append_new(deadlines,
+					      json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O}",
+							"incident_id", json_object_get(raw, "id"),
+							"title", json_object_get(raw, "title"),
+							"report", json_object_get(rep, "kind"),
+							"due", json_object_get(rep, "due"),
+							"target", json_object_get(rep, "target"),
+							"flag", json_object_get(rep, "flag"),
+							"status", json_object_get(raw, "status")));
 		}
 		json_decref(reps);
 	}
@@ -1390,7 +1413,8 @@ json_t *incident_contacts(struct db *db, int64_t user_id)
 	json_t *officers = json_array();
 	if (db_query(db, &r,
 		     "SELECT DISTINCT u.id, u.name FROM users u JOIN user_roles ur ON ur.user_id = "
-		     "u.id JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE rp.permission = "
+		     "u.id JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE rp.permission "
+		     "= "
 		     "'incidents.manage' AND u.status = 'active' ORDER BY u.id LIMIT 10",
 		     P0)) {
 		json_decref(officers);

@@ -57,15 +57,15 @@ struct ppc_facts {
 };
 
 /* Triggers of a mandatory PPC report (bits of ppc_decision.reasons). */
-#define PPC_SENSITIVE 1u
-#define PPC_FINANCIAL 2u
+#define PPC_SENSITIVE    1u
+#define PPC_FINANCIAL    2u
 #define PPC_UNAUTHORISED 4u
-#define PPC_OVER_1000 8u
+#define PPC_OVER_1000    8u
 
 struct ppc_decision {
-	bool mandatory;          /* a report to the PPC is required */
-	unsigned reasons;        /* the triggers met (also when encryption exempts) */
-	bool exempt_encrypted;   /* triggers met, but strong encryption exempts */
+	bool mandatory;        /* a report to the PPC is required */
+	unsigned reasons;      /* the triggers met (also when encryption exempts) */
+	bool exempt_encrypted; /* triggers met, but strong encryption exempts */
 	char discovered_on[11];
 	/* YYYY-MM-DD, or "" when not required. */
 	char preliminary_target[11]; /* 速報: discovery + 3 */

@@ -11,20 +11,20 @@
 #include "../../store/query.h"
 
 #define PAGE_DEFAULT 50
-#define PAGE_MAX 200
+#define PAGE_MAX     200
 
 static const char *const kinds[] = { "incident", "near_miss", NULL };
 static const char *const categories[] = { "service_stop",   "malfunction", "missend",
-					  "rule_violation", "loss",	   "tampering",
-					  "virus",	    "pc_abnormal", "complaint",
-					  "other",	    NULL };
-static const char *const statuses[] = { "reported", "triage",	"containment", "investigation",
-					"action",   "closed",	"rejected",    "duplicate",
-					NULL };
+					  "rule_violation", "loss",        "tampering",
+					  "virus",          "pc_abnormal", "complaint",
+					  "other",          NULL };
+static const char *const statuses[] = { "reported",      "triage",    "containment",
+					"investigation", "action",    "closed",
+					"rejected",      "duplicate", NULL };
 static const char *const severities[] = { "low", "medium", "high", "critical", NULL };
-static const char *const report_kinds[] = { "ppc_preliminary", "ppc_final", "review_body",
-					    "subjects",	       "announce",  "police",
-					    NULL };
+static const char *const report_kinds[] = {
+	"ppc_preliminary", "ppc_final", "review_body", "subjects", "announce", "police", NULL
+};
 static const char *const report_states[] = { "pending", "done", "not_needed", NULL };
 static const char *const states[] = { "open", "finished", NULL };
 static const char *const flags[] = { "0", "1", NULL };
@@ -113,8 +113,8 @@ static void filters(struct req *req, struct query *q)
 	static const struct {
 		const char *param, *sql;
 	} equal[] = {
-		{ "kind", "AND i.kind = ?" },	      { "category", "AND i.category = ?" },
-		{ "status", "AND i.status = ?" },     { "severity", "AND i.severity = ?" },
+		{ "kind", "AND i.kind = ?" },           { "category", "AND i.category = ?" },
+		{ "status", "AND i.status = ?" },       { "severity", "AND i.severity = ?" },
 		{ "from", "AND i.discovered_on >= ?" }, { "to", "AND i.discovered_on <= ?" },
 	};
 	const char *v;
@@ -129,9 +129,10 @@ static void filters(struct req *req, struct query *q)
 		query_add(q, "AND i.title LIKE ? ESCAPE '\\'", P(V_TEXT(pat)));
 	}
 	if ((v = req_query(req, "state")) && *v)
-		query_add(q, !strcmp(v, "open")
-				     ? "AND i.status NOT IN ('closed', 'rejected', 'duplicate')"
-				     : "AND i.status IN ('closed', 'rejected', 'duplicate')",
+		query_add(q,
+			  !strcmp(v, "open")
+				  ? "AND i.status NOT IN ('closed', 'rejected', 'duplicate')"
+				  : "AND i.status IN ('closed', 'rejected', 'duplicate')",
 			  NULL, 0);
 	if (is_set(req, "ppc"))
 		query_add(q, "AND i.ppc_mandatory = 1", NULL, 0);
@@ -174,11 +175,11 @@ static int incidents_list(struct req *req)
 		json_decref(items);
 		return -1;
 	}
-	return reply_json(req, 200,
-			  json_pack("{s:o,s:o}", "items", items, "next_cursor",
-				    more ? json_string(arena_printf(&req->arena, "%lld",
-								    (long long)last))
-					 : json_null()));
+	return reply_json(
+		req, 200,
+		json_pack("{s:o,s:o}", "items", items, "next_cursor",
+			  more ? json_string(arena_printf(&req->arena, "%lld", (long long)last))
+			       : json_null()));
 }
 
 /* --- export ------------------------------------------------------------------------------- */
@@ -189,18 +190,30 @@ static const char *ja_word(const char *code)
 	static const struct {
 		const char *code, *ja;
 	} words[] = {
-		{ "incident", "事故" },		    { "near_miss", "ヒヤリハット" },
-		{ "service_stop", "サービス・装置の停止" }, { "malfunction", "システム等の誤動作" },
-		{ "missend", "誤送信・誤発送" },	    { "rule_violation", "ルール違反" },
-		{ "loss", "紛失・き損" },		    { "tampering", "改ざん・破壊" },
-		{ "virus", "ウイルス感染" },	    { "pc_abnormal", "PC等の動作異常" },
-		{ "complaint", "苦情・外部通報" },	    { "other", "その他" },
-		{ "reported", "報告済み" },		    { "triage", "初期判断" },
-		{ "containment", "封じ込め" },	    { "investigation", "調査" },
-		{ "action", "是正処置" },		    { "closed", "終了" },
-		{ "rejected", "対象外" },		    { "duplicate", "重複" },
-		{ "low", "低" },			    { "medium", "中" },
-		{ "high", "高" },			    { "critical", "重大" },
+		{ "incident", "事故" },
+		{ "near_miss", "ヒヤリハット" },
+		{ "service_stop", "サービス・装置の停止" },
+		{ "malfunction", "システム等の誤動作" },
+		{ "missend", "誤送信・誤発送" },
+		{ "rule_violation", "ルール違反" },
+		{ "loss", "紛失・き損" },
+		{ "tampering", "改ざん・破壊" },
+		{ "virus", "ウイルス感染" },
+		{ "pc_abnormal", "PC等の動作異常" },
+		{ "complaint", "苦情・外部通報" },
+		{ "other", "その他" },
+		{ "reported", "報告済み" },
+		{ "triage", "初期判断" },
+		{ "containment", "封じ込め" },
+		{ "investigation", "調査" },
+		{ "action", "是正処置" },
+		{ "closed", "終了" },
+		{ "rejected", "対象外" },
+		{ "duplicate", "重複" },
+		{ "low", "低" },
+		{ "medium", "中" },
+		{ "high", "高" },
+		{ "critical", "重大" },
 	};
 	for (size_t i = 0; code && i < ARRAY_SIZE(words); i++)
 		if (!strcmp(words[i].code, code))
@@ -238,12 +251,13 @@ static int incidents_export(struct req *req, enum export_format fmt)
 		json_array_append_new(ids, json_integer(db_int(&r, 0)));
 	int failed = r.failed;
 	db_rows_free(&r);
-	json_t *headers = json_pack(
-		"[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s]", "ID", "種別", "分類", "件名",
-		"状態", "重大度", "発見日", "報告者", "報告者の部署", "担当者", "個人情報", "本人の数",
-		"要配慮個人情報", "財産的被害のおそれ", "不正の目的のおそれ", "高度な暗号化",
-		"PPCへの報告", "速報の期限", "確報の期限", "速報の提出日", "確報の提出日",
-		"審査機関への報告日", "本人への通知日", "公表日", "警察への届出日", "終了日時");
+	json_t *headers =
+		json_pack("[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s]", "ID", "種別",
+			  "分類", "件名", "状態", "重大度", "発見日", "報告者", "報告者の部署",
+			  "担当者", "個人情報", "本人の数", "要配慮個人情報", "財産的被害のおそれ",
+			  "不正の目的のおそれ", "高度な暗号化", "PPCへの報告", "速報の期限",
+			  "確報の期限", "速報の提出日", "確報の提出日", "審査機関への報告日",
+			  "本人への通知日", "公表日", "警察への届出日", "終了日時");
 	json_t *rows = json_array();
 	size_t i;
 	json_t *idv;
@@ -251,7 +265,8 @@ static int incidents_export(struct req *req, enum export_format fmt)
 	{
 		enum status st;
 		json_t *o = failed ? NULL
-				   : incident_json(req->app, req->db, json_integer_value(idv), &vw, &st);
+				   : incident_json(req->app, req->db, json_integer_value(idv), &vw,
+						   &st);
 		if (!o) {
 			failed = 1;
 			break;
@@ -279,9 +294,9 @@ static int incidents_export(struct req *req, enum export_format fmt)
 		json_array_append_new(row, yes_no(json_object_get(impact, "financial")));
 		json_array_append_new(row, yes_no(json_object_get(impact, "unauthorised")));
 		json_array_append_new(row, yes_no(json_object_get(impact, "encrypted")));
-		json_array_append_new(row, json_string(json_is_true(json_object_get(ppc, "mandatory"))
-							       ? "必要"
-							       : "不要"));
+		json_array_append_new(
+			row, json_string(json_is_true(json_object_get(ppc, "mandatory")) ? "必要"
+											 : "不要"));
 		json_array_append(row, json_object_get(ppc, "preliminary_limit"));
 		json_array_append(row, json_object_get(ppc, "final_due"));
 		size_t k;
@@ -464,19 +479,15 @@ static const struct field patch_body[] = {
 	{ 0 }
 };
 
-static const struct field transition_body[] = {
-	{ "version", FT_INT, F_REQUIRED, .min = 1 },
-	{ "to", FT_ENUM, F_REQUIRED, .choices = statuses },
-	{ "reason", FT_TEXT, 0, .max = 2000 },
-	{ "duplicate_of", FT_ID, 0 },
-	{ 0 }
-};
+static const struct field transition_body[] = { { "version", FT_INT, F_REQUIRED, .min = 1 },
+						{ "to", FT_ENUM, F_REQUIRED, .choices = statuses },
+						{ "reason", FT_TEXT, 0, .max = 2000 },
+						{ "duplicate_of", FT_ID, 0 },
+						{ 0 } };
 
-static const struct field comment_body[] = {
-	{ "body", FT_TEXT, F_REQUIRED, .min = 1, .max = 4000 },
-	{ "internal", FT_BOOL, 0 },
-	{ 0 }
-};
+static const struct field comment_body[] = { { "body", FT_TEXT, F_REQUIRED, .min = 1, .max = 4000 },
+					     { "internal", FT_BOOL, 0 },
+					     { 0 } };
 
 static const struct field report_body[] = {
 	{ "kind", FT_ENUM, F_REQUIRED, .choices = report_kinds },
@@ -495,38 +506,34 @@ static const struct field settings_body[] = {
 };
 
 /* The list's filters, shared by the list and its exports. */
-#define FILTERS                                                                        \
-	{ "q", FT_STRING, 0, .max = 100 }, { "kind", FT_ENUM, 0, .choices = kinds },          \
-		{ "category", FT_ENUM, 0, .choices = categories },                              \
-		{ "status", FT_ENUM, 0, .choices = statuses },                                  \
-		{ "state", FT_ENUM, 0, .choices = states },                                     \
-		{ "severity", FT_ENUM, 0, .choices = severities },                              \
+#define FILTERS                                                                                    \
+	{ "q", FT_STRING, 0, .max = 100 }, { "kind", FT_ENUM, 0, .choices = kinds },               \
+		{ "category", FT_ENUM, 0, .choices = categories },                                 \
+		{ "status", FT_ENUM, 0, .choices = statuses },                                     \
+		{ "state", FT_ENUM, 0, .choices = states },                                        \
+		{ "severity", FT_ENUM, 0, .choices = severities },                                 \
 		{ "ppc", FT_ENUM, 0, .choices = flags }, { "mine", FT_ENUM, 0, .choices = flags }, \
-		{ "from", FT_DATE, 0 }, { "to", FT_DATE, 0 }
+		{ "from", FT_DATE, 0 },                                                            \
+	{                                                                                          \
+		"to", FT_DATE, 0                                                                   \
+	}
 
 static const struct field list_query[] = {
-	FILTERS,
-	{ "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX },
-	{ "cursor", FT_ID, 0 },
-	{ 0 }
+	FILTERS, { "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX }, { "cursor", FT_ID, 0 }, { 0 }
 };
 
-static const struct field export_query[] = {
-	FILTERS,
-	{ "encoding", FT_ENUM, 0, .choices = encodings },
-	{ 0 }
-};
+static const struct field export_query[] = { FILTERS,
+					     { "encoding", FT_ENUM, 0, .choices = encodings },
+					     { 0 } };
 
-static const struct field trends_query[] = {
-	{ "months", FT_INT, 0, .min = 1, .max = 36 },
-	{ 0 }
-};
+static const struct field trends_query[] = { { "months", FT_INT, 0, .min = 1, .max = 36 }, { 0 } };
 
 static const struct route routes[] = {
 	{ "POST", "/api/v1/incidents", "incidents.report", incidents_create, .body = create_body },
 	{ "GET", "/api/v1/incidents", "incidents.report", incidents_list, .query = list_query },
 	{ "GET", "/api/v1/incidents.csv", "incidents.read", incidents_csv, .query = export_query },
-	{ "GET", "/api/v1/incidents.xlsx", "incidents.read", incidents_xlsx, .query = export_query },
+	{ "GET", "/api/v1/incidents.xlsx", "incidents.read", incidents_xlsx,
+	  .query = export_query },
 	{ "GET", "/api/v1/incidents/dashboard", "incidents.read", incidents_dashboard },
 	{ "GET", "/api/v1/incidents/trends", "incidents.report", incidents_trends,
 	  .query = trends_query },
@@ -537,8 +544,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/incidents/{id:int}", "incidents.report", incidents_show },
 	{ "PATCH", "/api/v1/incidents/{id:int}", "incidents.manage", incidents_patch,
 	  .body = patch_body },
-	{ "POST", "/api/v1/incidents/{id:int}/transition", "incidents.manage",
-	  incidents_transition, .body = transition_body },
+	{ "POST", "/api/v1/incidents/{id:int}/transition", "incidents.manage", incidents_transition,
+	  .body = transition_body },
 	{ "POST", "/api/v1/incidents/{id:int}/comments", "incidents.report", incidents_comment,
 	  .body = comment_body },
 	{ "POST", "/api/v1/incidents/{id:int}/reports", "incidents.manage", incidents_report,

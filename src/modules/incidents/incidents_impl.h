@@ -49,14 +49,14 @@ json_t *incident_json(struct app *app, struct db *db, int64_t id, const struct v
 enum status incident_update(struct app *app, struct db *db, const struct actor *who, int64_t id,
 			    json_t *patch, struct ferrors *fe);
 /* Moves the incident to in["to"] (with "version", "reason", "duplicate_of"). */
-enum status incident_transition(struct app *app, struct db *db, const struct actor *who,
-				int64_t id, json_t *in, struct ferrors *fe);
+enum status incident_transition(struct app *app, struct db *db, const struct actor *who, int64_t id,
+				json_t *in, struct ferrors *fe);
 /* A comment: by the reporter on their own report, or by incidents.manage (may be internal). */
 enum status incident_comment(struct app *app, struct db *db, const struct actor *who,
 			     const struct viewer *v, int64_t id, json_t *in, struct ferrors *fe);
 /* Records one report outside (in["kind"], "state", "done_on", "note"). */
-enum status incident_record_report(struct db *db, const struct actor *who, int64_t id,
-				   json_t *in, struct ferrors *fe);
+enum status incident_record_report(struct db *db, const struct actor *who, int64_t id, json_t *in,
+				   struct ferrors *fe);
 /* Opens a corrective action from the incident (actions.h) and notes it on the timeline. */
 enum status incident_open_action(struct db *db, const struct actor *who, int64_t id, json_t *in,
 				 int64_t *action_id, struct ferrors *fe);

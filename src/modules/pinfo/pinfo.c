@@ -7,120 +7,126 @@
 #include "../../store/query.h"
 
 #define LC(stage)                                                                                  \
-	{"lc_" stage "_risks", FT_TEXT, 0, .max = 1000},                                           \
+	{ "lc_" stage "_risks", FT_TEXT, 0, .max = 1000 },                                         \
 	{                                                                                          \
 		"lc_" stage "_controls", FT_TEXT, 0, .max = 1000                                   \
 	}
 
 /* What a create body may hold; the API route and the import check with the same list. */
 const struct field pinfo_create_schema[] = {
-    {"name", FT_STRING, F_REQUIRED, .min = 1, .max = 200},
-    {"department_id", FT_ID, F_NULLABLE},
-    {"items", FT_TEXT, F_REQUIRED, .min = 1, .max = 1000},
-    {"purpose", FT_TEXT, F_REQUIRED, .min = 1, .max = 1000},
-    {"storage_location", FT_STRING, F_REQUIRED, .min = 1, .max = 200},
-    {"storage_method", FT_STRING, F_REQUIRED, .min = 1, .max = 200},
-    {"access", FT_STRING, F_REQUIRED, .min = 1, .max = 200},
-    {"use_until", FT_STRING, F_REQUIRED, .min = 1, .max = 100},
-    {"retention_until", FT_STRING, F_REQUIRED, .min = 1, .max = 100},
-    {"record_count", FT_INT, F_NULLABLE, .min = 0, .max = 1000000000000LL},
-    {"subjects", FT_STRING, 0, .max = 200},
-    {"sensitive", FT_BOOL, 0},
-    {"acquisition", FT_STRING, 0, .max = 200},
-    {"direct_written", FT_BOOL, 0},
-    {"purpose_notice", FT_STRING, 0, .max = 200},
-    {"consent", FT_STRING, 0, .max = 200},
-    {"third_party", FT_STRING, 0, .max = 200},
-    {"contractor", FT_STRING, 0, .max = 200},
-    {"disposal", FT_STRING, 0, .max = 200},
-    {"notes", FT_TEXT, 0, .max = 2000},
-    LC("acquire"),
-    LC("transfer"),
-    LC("use"),
-    LC("store"),
-    LC("dispose"),
-    {"asset_ids", FT_INTARRAY, 0},
-    {"reviewed_on", FT_DATE, F_NULLABLE},
-    {0}};
+	{ "name", FT_STRING, F_REQUIRED, .min = 1, .max = 200 },
+	{ "department_id", FT_ID, F_NULLABLE },
+	{ "items", FT_TEXT, F_REQUIRED, .min = 1, .max = 1000 },
+	{ "purpose", FT_TEXT, F_REQUIRED, .min = 1, .max = 1000 },
+	{ "storage_location", FT_STRING, F_REQUIRED, .min = 1, .max = 200 },
+	{ "storage_method", FT_STRING, F_REQUIRED, .min = 1, .max = 200 },
+	{ "access", FT_STRING, F_REQUIRED, .min = 1, .max = 200 },
+	{ "use_until", FT_STRING, F_REQUIRED, .min = 1, .max = 100 },
+	{ "retention_until", FT_STRING, F_REQUIRED, .min = 1, .max = 100 },
+	{ "record_count", FT_INT, F_NULLABLE, .min = 0, .max = 1000000000000LL },
+	{ "subjects", FT_STRING, 0, .max = 200 },
+	{ "sensitive", FT_BOOL, 0 },
+	{ "acquisition", FT_STRING, 0, .max = 200 },
+	{ "direct_written", FT_BOOL, 0 },
+	{ "purpose_notice", FT_STRING, 0, .max = 200 },
+	{ "consent", FT_STRING, 0, .max = 200 },
+	{ "third_party", FT_STRING, 0, .max = 200 },
+	{ "contractor", FT_STRING, 0, .max = 200 },
+	{ "disposal", FT_STRING, 0, .max = 200 },
+	{ "notes", FT_TEXT, 0, .max = 2000 },
+	LC("acquire"),
+	LC("transfer"),
+	LC("use"),
+	LC("store"),
+	LC("dispose"),
+	{ "asset_ids", FT_INTARRAY, 0 },
+	{ "reviewed_on", FT_DATE, F_NULLABLE },
+	{ 0 }
+};
 
 #define LCF(stage)                                                                                 \
-	{"lc_" stage "_risks", "lc_" stage "_risks", RF_TEXT},                                     \
+	{ "lc_" stage "_risks", "lc_" stage "_risks", RF_TEXT },                                   \
 	{                                                                                          \
 		"lc_" stage "_controls", "lc_" stage "_controls", RF_TEXT                          \
 	}
 
 static const struct reg_field fields[] = {
-    {"name", "name", RF_TEXT},
-    {"department_id", "department_id", RF_ID},
-    {"items", "items", RF_TEXT},
-    {"purpose", "purpose", RF_TEXT},
-    {"storage_location", "storage_location", RF_TEXT},
-    {"storage_method", "storage_method", RF_TEXT},
-    {"access", "access", RF_TEXT},
-    {"use_until", "use_until", RF_TEXT},
-    {"retention_until", "retention_until", RF_TEXT},
-    {"record_count", "record_count", RF_INT},
-    {"subjects", "subjects", RF_TEXT},
-    {"sensitive", "sensitive", RF_BOOL},
-    {"acquisition", "acquisition", RF_TEXT},
-    {"direct_written", "direct_written", RF_BOOL},
-    {"purpose_notice", "purpose_notice", RF_TEXT},
-    {"consent", "consent", RF_TEXT},
-    {"third_party", "third_party", RF_TEXT},
-    {"contractor", "contractor", RF_TEXT},
-    {"disposal", "disposal", RF_TEXT},
-    {"notes", "notes", RF_TEXT},
-    LCF("acquire"),
-    LCF("transfer"),
-    LCF("use"),
-    LCF("store"),
-    LCF("dispose"),
-    {"reviewed_on", "reviewed_on", RF_DATE},
+	{ "name", "name", RF_TEXT },
+	{ "department_id", "department_id", RF_ID },
+	{ "items", "items", RF_TEXT },
+	{ "purpose", "purpose", RF_TEXT },
+	{ "storage_location", "storage_location", RF_TEXT },
+	{ "storage_method", "storage_method", RF_TEXT },
+	{ "access", "access", RF_TEXT },
+	{ "use_until", "use_until", RF_TEXT },
+	{ "retention_until", "retention_until", RF_TEXT },
+	{ "record_count", "record_count", RF_INT },
+	{ "subjects", "subjects", RF_TEXT },
+	{ "sensitive", "sensitive", RF_BOOL },
+	{ "acquisition", "acquisition", RF_TEXT },
+	{ "direct_written", "direct_written", RF_BOOL },
+	{ "purpose_notice", "purpose_notice", RF_TEXT },
+	{ "consent", "consent", RF_TEXT },
+	{ "third_party", "third_party", RF_TEXT },
+	{ "contractor", "contractor", RF_TEXT },
+	{ "disposal", "disposal", RF_TEXT },
+	{ "notes", "notes", RF_TEXT },
+	LCF("acquire"),
+	LCF("transfer"),
+	LCF("use"),
+	LCF("store"),
+	LCF("dispose"),
+	{ "reviewed_on", "reviewed_on", RF_DATE },
 };
 #define NFIELDS ARRAY_SIZE(fields)
 
 #define LCC(stage, ja)                                                                             \
-	{"lc_" stage "_risks", ja "のリスク", "lc_" stage "_risks", RK_TEXT, RC_IMPORT,            \
-	 .max = 1000},                                                                             \
+	{                                                                                          \
+		"lc_" stage "_risks", ja "のリスク", "lc_" stage "_risks", RK_TEXT, RC_IMPORT,     \
+		.max = 1000                                                                        \
+	},                                                                                         \
 	{                                                                                          \
 		"lc_" stage "_controls", ja "の対策", "lc_" stage "_controls", RK_TEXT, RC_IMPORT, \
-		    .max = 1000                                                                    \
+			.max = 1000                                                                \
 	}
 
 const struct reg_column pinfo_columns[] = {
-    {"id", "ID", "id", RK_INT, 0},
-    {"name", "台帳名", "Name", RK_TEXT, RC_IMPORT | RC_REQUIRED, .max = 200},
-    {"department_id", "管理部署", "Department", RK_DEPARTMENT, RC_IMPORT,
-     .shown = "department_name"},
-    {"items", "個人情報の項目", "Data items", RK_TEXT, RC_IMPORT | RC_REQUIRED, .max = 1000},
-    {"purpose", "利用目的", "Purpose", RK_TEXT, RC_IMPORT | RC_REQUIRED, .max = 1000},
-    {"storage_location", "保管場所", "Storage location", RK_TEXT, RC_IMPORT | RC_REQUIRED,
-     .max = 200},
-    {"storage_method", "保管方法", "Storage method", RK_TEXT, RC_IMPORT | RC_REQUIRED, .max = 200},
-    {"access", "アクセス権を有する者", "Access", RK_TEXT, RC_IMPORT | RC_REQUIRED, .max = 200},
-    {"use_until", "利用期限", "Use until", RK_TEXT, RC_IMPORT | RC_REQUIRED, .max = 100},
-    {"retention_until", "保管期限", "Retention until", RK_TEXT, RC_IMPORT | RC_REQUIRED,
-     .max = 100},
-    {"record_count", "件数", "Count", RK_INT, RC_IMPORT, .min = 0, .max = 1000000000000LL},
-    {"subjects", "本人の区分", "Data subjects", RK_TEXT, RC_IMPORT, .max = 200},
-    {"sensitive", "要配慮個人情報", "Sensitive", RK_BOOL, RC_IMPORT},
-    {"acquisition", "取得方法", "Acquisition", RK_TEXT, RC_IMPORT, .max = 200},
-    {"direct_written", "本人から書面で直接取得", "Directly in writing", RK_BOOL, RC_IMPORT},
-    {"purpose_notice", "利用目的の通知・公表", "Purpose notice", RK_TEXT, RC_IMPORT, .max = 200},
-    {"consent", "同意", "Consent", RK_TEXT, RC_IMPORT, .max = 200},
-    {"third_party", "第三者提供・共同利用", "Third party", RK_TEXT, RC_IMPORT, .max = 200},
-    {"contractor", "委託先", "Contractor", RK_TEXT, RC_IMPORT, .max = 200},
-    {"disposal", "廃棄方法", "Disposal", RK_TEXT, RC_IMPORT, .max = 200},
-    {"notes", "備考", "Notes", RK_TEXT, RC_IMPORT, .max = 2000},
-    LCC("acquire", "取得・入力"),
-    LCC("transfer", "移送・送信"),
-    LCC("use", "利用・加工"),
-    LCC("store", "保管・バックアップ"),
-    LCC("dispose", "消去・廃棄"),
-    {"asset_ids", "関連資産ID", "Asset ids", RK_LIST, 0},
-    {"reviewed_on", "最終見直し日", "Last reviewed", RK_DATE, RC_IMPORT},
-    {"review_due", "次回見直し期限", "Review due", RK_DATE, 0},
-    {"updated_at", "更新日時", "Updated", RK_TIME, 0},
+	{ "id", "ID", "id", RK_INT, 0 },
+	{ "name", "台帳名", "Name", RK_TEXT, RC_IMPORT | RC_REQUIRED, .max = 200 },
+	{ "department_id", "管理部署", "Department", RK_DEPARTMENT, RC_IMPORT,
+	  .shown = "department_name" },
+	{ "items", "個人情報の項目", "Data items", RK_TEXT, RC_IMPORT | RC_REQUIRED, .max = 1000 },
+	{ "purpose", "利用目的", "Purpose", RK_TEXT, RC_IMPORT | RC_REQUIRED, .max = 1000 },
+	{ "storage_location", "保管場所", "Storage location", RK_TEXT, RC_IMPORT | RC_REQUIRED,
+	  .max = 200 },
+	{ "storage_method", "保管方法", "Storage method", RK_TEXT, RC_IMPORT | RC_REQUIRED,
+	  .max = 200 },
+	{ "access", "アクセス権を有する者", "Access", RK_TEXT, RC_IMPORT | RC_REQUIRED,
+	  .max = 200 },
+	{ "use_until", "利用期限", "Use until", RK_TEXT, RC_IMPORT | RC_REQUIRED, .max = 100 },
+	{ "retention_until", "保管期限", "Retention until", RK_TEXT, RC_IMPORT | RC_REQUIRED,
+	  .max = 100 },
+	{ "record_count", "件数", "Count", RK_INT, RC_IMPORT, .min = 0, .max = 1000000000000LL },
+	{ "subjects", "本人の区分", "Data subjects", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "sensitive", "要配慮個人情報", "Sensitive", RK_BOOL, RC_IMPORT },
+	{ "acquisition", "取得方法", "Acquisition", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "direct_written", "本人から書面で直接取得", "Directly in writing", RK_BOOL, RC_IMPORT },
+	{ "purpose_notice", "利用目的の通知・公表", "Purpose notice", RK_TEXT, RC_IMPORT,
+	  .max = 200 },
+	{ "consent", "同意", "Consent", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "third_party", "第三者提供・共同利用", "Third party", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "contractor", "委託先", "Contractor", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "disposal", "廃棄方法", "Disposal", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "notes", "備考", "Notes", RK_TEXT, RC_IMPORT, .max = 2000 },
+	LCC("acquire", "取得・入力"),
+	LCC("transfer", "移送・送信"),
+	LCC("use", "利用・加工"),
+	LCC("store", "保管・バックアップ"),
+	LCC("dispose", "消去・廃棄"),
+	{ "asset_ids", "関連資産ID", "Asset ids", RK_LIST, 0 },
+	{ "reviewed_on", "最終見直し日", "Last reviewed", RK_DATE, RC_IMPORT },
+	{ "review_due", "次回見直し期限", "Review due", RK_DATE, 0 },
+	{ "updated_at", "更新日時", "Updated", RK_TIME, 0 },
 };
 #define NCOLUMNS ARRAY_SIZE(pinfo_columns)
 
@@ -185,10 +191,10 @@ static int fill_assets(struct db *db, const struct reg_scope *scope, json_t *ite
 	json_array_foreach(items, i, it)
 	{
 		struct dbrows r;
-		if (db_query(
-			db, &r,
-			"SELECT asset_id FROM pinfo_assets WHERE pinfo_id = ? ORDER BY asset_id",
-			P(V_INT(json_integer_value(json_object_get(it, "id"))))))
+		if (db_query(db, &r,
+			     "SELECT asset_id FROM pinfo_assets WHERE pinfo_id = ? ORDER BY "
+			     "asset_id",
+			     P(V_INT(json_integer_value(json_object_get(it, "id"))))))
 			return -1;
 		json_t *ids = json_object_get(it, "asset_ids"),
 		       *assets = json_object_get(it, "assets");
@@ -209,10 +215,10 @@ static int fill_assets(struct db *db, const struct reg_scope *scope, json_t *ite
 				continue;
 			}
 			json_array_append_new(
-			    assets,
-			    json_pack("{s:O,s:O,s:O}", "id", json_object_get(a, "id"), "name",
-				      json_object_get(a, "name"), "classification_label",
-				      json_object_get(a, "classification_label")));
+				assets,
+				json_pack("{s:O,s:O,s:O}", "id", json_object_get(a, "id"), "name",
+					  json_object_get(a, "name"), "classification_label",
+					  json_object_get(a, "classification_label")));
 			json_decref(a);
 		}
 	}
@@ -345,7 +351,8 @@ static size_t bind_all(json_t *rec, struct dbval *vals, char due[11], struct buf
 	reg_bind(fields, NFIELDS, rec, vals);
 	reg_review_due(json_string_value(json_object_get(rec, "reviewed_on")), due);
 	static const char *const words[] = {
-	    "name", "items", "purpose", "subjects", "storage_location", "contractor"};
+		"name", "items", "purpose", "subjects", "storage_location", "contractor"
+	};
 	for (size_t k = 0; k < ARRAY_SIZE(words); k++)
 		reg_search_add(search, json_string_value(json_object_get(rec, words[k])));
 	size_t n = NFIELDS;
@@ -418,9 +425,14 @@ static json_t *audit_view(json_t *entry)
 }
 
 const struct reg_record pinfo_kind = {
-	"pinfo", "pinfo", pinfo_json, audit_view, insert_checked,
+	"pinfo",
+	"pinfo",
+	pinfo_json,
+	audit_view,
+	insert_checked,
 	"DELETE FROM pinfo_assets WHERE pinfo_id = ?",
-	"Risks are recorded against this entry. Move or remove them first."};
+	"Risks are recorded against this entry. Move or remove them first."
+};
 
 static int update_fn(struct db *db, void *arg)
 {
@@ -428,7 +440,7 @@ static int update_fn(struct db *db, void *arg)
 	int ret = -1;
 	o->st = ST_DB;
 	json_t *before =
-	    reg_load_for_change(db, o, json_integer_value(json_object_get(o->in, "version")));
+		reg_load_for_change(db, o, json_integer_value(json_object_get(o->in, "version")));
 	if (!before)
 		return -1;
 	json_t *rec = reg_patched(fields, NFIELDS, before, o->in);
@@ -468,7 +480,8 @@ enum status pinfo_update(struct db *db, const struct actor *who, const struct re
 			 int64_t id, json_t *patch, struct ferrors *fe)
 {
 	struct reg_op o = {
-	    .kind = &pinfo_kind, .who = who, .scope = scope, .id = id, .in = patch, .fe = fe};
+		.kind = &pinfo_kind, .who = who, .scope = scope, .id = id, .in = patch, .fe = fe
+	};
 	return reg_op_run(db, update_fn, &o);
 }
 
@@ -492,12 +505,12 @@ enum status pinfo_import(struct db *db, const struct actor *who, const struct re
 			 void (*progress)(void *, size_t, size_t), void *progress_arg,
 			 struct reg_import_result *res, struct ferrors *fe)
 {
-	struct reg_import imp = {.kind = &pinfo_kind,
-				 .scope = scope,
-				 .cols = pinfo_columns,
-				 .ncols = NCOLUMNS,
-				 .progress = progress,
-				 .progress_arg = progress_arg};
+	struct reg_import imp = { .kind = &pinfo_kind,
+				  .scope = scope,
+				  .cols = pinfo_columns,
+				  .ncols = NCOLUMNS,
+				  .progress = progress,
+				  .progress_arg = progress_arg };
 	return reg_import_csv(db, who, &imp, data, len, enc, dry_run, res, fe);
 }
 
@@ -508,25 +521,27 @@ json_t *registers_review_status(struct db *db)
 	struct dbrows r;
 	char today[11];
 	tz_today(today);
-	if (db_query(
-		db, &r,
-		"SELECT d.id, d.name, "
-		"(SELECT COUNT(*) FROM assets a WHERE a.department_id = d.id), "
-		"(SELECT COUNT(*) FROM assets a WHERE a.department_id = d.id AND a.review_due < "
-		"?), "
-		"(SELECT COUNT(*) FROM pinfo p WHERE p.department_id = d.id), "
-		"(SELECT COUNT(*) FROM pinfo p WHERE p.department_id = d.id AND p.review_due < ?) "
-		"FROM departments d ORDER BY d.name",
-		P(V_TEXT(today), V_TEXT(today))))
+	if (db_query(db, &r,
+		     "SELECT d.id, d.name, "
+		     "(SELECT COUNT(*) FROM assets a WHERE a.department_id = d.id), "
+		     "(SELECT COUNT(*) FROM assets a WHERE a.department_id = d.id AND a.review_due "
+		     "< "
+		     "?), "
+		     "(SELECT COUNT(*) FROM pinfo p WHERE p.department_id = d.id), "
+		     "(SELECT COUNT(*) FROM pinfo p WHERE p.department_id = d.id AND p.review_due "
+		     "< ?) "
+		     "FROM departments d ORDER BY d.name",
+		     P(V_TEXT(today), V_TEXT(today))))
 		return NULL;
 	json_t *items = json_array();
 	while (db_next(&r))
-		json_array_append_new(
-		    items, json_pack("{s:I,s:s,s:I,s:I,s:I,s:I}", "department_id",
-				     (json_int_t)db_int(&r, 0), "department_name", db_text(&r, 1),
-				     "assets", (json_int_t)db_int(&r, 2), "assets_overdue",
-				     (json_int_t)db_int(&r, 3), "pinfo", (json_int_t)db_int(&r, 4),
-				     "pinfo_overdue", (json_int_t)db_int(&r, 5)));
+		json_array_append_new(items,
+				      json_pack("{s:I,s:s,s:I,s:I,s:I,s:I}", "department_id",
+						(json_int_t)db_int(&r, 0), "department_name",
+						db_text(&r, 1), "assets", (json_int_t)db_int(&r, 2),
+						"assets_overdue", (json_int_t)db_int(&r, 3),
+						"pinfo", (json_int_t)db_int(&r, 4), "pinfo_overdue",
+						(json_int_t)db_int(&r, 5)));
 	if (r.failed) {
 		json_decref(items);
 		items = NULL;

@@ -6,13 +6,13 @@
 extern const struct field pinfo_create_schema[];
 
 const struct permission pinfo_permissions[] = {
-    {"pinfo.read", "registers"},
-    {"pinfo.write", "registers"},
-    {0},
+	{ "pinfo.read", "registers" },
+	{ "pinfo.write", "registers" },
+	{ 0 },
 };
 
-static const char *const yes_no[] = {"yes", "no", NULL};
-static const char *const reviews[] = {"overdue", NULL};
+static const char *const yes_no[] = { "yes", "no", NULL };
+static const char *const reviews[] = { "overdue", NULL };
 
 static void read_filter(struct req *req, struct pinfo_filter *f)
 {
@@ -82,7 +82,8 @@ static int pinfo_patch(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = pinfo_update(req->db, &who, &scope, id, req->json, &fe);
-	return reply_outcome(req, st, &fe, 200, st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
+	return reply_outcome(req, st, &fe, 200,
+			     st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
 }
 
 static int pinfo_review_route(struct req *req)
@@ -118,73 +119,79 @@ static int review_status(struct req *req)
 /* --- schemas and routes --------------------------------------------------------------------- */
 
 #define LC(stage)                                                                                  \
-	{"lc_" stage "_risks", FT_TEXT, 0, .max = 1000},                                           \
+	{ "lc_" stage "_risks", FT_TEXT, 0, .max = 1000 },                                         \
 	{                                                                                          \
 		"lc_" stage "_controls", FT_TEXT, 0, .max = 1000                                   \
 	}
 
 static const struct field pinfo_patch_schema[] = {
-    {"version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1},
-    {"name", FT_STRING, 0, .min = 1, .max = 200},
-    {"department_id", FT_ID, F_NULLABLE},
-    {"items", FT_TEXT, 0, .min = 1, .max = 1000},
-    {"purpose", FT_TEXT, 0, .min = 1, .max = 1000},
-    {"storage_location", FT_STRING, 0, .min = 1, .max = 200},
-    {"storage_method", FT_STRING, 0, .min = 1, .max = 200},
-    {"access", FT_STRING, 0, .min = 1, .max = 200},
-    {"use_until", FT_STRING, 0, .min = 1, .max = 100},
-    {"retention_until", FT_STRING, 0, .min = 1, .max = 100},
-    {"record_count", FT_INT, F_NULLABLE, .min = 0, .max = 1000000000000LL},
-    {"subjects", FT_STRING, 0, .max = 200},
-    {"sensitive", FT_BOOL, 0},
-    {"acquisition", FT_STRING, 0, .max = 200},
-    {"direct_written", FT_BOOL, 0},
-    {"purpose_notice", FT_STRING, 0, .max = 200},
-    {"consent", FT_STRING, 0, .max = 200},
-    {"third_party", FT_STRING, 0, .max = 200},
-    {"contractor", FT_STRING, 0, .max = 200},
-    {"disposal", FT_STRING, 0, .max = 200},
-    {"notes", FT_TEXT, 0, .max = 2000},
-    LC("acquire"),
-    LC("transfer"),
-    LC("use"),
-    LC("store"),
-    LC("dispose"),
-    {"asset_ids", FT_INTARRAY, 0},
-    {"reviewed_on", FT_DATE, 0},
-    {0}};
+	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
+	{ "name", FT_STRING, 0, .min = 1, .max = 200 },
+	{ "department_id", FT_ID, F_NULLABLE },
+	{ "items", FT_TEXT, 0, .min = 1, .max = 1000 },
+	{ "purpose", FT_TEXT, 0, .min = 1, .max = 1000 },
+	{ "storage_location", FT_STRING, 0, .min = 1, .max = 200 },
+	{ "storage_method", FT_STRING, 0, .min = 1, .max = 200 },
+	{ "access", FT_STRING, 0, .min = 1, .max = 200 },
+	{ "use_until", FT_STRING, 0, .min = 1, .max = 100 },
+	{ "retention_until", FT_STRING, 0, .min = 1, .max = 100 },
+	{ "record_count", FT_INT, F_NULLABLE, .min = 0, .max = 1000000000000LL },
+	{ "subjects", FT_STRING, 0, .max = 200 },
+	{ "sensitive", FT_BOOL, 0 },
+	{ "acquisition", FT_STRING, 0, .max = 200 },
+	{ "direct_written", FT_BOOL, 0 },
+	{ "purpose_notice", FT_STRING, 0, .max = 200 },
+	{ "consent", FT_STRING, 0, .max = 200 },
+	{ "third_party", FT_STRING, 0, .max = 200 },
+	{ "contractor", FT_STRING, 0, .max = 200 },
+	{ "disposal", FT_STRING, 0, .max = 200 },
+	{ "notes", FT_TEXT, 0, .max = 2000 },
+	LC("acquire"),
+	LC("transfer"),
+	LC("use"),
+	LC("store"),
+	LC("dispose"),
+	{ "asset_ids", FT_INTARRAY, 0 },
+	{ "reviewed_on", FT_DATE, 0 },
+	{ 0 }
+};
 
-static const struct field version_schema[] = {{"version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1},
-					      {0}};
+static const struct field version_schema[] = {
+	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 }, { 0 }
+};
 
 #define PINFO_FILTERS                                                                              \
-	{"q", FT_STRING, 0, .max = 100}, {"department_id", FT_ID, 0},                              \
-	    {"sensitive", FT_ENUM, 0, .choices = yes_no},                                          \
+	{ "q", FT_STRING, 0, .max = 100 }, { "department_id", FT_ID, 0 },                          \
+		{ "sensitive", FT_ENUM, 0, .choices = yes_no },                                    \
 	{                                                                                          \
 		"review", FT_ENUM, 0, .choices = reviews                                           \
 	}
 
-static const struct field list_query[] = {
-    PINFO_FILTERS, {"limit", FT_INT, 0, .min = 1, .max = REG_PAGE_MAX}, {"cursor", FT_ID, 0}, {0}};
+static const struct field list_query[] = { PINFO_FILTERS,
+					   { "limit", FT_INT, 0, .min = 1, .max = REG_PAGE_MAX },
+					   { "cursor", FT_ID, 0 },
+					   { 0 } };
 
-static const struct field csv_query[] = {
-    PINFO_FILTERS, {"encoding", FT_ENUM, 0, .choices = reg_csv_encodings}, {0}};
+static const struct field csv_query[] = { PINFO_FILTERS,
+					  { "encoding", FT_ENUM, 0, .choices = reg_csv_encodings },
+					  { 0 } };
 
-static const struct field xlsx_query[] = {PINFO_FILTERS, {0}};
+static const struct field xlsx_query[] = { PINFO_FILTERS, { 0 } };
 
 static const struct route routes[] = {
-    {"GET", "/api/v1/pinfo", "pinfo.read", pinfo_index, .query = list_query},
-    {"GET", "/api/v1/pinfo.csv", "pinfo.read", pinfo_csv, .query = csv_query},
-    {"GET", "/api/v1/pinfo.xlsx", "pinfo.read", pinfo_xlsx, .query = xlsx_query},
-    {"POST", "/api/v1/pinfo", "pinfo.write", pinfo_create_route, .body = pinfo_create_schema},
-    {"POST", "/api/v1/pinfo/import", "pinfo.write", pinfo_import_route, .query = reg_import_query,
-     .flags = R_RAW_BODY | R_LARGE_BODY},
-    {"GET", "/api/v1/pinfo/{id:int}", "pinfo.read", pinfo_show},
-    {"PATCH", "/api/v1/pinfo/{id:int}", "pinfo.write", pinfo_patch, .body = pinfo_patch_schema},
-    {"DELETE", "/api/v1/pinfo/{id:int}", "pinfo.write", pinfo_remove, .body = version_schema},
-    {"POST", "/api/v1/pinfo/{id:int}/review", "pinfo.write", pinfo_review_route,
-     .body = version_schema},
-    {"GET", "/api/v1/registers/review-status", PERM_ALL_DEPARTMENTS, review_status},
+	{ "GET", "/api/v1/pinfo", "pinfo.read", pinfo_index, .query = list_query },
+	{ "GET", "/api/v1/pinfo.csv", "pinfo.read", pinfo_csv, .query = csv_query },
+	{ "GET", "/api/v1/pinfo.xlsx", "pinfo.read", pinfo_xlsx, .query = xlsx_query },
+	{ "POST", "/api/v1/pinfo", "pinfo.write", pinfo_create_route, .body = pinfo_create_schema },
+	{ "POST", "/api/v1/pinfo/import", "pinfo.write", pinfo_import_route,
+	  .query = reg_import_query, .flags = R_RAW_BODY | R_LARGE_BODY },
+	{ "GET", "/api/v1/pinfo/{id:int}", "pinfo.read", pinfo_show },
+	{ "PATCH", "/api/v1/pinfo/{id:int}", "pinfo.write", pinfo_patch,
+	  .body = pinfo_patch_schema },
+	{ "DELETE", "/api/v1/pinfo/{id:int}", "pinfo.write", pinfo_remove, .body = version_schema },
+	{ "POST", "/api/v1/pinfo/{id:int}/review", "pinfo.write", pinfo_review_route,
+	  .body = version_schema },
+	{ "GET", "/api/v1/registers/review-status", PERM_ALL_DEPARTMENTS, review_status },
 };
 
-const struct route_table pinfo_routes = {routes, ARRAY_SIZE(routes)};
+const struct route_table pinfo_routes = { routes, ARRAY_SIZE(routes) };

@@ -8,11 +8,11 @@
 
 /* --- scope ---------------------------------------------------------------------------------- */
 
-const struct reg_scope reg_scope_all = {true, 0};
+const struct reg_scope reg_scope_all = { true, 0 };
 
 struct reg_scope reg_scope_of(struct req *req)
 {
-	struct reg_scope s = {false, 0};
+	struct reg_scope s = { false, 0 };
 	if (req_can(req, PERM_ALL_DEPARTMENTS))
 		s.all = true;
 	else if (req->user)
@@ -49,10 +49,10 @@ bool reg_overdue(const char *due, const char *today)
 
 int reg_parse_bool(const char *s, bool *out)
 {
-	static const char *const yes[] = {"はい", "yes",  "true", "1", "○",
-					  "〇",	  "あり", "有",	  "y", NULL};
-	static const char *const no[] = {"いいえ", "no", "false", "0", "×",
-					 "なし",   "無", "n",	  "-", NULL};
+	static const char *const yes[] = { "はい", "yes",  "true", "1", "○",
+					   "〇",   "あり", "有",   "y", NULL };
+	static const char *const no[] = { "いいえ", "no", "false", "0", "×",
+					  "なし",   "無", "n",     "-", NULL };
 	for (size_t i = 0; yes[i]; i++)
 		if (!strcasecmp(s, yes[i])) {
 			*out = true;
@@ -114,7 +114,7 @@ enum status reg_export_audited(struct db *db, const struct actor *who,
 	if (rc)
 		return ST_DB;
 	json_t *sum = json_pack("{s:I,s:s}", "rows", (json_int_t)json_array_size(items), "format",
-				fmt == REG_XLSX	       ? "xlsx"
+				fmt == REG_XLSX        ? "xlsx"
 				: fmt == REG_CSV_CP932 ? "csv-cp932"
 						       : "csv");
 	rc = audit_append_tx(db, who, action, object_type, 0, sum);
@@ -303,7 +303,7 @@ struct import_op {
 	enum status st;
 	/* per run */
 	const struct reg_column **map; /* file column -> declared column (NULL: ignored) */
-	char **header;		       /* file column -> its header text */
+	char **header;                 /* file column -> its header text */
 	size_t nmap;
 	char last_dept[256];
 	int64_t last_dept_id;
@@ -380,7 +380,7 @@ static int read_header(struct import_op *o, struct csv_reader *r)
 			}
 		if (c->flags & RC_IMPORT)
 			o->map[i] =
-			    c; /* export-only columns (ID, dates kept by mamori) are skipped */
+				c; /* export-only columns (ID, dates kept by mamori) are skipped */
 	}
 	for (size_t k = 0; k < o->imp->ncols; k++) {
 		const struct reg_column *c = &o->imp->cols[k];
@@ -594,9 +594,9 @@ static int import_fn(struct db *db, void *arg)
 	char action[48];
 	snprintf(action, sizeof(action), "%s.import", o->imp->kind->type);
 	json_t *sum =
-	    json_pack("{s:I,s:I,s:I,s:s}", "rows", (json_int_t)o->res->imported, "first_id",
-		      (json_int_t)o->res->first_id, "last_id", (json_int_t)o->res->last_id,
-		      "encoding", csv_encoding_name(o->res->encoding));
+		json_pack("{s:I,s:I,s:I,s:s}", "rows", (json_int_t)o->res->imported, "first_id",
+			  (json_int_t)o->res->first_id, "last_id", (json_int_t)o->res->last_id,
+			  "encoding", csv_encoding_name(o->res->encoding));
 	rc = audit_append(db, o->who, action, o->imp->kind->type, 0, sum);
 	json_decref(sum);
 	if (rc) {
@@ -634,14 +634,14 @@ enum status reg_import_csv(struct db *db, const struct actor *who, struct reg_im
 		buf_release(&text);
 		return ST_INVALID;
 	}
-	struct import_op o = {.who = who,
-			      .imp = imp,
-			      .text = text.buf,
-			      .len = text.len,
-			      .dry_run = dry_run,
-			      .res = res,
-			      .fe = fe,
-			      .st = ST_OK};
+	struct import_op o = { .who = who,
+			       .imp = imp,
+			       .text = text.buf,
+			       .len = text.len,
+			       .dry_run = dry_run,
+			       .res = res,
+			       .fe = fe,
+			       .st = ST_OK };
 	int rc = db_tx(db, import_fn, &o);
 	buf_release(&text);
 	if (rc == 0)
@@ -674,8 +674,8 @@ void reg_bind(const struct reg_field *f, size_t n, json_t *rec, struct dbval *va
 			break;
 		case RF_DATE:
 			vals[i] = json_is_string(v) && json_string_length(v)
-				      ? V_TEXT(json_string_value(v))
-				      : V_NULL;
+					  ? V_TEXT(json_string_value(v))
+					  : V_NULL;
 			break;
 		}
 	}

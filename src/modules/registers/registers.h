@@ -39,7 +39,7 @@
 /* --- scope ---------------------------------------------------------------------------------- */
 
 struct reg_scope {
-	bool all;	       /* every department */
+	bool all;              /* every department */
 	int64_t department_id; /* otherwise only this one (0: none at all) */
 };
 
@@ -72,7 +72,7 @@ char *reg_like_pattern(struct arena *a, const char *q);
 
 enum reg_kind {
 	RK_TEXT,       /* string; .max characters */
-	RK_INT,	       /* whole number in [.min, .max] */
+	RK_INT,        /* whole number in [.min, .max] */
 	RK_BOOL,       /* はい / いいえ */
 	RK_DATE,       /* YYYY-MM-DD (Excel's 2026/4/1 is accepted on import) */
 	RK_ENUM,       /* .choices, shown as .labels_ja (import takes code, ja or en label) */
@@ -83,14 +83,14 @@ enum reg_kind {
 	RK_LIST,       /* array of strings or numbers, joined by spaces (export only) */
 };
 
-#define RC_IMPORT 1u   /* read by the import */
+#define RC_IMPORT   1u /* read by the import */
 #define RC_REQUIRED 2u /* the import needs a non-empty cell */
 #define RC_NOEXPORT 4u /* import only */
 
 struct reg_column {
 	const char *key; /* the field of the API object (and of the create body) */
-	const char *ja;	 /* header: Japanese (written by exports) */
-	const char *en;	 /* header: English (accepted by imports, like `key`) */
+	const char *ja;  /* header: Japanese (written by exports) */
+	const char *en;  /* header: English (accepted by imports, like `key`) */
 	enum reg_kind kind;
 	unsigned flags;
 	int64_t min, max;
@@ -171,16 +171,16 @@ struct reg_import {
 struct reg_import_result {
 	bool dry_run;
 	enum csv_encoding encoding; /* the one used */
-	size_t rows;		    /* data rows read (header excluded) */
-	size_t valid;		    /* rows without errors */
-	size_t imported;	    /* rows stored (0 for a dry run or a file with errors) */
-	json_t *errors;		    /* [{row, column, field, code, message}] */
-	size_t error_count;	    /* all errors, even past the first MAX listed */
+	size_t rows;                /* data rows read (header excluded) */
+	size_t valid;               /* rows without errors */
+	size_t imported;            /* rows stored (0 for a dry run or a file with errors) */
+	json_t *errors;             /* [{row, column, field, code, message}] */
+	size_t error_count;         /* all errors, even past the first MAX listed */
 	int64_t first_id, last_id;
 };
 
 #define REG_IMPORT_MAX_ERRORS 1000
-#define REG_IMPORT_MAX_ROWS 200000
+#define REG_IMPORT_MAX_ROWS   200000
 
 /* Imports a CSV file (see the top of this header). ST_OK: the file was read (errors may be
  * listed; nothing is stored unless there are none and !dry_run). ST_INVALID: the file itself
@@ -233,7 +233,7 @@ struct reg_op {
 	const struct actor *who;
 	const struct reg_scope *scope;
 	int64_t id, version; /* version: the one the caller saw (review, accept, delete) */
-	json_t *in;	     /* create / patch body */
+	json_t *in;          /* create / patch body */
 	struct ferrors *fe;
 	enum status st; /* set by the step: why it failed, or ST_OK */
 };
@@ -269,7 +269,7 @@ int reg_check_common(struct db *db, const struct reg_scope *scope, json_t *rec, 
 /* --- the HTTP side shared by the registers' routes ------------------------------------------ */
 
 #define REG_PAGE_DEFAULT 50
-#define REG_PAGE_MAX 200
+#define REG_PAGE_MAX     200
 
 /* ?limit= and ?cursor= of a list. */
 void reg_page_options(struct req *req, int64_t *limit, int64_t *cursor);

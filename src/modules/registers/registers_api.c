@@ -43,13 +43,13 @@ void reg_import_options(struct req *req, bool *dry_run, enum csv_encoding *enc)
 
 /* --- answers shared by the registers' routes ------------------------------------------------ */
 
-const char *const reg_csv_encodings[] = {"utf-8", "cp932", NULL};
-static const char *const import_encodings[] = {"auto", "utf-8", "cp932", NULL};
-static const char *const flags[] = {"0", "1", "true", "false", NULL};
+const char *const reg_csv_encodings[] = { "utf-8", "cp932", NULL };
+static const char *const import_encodings[] = { "auto", "utf-8", "cp932", NULL };
+static const char *const flags[] = { "0", "1", "true", "false", NULL };
 
-const struct field reg_import_query[] = {{"dry_run", FT_ENUM, 0, .choices = flags},
-					 {"encoding", FT_ENUM, 0, .choices = import_encodings},
-					 {0}};
+const struct field reg_import_query[] = { { "dry_run", FT_ENUM, 0, .choices = flags },
+					  { "encoding", FT_ENUM, 0, .choices = import_encodings },
+					  { 0 } };
 
 void reg_page_options(struct req *req, int64_t *limit, int64_t *cursor)
 {
@@ -65,10 +65,10 @@ void reg_page_options(struct req *req, int64_t *limit, int64_t *cursor)
 int reg_reply_page(struct req *req, json_t *items, int64_t next)
 {
 	return reply_json(
-	    req, 200,
-	    json_pack("{s:o,s:o}", "items", items, "next_cursor",
-		      next ? json_string(arena_printf(&req->arena, "%lld", (long long)next))
-			   : json_null()));
+		req, 200,
+		json_pack("{s:o,s:o}", "items", items, "next_cursor",
+			  next ? json_string(arena_printf(&req->arena, "%lld", (long long)next))
+			       : json_null()));
 }
 
 int reg_reply_record(struct req *req, json_t *record)
@@ -95,7 +95,8 @@ int reg_create_route(struct req *req, const struct reg_record *kind)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = 0;
 	enum status st = reg_create(req->db, kind, &who, &scope, req->json, &id, &fe);
-	return reply_outcome(req, st, &fe, 201, st == ST_OK ? kind->load(req->db, &scope, id) : NULL);
+	return reply_outcome(req, st, &fe, 201,
+			     st == ST_OK ? kind->load(req->db, &scope, id) : NULL);
 }
 
 /* One step of reg_op_run on the record named by the path, with the version the caller saw. */
@@ -119,7 +120,8 @@ int reg_review_route(struct req *req, const struct reg_record *kind)
 	struct reg_scope scope = reg_scope_of(req);
 	enum status st = run_on_record(req, kind, reg_review_fn, &scope, &fe);
 	return reply_outcome(req, st, &fe, 200,
-			  st == ST_OK ? kind->load(req->db, &scope, req_param_int(req, "id")) : NULL);
+			     st == ST_OK ? kind->load(req->db, &scope, req_param_int(req, "id"))
+					 : NULL);
 }
 
 int reg_delete_route(struct req *req, const struct reg_record *kind)

@@ -7,69 +7,70 @@
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
 
-static const char *const treatments[] = {"reduce", "avoid", "transfer", "accept", NULL};
-static const char *const treatments_ja[] = {"低減", "回避", "移転", "受容", NULL};
-static const char *const treatments_en[] = {"Reduce", "Avoid", "Transfer", "Accept", NULL};
-static const char *const bands[] = {"low", "medium", "high", NULL};
-static const char *const bands_ja[] = {"低", "中", "高", NULL};
+static const char *const treatments[] = { "reduce", "avoid", "transfer", "accept", NULL };
+static const char *const treatments_ja[] = { "低減", "回避", "移転", "受容", NULL };
+static const char *const treatments_en[] = { "Reduce", "Avoid", "Transfer", "Accept", NULL };
+static const char *const bands[] = { "low", "medium", "high", NULL };
+static const char *const bands_ja[] = { "低", "中", "高", NULL };
 
 const struct field risk_create_schema[] = {
-    {"asset_id", FT_ID, F_NULLABLE},
-    {"pinfo_id", FT_ID, F_NULLABLE},
-    {"threat", FT_TEXT, F_REQUIRED, .min = 1, .max = 500},
-    {"vulnerability", FT_TEXT, F_REQUIRED, .min = 1, .max = 500},
-    {"likelihood", FT_INT, F_REQUIRED, .min = 1, .max = 5},
-    {"impact", FT_INT, F_REQUIRED, .min = 1, .max = 5},
-    {"treatment", FT_ENUM, F_REQUIRED, .choices = treatments},
-    {"measures", FT_TEXT, 0, .max = 2000},
-    {"control_ids", FT_INTARRAY, 0},
-    {"residual_likelihood", FT_INT, F_NULLABLE, .min = 1, .max = 5},
-    {"residual_impact", FT_INT, F_NULLABLE, .min = 1, .max = 5},
-    {"owner_id", FT_ID, F_NULLABLE},
-    {"review_on", FT_DATE, F_NULLABLE},
-    {0}};
+	{ "asset_id", FT_ID, F_NULLABLE },
+	{ "pinfo_id", FT_ID, F_NULLABLE },
+	{ "threat", FT_TEXT, F_REQUIRED, .min = 1, .max = 500 },
+	{ "vulnerability", FT_TEXT, F_REQUIRED, .min = 1, .max = 500 },
+	{ "likelihood", FT_INT, F_REQUIRED, .min = 1, .max = 5 },
+	{ "impact", FT_INT, F_REQUIRED, .min = 1, .max = 5 },
+	{ "treatment", FT_ENUM, F_REQUIRED, .choices = treatments },
+	{ "measures", FT_TEXT, 0, .max = 2000 },
+	{ "control_ids", FT_INTARRAY, 0 },
+	{ "residual_likelihood", FT_INT, F_NULLABLE, .min = 1, .max = 5 },
+	{ "residual_impact", FT_INT, F_NULLABLE, .min = 1, .max = 5 },
+	{ "owner_id", FT_ID, F_NULLABLE },
+	{ "review_on", FT_DATE, F_NULLABLE },
+	{ 0 }
+};
 
 static const struct reg_field fields[] = {
-    {"asset_id", "asset_id", RF_ID},
-    {"pinfo_id", "pinfo_id", RF_ID},
-    {"threat", "threat", RF_TEXT},
-    {"vulnerability", "vulnerability", RF_TEXT},
-    {"likelihood", "likelihood", RF_INT},
-    {"impact", "impact", RF_INT},
-    {"treatment", "treatment", RF_TEXT},
-    {"measures", "measures", RF_TEXT},
-    {"residual_likelihood", "residual_likelihood", RF_INT},
-    {"residual_impact", "residual_impact", RF_INT},
-    {"owner_id", "owner_id", RF_ID},
-    {"review_on", "review_on", RF_DATE},
+	{ "asset_id", "asset_id", RF_ID },
+	{ "pinfo_id", "pinfo_id", RF_ID },
+	{ "threat", "threat", RF_TEXT },
+	{ "vulnerability", "vulnerability", RF_TEXT },
+	{ "likelihood", "likelihood", RF_INT },
+	{ "impact", "impact", RF_INT },
+	{ "treatment", "treatment", RF_TEXT },
+	{ "measures", "measures", RF_TEXT },
+	{ "residual_likelihood", "residual_likelihood", RF_INT },
+	{ "residual_impact", "residual_impact", RF_INT },
+	{ "owner_id", "owner_id", RF_ID },
+	{ "review_on", "review_on", RF_DATE },
 };
 #define NFIELDS ARRAY_SIZE(fields)
 
 static const struct reg_column risk_columns[] = {
-    {"id", "ID", "id", RK_INT, 0},
-    {"target_type", "対象の種類", "Target type", RK_ENUM, 0,
-     .choices = (const char *const[]){"asset", "pinfo", NULL},
-     .labels_ja = (const char *const[]){"情報資産", "個人情報", NULL}},
-    {"target_name", "対象", "Target", RK_TEXT, 0},
-    {"department_name", "部署", "Department", RK_TEXT, 0},
-    {"threat", "脅威", "Threat", RK_TEXT, 0},
-    {"vulnerability", "脆弱性", "Vulnerability", RK_TEXT, 0},
-    {"likelihood", "発生可能性", "Likelihood", RK_INT, 0},
-    {"impact", "影響度", "Impact", RK_INT, 0},
-    {"level", "リスク値", "Level", RK_INT, 0},
-    {"band", "リスクレベル", "Band", RK_ENUM, 0, .choices = bands, .labels_ja = bands_ja},
-    {"treatment", "対応", "Treatment", RK_ENUM, 0, .choices = treatments,
-     .labels_ja = treatments_ja, .labels_en = treatments_en},
-    {"measures", "対策", "Measures", RK_TEXT, 0},
-    {"control_numbers", "管理策", "Controls", RK_LIST, 0},
-    {"residual_likelihood", "残留発生可能性", "Residual likelihood", RK_INT, 0},
-    {"residual_impact", "残留影響度", "Residual impact", RK_INT, 0},
-    {"residual_level", "残留リスク値", "Residual level", RK_INT, 0},
-    {"owner_name", "リスク所有者", "Owner", RK_TEXT, 0},
-    {"accepted_by_name", "受容者", "Accepted by", RK_TEXT, 0},
-    {"accepted_at", "受容日時", "Accepted at", RK_TIME, 0},
-    {"review_on", "見直し日", "Review on", RK_DATE, 0},
-    {"updated_at", "更新日時", "Updated", RK_TIME, 0},
+	{ "id", "ID", "id", RK_INT, 0 },
+	{ "target_type", "対象の種類", "Target type", RK_ENUM, 0,
+	  .choices = (const char *const[]){ "asset", "pinfo", NULL },
+	  .labels_ja = (const char *const[]){ "情報資産", "個人情報", NULL } },
+	{ "target_name", "対象", "Target", RK_TEXT, 0 },
+	{ "department_name", "部署", "Department", RK_TEXT, 0 },
+	{ "threat", "脅威", "Threat", RK_TEXT, 0 },
+	{ "vulnerability", "脆弱性", "Vulnerability", RK_TEXT, 0 },
+	{ "likelihood", "発生可能性", "Likelihood", RK_INT, 0 },
+	{ "impact", "影響度", "Impact", RK_INT, 0 },
+	{ "level", "リスク値", "Level", RK_INT, 0 },
+	{ "band", "リスクレベル", "Band", RK_ENUM, 0, .choices = bands, .labels_ja = bands_ja },
+	{ "treatment", "対応", "Treatment", RK_ENUM, 0, .choices = treatments,
+	  .labels_ja = treatments_ja, .labels_en = treatments_en },
+	{ "measures", "対策", "Measures", RK_TEXT, 0 },
+	{ "control_numbers", "管理策", "Controls", RK_LIST, 0 },
+	{ "residual_likelihood", "残留発生可能性", "Residual likelihood", RK_INT, 0 },
+	{ "residual_impact", "残留影響度", "Residual impact", RK_INT, 0 },
+	{ "residual_level", "残留リスク値", "Residual level", RK_INT, 0 },
+	{ "owner_name", "リスク所有者", "Owner", RK_TEXT, 0 },
+	{ "accepted_by_name", "受容者", "Accepted by", RK_TEXT, 0 },
+	{ "accepted_at", "受容日時", "Accepted at", RK_TIME, 0 },
+	{ "review_on", "見直し日", "Review on", RK_DATE, 0 },
+	{ "updated_at", "更新日時", "Updated", RK_TIME, 0 },
 };
 
 int risk_level(int likelihood, int impact)
@@ -182,7 +183,7 @@ static int settings_fn(struct db *db, void *arg)
 enum status risk_settings_update(struct db *db, const struct actor *who, json_t *patch,
 				 struct ferrors *fe)
 {
-	struct settings_op o = {who, patch, fe, ST_OK};
+	struct settings_op o = { who, patch, fe, ST_OK };
 	if (db_tx(db, settings_fn, &o))
 		return o.st == ST_OK ? ST_DB : o.st;
 	return ST_OK;
@@ -421,7 +422,8 @@ json_t *risks_heatmap(struct db *db, const struct reg_scope *scope, bool residua
 	int64_t version, total = 0;
 	if (risk_settings_get(db, &scale, &version))
 		return NULL;
-	query_init(&q, residual
+	query_init(&q,
+		   residual
 			   ? "SELECT residual_likelihood, residual_impact, COUNT(*) FROM risks "
 			     "WHERE residual_likelihood IS NOT NULL AND residual_impact IS NOT NULL"
 			   : "SELECT likelihood, impact, COUNT(*) FROM risks WHERE 1 = 1");
@@ -439,10 +441,11 @@ json_t *risks_heatmap(struct db *db, const struct reg_scope *scope, bool residua
 	while (db_next(&r)) {
 		total += db_int(&r, 2);
 		json_array_append_new(
-		    cells, json_pack("{s:I,s:I,s:I,s:s}", "likelihood", (json_int_t)db_int(&r, 0),
-				     "impact", (json_int_t)db_int(&r, 1), "count",
-				     (json_int_t)db_int(&r, 2), "band",
-				     risk_band((int)(db_int(&r, 0) * db_int(&r, 1)), scale)));
+			cells,
+			json_pack("{s:I,s:I,s:I,s:s}", "likelihood", (json_int_t)db_int(&r, 0),
+				  "impact", (json_int_t)db_int(&r, 1), "count",
+				  (json_int_t)db_int(&r, 2), "band",
+				  risk_band((int)(db_int(&r, 0) * db_int(&r, 1)), scale)));
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -487,8 +490,8 @@ static int check_rules(struct db *db, const struct reg_scope *scope, json_t *rec
 			json_decref(t);
 		}
 	}
-	static const char *const scores[] = {"likelihood", "impact", "residual_likelihood",
-					     "residual_impact"};
+	static const char *const scores[] = { "likelihood", "impact", "residual_likelihood",
+					      "residual_impact" };
 	for (size_t i = 0; i < ARRAY_SIZE(scores); i++) {
 		json_t *v = json_object_get(rec, scores[i]);
 		if (json_is_integer(v) && json_integer_value(v) > scale)
@@ -498,8 +501,8 @@ static int check_rules(struct db *db, const struct reg_scope *scope, json_t *rec
 	    json_is_integer(json_object_get(rec, "residual_impact")))
 		ferr_add(fe,
 			 json_is_integer(json_object_get(rec, "residual_impact"))
-			     ? "residual_likelihood"
-			     : "residual_impact",
+				 ? "residual_likelihood"
+				 : "residual_impact",
 			 "required", "Give both residual scores or neither.");
 	json_t *owner = json_object_get(rec, "owner_id");
 	if (json_is_integer(owner)) {
@@ -531,16 +534,16 @@ static size_t bind_all(json_t *rec, struct dbval *vals, int64_t dept, struct buf
 	int im = (int)json_integer_value(json_object_get(rec, "impact"));
 	json_t *rl = json_object_get(rec, "residual_likelihood");
 	json_t *ri = json_object_get(rec, "residual_impact");
-	static const char *const words[] = {"threat", "vulnerability", "measures"};
+	static const char *const words[] = { "threat", "vulnerability", "measures" };
 	for (size_t k = 0; k < ARRAY_SIZE(words); k++)
 		reg_search_add(search, json_string_value(json_object_get(rec, words[k])));
 	size_t n = NFIELDS;
 	vals[n++] = V_ID(dept);
 	vals[n++] = V_INT(risk_level(l, im));
-	vals[n++] =
-	    json_is_integer(rl) && json_is_integer(ri)
-		? V_INT(risk_level((int)json_integer_value(rl), (int)json_integer_value(ri)))
-		: V_NULL;
+	vals[n++] = json_is_integer(rl) && json_is_integer(ri)
+			    ? V_INT(risk_level((int)json_integer_value(rl),
+					       (int)json_integer_value(ri)))
+			    : V_NULL;
 	vals[n++] = V_TEXT(search->buf);
 	return n;
 }
@@ -570,8 +573,10 @@ static json_t *audit_view(json_t *risk)
 	return o;
 }
 
-const struct reg_record risk_kind = { "risk", "risks", risk_json, audit_view, NULL,
-				     "DELETE FROM risk_controls WHERE risk_id = ?", NULL };
+const struct reg_record risk_kind = { "risk",    "risks",
+				      risk_json, audit_view,
+				      NULL,      "DELETE FROM risk_controls WHERE risk_id = ?",
+				      NULL };
 
 static int create_fn(struct db *db, void *arg)
 {
@@ -604,7 +609,7 @@ static int create_fn(struct db *db, void *arg)
 enum status risk_create(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			json_t *in, int64_t *id, struct ferrors *fe)
 {
-	struct reg_op o = {.kind = &risk_kind, .who = who, .scope = scope, .in = in, .fe = fe};
+	struct reg_op o = { .kind = &risk_kind, .who = who, .scope = scope, .in = in, .fe = fe };
 	enum status st = reg_op_run(db, create_fn, &o);
 	if (st == ST_OK)
 		*id = o.id;
@@ -614,8 +619,8 @@ enum status risk_create(struct db *db, const struct actor *who, const struct reg
 /* A change to what the owner accepted withdraws the acceptance. */
 static bool acceptance_stale(json_t *before, json_t *rec)
 {
-	static const char *const keys[] = {"likelihood",	  "impact",	     "treatment",
-					   "residual_likelihood", "residual_impact", "owner_id"};
+	static const char *const keys[] = { "likelihood",          "impact",          "treatment",
+					    "residual_likelihood", "residual_impact", "owner_id" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (!json_equal(json_object_get(before, keys[i]), json_object_get(rec, keys[i])))
 			return true;
@@ -629,7 +634,7 @@ static int update_fn(struct db *db, void *arg)
 	int64_t dept;
 	o->st = ST_DB;
 	json_t *before =
-	    reg_load_for_change(db, o, json_integer_value(json_object_get(o->in, "version")));
+		reg_load_for_change(db, o, json_integer_value(json_object_get(o->in, "version")));
 	if (!before)
 		return -1;
 	json_t *rec = reg_patched(fields, NFIELDS, before, o->in);
@@ -671,7 +676,8 @@ enum status risk_update(struct db *db, const struct actor *who, const struct reg
 			int64_t id, json_t *patch, struct ferrors *fe)
 {
 	struct reg_op o = {
-	    .kind = &risk_kind, .who = who, .scope = scope, .id = id, .in = patch, .fe = fe};
+		.kind = &risk_kind, .who = who, .scope = scope, .id = id, .in = patch, .fe = fe
+	};
 	return reg_op_run(db, update_fn, &o);
 }
 
@@ -703,8 +709,12 @@ out:
 enum status risk_accept(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			int64_t id, int64_t version, struct ferrors *fe)
 {
-	struct reg_op o = {
-	    .kind = &risk_kind, .who = who, .scope = scope, .id = id, .version = version, .fe = fe};
+	struct reg_op o = { .kind = &risk_kind,
+			    .who = who,
+			    .scope = scope,
+			    .id = id,
+			    .version = version,
+			    .fe = fe };
 	return reg_op_run(db, accept_fn, &o);
 }
 
@@ -716,8 +726,8 @@ enum status risks_export(struct db *db, const struct actor *who, const struct re
 	if (risks_list(db, scope, f, 0, 0, &items, &next))
 		return ST_DB;
 	enum status st =
-	    reg_export_audited(db, who, risk_columns, ARRAY_SIZE(risk_columns), items, fmt,
-			       "リスクアセスメント", "export.risks", "risk", out, len);
+		reg_export_audited(db, who, risk_columns, ARRAY_SIZE(risk_columns), items, fmt,
+				   "リスクアセスメント", "export.risks", "risk", out, len);
 	json_decref(items);
 	return st;
 }

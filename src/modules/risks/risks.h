@@ -60,8 +60,8 @@ struct risk_filter {
 	const char *treatment;
 	const char *band;
 	int likelihood, impact; /* 0: any */
-	bool residual;		/* likelihood / impact / band filter the residual scores */
-	int accepted;		/* -1 any */
+	bool residual;          /* likelihood / impact / band filter the residual scores */
+	int accepted;           /* -1 any */
 };
 
 int risks_list(struct db *db, const struct reg_scope *scope, const struct risk_filter *f,

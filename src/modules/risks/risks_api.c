@@ -6,15 +6,16 @@
 extern const struct field risk_create_schema[];
 
 const struct permission risks_permissions[] = {
-    {"risks.read", "registers"}, {"risks.write", "registers"}, {"risks.configure", "registers"},
-    {"soa.read", "registers"},	 {"soa.write", "registers"},   {0},
+	{ "risks.read", "registers" },      { "risks.write", "registers" },
+	{ "risks.configure", "registers" }, { "soa.read", "registers" },
+	{ "soa.write", "registers" },       { 0 },
 };
 
-static const char *const treatments[] = {"reduce", "avoid", "transfer", "accept", NULL};
-static const char *const bands[] = {"low", "medium", "high", NULL};
-static const char *const bases[] = {"inherent", "residual", NULL};
-static const char *const yes_no[] = {"yes", "no", NULL};
-static const char *const statuses[] = {"not_started", "planned", "partial", "implemented", NULL};
+static const char *const treatments[] = { "reduce", "avoid", "transfer", "accept", NULL };
+static const char *const bands[] = { "low", "medium", "high", NULL };
+static const char *const bases[] = { "inherent", "residual", NULL };
+static const char *const yes_no[] = { "yes", "no", NULL };
+static const char *const statuses[] = { "not_started", "planned", "partial", "implemented", NULL };
 
 static int64_t query_id(struct req *req, const char *name)
 {
@@ -93,7 +94,8 @@ static int risks_create(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = 0;
 	enum status st = risk_create(req->db, &who, &scope, req->json, &id, &fe);
-	return reply_outcome(req, st, &fe, 201, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
+	return reply_outcome(req, st, &fe, 201,
+			     st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
 }
 
 static int risks_show(struct req *req)
@@ -109,7 +111,8 @@ static int risks_patch(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = risk_update(req->db, &who, &scope, id, req->json, &fe);
-	return reply_outcome(req, st, &fe, 200, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
+	return reply_outcome(req, st, &fe, 200,
+			     st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
 }
 
 static int risks_accept(struct req *req)
@@ -119,7 +122,8 @@ static int risks_accept(struct req *req)
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
 	enum status st = risk_accept(req->db, &who, &scope, id, req_int(req, "version", 0), &fe);
-	return reply_outcome(req, st, &fe, 200, st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
+	return reply_outcome(req, st, &fe, 200,
+			     st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
 }
 
 static int risks_remove(struct req *req)
@@ -196,77 +200,88 @@ static int soa_xlsx(struct req *req)
 /* --- schemas and routes --------------------------------------------------------------------- */
 
 static const struct field risk_patch_schema[] = {
-    {"version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1},
-    {"asset_id", FT_ID, F_NULLABLE},
-    {"pinfo_id", FT_ID, F_NULLABLE},
-    {"threat", FT_TEXT, 0, .min = 1, .max = 500},
-    {"vulnerability", FT_TEXT, 0, .min = 1, .max = 500},
-    {"likelihood", FT_INT, 0, .min = 1, .max = 5},
-    {"impact", FT_INT, 0, .min = 1, .max = 5},
-    {"treatment", FT_ENUM, 0, .choices = treatments},
-    {"measures", FT_TEXT, 0, .max = 2000},
-    {"control_ids", FT_INTARRAY, 0},
-    {"residual_likelihood", FT_INT, F_NULLABLE, .min = 1, .max = 5},
-    {"residual_impact", FT_INT, F_NULLABLE, .min = 1, .max = 5},
-    {"owner_id", FT_ID, F_NULLABLE},
-    {"review_on", FT_DATE, F_NULLABLE},
-    {0}};
+	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
+	{ "asset_id", FT_ID, F_NULLABLE },
+	{ "pinfo_id", FT_ID, F_NULLABLE },
+	{ "threat", FT_TEXT, 0, .min = 1, .max = 500 },
+	{ "vulnerability", FT_TEXT, 0, .min = 1, .max = 500 },
+	{ "likelihood", FT_INT, 0, .min = 1, .max = 5 },
+	{ "impact", FT_INT, 0, .min = 1, .max = 5 },
+	{ "treatment", FT_ENUM, 0, .choices = treatments },
+	{ "measures", FT_TEXT, 0, .max = 2000 },
+	{ "control_ids", FT_INTARRAY, 0 },
+	{ "residual_likelihood", FT_INT, F_NULLABLE, .min = 1, .max = 5 },
+	{ "residual_impact", FT_INT, F_NULLABLE, .min = 1, .max = 5 },
+	{ "owner_id", FT_ID, F_NULLABLE },
+	{ "review_on", FT_DATE, F_NULLABLE },
+	{ 0 }
+};
 
-static const struct field version_schema[] = {{"version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1},
-					      {0}};
+static const struct field version_schema[] = {
+	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 }, { 0 }
+};
 
-static const struct field settings_schema[] = {{"version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1},
-					       {"scale", FT_INT, 0, .min = 3, .max = 5},
-					       {0}};
+static const struct field settings_schema[] = { { "version", FT_INT, F_REQUIRED | F_ALWAYS,
+						  .min = 1 },
+						{ "scale", FT_INT, 0, .min = 3, .max = 5 },
+						{ 0 } };
 
-static const struct field soa_patch_schema[] = {
-    {"version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1},
-    {"applicable", FT_BOOL, 0},
-    {"justification", FT_TEXT, 0, .max = 2000},
-    {"status", FT_ENUM, 0, .choices = statuses},
-    {"evidence", FT_TEXT, 0, .max = 2000},
-    {0}};
+static const struct field soa_patch_schema[] = { { "version", FT_INT, F_REQUIRED | F_ALWAYS,
+						   .min = 1 },
+						 { "applicable", FT_BOOL, 0 },
+						 { "justification", FT_TEXT, 0, .max = 2000 },
+						 { "status", FT_ENUM, 0, .choices = statuses },
+						 { "evidence", FT_TEXT, 0, .max = 2000 },
+						 { 0 } };
 
 #define RISK_FILTERS                                                                               \
-	{"q", FT_STRING, 0, .max = 100}, {"department_id", FT_ID, 0}, {"asset_id", FT_ID, 0},      \
-	    {"pinfo_id", FT_ID, 0}, {"owner_id", FT_ID, 0}, {"control_id", FT_ID, 0},              \
-	    {"likelihood", FT_INT, 0, .min = 1, .max = 5},                                         \
-	    {"impact", FT_INT, 0, .min = 1, .max = 5},                                             \
-	    {"treatment", FT_ENUM, 0, .choices = treatments},                                      \
-	    {"band", FT_ENUM, 0, .choices = bands}, {"basis", FT_ENUM, 0, .choices = bases},       \
+	{ "q", FT_STRING, 0, .max = 100 }, { "department_id", FT_ID, 0 },                          \
+		{ "asset_id", FT_ID, 0 }, { "pinfo_id", FT_ID, 0 }, { "owner_id", FT_ID, 0 },      \
+		{ "control_id", FT_ID, 0 }, { "likelihood", FT_INT, 0, .min = 1, .max = 5 },       \
+		{ "impact", FT_INT, 0, .min = 1, .max = 5 },                                       \
+		{ "treatment", FT_ENUM, 0, .choices = treatments },                                \
+		{ "band", FT_ENUM, 0, .choices = bands },                                          \
+		{ "basis", FT_ENUM, 0, .choices = bases },                                         \
 	{                                                                                          \
 		"accepted", FT_ENUM, 0, .choices = yes_no                                          \
 	}
 
-static const struct field list_query[] = {
-    RISK_FILTERS, {"limit", FT_INT, 0, .min = 1, .max = REG_PAGE_MAX}, {"cursor", FT_ID, 0}, {0}};
+static const struct field list_query[] = { RISK_FILTERS,
+					   { "limit", FT_INT, 0, .min = 1, .max = REG_PAGE_MAX },
+					   { "cursor", FT_ID, 0 },
+					   { 0 } };
 
-static const struct field csv_query[] = {
-    RISK_FILTERS, {"encoding", FT_ENUM, 0, .choices = reg_csv_encodings}, {0}};
+static const struct field csv_query[] = { RISK_FILTERS,
+					  { "encoding", FT_ENUM, 0, .choices = reg_csv_encodings },
+					  { 0 } };
 
-static const struct field xlsx_query[] = {RISK_FILTERS, {0}};
-static const struct field heatmap_query[] = {{"basis", FT_ENUM, 0, .choices = bases}, {0}};
-static const struct field soa_csv_query[] = {{"encoding", FT_ENUM, 0, .choices = reg_csv_encodings},
-					     {0}};
-
-static const struct route routes[] = {
-    {"GET", "/api/v1/risks", "risks.read", risks_index, .query = list_query},
-    {"GET", "/api/v1/risks.csv", "risks.read", risks_csv, .query = csv_query},
-    {"GET", "/api/v1/risks.xlsx", "risks.read", risks_xlsx, .query = xlsx_query},
-    {"GET", "/api/v1/risks/heatmap", "risks.read", risks_heatmap_route, .query = heatmap_query},
-    {"GET", "/api/v1/risks/settings", "risks.read", risks_settings_show},
-    {"PATCH", "/api/v1/risks/settings", "risks.configure", risks_settings_patch,
-     .body = settings_schema},
-    {"POST", "/api/v1/risks", "risks.write", risks_create, .body = risk_create_schema},
-    {"GET", "/api/v1/risks/{id:int}", "risks.read", risks_show},
-    {"PATCH", "/api/v1/risks/{id:int}", "risks.write", risks_patch, .body = risk_patch_schema},
-    {"DELETE", "/api/v1/risks/{id:int}", "risks.write", risks_remove, .body = version_schema},
-    {"POST", "/api/v1/risks/{id:int}/accept", "risks.read", risks_accept, .body = version_schema},
-    {"GET", "/api/v1/soa", "soa.read", soa_index},
-    {"GET", "/api/v1/soa.csv", "soa.read", soa_csv, .query = soa_csv_query},
-    {"GET", "/api/v1/soa.xlsx", "soa.read", soa_xlsx},
-    {"GET", "/api/v1/soa/{id:int}", "soa.read", soa_show},
-    {"PATCH", "/api/v1/soa/{id:int}", "soa.write", soa_patch, .body = soa_patch_schema},
+static const struct field xlsx_query[] = { RISK_FILTERS, { 0 } };
+static const struct field heatmap_query[] = { { "basis", FT_ENUM, 0, .choices = bases }, { 0 } };
+static const struct field soa_csv_query[] = {
+	{ "encoding", FT_ENUM, 0, .choices = reg_csv_encodings }, { 0 }
 };
 
-const struct route_table risks_routes = {routes, ARRAY_SIZE(routes)};
+static const struct route routes[] = {
+	{ "GET", "/api/v1/risks", "risks.read", risks_index, .query = list_query },
+	{ "GET", "/api/v1/risks.csv", "risks.read", risks_csv, .query = csv_query },
+	{ "GET", "/api/v1/risks.xlsx", "risks.read", risks_xlsx, .query = xlsx_query },
+	{ "GET", "/api/v1/risks/heatmap", "risks.read", risks_heatmap_route,
+	  .query = heatmap_query },
+	{ "GET", "/api/v1/risks/settings", "risks.read", risks_settings_show },
+	{ "PATCH", "/api/v1/risks/settings", "risks.configure", risks_settings_patch,
+	  .body = settings_schema },
+	{ "POST", "/api/v1/risks", "risks.write", risks_create, .body = risk_create_schema },
+	{ "GET", "/api/v1/risks/{id:int}", "risks.read", risks_show },
+	{ "PATCH", "/api/v1/risks/{id:int}", "risks.write", risks_patch,
+	  .body = risk_patch_schema },
+	{ "DELETE", "/api/v1/risks/{id:int}", "risks.write", risks_remove, .body = version_schema },
+	{ "POST", "/api/v1/risks/{id:int}/accept", "risks.read", risks_accept,
+	  .body = version_schema },
+	{ "GET", "/api/v1/soa", "soa.read", soa_index },
+	{ "GET", "/api/v1/soa.csv", "soa.read", soa_csv, .query = soa_csv_query },
+	{ "GET", "/api/v1/soa.xlsx", "soa.read", soa_xlsx },
+	{ "GET", "/api/v1/soa/{id:int}", "soa.read", soa_show },
+	{ "PATCH", "/api/v1/soa/{id:int}", "soa.write", soa_patch, .body = soa_patch_schema },
+};
+
+const struct route_table risks_routes = { routes, ARRAY_SIZE(routes) };

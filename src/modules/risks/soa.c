@@ -4,23 +4,25 @@
 #include "risks.h"
 #include "../../lib/timeutil.h"
 
-static const char *const themes[] = {"organizational", "people", "physical", "technological", NULL};
-static const char *const themes_ja[] = {"組織的管理策", "人的管理策", "物理的管理策",
-					"技術的管理策", NULL};
-static const char *const statuses[] = {"not_started", "planned", "partial", "implemented", NULL};
-static const char *const statuses_ja[] = {"未着手", "計画済み", "一部実施", "実施済み", NULL};
+static const char *const themes[] = { "organizational", "people", "physical", "technological",
+				      NULL };
+static const char *const themes_ja[] = { "組織的管理策", "人的管理策", "物理的管理策",
+					 "技術的管理策", NULL };
+static const char *const statuses[] = { "not_started", "planned", "partial", "implemented", NULL };
+static const char *const statuses_ja[] = { "未着手", "計画済み", "一部実施", "実施済み", NULL };
 
 static const struct reg_column soa_columns[] = {
-    {"number", "管理策番号", "Number", RK_TEXT, 0},
-    {"theme", "分類", "Theme", RK_ENUM, 0, .choices = themes, .labels_ja = themes_ja},
-    {"title_ja", "管理策", "Control", RK_TEXT, 0},
-    {"title_en", "Control (English)", "Control (English)", RK_TEXT, 0},
-    {"applicable", "適用", "Applicable", RK_BOOL, 0},
-    {"justification", "適用・除外の理由", "Justification", RK_TEXT, 0},
-    {"status", "実施状況", "Status", RK_ENUM, 0, .choices = statuses, .labels_ja = statuses_ja},
-    {"evidence", "根拠・証跡", "Evidence", RK_TEXT, 0},
-    {"risk_ids", "関連リスクID", "Risk ids", RK_LIST, 0},
-    {"updated_at", "更新日時", "Updated", RK_TIME, 0},
+	{ "number", "管理策番号", "Number", RK_TEXT, 0 },
+	{ "theme", "分類", "Theme", RK_ENUM, 0, .choices = themes, .labels_ja = themes_ja },
+	{ "title_ja", "管理策", "Control", RK_TEXT, 0 },
+	{ "title_en", "Control (English)", "Control (English)", RK_TEXT, 0 },
+	{ "applicable", "適用", "Applicable", RK_BOOL, 0 },
+	{ "justification", "適用・除外の理由", "Justification", RK_TEXT, 0 },
+	{ "status", "実施状況", "Status", RK_ENUM, 0, .choices = statuses,
+	  .labels_ja = statuses_ja },
+	{ "evidence", "根拠・証跡", "Evidence", RK_TEXT, 0 },
+	{ "risk_ids", "関連リスクID", "Risk ids", RK_LIST, 0 },
+	{ "updated_at", "更新日時", "Updated", RK_TIME, 0 },
 };
 
 #define SOA_SELECT                                                                                 \
@@ -33,15 +35,16 @@ static json_t *soa_row(struct dbrows *r)
 {
 	char u[21];
 	time_rfc3339(db_int(r, 11), u);
-	return json_pack(
-	    "{s:I,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:o,s:o,s:s,s:I,s:I,s:[]}", "id",
-	    (json_int_t)db_int(r, 0), "number", db_text(r, 1), "theme", db_text(r, 2), "title_ja",
-	    db_text(r, 3), "title_en", db_text(r, 4), "applicable", (int)db_int(r, 5),
-	    "justification", db_text(r, 6), "status", db_text(r, 7), "evidence", db_text(r, 8),
-	    "updated_by", db_isnull(r, 9) ? json_null() : json_integer(db_int(r, 9)),
-	    "updated_by_name", db_text(r, 10) ? json_string(db_text(r, 10)) : json_null(),
-	    "updated_at", u, "version", (json_int_t)db_int(r, 12), "risk_count",
-	    (json_int_t)db_int(r, 13), "risk_ids");
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:o,s:o,s:s,s:I,s:I,s:[]}", "id",
+			 (json_int_t)db_int(r, 0), "number", db_text(r, 1), "theme", db_text(r, 2),
+			 "title_ja", db_text(r, 3), "title_en", db_text(r, 4), "applicable",
+			 (int)db_int(r, 5), "justification", db_text(r, 6), "status", db_text(r, 7),
+			 "evidence", db_text(r, 8), "updated_by",
+			 db_isnull(r, 9) ? json_null() : json_integer(db_int(r, 9)),
+			 "updated_by_name",
+			 db_text(r, 10) ? json_string(db_text(r, 10)) : json_null(), "updated_at",
+			 u, "version", (json_int_t)db_int(r, 12), "risk_count",
+			 (json_int_t)db_int(r, 13), "risk_ids");
 }
 
 json_t *soa_list(struct db *db)
@@ -68,8 +71,8 @@ json_t *soa_list(struct db *db)
 					if (json_integer_value(json_object_get(c, "id")) ==
 					    db_int(&r, 0)) {
 						json_array_append_new(
-						    json_object_get(c, "risk_ids"),
-						    json_integer(db_int(&r, 1)));
+							json_object_get(c, "risk_ids"),
+							json_integer(db_int(&r, 1)));
 						break;
 					}
 				}
@@ -98,7 +101,7 @@ json_t *soa_json(struct db *db, const struct reg_scope *scope, int64_t id)
 	db_rows_free(&r);
 	if (!o)
 		return NULL;
-	struct risk_filter f = {.accepted = -1, .control_id = id};
+	struct risk_filter f = { .accepted = -1, .control_id = id };
 	json_t *risks;
 	int64_t next;
 	if (risks_list(db, scope, &f, 0, 0, &risks, &next)) {
@@ -108,7 +111,7 @@ json_t *soa_json(struct db *db, const struct reg_scope *scope, int64_t id)
 	size_t i;
 	json_t *rk;
 	json_array_foreach(risks, i, rk)
-	    json_array_append(json_object_get(o, "risk_ids"), json_object_get(rk, "id"));
+		json_array_append(json_object_get(o, "risk_ids"), json_object_get(rk, "id"));
 	json_object_set_new(o, "risks", risks);
 	return o;
 }
@@ -151,9 +154,9 @@ static int update_fn(struct db *db, void *arg)
 	static const struct {
 		const char *field, *sql;
 	} cols[] = {
-	    {"justification", "UPDATE soa_controls SET justification = ? WHERE id = ?"},
-	    {"status", "UPDATE soa_controls SET status = ? WHERE id = ?"},
-	    {"evidence", "UPDATE soa_controls SET evidence = ? WHERE id = ?"},
+		{ "justification", "UPDATE soa_controls SET justification = ? WHERE id = ?" },
+		{ "status", "UPDATE soa_controls SET status = ? WHERE id = ?" },
+		{ "evidence", "UPDATE soa_controls SET evidence = ? WHERE id = ?" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
 		if ((v = json_object_get(o->in, cols[i].field)) &&
@@ -166,8 +169,8 @@ static int update_fn(struct db *db, void *arg)
 		goto out;
 	json_t *changes = json_deep_copy(o->in);
 	json_object_del(changes, "version");
-	json_t *sum =
-	    json_pack("{s:O,s:o}", "number", json_object_get(before, "number"), "changes", changes);
+	json_t *sum = json_pack("{s:O,s:o}", "number", json_object_get(before, "number"), "changes",
+				changes);
 	ret = audit_append(db, o->who, "soa.update", "soa_control", o->id, sum);
 	json_decref(sum);
 	if (ret == 0)
@@ -180,7 +183,7 @@ out:
 enum status soa_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 		       struct ferrors *fe)
 {
-	struct op o = {who, id, patch, fe, ST_OK};
+	struct op o = { who, id, patch, fe, ST_OK };
 	if (db_tx(db, update_fn, &o))
 		return o.st == ST_OK ? ST_DB : o.st;
 	return ST_OK;
@@ -193,8 +196,8 @@ enum status soa_export(struct db *db, const struct actor *who, enum reg_format f
 	if (!items)
 		return ST_DB;
 	enum status st =
-	    reg_export_audited(db, who, soa_columns, ARRAY_SIZE(soa_columns), items, fmt,
-			       "適用宣言書", "export.soa", "soa_control", out, len);
+		reg_export_audited(db, who, soa_columns, ARRAY_SIZE(soa_columns), items, fmt,
+				   "適用宣言書", "export.soa", "soa_control", out, len);
 	json_decref(items);
 	return st;
 }

@@ -162,7 +162,8 @@ static int update_fn(struct db *db, void *arg)
 			for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
 				if (!strcmp(key, ints[i].key)) {
 					*int_at(&u->after, &ints[i]) = (int)json_integer_value(v);
-					snprintf(tmp, sizeof(tmp), "%d", (int)json_integer_value(v));
+					snprintf(tmp, sizeof(tmp), "%d",
+						 (int)json_integer_value(v));
 					text = tmp;
 				}
 		}
@@ -197,8 +198,8 @@ static int update_fn(struct db *db, void *arg)
 	return rc;
 }
 
-enum status settings_update(struct app *app, struct db *db, const struct actor *who,
-			    json_t *patch, struct ferrors *fe, struct settings *out)
+enum status settings_update(struct app *app, struct db *db, const struct actor *who, json_t *patch,
+			    struct ferrors *fe, struct settings *out)
 {
 	struct update u = { .app = app, .who = who, .patch = patch, .fe = fe, .st = ST_OK };
 	if (db_tx(db, update_fn, &u))

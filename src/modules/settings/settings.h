@@ -19,14 +19,14 @@
 struct settings {
 	char org_name[201];
 	char timezone[65];
-	int password_min_length;     /* 8..128 */
-	int password_history;        /* 0..24: last N passwords refused */
-	int lockout_threshold;       /* 3..20 consecutive failures */
-	int lockout_minutes;         /* 1..1440 */
+	int password_min_length;         /* 8..128 */
+	int password_history;            /* 0..24: last N passwords refused */
+	int lockout_threshold;           /* 3..20 consecutive failures */
+	int lockout_minutes;             /* 1..1440 */
 	int idle_timeout_privileged_min; /* 1..60 (privileged roles; default 10) */
-	int idle_timeout_min;        /* 1..240 (others; default 30) */
-	int session_absolute_hours;  /* 1..24 */
-	int idle_disable_days;       /* 0 (never) ..3650 */
+	int idle_timeout_min;            /* 1..240 (others; default 30) */
+	int session_absolute_hours;      /* 1..24 */
+	int idle_disable_days;           /* 0 (never) ..3650 */
 	int64_t version;
 };
 
@@ -35,8 +35,8 @@ int settings_get(struct app *app, struct db *db, struct settings *out);
 void settings_free(struct settings *s);
 json_t *settings_json(const struct settings *s);
 /* Applies a validated PATCH body in one transaction with its audit event. */
-enum status settings_update(struct app *app, struct db *db, const struct actor *who,
-			    json_t *patch, struct ferrors *fe, struct settings *out);
+enum status settings_update(struct app *app, struct db *db, const struct actor *who, json_t *patch,
+			    struct ferrors *fe, struct settings *out);
 
 extern const struct route_table settings_routes;
 

@@ -148,10 +148,11 @@ static int start_fn(struct db *db, void *arg)
 		open_id = 0;
 	tz_today(today);
 	tr_year_start(year);
-	if (db_query_int(db, &used, &found,
-			 "SELECT COUNT(*) FROM training_attempts WHERE user_id = ? AND course_id = ? "
-			 "AND taken_on >= ?",
-			 P(V_INT(o->who->id), V_INT(o->course_id), V_TEXT(year))))
+	if (db_query_int(
+		    db, &used, &found,
+		    "SELECT COUNT(*) FROM training_attempts WHERE user_id = ? AND course_id = ? "
+		    "AND taken_on >= ?",
+		    P(V_INT(o->who->id), V_INT(o->course_id), V_TEXT(year))))
 		return -1;
 	switch (training_may_start((int)max_attempts, (int)used, open_id != 0)) {
 	case START_RESUME:
@@ -161,7 +162,8 @@ static int start_fn(struct db *db, void *arg)
 		return 0;
 	case START_LIMIT:
 		o->fe->code = "attempt_limit";
-		o->fe->detail = "The attempts allowed this year are used up. Ask the training office.";
+		o->fe->detail =
+			"The attempts allowed this year are used up. Ask the training office.";
 		o->st = ST_FORBIDDEN;
 		return -1;
 	case START_NEW:
@@ -204,13 +206,14 @@ static int start_fn(struct db *db, void *arg)
 	size_t n = training_draw(pool, nq, (size_t)draw, training_rand_sodium, NULL, drawn);
 
 	int64_t now = now_unix();
-	if (db_insert(db, &o->attempt_id,
-		      "INSERT INTO training_attempts (user_id, course_id, course_version_id, status, "
-		      "taken_on, started_at, deadline_at, question_count, created_at, updated_at) "
-		      "VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?) RETURNING id",
-		      P(V_INT(o->who->id), V_INT(o->course_id), V_INT(vid), V_TEXT(today), V_INT(now),
-			limit_min > 0 ? V_INT(now + limit_min * 60) : V_NULL, V_INT(n), V_INT(now),
-			V_INT(now))))
+	if (db_insert(
+		    db, &o->attempt_id,
+		    "INSERT INTO training_attempts (user_id, course_id, course_version_id, status, "
+		    "taken_on, started_at, deadline_at, question_count, created_at, updated_at) "
+		    "VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?) RETURNING id",
+		    P(V_INT(o->who->id), V_INT(o->course_id), V_INT(vid), V_TEXT(today), V_INT(now),
+		      limit_min > 0 ? V_INT(now + limit_min * 60) : V_NULL, V_INT(n), V_INT(now),
+		      V_INT(now))))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		json_t *q = json_array_get(questions, drawn[i]);
@@ -228,7 +231,8 @@ static int start_fn(struct db *db, void *arg)
 			len += (size_t)snprintf(text + len, sizeof(text) - len, k ? ",%zu" : "%zu",
 						order[k]);
 		if (db_exec(db,
-			    "INSERT INTO training_attempt_items (attempt_id, position, question_index, "
+			    "INSERT INTO training_attempt_items (attempt_id, position, "
+			    "question_index, "
 			    "question_id, choice_order) VALUES (?, ?, ?, ?, ?)",
 			    P(V_INT(o->attempt_id), V_INT(i + 1), V_INT(drawn[i]),
 			      V_INT(json_integer_value(json_object_get(q, "id"))), V_TEXT(text))))
@@ -279,8 +283,10 @@ static int grade(struct db *db, const struct actor *who, int64_t id, const char 
 	bool found;
 	*changed = false;
 	if (db_query(db, &r,
-		     "SELECT a.user_id, a.course_id, v.pass_percent, v.number FROM training_attempts "
-		     "a JOIN training_course_versions v ON v.id = a.course_version_id WHERE a.id = ? "
+		     "SELECT a.user_id, a.course_id, v.pass_percent, v.number FROM "
+		     "training_attempts "
+		     "a JOIN training_course_versions v ON v.id = a.course_version_id WHERE a.id = "
+		     "? "
 		     "AND a.status = 'open'",
 		     P(V_INT(id))))
 		return -1;
@@ -334,7 +340,8 @@ static int grade(struct db *db, const struct actor *who, int64_t id, const char 
 		goto out;
 	for (int i = 0; i < n; i++)
 		if (db_exec(db,
-			    "UPDATE training_attempt_items SET correct = ? WHERE attempt_id = ? AND "
+			    "UPDATE training_attempt_items SET correct = ? WHERE attempt_id = ? "
+			    "AND "
 			    "position = ?",
 			    P(V_BOOL(ok[i]), V_INT(id), V_INT(pos[i]))))
 			goto out;
@@ -342,10 +349,12 @@ static int grade(struct db *db, const struct actor *who, int64_t id, const char 
 	int64_t now = now_unix();
 	if (db_exec(db,
 		    "UPDATE training_attempts SET status = ?, submitted_at = ?, correct_count = ?, "
-		    "score_percent = ?, passed = ?, updated_at = ?, version = version + 1 WHERE id = ? "
+		    "score_percent = ?, passed = ?, updated_at = ?, version = version + 1 WHERE id "
+		    "= ? "
 		    "AND status = 'open'",
 		    P(V_TEXT(status), V_INT(now), V_INT(correct),
-		      V_INT(training_score(correct, total)), V_BOOL(passed), V_INT(now), V_INT(id))))
+		      V_INT(training_score(correct, total)), V_BOOL(passed), V_INT(now),
+		      V_INT(id))))
 		goto out;
 	if (db_changes(db) != 1) {
 		ret = 0;
@@ -396,7 +405,8 @@ int attempts_expire(struct db *db, int64_t user_id)
 				    P(V_INT(cutoff), V_INT(user_id)))
 			 : db_query(db, &r,
 				    "SELECT id FROM training_attempts WHERE status = 'open' AND "
-				    "deadline_at IS NOT NULL AND deadline_at < ? ORDER BY id LIMIT 64",
+				    "deadline_at IS NOT NULL AND deadline_at < ? ORDER BY id LIMIT "
+				    "64",
 				    P(V_INT(cutoff)));
 	if (rc)
 		return -1;
@@ -539,8 +549,7 @@ static int submit_fn(struct db *db, void *arg)
 	return 0;
 }
 
-enum status attempt_submit(struct db *db, const struct actor *who, int64_t id,
-			   struct ferrors *fe)
+enum status attempt_submit(struct db *db, const struct actor *who, int64_t id, struct ferrors *fe)
 {
 	struct answer_op o = { who, who->id, id, 0, NULL, fe, ST_DB, false };
 	enum status st = tr_tx(db, submit_fn, &o, &o.st);
@@ -574,8 +583,8 @@ json_t *attempt_json(struct db *db, int64_t id, enum status *st)
 	bool graded = false;
 	int64_t user_id = 0;
 	*st = ST_DB;
-	if (db_query_int(db, &user_id, &graded, "SELECT user_id FROM training_attempts WHERE id = ?",
-			 P(V_INT(id))))
+	if (db_query_int(db, &user_id, &graded,
+			 "SELECT user_id FROM training_attempts WHERE id = ?", P(V_INT(id))))
 		return NULL;
 	if (!graded) {
 		*st = ST_NOT_FOUND;
@@ -583,14 +592,15 @@ json_t *attempt_json(struct db *db, int64_t id, enum status *st)
 	}
 	if (attempts_expire(db, user_id))
 		return NULL;
-	if (db_query(db, &r,
-		     "SELECT a.id, a.user_id, u.name, u.login, a.course_id, v.title_ja, v.title_en, "
-		     "v.number, a.status, a.started_at, a.deadline_at, a.submitted_at, "
-		     "a.question_count, a.correct_count, a.score_percent, a.passed, v.pass_percent, "
-		     "a.taken_on, a.version FROM training_attempts a JOIN users u ON u.id = "
-		     "a.user_id JOIN training_course_versions v ON v.id = a.course_version_id WHERE "
-		     "a.id = ?",
-		     P(V_INT(id))))
+	if (db_query(
+		    db, &r,
+		    "SELECT a.id, a.user_id, u.name, u.login, a.course_id, v.title_ja, v.title_en, "
+		    "v.number, a.status, a.started_at, a.deadline_at, a.submitted_at, "
+		    "a.question_count, a.correct_count, a.score_percent, a.passed, v.pass_percent, "
+		    "a.taken_on, a.version FROM training_attempts a JOIN users u ON u.id = "
+		    "a.user_id JOIN training_course_versions v ON v.id = a.course_version_id WHERE "
+		    "a.id = ?",
+		    P(V_INT(id))))
 		return NULL;
 	if (db_next(&r)) {
 		char now[21];
@@ -598,15 +608,15 @@ json_t *attempt_json(struct db *db, int64_t id, enum status *st)
 		graded = strcmp(db_text(&r, 8), "open") != 0;
 		a = json_pack("{s:I,s:{s:I,s:s,s:s},s:I,s:o,s:I,s:s,s:o,s:o,s:o,s:I,s:o,s:o,s:o,"
 			      "s:I,s:s,s:s,s:I}",
-			      "id", (json_int_t)db_int(&r, 0), "user", "id", (json_int_t)db_int(&r, 1),
-			      "name", db_text(&r, 2), "login", db_text(&r, 3), "course_id",
-			      (json_int_t)db_int(&r, 4), "course_title",
-			      tr_loc(db_text(&r, 5), db_text(&r, 6)), "course_version",
-			      (json_int_t)db_int(&r, 7), "status", db_text(&r, 8), "started_at",
-			      tr_time(&r, 9), "deadline_at", tr_time(&r, 10), "submitted_at",
-			      tr_time(&r, 11), "question_count", (json_int_t)db_int(&r, 12),
-			      "correct_count", tr_opt_int(&r, 13), "score_percent",
-			      tr_opt_int(&r, 14), "passed",
+			      "id", (json_int_t)db_int(&r, 0), "user", "id",
+			      (json_int_t)db_int(&r, 1), "name", db_text(&r, 2), "login",
+			      db_text(&r, 3), "course_id", (json_int_t)db_int(&r, 4),
+			      "course_title", tr_loc(db_text(&r, 5), db_text(&r, 6)),
+			      "course_version", (json_int_t)db_int(&r, 7), "status", db_text(&r, 8),
+			      "started_at", tr_time(&r, 9), "deadline_at", tr_time(&r, 10),
+			      "submitted_at", tr_time(&r, 11), "question_count",
+			      (json_int_t)db_int(&r, 12), "correct_count", tr_opt_int(&r, 13),
+			      "score_percent", tr_opt_int(&r, 14), "passed",
 			      db_isnull(&r, 15) ? json_null() : json_boolean(db_int(&r, 15)),
 			      "pass_percent", (json_int_t)db_int(&r, 16), "taken_on",
 			      db_text(&r, 17), "now", now, "version", (json_int_t)db_int(&r, 18));
@@ -686,14 +696,16 @@ json_t *certificate_json(struct db *db, struct app *app, int64_t attempt_id, enu
 	*st = ST_DB;
 	if (settings_get(app, db, &s))
 		return NULL;
-	if (db_query(db, &r,
-		     "SELECT a.id, u.id, u.name, u.login, d.name, u.employment_type, v.title_ja, "
-		     "v.title_en, v.number, a.score_percent, a.submitted_at, a.taken_on, "
-		     "a.correct_count, a.question_count, a.course_id FROM training_attempts a JOIN "
-		     "users u ON u.id = a.user_id LEFT JOIN departments d ON d.id = u.department_id "
-		     "JOIN training_course_versions v ON v.id = a.course_version_id WHERE a.id = ? AND "
-		     "a.passed = 1",
-		     P(V_INT(attempt_id)))) {
+	if (db_query(
+		    db, &r,
+		    "SELECT a.id, u.id, u.name, u.login, d.name, u.employment_type, v.title_ja, "
+		    "v.title_en, v.number, a.score_percent, a.submitted_at, a.taken_on, "
+		    "a.correct_count, a.question_count, a.course_id FROM training_attempts a JOIN "
+		    "users u ON u.id = a.user_id LEFT JOIN departments d ON d.id = u.department_id "
+		    "JOIN training_course_versions v ON v.id = a.course_version_id WHERE a.id = ? "
+		    "AND "
+		    "a.passed = 1",
+		    P(V_INT(attempt_id)))) {
 		return NULL;
 	}
 	if (db_next(&r)) {
@@ -704,12 +716,12 @@ json_t *certificate_json(struct db *db, struct app *app, int64_t attempt_id, enu
 			      "number", number, "attempt_id", (json_int_t)db_int(&r, 0), "person",
 			      "id", (json_int_t)db_int(&r, 1), "name", db_text(&r, 2), "login",
 			      db_text(&r, 3), "department_name", db_text(&r, 4), "employment_type",
-			      db_text(&r, 5), "course_id", (json_int_t)db_int(&r, 14), "course_title",
-			      tr_loc(db_text(&r, 6), db_text(&r, 7)), "course_version",
-			      (json_int_t)db_int(&r, 8), "score_percent", (json_int_t)db_int(&r, 9),
-			      "correct_count", (int)db_int(&r, 12), "question_count",
-			      (int)db_int(&r, 13), "passed_at", tr_time(&r, 10), "taken_on",
-			      db_text(&r, 11), "org_name", s.org_name);
+			      db_text(&r, 5), "course_id", (json_int_t)db_int(&r, 14),
+			      "course_title", tr_loc(db_text(&r, 6), db_text(&r, 7)),
+			      "course_version", (json_int_t)db_int(&r, 8), "score_percent",
+			      (json_int_t)db_int(&r, 9), "correct_count", (int)db_int(&r, 12),
+			      "question_count", (int)db_int(&r, 13), "passed_at", tr_time(&r, 10),
+			      "taken_on", db_text(&r, 11), "org_name", s.org_name);
 	}
 	int failed = r.failed;
 	db_rows_free(&r);

@@ -93,14 +93,14 @@ enum status tr_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg,
 
 /* --- reading ------------------------------------------------------------------------------ */
 
-#define COURSE_COLUMNS                                                                        \
-	"c.id, c.code, c.title_ja, c.title_en, c.description_ja, c.description_en, "         \
-	"c.draw_count, c.pass_percent, c.time_limit_minutes, c.max_attempts, c.archived, "  \
-	"c.draft_dirty, c.created_at, c.updated_at, c.version, v.number, v.published_at, "   \
-	"v.title_ja, v.title_en, v.lesson_count, v.question_count, v.draw_count, "          \
+#define COURSE_COLUMNS                                                                             \
+	"c.id, c.code, c.title_ja, c.title_en, c.description_ja, c.description_en, "               \
+	"c.draw_count, c.pass_percent, c.time_limit_minutes, c.max_attempts, c.archived, "         \
+	"c.draft_dirty, c.created_at, c.updated_at, c.version, v.number, v.published_at, "         \
+	"v.title_ja, v.title_en, v.lesson_count, v.question_count, v.draw_count, "                 \
 	"v.pass_percent, v.time_limit_minutes, v.max_attempts, v.id"
-#define COURSE_FROM                                                                           \
-	" FROM training_courses c LEFT JOIN training_course_versions v ON v.id = "          \
+#define COURSE_FROM                                                                                \
+	" FROM training_courses c LEFT JOIN training_course_versions v ON v.id = "                 \
 	"c.current_version_id"
 
 /* One course row as the list and the course page show it: the published version's title
@@ -229,7 +229,8 @@ static json_t *my_course_state(struct db *db, int64_t course_id, int64_t user_id
 	json_t *passed_at = json_null();
 	tr_year_start(year);
 	if (db_query(db, &r,
-		     "SELECT a.id, a.status, a.score_percent, a.passed, a.started_at, a.submitted_at, "
+		     "SELECT a.id, a.status, a.score_percent, a.passed, a.started_at, "
+		     "a.submitted_at, "
 		     "v.number, a.taken_on, a.deadline_at FROM training_attempts a JOIN "
 		     "training_course_versions v ON v.id = a.course_version_id WHERE a.user_id = ? "
 		     "AND a.course_id = ? ORDER BY a.id DESC",
@@ -249,8 +250,9 @@ static json_t *my_course_state(struct db *db, int64_t course_id, int64_t user_id
 		}
 		json_array_append_new(
 			attempts,
-			json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:I,s:o}", "id", (json_int_t)db_int(&r, 0),
-				  "status", status, "score_percent", tr_opt_int(&r, 2), "passed",
+			json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:I,s:o}", "id",
+				  (json_int_t)db_int(&r, 0), "status", status, "score_percent",
+				  tr_opt_int(&r, 2), "passed",
 				  db_isnull(&r, 3) ? json_null() : json_boolean(db_int(&r, 3)),
 				  "started_at", tr_time(&r, 4), "submitted_at", tr_time(&r, 5),
 				  "course_version", (json_int_t)db_int(&r, 6), "deadline_at",
@@ -332,19 +334,21 @@ static json_t *json_text_array(const char *s)
 	return a;
 }
 
-#define LESSON_COLUMNS "id, course_id, position, title_ja, title_en, body_ja, body_en, created_at, updated_at, version"
+#define LESSON_COLUMNS                                                                             \
+	"id, course_id, position, title_ja, title_en, body_ja, body_en, created_at, updated_at, "  \
+	"version"
 
 static json_t *lesson_from_row(struct dbrows *r)
 {
 	return json_pack("{s:I,s:I,s:I,s:o,s:o,s:o,s:o,s:I}", "id", (json_int_t)db_int(r, 0),
-			 "course_id", (json_int_t)db_int(r, 1), "position", (json_int_t)db_int(r, 2),
-			 "title", tr_loc(db_text(r, 3), db_text(r, 4)), "body",
-			 tr_loc(db_text(r, 5), db_text(r, 6)), "created_at", tr_time(r, 7),
+			 "course_id", (json_int_t)db_int(r, 1), "position",
+			 (json_int_t)db_int(r, 2), "title", tr_loc(db_text(r, 3), db_text(r, 4)),
+			 "body", tr_loc(db_text(r, 5), db_text(r, 6)), "created_at", tr_time(r, 7),
 			 "updated_at", tr_time(r, 8), "version", (json_int_t)db_int(r, 9));
 }
 
-#define QUESTION_COLUMNS                                                                      \
-	"id, course_id, qkey, topic, situation_ja, situation_en, choices_ja, choices_en, "   \
+#define QUESTION_COLUMNS                                                                           \
+	"id, course_id, qkey, topic, situation_ja, situation_en, choices_ja, choices_en, "         \
 	"correct, explanation_ja, explanation_en, created_at, updated_at, version"
 
 static json_t *question_from_row(struct dbrows *r)
@@ -360,7 +364,8 @@ static json_t *question_from_row(struct dbrows *r)
 }
 
 /* Rows of `sql` (one id parameter) converted by `conv`, or NULL on error. */
-static json_t *rows_json(struct db *db, const char *sql, int64_t id, json_t *(*conv)(struct dbrows *))
+static json_t *rows_json(struct db *db, const char *sql, int64_t id,
+			 json_t *(*conv)(struct dbrows *))
 {
 	struct dbrows r;
 	json_t *a = json_array();
@@ -383,18 +388,18 @@ static json_t *version_from_row(struct dbrows *r)
 {
 	return json_pack("{s:I,s:I,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:s}", "id",
 			 (json_int_t)db_int(r, 0), "number", (json_int_t)db_int(r, 1), "title",
-			 tr_loc(db_text(r, 2), db_text(r, 3)), "draw_count", (json_int_t)db_int(r, 4),
-			 "pass_percent", (json_int_t)db_int(r, 5), "time_limit_minutes",
-			 (json_int_t)db_int(r, 6), "max_attempts", (json_int_t)db_int(r, 7),
-			 "lesson_count", (json_int_t)db_int(r, 8), "question_count",
-			 (json_int_t)db_int(r, 9), "published_at", tr_time(r, 10), "published_by",
-			 db_text(r, 11));
+			 tr_loc(db_text(r, 2), db_text(r, 3)), "draw_count",
+			 (json_int_t)db_int(r, 4), "pass_percent", (json_int_t)db_int(r, 5),
+			 "time_limit_minutes", (json_int_t)db_int(r, 6), "max_attempts",
+			 (json_int_t)db_int(r, 7), "lesson_count", (json_int_t)db_int(r, 8),
+			 "question_count", (json_int_t)db_int(r, 9), "published_at", tr_time(r, 10),
+			 "published_by", db_text(r, 11));
 }
 
 json_t *lesson_json(struct db *db, int64_t id)
 {
-	json_t *a = rows_json(db, "SELECT " LESSON_COLUMNS " FROM training_lessons WHERE id = ?", id,
-			      lesson_from_row);
+	json_t *a = rows_json(db, "SELECT " LESSON_COLUMNS " FROM training_lessons WHERE id = ?",
+			      id, lesson_from_row);
 	json_t *l = a && json_array_size(a) ? json_incref(json_array_get(a, 0)) : NULL;
 	json_decref(a);
 	return l;
@@ -402,8 +407,9 @@ json_t *lesson_json(struct db *db, int64_t id)
 
 json_t *question_json(struct db *db, int64_t id)
 {
-	json_t *a = rows_json(db, "SELECT " QUESTION_COLUMNS " FROM training_questions WHERE id = ?",
-			      id, question_from_row);
+	json_t *a =
+		rows_json(db, "SELECT " QUESTION_COLUMNS " FROM training_questions WHERE id = ?",
+			  id, question_from_row);
 	json_t *q = a && json_array_size(a) ? json_incref(json_array_get(a, 0)) : NULL;
 	json_decref(a);
 	return q;
@@ -415,7 +421,8 @@ static json_t *draft_course(struct db *db, int64_t id)
 	struct dbrows r;
 	json_t *c = NULL;
 	if (db_query(db, &r,
-		     "SELECT id, code, title_ja, title_en, description_ja, description_en, draw_count, "
+		     "SELECT id, code, title_ja, title_en, description_ja, description_en, "
+		     "draw_count, "
 		     "pass_percent, time_limit_minutes, max_attempts, archived, draft_dirty, "
 		     "created_at, updated_at, version FROM training_courses WHERE id = ?",
 		     P(V_INT(id))))
@@ -448,12 +455,13 @@ json_t *course_draft(struct db *db, int64_t id)
 				      "SELECT " QUESTION_COLUMNS " FROM training_questions WHERE "
 				      "course_id = ? ORDER BY topic, id",
 				      id, question_from_row);
-	json_t *versions = rows_json(db,
-				     "SELECT id, number, title_ja, title_en, draw_count, pass_percent, "
-				     "time_limit_minutes, max_attempts, lesson_count, question_count, "
-				     "published_at, published_by_login FROM training_course_versions "
-				     "WHERE course_id = ? ORDER BY number DESC",
-				     id, version_from_row);
+	json_t *versions =
+		rows_json(db,
+			  "SELECT id, number, title_ja, title_en, draw_count, pass_percent, "
+			  "time_limit_minutes, max_attempts, lesson_count, question_count, "
+			  "published_at, published_by_login FROM training_course_versions "
+			  "WHERE course_id = ? ORDER BY number DESC",
+			  id, version_from_row);
 	if (!lessons || !questions || !versions) {
 		json_decref(c);
 		json_decref(lessons);
@@ -465,8 +473,7 @@ json_t *course_draft(struct db *db, int64_t id)
 			 questions, "versions", versions);
 }
 
-json_t *lesson_published(struct db *db, int64_t course_id, int n, const char *lang,
-			 enum status *st)
+json_t *lesson_published(struct db *db, int64_t course_id, int n, const char *lang, enum status *st)
 {
 	int64_t vid = 0;
 	*st = ST_DB;
@@ -560,7 +567,8 @@ static bool topic_valid(const char *s)
 	if (!s || !*s)
 		return false;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+		      *s == '-'))
 			return false;
 	return true;
 }
@@ -611,16 +619,17 @@ static int course_create_fn(struct db *db, void *arg)
 	struct course_op *o = arg;
 	int64_t now = now_unix();
 	json_t *in = o->in;
-	if (db_insert(db, &o->out,
-		      "INSERT INTO training_courses (code, title_ja, title_en, description_ja, "
-		      "description_en, draw_count, pass_percent, time_limit_minutes, max_attempts, "
-		      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		      P(V_TEXT(str_or(in, "code", NULL)), V_TEXT(str_or(in, "title_ja", "")),
-			V_TEXT(str_or(in, "title_en", "")), V_TEXT(str_or(in, "description_ja", "")),
-			V_TEXT(str_or(in, "description_en", "")), V_INT(int_or(in, "draw_count", 20)),
-			V_INT(int_or(in, "pass_percent", 80)),
-			V_INT(int_or(in, "time_limit_minutes", 0)),
-			V_INT(int_or(in, "max_attempts", 0)), V_INT(now), V_INT(now))))
+	if (db_insert(
+		    db, &o->out,
+		    "INSERT INTO training_courses (code, title_ja, title_en, description_ja, "
+		    "description_en, draw_count, pass_percent, time_limit_minutes, max_attempts, "
+		    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		    P(V_TEXT(str_or(in, "code", NULL)), V_TEXT(str_or(in, "title_ja", "")),
+		      V_TEXT(str_or(in, "title_en", "")), V_TEXT(str_or(in, "description_ja", "")),
+		      V_TEXT(str_or(in, "description_en", "")), V_INT(int_or(in, "draw_count", 20)),
+		      V_INT(int_or(in, "pass_percent", 80)),
+		      V_INT(int_or(in, "time_limit_minutes", 0)),
+		      V_INT(int_or(in, "max_attempts", 0)), V_INT(now), V_INT(now))))
 		return -1;
 	json_t *sum = json_pack("{s:s,s:s?}", "title", str_or(in, "title_ja", ""), "code",
 				str_or(in, "code", NULL));
@@ -653,20 +662,24 @@ static int course_update_fn(struct db *db, void *arg)
 		const char *field, *sql;
 		bool is_int, content; /* content: changes what people take (needs publishing) */
 	} cols[] = {
-		{ "title_ja", "UPDATE training_courses SET title_ja = ? WHERE id = ?", false, true },
-		{ "title_en", "UPDATE training_courses SET title_en = ? WHERE id = ?", false, true },
+		{ "title_ja", "UPDATE training_courses SET title_ja = ? WHERE id = ?", false,
+		  true },
+		{ "title_en", "UPDATE training_courses SET title_en = ? WHERE id = ?", false,
+		  true },
 		{ "description_ja", "UPDATE training_courses SET description_ja = ? WHERE id = ?",
 		  false, false },
 		{ "description_en", "UPDATE training_courses SET description_en = ? WHERE id = ?",
 		  false, false },
-		{ "draw_count", "UPDATE training_courses SET draw_count = ? WHERE id = ?", true, true },
+		{ "draw_count", "UPDATE training_courses SET draw_count = ? WHERE id = ?", true,
+		  true },
 		{ "pass_percent", "UPDATE training_courses SET pass_percent = ? WHERE id = ?", true,
 		  true },
 		{ "time_limit_minutes",
 		  "UPDATE training_courses SET time_limit_minutes = ? WHERE id = ?", true, true },
 		{ "max_attempts", "UPDATE training_courses SET max_attempts = ? WHERE id = ?", true,
 		  true },
-		{ "archived", "UPDATE training_courses SET archived = ? WHERE id = ?", true, false },
+		{ "archived", "UPDATE training_courses SET archived = ? WHERE id = ?", true,
+		  false },
 	};
 	bool dirty = false;
 	for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
@@ -680,15 +693,16 @@ static int course_update_fn(struct db *db, void *arg)
 			goto out;
 		dirty |= cols[i].content;
 	}
-	if ((dirty && mark_dirty(db, o->id)) ||
-	    db_exec(db,
-		    "UPDATE training_courses SET updated_at = ?, version = version + 1 WHERE id = ?",
-		    P(V_INT(now_unix()), V_INT(o->id))))
+	if ((dirty && mark_dirty(db, o->id)) || db_exec(db,
+							"UPDATE training_courses SET updated_at = "
+							"?, version = version + 1 WHERE id = ?",
+							P(V_INT(now_unix()), V_INT(o->id))))
 		goto out;
 	after = draft_course(db, o->id);
 	if (!after)
 		goto out;
-	if (audit_change(db, o->who, "training.course.update", "training_course", o->id, before, after))
+	if (audit_change(db, o->who, "training.course.update", "training_course", o->id, before,
+			 after))
 		goto out;
 	o->st = ST_OK;
 	ret = 0;
@@ -716,21 +730,21 @@ static json_t *build_snapshot(struct db *db, int64_t id)
 	json_t *e;
 	json_array_foreach(json_object_get(d, "lessons"), i, e)
 	{
-		json_array_append_new(lessons, json_pack("{s:O,s:O}", "title",
-							 json_object_get(e, "title"), "body",
-							 json_object_get(e, "body")));
+		json_array_append_new(lessons,
+				      json_pack("{s:O,s:O}", "title", json_object_get(e, "title"),
+						"body", json_object_get(e, "body")));
 	}
 	json_array_foreach(json_object_get(d, "questions"), i, e)
 	{
-		json_array_append_new(
-			questions,
-			json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "id", json_object_get(e, "id"),
-				  "key", json_object_get(e, "key"), "topic",
-				  json_object_get(e, "topic"), "situation",
-				  json_object_get(e, "situation"), "choices",
-				  json_object_get(e, "choices"), "correct",
-				  json_object_get(e, "correct"), "explanation",
-				  json_object_get(e, "explanation")));
+		json_array_append_new(questions,
+				      json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "id",
+						json_object_get(e, "id"), "key",
+						json_object_get(e, "key"), "topic",
+						json_object_get(e, "topic"), "situation",
+						json_object_get(e, "situation"), "choices",
+						json_object_get(e, "choices"), "correct",
+						json_object_get(e, "correct"), "explanation",
+						json_object_get(e, "explanation")));
 	}
 	json_t *snap = json_pack("{s:O,s:o,s:o}", "course", json_object_get(d, "course"), "lessons",
 				 lessons, "questions", questions);
@@ -764,11 +778,14 @@ static int same_as_latest(struct db *db, int64_t id, const char *content, json_t
 		*same = !strcmp(db_text(&r, 0), content) &&
 			!strcmp(db_text(&r, 1), json_string_value(json_object_get(title, "ja"))) &&
 			!strcmp(db_text(&r, 2), json_string_value(json_object_get(title, "en"))) &&
-			db_int(&r, 3) == json_integer_value(json_object_get(course, "draw_count")) &&
-			db_int(&r, 4) == json_integer_value(json_object_get(course, "pass_percent")) &&
+			db_int(&r, 3) ==
+				json_integer_value(json_object_get(course, "draw_count")) &&
+			db_int(&r, 4) ==
+				json_integer_value(json_object_get(course, "pass_percent")) &&
 			db_int(&r, 5) ==
 				json_integer_value(json_object_get(course, "time_limit_minutes")) &&
-			db_int(&r, 6) == json_integer_value(json_object_get(course, "max_attempts"));
+			db_int(&r, 6) ==
+				json_integer_value(json_object_get(course, "max_attempts"));
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -830,21 +847,22 @@ static int publish_fn(struct db *db, void *arg)
 	o->number = last + 1;
 	json_t *title = json_object_get(course, "title");
 	int64_t now = now_unix();
-	if (db_insert(db, &vid,
-		      "INSERT INTO training_course_versions (course_id, number, title_ja, title_en, "
-		      "draw_count, pass_percent, time_limit_minutes, max_attempts, lesson_count, "
-		      "question_count, content, published_at, published_by, published_by_login) "
-		      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		      P(V_INT(o->id), V_INT(o->number),
-			V_TEXT(json_string_value(json_object_get(title, "ja"))),
-			V_TEXT(json_string_value(json_object_get(title, "en"))),
-			V_INT(json_integer_value(json_object_get(course, "draw_count"))),
-			V_INT(json_integer_value(json_object_get(course, "pass_percent"))),
-			V_INT(json_integer_value(json_object_get(course, "time_limit_minutes"))),
-			V_INT(json_integer_value(json_object_get(course, "max_attempts"))),
-			V_INT(json_array_size(lessons)), V_INT(nq), V_TEXT(content), V_INT(now),
-			V_ID(o->who ? o->who->id : 0),
-			V_TEXT(o->who && o->who->login ? o->who->login : ""))))
+	if (db_insert(
+		    db, &vid,
+		    "INSERT INTO training_course_versions (course_id, number, title_ja, title_en, "
+		    "draw_count, pass_percent, time_limit_minutes, max_attempts, lesson_count, "
+		    "question_count, content, published_at, published_by, published_by_login) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		    P(V_INT(o->id), V_INT(o->number),
+		      V_TEXT(json_string_value(json_object_get(title, "ja"))),
+		      V_TEXT(json_string_value(json_object_get(title, "en"))),
+		      V_INT(json_integer_value(json_object_get(course, "draw_count"))),
+		      V_INT(json_integer_value(json_object_get(course, "pass_percent"))),
+		      V_INT(json_integer_value(json_object_get(course, "time_limit_minutes"))),
+		      V_INT(json_integer_value(json_object_get(course, "max_attempts"))),
+		      V_INT(json_array_size(lessons)), V_INT(nq), V_TEXT(content), V_INT(now),
+		      V_ID(o->who ? o->who->id : 0),
+		      V_TEXT(o->who && o->who->login ? o->who->login : ""))))
 		goto out;
 	if (db_exec(db,
 		    "UPDATE training_courses SET current_version_id = ?, draft_dirty = 0, "
@@ -910,12 +928,14 @@ static int lesson_create_fn(struct db *db, void *arg)
 		return -1;
 	}
 	int64_t now = now_unix();
-	if (db_insert(db, &o->out,
-		      "INSERT INTO training_lessons (course_id, position, title_ja, title_en, body_ja, "
-		      "body_en, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		      P(V_INT(o->id), V_INT(pos), V_TEXT(str_or(o->in, "title_ja", "")),
-			V_TEXT(str_or(o->in, "title_en", "")), V_TEXT(str_or(o->in, "body_ja", "")),
-			V_TEXT(str_or(o->in, "body_en", "")), V_INT(now), V_INT(now))) ||
+	if (db_insert(
+		    db, &o->out,
+		    "INSERT INTO training_lessons (course_id, position, title_ja, title_en, "
+		    "body_ja, "
+		    "body_en, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		    P(V_INT(o->id), V_INT(pos), V_TEXT(str_or(o->in, "title_ja", "")),
+		      V_TEXT(str_or(o->in, "title_en", "")), V_TEXT(str_or(o->in, "body_ja", "")),
+		      V_TEXT(str_or(o->in, "body_en", "")), V_INT(now), V_INT(now))) ||
 	    mark_dirty(db, o->id))
 		return -1;
 	json_t *sum = json_pack("{s:I,s:s}", "course_id", (json_int_t)o->id, "title",
@@ -965,7 +985,8 @@ static int lesson_update_fn(struct db *db, void *arg)
 	}
 	int64_t course_id = json_integer_value(json_object_get(before, "course_id"));
 	if (db_exec(db,
-		    "UPDATE training_lessons SET updated_at = ?, version = version + 1 WHERE id = ?",
+		    "UPDATE training_lessons SET updated_at = ?, version = version + 1 WHERE id = "
+		    "?",
 		    P(V_INT(now_unix()), V_INT(o->id))) ||
 	    mark_dirty(db, course_id))
 		goto out;
@@ -973,12 +994,13 @@ static int lesson_update_fn(struct db *db, void *arg)
 	if (!after)
 		goto out;
 	/* Lesson bodies can be long: the trail keeps titles and position, not the text. */
-	sum = json_pack("{s:I,s:{s:O,s:O},s:{s:O,s:O},s:b}", "course_id", (json_int_t)course_id,
-			"before", "title", json_object_get(before, "title"), "position",
-			json_object_get(before, "position"), "after", "title",
-			json_object_get(after, "title"), "position", json_object_get(after, "position"),
-			"body_changed",
-			!json_equal(json_object_get(before, "body"), json_object_get(after, "body")));
+	sum = json_pack(
+		"{s:I,s:{s:O,s:O},s:{s:O,s:O},s:b}", "course_id", (json_int_t)course_id, "before",
+		"title", json_object_get(before, "title"), "position",
+		json_object_get(before, "position"), "after", "title",
+		json_object_get(after, "title"), "position", json_object_get(after, "position"),
+		"body_changed",
+		!json_equal(json_object_get(before, "body"), json_object_get(after, "body")));
 	if (audit_append(db, o->who, "training.lesson.update", "training_lesson", o->id, sum))
 		goto out;
 	o->st = ST_OK;
@@ -1006,7 +1028,8 @@ struct draft_item {
 
 static const struct draft_item lesson_item = { lesson_json,
 					       "DELETE FROM training_lessons WHERE id = ?",
-					       "training.lesson.delete", "training_lesson", "title" };
+					       "training.lesson.delete", "training_lesson",
+					       "title" };
 static const struct draft_item question_item = { question_json,
 						 "DELETE FROM training_questions WHERE id = ?",
 						 "training.question.delete", "training_question",
@@ -1099,13 +1122,14 @@ static int question_create_fn(struct db *db, void *arg)
 	hex_encode(rnd, sizeof(rnd), tmpkey + 4);
 	int rc = db_insert(
 		db, &o->out,
-		"INSERT INTO training_questions (course_id, qkey, topic, situation_ja, situation_en, "
+		"INSERT INTO training_questions (course_id, qkey, topic, situation_ja, "
+		"situation_en, "
 		"choices_ja, choices_en, correct, explanation_ja, explanation_en, created_at, "
 		"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		P(V_INT(o->id), V_TEXT(key ? key : tmpkey), V_TEXT(str_or(o->in, "topic", "")),
-		  V_TEXT(str_or(o->in, "situation_ja", "")), V_TEXT(str_or(o->in, "situation_en", "")),
-		  V_TEXT(ja), V_TEXT(en), V_TEXT(correct),
-		  V_TEXT(str_or(o->in, "explanation_ja", "")),
+		  V_TEXT(str_or(o->in, "situation_ja", "")),
+		  V_TEXT(str_or(o->in, "situation_en", "")), V_TEXT(ja), V_TEXT(en),
+		  V_TEXT(correct), V_TEXT(str_or(o->in, "explanation_ja", "")),
 		  V_TEXT(str_or(o->in, "explanation_en", "")), V_INT(now), V_INT(now)));
 	free(ja);
 	free(en);
@@ -1132,8 +1156,8 @@ static int question_create_fn(struct db *db, void *arg)
 	return 0;
 }
 
-enum status question_create(struct db *db, const struct actor *who, int64_t course_id,
-			    json_t *in, int64_t *id, struct ferrors *fe)
+enum status question_create(struct db *db, const struct actor *who, int64_t course_id, json_t *in,
+			    int64_t *id, struct ferrors *fe)
 {
 	struct course_op o = { who, course_id, in, fe, ST_DB, 0 };
 	enum status st = tr_tx(db, question_create_fn, &o, &o.st);
@@ -1162,8 +1186,10 @@ static int question_update_fn(struct db *db, void *arg)
 		bool array;
 	} cols[] = {
 		{ "topic", "UPDATE training_questions SET topic = ? WHERE id = ?", false },
-		{ "situation_ja", "UPDATE training_questions SET situation_ja = ? WHERE id = ?", false },
-		{ "situation_en", "UPDATE training_questions SET situation_en = ? WHERE id = ?", false },
+		{ "situation_ja", "UPDATE training_questions SET situation_ja = ? WHERE id = ?",
+		  false },
+		{ "situation_en", "UPDATE training_questions SET situation_en = ? WHERE id = ?",
+		  false },
 		{ "choices_ja", "UPDATE training_questions SET choices_ja = ? WHERE id = ?", true },
 		{ "choices_en", "UPDATE training_questions SET choices_en = ? WHERE id = ?", true },
 		{ "correct", "UPDATE training_questions SET correct = ? WHERE id = ?", true },
@@ -1185,7 +1211,8 @@ static int question_update_fn(struct db *db, void *arg)
 	}
 	int64_t course_id = json_integer_value(json_object_get(before, "course_id"));
 	if (db_exec(db,
-		    "UPDATE training_questions SET updated_at = ?, version = version + 1 WHERE id = ?",
+		    "UPDATE training_questions SET updated_at = ?, version = version + 1 WHERE id "
+		    "= ?",
 		    P(V_INT(now_unix()), V_INT(o->id))) ||
 	    mark_dirty(db, course_id))
 		goto out;
@@ -1196,7 +1223,8 @@ static int question_update_fn(struct db *db, void *arg)
 	json_object_del(before, "updated_at");
 	json_object_del(after, "created_at");
 	json_object_del(after, "updated_at");
-	if (audit_change(db, o->who, "training.question.update", "training_question", o->id, before, after))
+	if (audit_change(db, o->who, "training.question.update", "training_question", o->id, before,
+			 after))
 		goto out;
 	o->st = ST_OK;
 	ret = 0;

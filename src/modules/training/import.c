@@ -23,7 +23,7 @@
 enum status course_publish_if_changed(struct db *db, const struct actor *who, int64_t id,
 				      int64_t *number, struct ferrors *fe);
 
-#define MAX_FILE (512 * 1024)
+#define MAX_FILE  (512 * 1024)
 /* What question keys and topic tags are made of (so "~key", used while importing, never is). */
 #define KEY_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_-"
 
@@ -102,11 +102,12 @@ static int check_questions(json_t *qs, const char *dir, struct buf *err)
 	{
 		const char *key = json_string_value(json_object_get(q, "key"));
 		const char *topic = json_string_value(json_object_get(q, "topic"));
-		json_t *choices = json_object_get(q, "choices"), *correct = json_object_get(q, "correct");
+		json_t *choices = json_object_get(q, "choices"),
+		       *correct = json_object_get(q, "correct");
 		size_t nc = json_array_size(choices);
-		bool ok = key && *key && strlen(key) <= 64 && strspn(key, KEY_CHARS) == strlen(key) &&
-			  topic && *topic && strlen(topic) <= 40 &&
-			  strspn(topic, KEY_CHARS) == strlen(topic) &&
+		bool ok = key && *key && strlen(key) <= 64 &&
+			  strspn(key, KEY_CHARS) == strlen(key) && topic && *topic &&
+			  strlen(topic) <= 40 && strspn(topic, KEY_CHARS) == strlen(topic) &&
 			  *loc_get(json_object_get(q, "situation"), "ja") &&
 			  *loc_get(json_object_get(q, "explanation"), "ja") && nc >= 2 &&
 			  nc <= TRAINING_MAX_CHOICES && json_array_size(correct) >= 1;
@@ -117,11 +118,12 @@ static int check_questions(json_t *qs, const char *dir, struct buf *err)
 		for (size_t k = 0; ok && k < nc; k++)
 			ok = *loc_get(json_array_get(choices, k), "ja") != '\0';
 		for (size_t k = 0; ok && k < i; k++)
-			ok = strcmp(key, json_string_value(json_object_get(json_array_get(qs, k),
-									     "key")));
+			ok = strcmp(key, json_string_value(
+						 json_object_get(json_array_get(qs, k), "key")));
 		if (!ok) {
 			buf_printf(err,
-				   "%s/questions.json: question %zu (%s) needs a unique key and a topic "
+				   "%s/questions.json: question %zu (%s) needs a unique key and a "
+				   "topic "
 				   "(a-z, 0-9, _ and -), a situation, 2-5 choices, valid correct "
 				   "numbers and an explanation\n",
 				   dir, i + 1, key ? key : "no key");
@@ -174,23 +176,28 @@ static int import_fn(struct db *db, void *arg)
 		V_INT(now),
 	};
 	if (!found) {
-		struct dbval p[] = { V_TEXT(code), settings[0], settings[1], settings[2], settings[3],
-				     settings[4], settings[5], settings[6], settings[7], settings[8],
-				     V_INT(now) };
+		struct dbval p[] = { V_TEXT(code), settings[0], settings[1], settings[2],
+				     settings[3],  settings[4], settings[5], settings[6],
+				     settings[7],  settings[8], V_INT(now) };
 		if (db_insert(db, &o->id,
-			      "INSERT INTO training_courses (code, title_ja, title_en, description_ja, "
+			      "INSERT INTO training_courses (code, title_ja, title_en, "
+			      "description_ja, "
 			      "description_en, draw_count, pass_percent, time_limit_minutes, "
-			      "max_attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			      "max_attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+			      "?, ?, "
 			      "?, ?) RETURNING id",
 			      p, ARRAY_SIZE(p)))
 			return -1;
 	} else {
-		struct dbval p[] = { settings[0], settings[1], settings[2], settings[3], settings[4],
-				     settings[5], settings[6], settings[7], settings[8], V_INT(o->id) };
+		struct dbval p[] = { settings[0], settings[1], settings[2], settings[3],
+				     settings[4], settings[5], settings[6], settings[7],
+				     settings[8], V_INT(o->id) };
 		if (db_exec(db,
-			    "UPDATE training_courses SET title_ja = ?, title_en = ?, description_ja = ?, "
+			    "UPDATE training_courses SET title_ja = ?, title_en = ?, "
+			    "description_ja = ?, "
 			    "description_en = ?, draw_count = ?, pass_percent = ?, "
-			    "time_limit_minutes = ?, max_attempts = ?, updated_at = ?, draft_dirty = 1, "
+			    "time_limit_minutes = ?, max_attempts = ?, updated_at = ?, draft_dirty "
+			    "= 1, "
 			    "version = version + 1 WHERE id = ?",
 			    p, ARRAY_SIZE(p)))
 			return -1;
@@ -200,8 +207,10 @@ static int import_fn(struct db *db, void *arg)
 	for (size_t i = 0; i < o->nlessons; i++) {
 		struct lesson_file *l = &o->lessons[i];
 		if (db_exec(db,
-			    "INSERT INTO training_lessons (course_id, position, title_ja, title_en, "
-			    "body_ja, body_en, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    "INSERT INTO training_lessons (course_id, position, title_ja, "
+			    "title_en, "
+			    "body_ja, body_en, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
+			    "?, ?)",
 			    P(V_INT(o->id), V_INT(i + 1), V_TEXT(l->title_ja), V_TEXT(l->title_en),
 			      V_TEXT(l->body_ja), V_TEXT(l->body_en), V_INT(now), V_INT(now))))
 			return -1;
@@ -221,26 +230,28 @@ static int import_fn(struct db *db, void *arg)
 		char oldkey[80];
 		json_t *s = json_object_get(q, "situation"), *e = json_object_get(q, "explanation");
 		snprintf(oldkey, sizeof(oldkey), "~%s", key);
-		int rc = db_exec(db,
-				 "UPDATE training_questions SET qkey = ?, topic = ?, situation_ja = ?, "
-				 "situation_en = ?, choices_ja = ?, choices_en = ?, correct = ?, "
-				 "explanation_ja = ?, explanation_en = ?, updated_at = ?, version = "
-				 "version + 1 WHERE course_id = ? AND qkey = ?",
-				 P(V_TEXT(key), V_TEXT(json_string_value(json_object_get(q, "topic"))),
-				   V_TEXT(loc_get(s, "ja")), V_TEXT(loc_get(s, "en")), V_TEXT(ja),
-				   V_TEXT(en), V_TEXT(correct), V_TEXT(loc_get(e, "ja")),
-				   V_TEXT(loc_get(e, "en")), V_INT(now), V_INT(o->id), V_TEXT(oldkey)));
+		int rc = db_exec(
+			db,
+			"UPDATE training_questions SET qkey = ?, topic = ?, situation_ja = ?, "
+			"situation_en = ?, choices_ja = ?, choices_en = ?, correct = ?, "
+			"explanation_ja = ?, explanation_en = ?, updated_at = ?, version = "
+			"version + 1 WHERE course_id = ? AND qkey = ?",
+			P(V_TEXT(key), V_TEXT(json_string_value(json_object_get(q, "topic"))),
+			  V_TEXT(loc_get(s, "ja")), V_TEXT(loc_get(s, "en")), V_TEXT(ja),
+			  V_TEXT(en), V_TEXT(correct), V_TEXT(loc_get(e, "ja")),
+			  V_TEXT(loc_get(e, "en")), V_INT(now), V_INT(o->id), V_TEXT(oldkey)));
 		if (rc == 0 && db_changes(db) == 0)
-			rc = db_exec(db,
-				     "INSERT INTO training_questions (course_id, qkey, topic, "
-				     "situation_ja, situation_en, choices_ja, choices_en, correct, "
-				     "explanation_ja, explanation_en, created_at, updated_at) VALUES "
-				     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				     P(V_INT(o->id), V_TEXT(key),
-				       V_TEXT(json_string_value(json_object_get(q, "topic"))),
-				       V_TEXT(loc_get(s, "ja")), V_TEXT(loc_get(s, "en")), V_TEXT(ja),
-				       V_TEXT(en), V_TEXT(correct), V_TEXT(loc_get(e, "ja")),
-				       V_TEXT(loc_get(e, "en")), V_INT(now), V_INT(now)));
+			rc = db_exec(
+				db,
+				"INSERT INTO training_questions (course_id, qkey, topic, "
+				"situation_ja, situation_en, choices_ja, choices_en, correct, "
+				"explanation_ja, explanation_en, created_at, updated_at) VALUES "
+				"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				P(V_INT(o->id), V_TEXT(key),
+				  V_TEXT(json_string_value(json_object_get(q, "topic"))),
+				  V_TEXT(loc_get(s, "ja")), V_TEXT(loc_get(s, "en")), V_TEXT(ja),
+				  V_TEXT(en), V_TEXT(correct), V_TEXT(loc_get(e, "ja")),
+				  V_TEXT(loc_get(e, "en")), V_INT(now), V_INT(now)));
 		free(ja);
 		free(en);
 		free(correct);
@@ -258,8 +269,8 @@ static int import_fn(struct db *db, void *arg)
 	return rc;
 }
 
-int training_import_dir(struct db *db, const struct actor *who, const char *dir,
-			struct buf *report, struct buf *err)
+int training_import_dir(struct db *db, const struct actor *who, const char *dir, struct buf *report,
+			struct buf *err)
 {
 	char path[PATH_MAX];
 	json_error_t jerr;
@@ -305,7 +316,8 @@ int training_import_dir(struct db *db, const struct actor *who, const char *dir,
 		const char *name = json_string_value(json_array_get(names, i));
 		struct lesson_file *l = &o.lessons[i];
 		if (!name || strchr(name, '/') || name[0] == '.') {
-			buf_printf(err, "%s/course.json: lesson %zu is not a file name\n", dir, i + 1);
+			buf_printf(err, "%s/course.json: lesson %zu is not a file name\n", dir,
+				   i + 1);
 			problems++;
 			continue;
 		}
@@ -314,7 +326,8 @@ int training_import_dir(struct db *db, const struct actor *who, const char *dir,
 		snprintf(path, sizeof(path), "%s/lessons/en/%s.md", dir, name);
 		l->en_text = read_file(path);
 		if (!l->ja_text) {
-			buf_printf(err, "%s/lessons/ja/%s.md: missing, too large or not UTF-8 text\n",
+			buf_printf(err,
+				   "%s/lessons/ja/%s.md: missing, too large or not UTF-8 text\n",
 				   dir, name);
 			problems++;
 			continue;
@@ -325,8 +338,8 @@ int training_import_dir(struct db *db, const struct actor *who, const char *dir,
 		else
 			l->title_en = l->body_en = "";
 		if (!*l->title_ja) {
-			buf_printf(err, "%s/lessons/ja/%s.md: the first line must be \"# title\"\n", dir,
-				   name);
+			buf_printf(err, "%s/lessons/ja/%s.md: the first line must be \"# title\"\n",
+				   dir, name);
 			problems++;
 		}
 	}
@@ -347,8 +360,9 @@ int training_import_dir(struct db *db, const struct actor *who, const char *dir,
 		goto out;
 	}
 	buf_printf(report, "%s: %s \"%s\" — %zu lessons, %zu questions, %s\n", code,
-		   o.created ? "added" : "updated", loc_get(json_object_get(o.course, "title"), "ja"),
-		   o.nlessons, json_array_size(o.questions),
+		   o.created ? "added" : "updated",
+		   loc_get(json_object_get(o.course, "title"), "ja"), o.nlessons,
+		   json_array_size(o.questions),
 		   number ? "published as a new version" : "no change to publish");
 out:
 	for (size_t i = 0; o.lessons && i < o.nlessons; i++) {

@@ -48,9 +48,9 @@ size_t training_draw(const struct draw_item *pool, size_t count, size_t n, train
 		if (pool[i].topic > max_topic)
 			max_topic = pool[i].topic;
 	size_t ntopics = (size_t)max_topic + 1;
-	size_t *order = xcalloc(count, sizeof(*order));   /* questions grouped by topic */
+	size_t *order = xcalloc(count, sizeof(*order));       /* questions grouped by topic */
 	size_t *first = xcalloc(ntopics + 1, sizeof(*first)); /* group bounds in `order` */
-	size_t *next = xcalloc(ntopics, sizeof(*next));   /* next unused in each group */
+	size_t *next = xcalloc(ntopics, sizeof(*next));       /* next unused in each group */
 	size_t *topics = xcalloc(ntopics, sizeof(*topics));
 	bool *taken = xcalloc(count, sizeof(*taken));
 	for (size_t i = 0; i < count; i++)

@@ -7,8 +7,8 @@
 #include "../../store/query.h"
 
 static const struct actor job_actor = { 0, NULL, "job" };
-static const char *const employment_types[] = { "regular",  "contract",   "dispatched",
-						 "part_time", "contractor", NULL };
+static const char *const employment_types[] = { "regular",   "contract",   "dispatched",
+						"part_time", "contractor", NULL };
 
 /* --- targets ------------------------------------------------------------------------------ */
 
@@ -137,12 +137,13 @@ static int complete_from_attempts(struct db *db, int64_t assignment_id)
 
 int duties_complete(struct db *db, int64_t user_id, int64_t course_id)
 {
-	return db_exec(db,
-		       "UPDATE training_duties SET completed_at = ?, attempt_id = (SELECT MAX(a.id) "
-		       "FROM training_attempts a WHERE a.user_id = ? AND a.course_id = ? AND "
-		       "a.passed = 1) WHERE user_id = ? AND course_id = ? AND completed_at IS NULL",
-		       P(V_INT(now_unix()), V_INT(user_id), V_INT(course_id), V_INT(user_id),
-			 V_INT(course_id)));
+	return db_exec(
+		db,
+		"UPDATE training_duties SET completed_at = ?, attempt_id = (SELECT MAX(a.id) "
+		"FROM training_attempts a WHERE a.user_id = ? AND a.course_id = ? AND "
+		"a.passed = 1) WHERE user_id = ? AND course_id = ? AND completed_at IS NULL",
+		P(V_INT(now_unix()), V_INT(user_id), V_INT(course_id), V_INT(user_id),
+		  V_INT(course_id)));
 }
 
 struct sync_one {
@@ -174,7 +175,8 @@ static int sync_assignment(struct db *db, const struct sync_one *a)
 		memset(t, 0, sizeof(*t));
 		snprintf(t->kind, sizeof(t->kind), "%s", db_text(&r, 0));
 		t->ref_id = db_isnull(&r, 1) ? 0 : db_int(&r, 1);
-		snprintf(t->ref_text, sizeof(t->ref_text), "%s", db_text(&r, 2) ? db_text(&r, 2) : "");
+		snprintf(t->ref_text, sizeof(t->ref_text), "%s",
+			 db_text(&r, 2) ? db_text(&r, 2) : "");
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -186,7 +188,8 @@ static int sync_assignment(struct db *db, const struct sync_one *a)
 		query_init(&q, "INSERT INTO training_duties (assignment_id, user_id, course_id, "
 			       "cycle_start, due_date, created_at) SELECT");
 		query_add(&q, "?, u.id, ?, ?, ?, ? FROM users u WHERE u.status = 'active'",
-			  P(V_INT(a->id), V_INT(a->course_id), V_TEXT(start), V_TEXT(due), V_INT(now)));
+			  P(V_INT(a->id), V_INT(a->course_id), V_TEXT(start), V_TEXT(due),
+			    V_INT(now)));
 		if (a->user_id)
 			query_add(&q, "AND u.id = ?", P(V_INT(a->user_id)));
 		if (!strcmp(ts[i].kind, "department"))
@@ -202,7 +205,8 @@ static int sync_assignment(struct db *db, const struct sync_one *a)
 				  P(V_TEXT(ts[i].ref_text)));
 		else if (strcmp(ts[i].kind, "all"))
 			query_add(&q, "AND 1 = 0", NULL, 0);
-		query_add(&q, "ON CONFLICT (assignment_id, user_id, cycle_start) DO NOTHING", NULL, 0);
+		query_add(&q, "ON CONFLICT (assignment_id, user_id, cycle_start) DO NOTHING", NULL,
+			  0);
 		int rc = db_exec(db, q.sql.buf, q.params, q.n);
 		query_release(&q);
 		if (rc)
@@ -273,10 +277,11 @@ int training_sync(struct db *db, int64_t user_id)
 	size_t n = 0, cap = 0;
 	char today[11];
 	tz_today(today);
-	if (db_query(db, &r,
-		     "SELECT id FROM training_assignments WHERE active = 1 AND starts_on <= ? ORDER "
-		     "BY id",
-		     P(V_TEXT(today))))
+	if (db_query(
+		    db, &r,
+		    "SELECT id FROM training_assignments WHERE active = 1 AND starts_on <= ? ORDER "
+		    "BY id",
+		    P(V_TEXT(today))))
 		return -1;
 	while (db_next(&r)) {
 		if (n == cap) {
@@ -306,11 +311,11 @@ int training_job(struct app *app, struct db *db)
 
 /* --- assignments -------------------------------------------------------------------------- */
 
-#define ASSIGNMENT_COLUMNS                                                                    \
-	"a.id, a.course_id, c.title_ja, c.title_en, a.starts_on, a.due_date, a.recurrence, "  \
+#define ASSIGNMENT_COLUMNS                                                                         \
+	"a.id, a.course_id, c.title_ja, c.title_en, a.starts_on, a.due_date, a.recurrence, "       \
 	"a.active, a.created_at, a.updated_at, a.version, v.title_ja, v.title_en"
-#define ASSIGNMENT_FROM                                                                       \
-	" FROM training_assignments a JOIN training_courses c ON c.id = a.course_id LEFT JOIN " \
+#define ASSIGNMENT_FROM                                                                            \
+	" FROM training_assignments a JOIN training_courses c ON c.id = a.course_id LEFT JOIN "    \
 	"training_course_versions v ON v.id = c.current_version_id"
 
 static json_t *targets_json(struct db *db, int64_t id)
@@ -319,7 +324,8 @@ static json_t *targets_json(struct db *db, int64_t id)
 	json_t *a = json_array();
 	if (db_query(db, &r,
 		     "SELECT t.kind, t.ref_id, t.ref_text, d.name, u.name FROM "
-		     "training_assignment_targets t LEFT JOIN departments d ON t.kind = 'department' "
+		     "training_assignment_targets t LEFT JOIN departments d ON t.kind = "
+		     "'department' "
 		     "AND d.id = t.ref_id LEFT JOIN users u ON t.kind = 'user' AND u.id = t.ref_id "
 		     "WHERE t.assignment_id = ? ORDER BY t.kind, t.ref_id, t.ref_text",
 		     P(V_INT(id)))) {
@@ -335,7 +341,7 @@ static json_t *targets_json(struct db *db, int64_t id)
 			snprintf(code, sizeof(code), "%s:%lld", kind, (long long)db_int(&r, 1));
 		else
 			snprintf(code, sizeof(code), "%s:%s", kind, db_text(&r, 2));
-		const char *label = db_text(&r, 3) ? db_text(&r, 3)
+		const char *label = db_text(&r, 3)   ? db_text(&r, 3)
 				    : db_text(&r, 4) ? db_text(&r, 4)
 						     : db_text(&r, 2);
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s?}", "target", code, "kind", kind,
@@ -357,13 +363,13 @@ static json_t *assignment_from_row(struct db *db, struct dbrows *r, const char *
 	int c = training_cycle(db_text(r, 4), db_text(r, 5), yearly, today, start, due);
 	int64_t id = db_int(r, 0);
 	bool pub = db_text(r, 11) != NULL;
-	json_t *a = json_pack(
-		"{s:I,s:I,s:o,s:s,s:s,s:s,s:b,s:o,s:o,s:I}", "id", (json_int_t)id, "course_id",
-		(json_int_t)db_int(r, 1), "course_title",
-		tr_loc(db_text(r, pub ? 11 : 2), db_text(r, pub ? 12 : 3)), "starts_on",
-		db_text(r, 4), "due_date", db_text(r, 5), "recurrence", db_text(r, 6), "active",
-		db_int(r, 7) != 0, "created_at", tr_time(r, 8), "updated_at", tr_time(r, 9),
-		"version", (json_int_t)db_int(r, 10));
+	json_t *a =
+		json_pack("{s:I,s:I,s:o,s:s,s:s,s:s,s:b,s:o,s:o,s:I}", "id", (json_int_t)id,
+			  "course_id", (json_int_t)db_int(r, 1), "course_title",
+			  tr_loc(db_text(r, pub ? 11 : 2), db_text(r, pub ? 12 : 3)), "starts_on",
+			  db_text(r, 4), "due_date", db_text(r, 5), "recurrence", db_text(r, 6),
+			  "active", db_int(r, 7) != 0, "created_at", tr_time(r, 8), "updated_at",
+			  tr_time(r, 9), "version", (json_int_t)db_int(r, 10));
 	json_object_set_new(a, "current_cycle",
 			    c == 0 ? json_pack("{s:s,s:s}", "start", start, "due_date", due)
 				   : json_null());
@@ -378,12 +384,14 @@ static int add_counts(struct db *db, json_t *a, const char *today)
 	int64_t assigned = 0, done = 0, overdue = 0;
 	if (json_is_object(cycle)) {
 		struct dbrows r;
-		if (db_query(db, &r,
-			     "SELECT COUNT(*), SUM(CASE WHEN completed_at IS NOT NULL THEN 1 ELSE 0 "
-			     "END), SUM(CASE WHEN completed_at IS NULL AND due_date < ? THEN 1 ELSE 0 "
-			     "END) FROM training_duties WHERE assignment_id = ? AND cycle_start = ?",
-			     P(V_TEXT(today), V_INT(json_integer_value(json_object_get(a, "id"))),
-			       V_TEXT(json_string_value(json_object_get(cycle, "start"))))))
+		if (db_query(
+			    db, &r,
+			    "SELECT COUNT(*), SUM(CASE WHEN completed_at IS NOT NULL THEN 1 ELSE 0 "
+			    "END), SUM(CASE WHEN completed_at IS NULL AND due_date < ? THEN 1 ELSE "
+			    "0 "
+			    "END) FROM training_duties WHERE assignment_id = ? AND cycle_start = ?",
+			    P(V_TEXT(today), V_INT(json_integer_value(json_object_get(a, "id"))),
+			      V_TEXT(json_string_value(json_object_get(cycle, "start"))))))
 			return -1;
 		if (db_next(&r)) {
 			assigned = db_int(&r, 0);
@@ -428,7 +436,8 @@ static json_t *assignments_query(struct db *db, int64_t id, int64_t course_id)
 	json_t *a;
 	json_array_foreach(items, i, a)
 	{
-		json_t *t = failed ? NULL : targets_json(db, json_integer_value(json_object_get(a, "id")));
+		json_t *t = failed ? NULL
+				   : targets_json(db, json_integer_value(json_object_get(a, "id")));
 		if (!t || add_counts(db, a, today)) {
 			json_decref(t);
 			failed = 1;
@@ -483,9 +492,10 @@ static int assign_create_fn(struct db *db, void *arg)
 	bool found;
 	char today[11];
 	tz_today(today);
-	if (db_query_int(db, &vid, &found,
-			 "SELECT COALESCE(current_version_id, 0) FROM training_courses WHERE id = ?",
-			 P(V_INT(course_id))))
+	if (db_query_int(
+		    db, &vid, &found,
+		    "SELECT COALESCE(current_version_id, 0) FROM training_courses WHERE id = ?",
+		    P(V_INT(course_id))))
 		return -1;
 	if (!found)
 		ferr_add(o->fe, "course_id", "not_found", "There is no such course.");
@@ -506,11 +516,12 @@ static int assign_create_fn(struct db *db, void *arg)
 		return -1;
 	}
 	int64_t now = now_unix();
-	if (db_insert(db, &o->id,
-		      "INSERT INTO training_assignments (course_id, starts_on, due_date, recurrence, "
-		      "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		      P(V_INT(course_id), V_TEXT(starts), V_TEXT(due), V_TEXT(rec),
-			V_ID(o->who ? o->who->id : 0), V_INT(now), V_INT(now))) ||
+	if (db_insert(
+		    db, &o->id,
+		    "INSERT INTO training_assignments (course_id, starts_on, due_date, recurrence, "
+		    "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		    P(V_INT(course_id), V_TEXT(starts), V_TEXT(due), V_TEXT(rec),
+		      V_ID(o->who ? o->who->id : 0), V_INT(now), V_INT(now))) ||
 	    store_targets(db, o->id, json_object_get(in, "targets")))
 		return -1;
 	json_t *sum = json_pack("{s:I,s:s,s:s,s:s,s:O}", "course_id", (json_int_t)course_id,
@@ -563,8 +574,8 @@ static int assign_update_fn(struct db *db, void *arg)
 	if (!before)
 		return -1;
 	json_t *v;
-	bool had_cycle = training_cycle(a.starts_on, a.due_date, a.yearly, today, old_start,
-					old_due) == 0;
+	bool had_cycle =
+		training_cycle(a.starts_on, a.due_date, a.yearly, today, old_start, old_due) == 0;
 	if ((v = json_object_get(o->in, "due_date")))
 		snprintf(a.due_date, sizeof(a.due_date), "%s", json_string_value(v));
 	if ((v = json_object_get(o->in, "recurrence")))
@@ -608,8 +619,8 @@ static int assign_update_fn(struct db *db, void *arg)
 		json_decref(before);
 		return -1;
 	}
-	static const char *const keys[] = { "assigned", "completed", "overdue", "updated_at",
-					    "created_at", "current_cycle" };
+	static const char *const keys[] = { "assigned",   "completed",  "overdue",
+					    "updated_at", "created_at", "current_cycle" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		json_object_del(before, keys[i]);
 		json_object_del(after, keys[i]);
@@ -650,33 +661,36 @@ json_t *training_me(struct db *db, int64_t user_id)
 	json_t *items = json_array();
 	/* Open duties, one per course (several assignments may ask for the same course), then
 	 * what was completed in the last year. */
-	if (db_query(db, &r,
-		     "SELECT d.course_id, COALESCE(v.title_ja, c.title_ja), COALESCE(v.title_en, "
-		     "c.title_en), MIN(d.due_date), NULL, NULL FROM training_duties d JOIN "
-		     "training_courses c ON c.id = d.course_id LEFT JOIN training_course_versions v "
-		     "ON v.id = c.current_version_id WHERE d.user_id = ? AND d.completed_at IS NULL "
-		     "GROUP BY d.course_id, v.title_ja, c.title_ja, v.title_en, c.title_en "
-		     "UNION ALL "
-		     "SELECT d.course_id, COALESCE(v.title_ja, c.title_ja), COALESCE(v.title_en, "
-		     "c.title_en), d.due_date, d.completed_at, d.attempt_id FROM training_duties d "
-		     "JOIN training_courses c ON c.id = d.course_id LEFT JOIN "
-		     "training_course_versions v ON v.id = c.current_version_id WHERE d.user_id = ? "
-		     "AND d.completed_at IS NOT NULL AND d.due_date >= ? ORDER BY 4",
-		     P(V_INT(user_id), V_INT(user_id), V_TEXT(since)))) {
+	if (db_query(
+		    db, &r,
+		    "SELECT d.course_id, COALESCE(v.title_ja, c.title_ja), COALESCE(v.title_en, "
+		    "c.title_en), MIN(d.due_date), NULL, NULL FROM training_duties d JOIN "
+		    "training_courses c ON c.id = d.course_id LEFT JOIN training_course_versions v "
+		    "ON v.id = c.current_version_id WHERE d.user_id = ? AND d.completed_at IS NULL "
+		    "GROUP BY d.course_id, v.title_ja, c.title_ja, v.title_en, c.title_en "
+		    "UNION ALL "
+		    "SELECT d.course_id, COALESCE(v.title_ja, c.title_ja), COALESCE(v.title_en, "
+		    "c.title_en), d.due_date, d.completed_at, d.attempt_id FROM training_duties d "
+		    "JOIN training_courses c ON c.id = d.course_id LEFT JOIN "
+		    "training_course_versions v ON v.id = c.current_version_id WHERE d.user_id = ? "
+		    "AND d.completed_at IS NOT NULL AND d.due_date >= ? ORDER BY 4",
+		    P(V_INT(user_id), V_INT(user_id), V_TEXT(since)))) {
 		json_decref(items);
 		return NULL;
 	}
 	while (db_next(&r)) {
 		bool done = !db_isnull(&r, 4);
 		const char *due = db_text(&r, 3);
-		const char *status = done ? "completed" : strcmp(due, today) < 0 ? "overdue" : "pending";
-		json_array_append_new(
-			items, json_pack("{s:I,s:o,s:s,s:s,s:b,s:o,s:o}", "course_id",
-					 (json_int_t)db_int(&r, 0), "title",
-					 tr_loc(db_text(&r, 1), db_text(&r, 2)), "due_date", due,
-					 "status", status, "overdue", !strcmp(status, "overdue"),
-					 "completed_at", tr_time(&r, 4), "attempt_id",
-					 tr_opt_int(&r, 5)));
+		const char *status = done                     ? "completed"
+				     : strcmp(due, today) < 0 ? "overdue"
+							      : "pending";
+		json_array_append_new(items,
+				      json_pack("{s:I,s:o,s:s,s:s,s:b,s:o,s:o}", "course_id",
+						(json_int_t)db_int(&r, 0), "title",
+						tr_loc(db_text(&r, 1), db_text(&r, 2)), "due_date",
+						due, "status", status, "overdue",
+						!strcmp(status, "overdue"), "completed_at",
+						tr_time(&r, 4), "attempt_id", tr_opt_int(&r, 5)));
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -698,20 +712,20 @@ json_t *training_me(struct db *db, int64_t user_id)
 
 /* --- the roster --------------------------------------------------------------------------- */
 
-#define ROSTER_COLUMNS                                                                        \
-	"d.id, d.user_id, u.login, u.name, u.department_id, dep.name, u.employment_type, "   \
-	"u.status, d.course_id, COALESCE(v.title_ja, c.title_ja), COALESCE(v.title_en, "      \
-	"c.title_en), d.assignment_id, d.cycle_start, d.due_date, d.completed_at, "         \
-	"d.attempt_id, pa.score_percent, pv.number, "                                          \
-	"(SELECT COUNT(*) FROM training_attempts x WHERE x.user_id = d.user_id AND "            \
-	"x.course_id = d.course_id AND x.taken_on >= d.cycle_start AND x.status <> 'open'), "  \
-	"(SELECT MAX(x.score_percent) FROM training_attempts x WHERE x.user_id = d.user_id AND " \
+#define ROSTER_COLUMNS                                                                             \
+	"d.id, d.user_id, u.login, u.name, u.department_id, dep.name, u.employment_type, "         \
+	"u.status, d.course_id, COALESCE(v.title_ja, c.title_ja), COALESCE(v.title_en, "           \
+	"c.title_en), d.assignment_id, d.cycle_start, d.due_date, d.completed_at, "                \
+	"d.attempt_id, pa.score_percent, pv.number, "                                              \
+	"(SELECT COUNT(*) FROM training_attempts x WHERE x.user_id = d.user_id AND "               \
+	"x.course_id = d.course_id AND x.taken_on >= d.cycle_start AND x.status <> 'open'), "      \
+	"(SELECT MAX(x.score_percent) FROM training_attempts x WHERE x.user_id = d.user_id AND "   \
 	"x.course_id = d.course_id AND x.taken_on >= d.cycle_start)"
-#define ROSTER_FROM                                                                           \
-	" FROM training_duties d JOIN users u ON u.id = d.user_id LEFT JOIN departments dep ON " \
-	"dep.id = u.department_id JOIN training_courses c ON c.id = d.course_id LEFT JOIN "    \
-	"training_course_versions v ON v.id = c.current_version_id LEFT JOIN "                 \
-	"training_attempts pa ON pa.id = d.attempt_id LEFT JOIN training_course_versions pv "  \
+#define ROSTER_FROM                                                                                \
+	" FROM training_duties d JOIN users u ON u.id = d.user_id LEFT JOIN departments dep ON "   \
+	"dep.id = u.department_id JOIN training_courses c ON c.id = d.course_id LEFT JOIN "        \
+	"training_course_versions v ON v.id = c.current_version_id LEFT JOIN "                     \
+	"training_attempts pa ON pa.id = d.attempt_id LEFT JOIN training_course_versions pv "      \
 	"ON pv.id = pa.course_version_id"
 
 static void roster_where(struct query *q, const struct roster_filter *f, const char *today,
@@ -735,16 +749,18 @@ static void roster_where(struct query *q, const struct roster_filter *f, const c
 		query_add(q, "AND d.completed_at IS NULL AND d.due_date >= ?", P(V_TEXT(today)));
 	if (f->q && *f->q) {
 		*pat = tr_like(f->q);
-		query_add(q,
-			  "AND (lower(u.name) LIKE ? ESCAPE '\\' OR u.login_key LIKE ? ESCAPE '\\')",
-			  P(V_TEXT(*pat), V_TEXT(*pat)));
+		query_add(
+			q,
+			"AND (lower(u.name) LIKE ? ESCAPE '\\' OR u.login_key LIKE ? ESCAPE '\\')",
+			P(V_TEXT(*pat), V_TEXT(*pat)));
 	}
 	if (f->team_of)
-		query_add(q,
-			  "AND u.department_id IN (SELECT department_id FROM users WHERE id = ? AND "
-			  "department_id IS NOT NULL UNION SELECT id FROM departments WHERE "
-			  "manager_id = ?)",
-			  P(V_INT(f->team_of), V_INT(f->team_of)));
+		query_add(
+			q,
+			"AND u.department_id IN (SELECT department_id FROM users WHERE id = ? AND "
+			"department_id IS NOT NULL UNION SELECT id FROM departments WHERE "
+			"manager_id = ?)",
+			P(V_INT(f->team_of), V_INT(f->team_of)));
 }
 
 static void roster_write(struct jsonw *w, struct dbrows *r, const char *today)
@@ -848,8 +864,8 @@ json_t *roster_rows(struct db *db, const struct roster_filter *f)
 		json_array_extend(all, items);
 		bool more = json_is_string(json_object_get(page, "next_cursor"));
 		if (json_array_size(items))
-			cursor = json_integer_value(
-				json_object_get(json_array_get(items, json_array_size(items) - 1), "id"));
+			cursor = json_integer_value(json_object_get(
+				json_array_get(items, json_array_size(items) - 1), "id"));
 		json_decref(page);
 		if (!more)
 			break;
@@ -885,11 +901,11 @@ json_t *roster_summary(struct db *db, const struct roster_filter *f)
 		tc += done;
 		to += overdue;
 		json_array_append_new(
-			items,
-			json_pack("{s:o,s:s?,s:I,s:I,s:I,s:i}", "department_id", tr_opt_int(&r, 0),
-				  "department_name", db_text(&r, 1), "assigned", (json_int_t)assigned,
-				  "completed", (json_int_t)done, "overdue", (json_int_t)overdue,
-				  "percent", training_score((int)done, (int)assigned)));
+			items, json_pack("{s:o,s:s?,s:I,s:I,s:I,s:i}", "department_id",
+					 tr_opt_int(&r, 0), "department_name", db_text(&r, 1),
+					 "assigned", (json_int_t)assigned, "completed",
+					 (json_int_t)done, "overdue", (json_int_t)overdue,
+					 "percent", training_score((int)done, (int)assigned)));
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -906,11 +922,12 @@ bool training_in_team(struct db *db, int64_t manager_id, int64_t user_id)
 {
 	int64_t one;
 	bool found = false;
-	if (db_query_int(db, &one, &found,
-			 "SELECT 1 FROM users u WHERE u.id = ? AND u.department_id IN (SELECT "
-			 "department_id FROM users WHERE id = ? AND department_id IS NOT NULL UNION "
-			 "SELECT id FROM departments WHERE manager_id = ?)",
-			 P(V_INT(user_id), V_INT(manager_id), V_INT(manager_id))))
+	if (db_query_int(
+		    db, &one, &found,
+		    "SELECT 1 FROM users u WHERE u.id = ? AND u.department_id IN (SELECT "
+		    "department_id FROM users WHERE id = ? AND department_id IS NOT NULL UNION "
+		    "SELECT id FROM departments WHERE manager_id = ?)",
+		    P(V_INT(user_id), V_INT(manager_id), V_INT(manager_id))))
 		return false;
 	return found;
 }
@@ -926,7 +943,8 @@ json_t *person_records(struct db *db, int64_t user_id, int64_t team_of, enum sta
 		return NULL;
 	}
 	if (db_query(db, &r,
-		     "SELECT u.id, u.login, u.name, d.name, u.employment_type, u.status FROM users u "
+		     "SELECT u.id, u.login, u.name, d.name, u.employment_type, u.status FROM users "
+		     "u "
 		     "LEFT JOIN departments d ON d.id = u.department_id WHERE u.id = ?",
 		     P(V_INT(user_id))))
 		goto fail;
@@ -955,11 +973,11 @@ json_t *person_records(struct db *db, int64_t user_id, int64_t team_of, enum sta
 			json_pack("{s:I,s:I,s:o,s:I,s:s,s:s,s:o,s:o,s:o,s:I,s:o,s:o}", "id",
 				  (json_int_t)db_int(&r, 0), "course_id", (json_int_t)db_int(&r, 1),
 				  "course_title", tr_loc(db_text(&r, 2), db_text(&r, 3)),
-				  "course_version", (json_int_t)db_int(&r, 4), "status", db_text(&r, 5),
-				  "taken_on", db_text(&r, 6), "started_at", tr_time(&r, 7),
-				  "submitted_at", tr_time(&r, 8), "correct_count", tr_opt_int(&r, 9),
-				  "question_count", (json_int_t)db_int(&r, 10), "score_percent",
-				  tr_opt_int(&r, 11), "passed",
+				  "course_version", (json_int_t)db_int(&r, 4), "status",
+				  db_text(&r, 5), "taken_on", db_text(&r, 6), "started_at",
+				  tr_time(&r, 7), "submitted_at", tr_time(&r, 8), "correct_count",
+				  tr_opt_int(&r, 9), "question_count", (json_int_t)db_int(&r, 10),
+				  "score_percent", tr_opt_int(&r, 11), "passed",
 				  db_isnull(&r, 12) ? json_null() : json_boolean(db_int(&r, 12))));
 	int failed = r.failed;
 	db_rows_free(&r);

@@ -48,7 +48,7 @@ extern const struct route_table training_routes;
 extern const struct permission training_permissions[];
 
 #define TRAINING_MAX_CHOICES 5
-#define TRAINING_GRACE_S 30 /* seconds after the deadline still accepted (network, clocks) */
+#define TRAINING_GRACE_S     30 /* seconds after the deadline still accepted (network, clocks) */
 
 /* --- pure rules (quiz.c): no database, unit-tested ---------------------------------------- */
 
@@ -140,8 +140,8 @@ json_t *lesson_json(struct db *db, int64_t id);
 json_t *lesson_published(struct db *db, int64_t course_id, int n, const char *lang,
 			 enum status *st);
 
-enum status question_create(struct db *db, const struct actor *who, int64_t course_id,
-			    json_t *in, int64_t *id, struct ferrors *fe);
+enum status question_create(struct db *db, const struct actor *who, int64_t course_id, json_t *in,
+			    int64_t *id, struct ferrors *fe);
 enum status question_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 			    struct ferrors *fe);
 enum status question_delete(struct db *db, const struct actor *who, int64_t id);
@@ -150,8 +150,8 @@ json_t *question_json(struct db *db, int64_t id);
 /* Loads (or updates, by its code) the course in folder `dir` — course.json, questions.json
  * and lessons/{ja,en}/NN-*.md — and publishes it when it differs from the latest version.
  * Writes a sentence per problem into `err`. */
-int training_import_dir(struct db *db, const struct actor *who, const char *dir,
-			struct buf *report, struct buf *err);
+int training_import_dir(struct db *db, const struct actor *who, const char *dir, struct buf *report,
+			struct buf *err);
 /* Every course folder under `root` (content/training). Returns the number of problems. */
 int training_import_all(struct db *db, const struct actor *who, const char *root,
 			struct buf *report, struct buf *err);
@@ -174,8 +174,7 @@ json_t *attempt_json(struct db *db, int64_t id, enum status *st);
 int attempt_owner(struct db *db, int64_t id, int64_t *user_id, bool *open);
 enum status attempt_answer(struct db *db, int64_t user_id, int64_t id, int position,
 			   json_t *choices, struct ferrors *fe);
-enum status attempt_submit(struct db *db, const struct actor *who, int64_t id,
-			   struct ferrors *fe);
+enum status attempt_submit(struct db *db, const struct actor *who, int64_t id, struct ferrors *fe);
 /* Grades open attempts whose time ran out (the job, and before reading one). */
 int attempts_expire(struct db *db, int64_t user_id);
 json_t *certificate_json(struct db *db, struct app *app, int64_t attempt_id, enum status *st);
@@ -205,7 +204,7 @@ struct roster_filter {
 	const char *due_from; /* YYYY-MM-DD or NULL */
 	const char *due_to;
 	const char *q;
-	int64_t team_of;      /* >0: only departments this user belongs to or manages */
+	int64_t team_of; /* >0: only departments this user belongs to or manages */
 };
 int roster_page(struct db *db, const struct roster_filter *f, int64_t cursor, int64_t limit,
 		struct buf *out);

@@ -7,7 +7,7 @@
 #include "../../lib/xlsx.h"
 
 #define PAGE_DEFAULT 50
-#define PAGE_MAX 200
+#define PAGE_MAX     200
 
 static const char *const langs[] = { "ja", "en", NULL };
 static const char *const recurrences[] = { "once", "yearly", NULL };
@@ -75,7 +75,8 @@ static int courses_draft(struct req *req)
 {
 	json_t *d = course_draft(req->db, req_param_int(req, "id"));
 	if (!d)
-		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL) : -1;
+		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL)
+						       : -1;
 	return reply_json(req, 200, d);
 }
 
@@ -93,7 +94,8 @@ static int courses_publish(struct req *req)
 	struct ferrors fe = FERRORS_INIT;
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id"), number = 0;
-	enum status st = course_publish(req->db, &who, id, req_int(req, "version", 0), &number, &fe);
+	enum status st =
+		course_publish(req->db, &who, id, req_int(req, "version", 0), &number, &fe);
 	return reply_outcome(req, st, &fe, 200, st == ST_OK ? course_draft(req->db, id) : NULL);
 }
 
@@ -111,7 +113,8 @@ static int lessons_create(struct req *req)
 	struct ferrors fe = FERRORS_INIT;
 	struct actor who = req_actor(req);
 	int64_t id = 0;
-	enum status st = lesson_create(req->db, &who, req_param_int(req, "id"), req->json, &id, &fe);
+	enum status st =
+		lesson_create(req->db, &who, req_param_int(req, "id"), req->json, &id, &fe);
 	return reply_outcome(req, st, &fe, 201, st == ST_OK ? lesson_json(req->db, id) : NULL);
 }
 
@@ -219,8 +222,9 @@ static int attempts_answer(struct req *req)
 {
 	struct ferrors fe = FERRORS_INIT;
 	int64_t id = req_param_int(req, "id");
-	enum status st = attempt_answer(req->db, req->user->id, id, (int)req_int(req, "position", 0),
-					req_field(req, "choices"), &fe);
+	enum status st =
+		attempt_answer(req->db, req->user->id, id, (int)req_int(req, "position", 0),
+			       req_field(req, "choices"), &fe);
 	if (st == ST_OK) {
 		ferr_release(&fe);
 		return reply_status(req, 204);
@@ -368,9 +372,9 @@ static int summary_team(struct req *req)
 	return summary(req, true);
 }
 
-static const char *const export_head[] = { "氏名",   "ログインID", "部署",     "雇用区分",
-					   "講座",   "周期開始",   "期限",     "状態",
-					   "完了日時", "受験回数", "合格時の点数", "最高点",
+static const char *const export_head[] = { "氏名",       "ログインID", "部署",         "雇用区分",
+					   "講座",       "周期開始",   "期限",         "状態",
+					   "完了日時",   "受験回数",   "合格時の点数", "最高点",
 					   "受講した版", "証明書番号" };
 
 static const char *employment_ja(const char *t)
@@ -472,9 +476,13 @@ static int roster_export(struct req *req, bool team, bool xlsx)
 	json_decref(rows);
 	json_t *sum = filter_summary(&f);
 	json_object_set_new(sum, "rows", json_integer((json_int_t)nrows));
-	json_object_set_new(sum, "format", json_string(xlsx ? "xlsx" : cp932 ? "csv-cp932" : "csv"));
+	json_object_set_new(sum, "format",
+			    json_string(xlsx    ? "xlsx"
+					: cp932 ? "csv-cp932"
+						: "csv"));
 	struct actor who = req_actor(req);
-	int rc = audit_append_tx(req->db, &who, "export.training_roster", "training_roster", 0, sum);
+	int rc =
+		audit_append_tx(req->db, &who, "export.training_roster", "training_roster", 0, sum);
 	json_decref(sum);
 	if (rc) {
 		free(data);
@@ -559,19 +567,15 @@ static const struct field course_patch_body[] = {
 	{ 0 }
 };
 
-static const struct field publish_body[] = {
-	{ "version", FT_INT, F_REQUIRED, .min = 1 },
-	{ 0 }
-};
+static const struct field publish_body[] = { { "version", FT_INT, F_REQUIRED, .min = 1 }, { 0 } };
 
-static const struct field lesson_create_body[] = {
-	{ "title_ja", FT_STRING, F_REQUIRED, .min = 1, .max = 200 },
-	{ "title_en", FT_STRING, 0, .max = 200 },
-	{ "body_ja", FT_TEXT, 0, .max = 50000 },
-	{ "body_en", FT_TEXT, 0, .max = 50000 },
-	{ "position", FT_INT, 0, .min = 1, .max = 1000 },
-	{ 0 }
-};
+static const struct field lesson_create_body[] = { { "title_ja", FT_STRING, F_REQUIRED, .min = 1,
+						     .max = 200 },
+						   { "title_en", FT_STRING, 0, .max = 200 },
+						   { "body_ja", FT_TEXT, 0, .max = 50000 },
+						   { "body_en", FT_TEXT, 0, .max = 50000 },
+						   { "position", FT_INT, 0, .min = 1, .max = 1000 },
+						   { 0 } };
 
 static const struct field lesson_patch_body[] = {
 	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
@@ -609,17 +613,14 @@ static const struct field question_patch_body[] = {
 	{ 0 }
 };
 
-static const struct field preview_body[] = {
-	{ "markdown", FT_TEXT, F_REQUIRED, .max = 50000 },
-	{ 0 }
-};
+static const struct field preview_body[] = { { "markdown", FT_TEXT, F_REQUIRED, .max = 50000 },
+					     { 0 } };
 
 /* choices: 1-based numbers of the shown choices; absent or [] clears the answer. */
-static const struct field answer_body[] = {
-	{ "position", FT_INT, F_REQUIRED, .min = 1, .max = 100 },
-	{ "choices", FT_INTARRAY, 0 },
-	{ 0 }
-};
+static const struct field answer_body[] = { { "position", FT_INT, F_REQUIRED, .min = 1,
+					      .max = 100 },
+					    { "choices", FT_INTARRAY, 0 },
+					    { 0 } };
 
 static const struct field assignment_create_body[] = {
 	{ "course_id", FT_ID, F_REQUIRED },
@@ -639,46 +640,38 @@ static const struct field assignment_patch_body[] = {
 	{ 0 }
 };
 
-static const struct field course_list_query[] = {
-	{ "q", FT_STRING, 0, .max = 100 },
-	{ "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX },
-	{ "cursor", FT_ID, 0 },
-	{ 0 }
-};
+static const struct field course_list_query[] = { { "q", FT_STRING, 0, .max = 100 },
+						  { "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX },
+						  { "cursor", FT_ID, 0 },
+						  { 0 } };
 
-static const struct field lang_query[] = {
-	{ "lang", FT_ENUM, 0, .choices = langs },
-	{ 0 }
-};
+static const struct field lang_query[] = { { "lang", FT_ENUM, 0, .choices = langs }, { 0 } };
 
-static const struct field assignment_query[] = {
-	{ "course_id", FT_ID, 0 },
-	{ 0 }
-};
+static const struct field assignment_query[] = { { "course_id", FT_ID, 0 }, { 0 } };
 
-#define ROSTER_FILTERS                                                                        \
-	{ "course_id", FT_ID, 0 }, { "department_id", FT_ID, 0 },                                 \
-		{ "status", FT_ENUM, 0, .choices = duty_statuses }, { "due_from", FT_DATE, 0 },   \
-		{ "due_to", FT_DATE, 0 }, { "q", FT_STRING, 0, .max = 100 }
+#define ROSTER_FILTERS                                                                             \
+	{ "course_id", FT_ID, 0 }, { "department_id", FT_ID, 0 },                                  \
+		{ "status", FT_ENUM, 0, .choices = duty_statuses }, { "due_from", FT_DATE, 0 },    \
+		{ "due_to", FT_DATE, 0 },                                                          \
+	{                                                                                          \
+		"q", FT_STRING, 0, .max = 100                                                      \
+	}
 
-static const struct field roster_query[] = {
-	ROSTER_FILTERS,
-	{ "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX },
-	{ "cursor", FT_ID, 0 },
-	{ 0 }
-};
+static const struct field roster_query[] = { ROSTER_FILTERS,
+					     { "limit", FT_INT, 0, .min = 1, .max = PAGE_MAX },
+					     { "cursor", FT_ID, 0 },
+					     { 0 } };
 
 static const struct field summary_query[] = { ROSTER_FILTERS, { 0 } };
 
-static const struct field export_query[] = {
-	ROSTER_FILTERS,
-	{ "encoding", FT_ENUM, 0, .choices = encodings },
-	{ 0 }
-};
+static const struct field export_query[] = { ROSTER_FILTERS,
+					     { "encoding", FT_ENUM, 0, .choices = encodings },
+					     { 0 } };
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/courses", "training.take", courses_index, .query = course_list_query },
-	{ "POST", "/api/v1/courses", "training.manage", courses_create, .body = course_create_body },
+	{ "POST", "/api/v1/courses", "training.manage", courses_create,
+	  .body = course_create_body },
 	{ "GET", "/api/v1/courses/{id:int}", "training.take", courses_show },
 	{ "PATCH", "/api/v1/courses/{id:int}", "training.manage", courses_patch,
 	  .body = course_patch_body },
