@@ -96,6 +96,74 @@ bool date_valid(const char *s)
 	return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
+/* Days since 1970-01-01 of a civil date (the inverse of civil_from_days). */
+int64_t date_days_ymd(int y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int date_days(const char *date, int64_t *days)
+{
+	if (!date || !date_valid(date))
+		return -1;
+	int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 +
+		(date[3] - '0');
+	int m = (date[5] - '0') * 10 + (date[6] - '0');
+	int d = (date[8] - '0') * 10 + (date[9] - '0');
+	*days = date_days_ymd(y, m, d);
+	return 0;
+}
+
+void date_from_days(int64_t days, char out[11])
+{
+	int y, m, d;
+	civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		y = m = d = 0;
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
+}
+
+int date_add(const char *date, int n, char out[11])
+{
+	int64_t days;
+	if (date_days(date, &days))
+		return -1;
+	date_from_days(days + n, out);
+	return 0;
+}
+
+int date_weekday(const char *date)
+{
+	int64_t days;
+	if (date_days(date, &days))
+		return -1;
+	/* 1970-01-01 was a Thursday (4). */
+	return (int)(((days % 7) + 7 + 4) % 7);
+}
+
+int64_t date_diff(const char *from, const char *to)
+{
+	int64_t a, b;
+	if (date_days(from, &a) || date_days(to, &b))
+		return 0;
+	return b - a;
+}
+
 int time_parse_rfc3339(const char *s, int64_t *out)
 {
 	size_t n = strlen(s);
