@@ -45,7 +45,9 @@ enum ftype {
 	FT_ENUM,     /* one of .choices */
 	FT_STRARRAY, /* array of strings, each .max characters, at most 100 */
 	FT_INTARRAY,
-	FT_ID, /* positive integer id */
+	FT_ID,     /* positive integer id */
+	FT_OBJECT, /* a JSON object whose compact form has at most .max bytes (default 64 KiB);
+		      its shape is the handler's to check */
 };
 
 #define F_REQUIRED 1u /* must be present (ignored for PATCH bodies) */

@@ -147,6 +147,25 @@ int date_add(const char *date, int n, char out[11])
 	return 0;
 }
 
+int date_add_months(const char *date, int n, char out[11])
+{
+	if (!date || !date_valid(date))
+		return -1;
+	int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 +
+		(date[3] - '0');
+	int m = (date[5] - '0') * 10 + (date[6] - '0');
+	int d = (date[8] - '0') * 10 + (date[9] - '0');
+	int64_t months = (int64_t)y * 12 + (m - 1) + n;
+	if (months < 12 || months >= 10000 * 12)
+		return -1;
+	y = (int)(months / 12);
+	m = (int)(months % 12) + 1;
+	if (d > days_in_month(y, m))
+		d = days_in_month(y, m);
+	date_from_days(date_days_ymd(y, m, d), out);
+	return 0;
+}
+
 int date_weekday(const char *date)
 {
 	int64_t days;

@@ -34,6 +34,9 @@ int64_t date_days_ymd(int y, int m, int d);
 void date_from_days(int64_t days, char out[11]);
 /* `date` + `n` days (n may be negative); -1 if `date` is not a real date. */
 int date_add(const char *date, int n, char out[11]);
+/* `date` + `n` months (may be negative), the day clamped to the month's length (1/31 + 1 month
+ * is 2/28 or 2/29); -1 if `date` is not a real date or the result leaves years 1–9999. */
+int date_add_months(const char *date, int n, char out[11]);
 /* Day of the week of a real date: 0 Sunday .. 6 Saturday; -1 if not a date. */
 int date_weekday(const char *date);
 /* to - from in days; 0 when either is not a real date. */

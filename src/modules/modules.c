@@ -11,6 +11,7 @@
 #include "assets/assets.h"
 #include "pinfo/pinfo.h"
 #include "risks/risks.h"
+#include "workflow/work.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -46,6 +47,7 @@ const struct module modules[] = {
 	{ "assets", &assets_routes, assets_permissions, NULL },
 	{ "pinfo", &pinfo_routes, pinfo_permissions, NULL },
 	{ "risks", &risks_routes, risks_permissions, NULL },
+	{ "workflow", &work_routes, work_permissions, work_job, .tasks = work_tasks },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);
@@ -57,4 +59,32 @@ bool permission_known(const char *name)
 			if (!strcmp(p->name, name))
 				return true;
 	return false;
+}
+
+const struct approval_kind *module_approval_kind(const char *record_type)
+{
+	for (size_t m = 0; m < module_count; m++)
+		for (const struct approval_kind *k = modules[m].approvals; k && k->record_type; k++)
+			if (!strcmp(k->record_type, record_type))
+				return k;
+	return NULL;
+}
+
+const struct campaign_kind *module_campaign_kind(const char *kind)
+{
+	for (size_t m = 0; m < module_count; m++)
+		for (const struct campaign_kind *k = modules[m].campaigns; k && k->kind; k++)
+			if (!strcmp(k->kind, kind))
+				return k;
+	return NULL;
+}
+
+size_t module_campaign_kinds(const struct campaign_kind **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t m = 0; m < module_count; m++)
+		for (const struct campaign_kind *k = modules[m].campaigns; k && k->kind && n < max;
+		     k++)
+			out[n++] = k;
+	return n;
 }

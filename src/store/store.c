@@ -247,6 +247,27 @@ int db_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg)
 	}
 }
 
+struct tx_st {
+	enum status (*fn)(struct db *db, void *arg);
+	void *arg;
+	enum status st;
+};
+
+static int tx_st_fn(struct db *db, void *arg)
+{
+	struct tx_st *t = arg;
+	t->st = t->fn(db, t->arg);
+	return t->st == ST_OK ? 0 : -1;
+}
+
+enum status db_tx_st(struct db *db, enum status (*fn)(struct db *db, void *arg), void *arg)
+{
+	struct tx_st t = { fn, arg, ST_DB };
+	if (db_tx(db, tx_st_fn, &t) == 0)
+		return ST_OK;
+	return t.st == ST_OK ? ST_DB : t.st;
+}
+
 int db_lock_chain(struct db *db)
 {
 	return db->eng->lock_chain(db);

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "../lib/buf.h"
+#include "../lib/errors.h"
 #include "../lib/util.h"
 
 struct db;
@@ -107,6 +108,11 @@ void db_read_end(struct db *db);
 /* Runs fn(db, arg) inside a transaction, committing when it returns 0 and rolling back
  * otherwise; retries the whole transaction a few times when the failure is DBE_BUSY. */
 int db_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg);
+
+/* db_tx for a domain step that answers a status: commits when fn returns ST_OK and rolls back
+ * otherwise, retrying on DBE_BUSY like db_tx. Returns fn's status, or ST_DB when the database
+ * failed (including a failed COMMIT after fn's ST_OK). */
+enum status db_tx_st(struct db *db, enum status (*fn)(struct db *db, void *arg), void *arg);
 
 /* Serialises appends to the audit chain across connections and nodes, inside a transaction
  * (SQLite's write lock already does; PostgreSQL takes a transaction advisory lock). */

@@ -77,6 +77,17 @@ SCHEMAS = {
         "version": ("int", 1), "to": ("enum", 1), "note": ("text", 0)},
     ("POST", API + "/actions/{id:int}/effectiveness"): {
         "version": ("int", 1), "result": ("enum", 1), "note": ("text", 1), "due_on": ("ndate", 0)},
+    # The workflow engine (src/workflow, src/modules/workflow).
+    ("POST", API + "/approvals/{id:int}/decision"): {
+        "version": ("int", 1), "decision": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/approvals/{id:int}/reassign"): {
+        "version": ("int", 1), "approver_id": ("nid", 1), "comment": ("text", 1)},
+    ("POST", API + "/me/delegations"): {
+        "delegate_id": ("nid", 1), "starts_on": ("ndate", 1), "ends_on": ("ndate", 1),
+        "note": ("str", 0)},
+    ("POST", API + "/campaigns/{id:int}/close"): {"version": ("int", 1)},
+    ("POST", API + "/campaign-items/{id:int}/answer"): {
+        "version": ("int", 1), "answer": ("object", 1), "final": ("bool", 0)},
     # Registers and risk (src/modules/assets, pinfo, risks).
     ("POST", API + "/assets"): {
         "name": ("str", 1), "asset_type": ("enum", 1), "department_id": ("nid", 0),
@@ -165,7 +176,7 @@ SCHEMAS = {
 GOOD = {"str": "abc12345", "nstr": "x@example.jp", "text": "line one\nline two", "int": 5,
         "nid": 1, "enum": None, "strarray": ["employee"], "bool": True, "ndate": "2099-01-01",
         "nenum": None, "nint": 5, "ntext": "line one\nline two", "time": "2026-01-01T00:00:00Z",
-        "ntime": "2026-01-01T00:00:00Z", "intarray": [1]}
+        "ntime": "2026-01-01T00:00:00Z", "intarray": [1], "object": {"a": 1}}
 ENUMS = {"locale": "ja", "employment_type": "regular"}
 # Enum fields whose choices differ from route to route: (method, path, field) -> a valid value.
 ROUTE_ENUMS = {
@@ -182,6 +193,7 @@ ROUTE_ENUMS = {
     ("PATCH", API + "/actions/{id:int}", "kind"): "corrective",
     ("POST", API + "/actions/{id:int}/status", "to"): "done",
     ("POST", API + "/actions/{id:int}/effectiveness", "result"): "effective",
+    ("POST", API + "/approvals/{id:int}/decision", "decision"): "approve",
     ("POST", API + "/assets", "asset_type"): "data",
     ("PATCH", API + "/assets/{id:int}", "asset_type"): "paper",
     ("POST", API + "/risks", "treatment"): "reduce",
@@ -228,6 +240,8 @@ WRONG = {
     "ntime": [(5, "invalid_type"), ("2026-13-01T00:00:00Z", "invalid_time")],
     "intarray": [("1", "invalid_type"), (["1"], "invalid_type"), ([0], "invalid_type"),
                  ([1] * 101, "invalid_type"), (None, "invalid_type")],
+    "object": [("x", "invalid_type"), ([1], "invalid_type"), (5, "invalid_type"), (None, None),
+               ({"a": "x" * 70000}, "too_long")],
 }
 
 MALFORMED = [b"{", b"}", b'{"a":}', b"{'a':1}", b'{"a":1}x', b'{"a":1,}', b"{a:1}",

@@ -438,68 +438,19 @@ static json_t *ppc_view(const struct ppc_decision *d)
 #undef DAY
 }
 
-/* --- the workflow ------------------------------------------------------------------------- */
-
-static const struct {
-	const char *from, *to;
-	bool near_miss_only;
-} moves[] = {
-	{ "reported", "triage", false },
-	{ "reported", "rejected", false },
-	{ "reported", "duplicate", false },
-	{ "reported", "closed", true },
-	{ "triage", "containment", false },
-	{ "triage", "investigation", false },
-	{ "triage", "action", false },
-	{ "triage", "rejected", false },
-	{ "triage", "duplicate", false },
-	{ "triage", "closed", true },
-	{ "containment", "investigation", false },
-	{ "containment", "action", false },
-	{ "investigation", "containment", false },
-	{ "investigation", "action", false },
-	{ "investigation", "closed", true },
-	{ "action", "investigation", false },
-	{ "action", "closed", false },
-	{ "closed", "investigation", false },
-	{ "rejected", "triage", false },
-	{ "duplicate", "triage", false },
-};
-
-static bool move_allowed(const char *kind, const char *from, const char *to)
-{
-	bool near_miss = !strcmp(kind, "near_miss");
-	for (size_t i = 0; i < ARRAY_SIZE(moves); i++)
-		if (!strcmp(moves[i].from, from) && !strcmp(moves[i].to, to))
-			return !moves[i].near_miss_only || near_miss;
-	return false;
-}
-
-static json_t *next_states(json_t *raw)
-{
-	json_t *out = json_array();
-	for (size_t i = 0; i < ARRAY_SIZE(moves); i++)
-		if (move_allowed(sget(raw, "kind"), sget(raw, "status"), moves[i].to) &&
-		    !strcmp(moves[i].from, sget(raw, "status")))
-			json_array_append_new(out, json_string(moves[i].to));
-	return out;
-}
-
 /* --- timeline ----------------------------------------------------------------------------- */
 
 static int add_event(struct db *db, const struct actor *who, int64_t id, const char *kind,
 		     const char *from, const char *to, bool internal, const char *sealed_body,
 		     json_t *data)
 {
-	char *d = data ? json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	int rc = db_exec(
-		db,
-		"INSERT INTO incident_events (incident_id, at, actor_id, kind, from_status, "
-		"to_status, internal, body, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		P(V_INT(id), V_INT(now_unix()), V_ID(who->id), V_TEXT(kind), V_TEXT(from),
-		  V_TEXT(to), V_BOOL(internal), V_TEXT(sealed_body), V_TEXT(d)));
-	free(d);
-	return rc;
+	return wf_event_add(db, "incident", id, who, kind, from, to, internal, sealed_body, data);
+}
+
+/* Seals a timeline text of incident `id` (the engine's and this file's entries alike). */
+static char *seal_note(struct app *app, int64_t id, const char *text)
+{
+	return text && *text ? seal(app, "incident_events.body", id, text) : NULL;
 }
 
 /* Seals `text` for the timeline of incident `id` and adds the entry. */
@@ -507,7 +458,7 @@ static int add_note_event(struct app *app, struct db *db, const struct actor *wh
 			  const char *kind, const char *from, const char *to, bool internal,
 			  const char *text, json_t *data)
 {
-	char *body = text && *text ? seal(app, "incident_events.body", id, text) : NULL;
+	char *body = seal_note(app, id, text);
 	int rc = add_event(db, who, id, kind, from, to, internal, body, data);
 	free(body);
 	return rc;
@@ -519,48 +470,30 @@ static bool reporter_hidden(json_t *raw, const struct viewer *v)
 	return bget(raw, "anonymous") && !v->can_manage && iget(raw, "reporter_id") != v->user_id;
 }
 
+struct timeline_view {
+	struct app *app;
+	int64_t id, reporter_id;
+	bool hide;
+};
+
+/* One timeline entry as `v` may see it: the text unsealed, the reporter hidden when anonymous. */
+static void timeline_entry(json_t *e, int64_t actor_id, void *arg)
+{
+	struct timeline_view *tv = arg;
+	bool by_reporter = actor_id && actor_id == tv->reporter_id;
+	json_object_set_new(e, "by_reporter", json_boolean(by_reporter));
+	if (tv->hide && by_reporter)
+		json_object_set_new(e, "actor", json_null());
+	json_object_set_new(e, "body",
+			    unsealed(tv->app, "incident_events.body", tv->id,
+				     json_string_value(json_object_get(e, "body"))));
+}
+
 static json_t *timeline(struct app *app, struct db *db, json_t *raw, const struct viewer *v)
 {
-	struct dbrows r;
-	int64_t id = iget(raw, "id");
-	bool hide = reporter_hidden(raw, v);
-	if (db_query(db, &r,
-		     "SELECT e.at, e.actor_id, u.name, e.kind, e.from_status, e.to_status, "
-		     "e.internal, e.body, e.data FROM incident_events e LEFT JOIN users u ON "
-		     "u.id = e.actor_id WHERE e.incident_id = ? ORDER BY e.id",
-		     P(V_INT(id))))
-		return NULL;
-	json_t *out = json_array();
-	while (db_next(&r)) {
-		bool internal = db_int(&r, 6) != 0;
-		if (internal && !v->can_read)
-			continue;
-		char at[21];
-		time_rfc3339(db_int(&r, 0), at);
-		bool by_reporter = !db_isnull(&r, 1) && db_int(&r, 1) == iget(raw, "reporter_id");
-		json_t *actor = db_isnull(&r, 1) || (hide && by_reporter)
-					? json_null()
-					: json_pack("{s:I,s:s?}", "id", (json_int_t)db_int(&r, 1),
-						    "name", db_text(&r, 2));
-		json_t *data = db_text(&r, 8) ? json_loads(db_text(&r, 8), 0, NULL) : NULL;
-		json_array_append_new(
-			out,
-			json_pack("{s:s,s:o,s:b,s:s,s:o,s:o,s:b,s:o,s:o}", "at", at, "actor", actor,
-				  "by_reporter", by_reporter, "kind", db_text(&r, 3), "from_status",
-				  db_text(&r, 4) ? json_string(db_text(&r, 4)) : json_null(),
-				  "to_status",
-				  db_text(&r, 5) ? json_string(db_text(&r, 5)) : json_null(),
-				  "internal", internal, "body",
-				  unsealed(app, "incident_events.body", id, db_text(&r, 7)), "data",
-				  data ? data : json_object()));
-	}
-	int failed = r.failed;
-	db_rows_free(&r);
-	if (failed) {
-		json_decref(out);
-		return NULL;
-	}
-	return out;
+	struct timeline_view tv = { app, iget(raw, "id"), iget(raw, "reporter_id"),
+				    reporter_hidden(raw, v) };
+	return wf_timeline(db, "incident", tv.id, v->can_read, timeline_entry, &tv);
 }
 
 /* --- the API's view ----------------------------------------------------------------------- */
@@ -631,8 +564,14 @@ json_t *incident_json(struct app *app, struct db *db, int64_t id, const struct v
 	json_object_set_new(o, "occurred_at", time_or_null(json_object_get(raw, "occurred_at")));
 	json_object_set_new(o, "closed_at", time_or_null(json_object_get(raw, "closed_at")));
 	json_object_set(o, "closed_by", json_object_get(raw, "closed_by_name"));
-	json_object_set_new(o, "allowed_transitions",
-			    v->can_manage ? next_states(raw) : json_array());
+	static const char *const manager[] = { "incidents.manage", NULL };
+	struct actor me = { .id = v->user_id };
+	struct wf_actor by = { &me, manager, false };
+	json_t *moves_now = v->can_manage ? wf_allowed_states(db, &incident_workflow, &by, id, NULL)
+					  : json_array();
+	if (!moves_now)
+		goto fail;
+	json_object_set_new(o, "allowed_transitions", moves_now);
 	json_object_set_new(
 		o, "can_comment",
 		json_boolean(v->can_manage || (json_is_true(json_object_get(o, "is_mine")) &&
@@ -1028,103 +967,135 @@ enum status incident_update(struct app *app, struct db *db, const struct actor *
 	return run_change(db, update_fn, &c);
 }
 
-static int transition_fn(struct db *db, void *arg)
+/* --- the workflow ------------------------------------------------------------------------- */
+
+static bool near_miss(const struct wf_ctx *c)
 {
-	struct change *c = arg;
-	if (load(db, c, true))
-		return -1;
-	const char *from = sget(c->before, "status"), *to = sget(c->in, "to");
-	const char *reason = sget(c->in, "reason");
+	int64_t one;
+	bool found = false;
+	return db_query_int(c->db, &one, &found,
+			    "SELECT 1 FROM incidents WHERE id = ? AND kind = 'near_miss'",
+			    P(V_INT(c->id))) == 0 &&
+	       found;
+}
+
+/* duplicate: which report it repeats, an existing other one. */
+static int check_duplicate(struct wf_ctx *c)
+{
 	json_t *dup = json_object_get(c->in, "duplicate_of");
-	if (!move_allowed(sget(c->before, "kind"), from, to)) {
-		ferr_add(c->fe, "to", "invalid_transition",
-			 "The incident cannot move to this status from where it is.");
-	} else if (!strcmp(to, "rejected") || !strcmp(to, "duplicate") || !strcmp(from, "closed")) {
-		if (!reason || !*reason)
-			ferr_add(c->fe, "reason", "required", "Say why.");
-	}
-	if (!strcmp(to, "duplicate")) {
-		int64_t one;
-		bool found = false;
-		if (!json_is_integer(dup))
-			ferr_add(c->fe, "duplicate_of", "required", "Which report does it repeat?");
-		else if (json_integer_value(dup) == c->id)
-			ferr_add(c->fe, "duplicate_of", "invalid_choice",
-				 "Not this report itself.");
-		else if (db_query_int(db, &one, &found, "SELECT 1 FROM incidents WHERE id = ?",
-				      P(V_INT(json_integer_value(dup)))))
-			return -1;
-		else if (!found)
-			ferr_add(c->fe, "duplicate_of", "not_found", "There is no such report.");
-	}
-	if (!strcmp(to, "closed") && !ferr_any(c->fe)) {
-		struct incident_settings s;
-		struct report_row rows[6];
-		struct ppc_decision d;
-		char today[11];
-		int outstanding;
-		if (incident_settings_get(db, &s) || load_reports(db, c->id, rows))
-			return -1;
-		decide(c->before, &s, &d);
-		tz_today(today);
-		json_decref(reports_view(c->before, &d, rows, today, &outstanding));
-		free_reports(rows);
-		if (outstanding)
-			ferr_add(
-				c->fe, "to", "reports_outstanding",
-				"Record every required report as submitted (or as not needed, with "
-				"the reason) before closing.");
-	}
-	if (ferr_any(c->fe)) {
-		c->st = ST_INVALID;
+	int64_t one;
+	bool found = false;
+	if (!json_is_integer(dup))
+		ferr_add(c->fe, "duplicate_of", "required", "Which report does it repeat?");
+	else if (json_integer_value(dup) == c->id)
+		ferr_add(c->fe, "duplicate_of", "invalid_choice", "Not this report itself.");
+	else if (db_query_int(c->db, &one, &found, "SELECT 1 FROM incidents WHERE id = ?",
+			      P(V_INT(json_integer_value(dup)))))
 		return -1;
-	}
-	bool closing = !strcmp(to, "closed");
-	if (db_exec(db,
-		    "UPDATE incidents SET status = ?, closed_at = ?, closed_by = ?, "
-		    "duplicate_of = ? WHERE id = ?",
-		    P(V_TEXT(to), closing ? V_INT(now_unix()) : V_NULL,
-		      closing ? V_ID(c->who->id) : V_NULL,
-		      !strcmp(to, "duplicate") ? V_INT(json_integer_value(dup)) : V_NULL,
-		      V_INT(c->id))))
-		return -1;
-	/* The resolution says why it was dismissed or how it was closed; reopening clears it. */
-	bool ends = closing || !strcmp(to, "rejected") || !strcmp(to, "duplicate");
-	bool reopens = !strcmp(to, "triage") || !strcmp(from, "closed");
-	if ((ends || reopens) &&
-	    db_exec(db, "UPDATE incidents SET resolution = ? WHERE id = ?",
-		    P(V_TEXT(ends && reason && *reason ? reason : NULL), V_INT(c->id))))
-		return -1;
-	/* A change of status may end or restart reporting duties (rejected, duplicate). */
-	json_t *after = incident_raw(db, c->id);
-	if (!after)
-		return -1;
-	int rc = db_exec(db, "UPDATE incidents SET ppc_mandatory = ? WHERE id = ?",
-			 P(V_BOOL(ppc_mandatory_of(after)), V_INT(c->id)));
-	json_decref(after);
-	if (rc || bump(db, c->id))
-		return -1;
-	json_t *data = json_is_integer(dup) && !strcmp(to, "duplicate")
-			       ? json_pack("{s:O}", "duplicate_of", dup)
-			       : NULL;
-	rc = add_note_event(c->app, db, c->who, c->id, "status", from, to, false, reason, data);
-	json_decref(data);
-	if (rc)
-		return -1;
-	json_t *sum = json_pack("{s:s,s:s}", "from", from, "to", to);
-	rc = audit_append(db, c->who, "incident.transition", "incident", c->id, sum);
-	json_decref(sum);
-	if (rc)
-		return -1;
-	c->st = ST_OK;
+	else if (!found)
+		ferr_add(c->fe, "duplicate_of", "not_found", "There is no such report.");
 	return 0;
 }
 
-enum status incident_transition(struct app *app, struct db *db, const struct actor *who, int64_t id,
-				json_t *in, struct ferrors *fe)
+/* closed: every report outside that is required has been recorded. */
+static int check_reports(struct wf_ctx *c)
 {
-	struct change c = { .app = app, .who = who, .id = id, .in = in, .fe = fe };
-	return run_change(db, transition_fn, &c);
+	struct incident_settings s;
+	struct report_row rows[6];
+	struct ppc_decision d;
+	char today[11];
+	int outstanding;
+	if (ferr_any(c->fe))
+		return 0;
+	json_t *raw = incident_raw(c->db, c->id);
+	if (!raw || incident_settings_get(c->db, &s) || load_reports(c->db, c->id, rows)) {
+		json_decref(raw);
+		return -1;
+	}
+	decide(raw, &s, &d);
+	tz_today(today);
+	json_decref(reports_view(raw, &d, rows, today, &outstanding));
+	free_reports(rows);
+	json_decref(raw);
+	if (outstanding)
+		ferr_add(c->fe, "to", "reports_outstanding",
+			 "Record every required report as submitted (or as not needed, with the "
+			 "reason) before closing.");
+	return 0;
+}
+
+/* What every move writes besides the state: who closed it, what it duplicates, the
+ * resolution (why it was dismissed or how it was closed; reopening clears it), and whether a
+ * PPC report is now owed. */
+static int after_move(struct wf_ctx *c)
+{
+	const char *to = c->t->to, *from = c->from;
+	json_t *dup = json_object_get(c->in, "duplicate_of");
+	bool closing = !strcmp(to, "closed"), duplicate = !strcmp(to, "duplicate");
+	if (db_exec(c->db,
+		    "UPDATE incidents SET closed_at = ?, closed_by = ?, duplicate_of = ? WHERE id "
+		    "= "
+		    "?",
+		    P(closing ? V_INT(now_unix()) : V_NULL,
+		      closing ? V_ID(c->by->actor->id) : V_NULL,
+		      duplicate ? V_INT(json_integer_value(dup)) : V_NULL, V_INT(c->id))))
+		return -1;
+	bool ends = closing || !strcmp(to, "rejected") || duplicate;
+	bool reopens = !strcmp(to, "triage") || !strcmp(from, "closed");
+	if ((ends || reopens) && db_exec(c->db, "UPDATE incidents SET resolution = ? WHERE id = ?",
+					 P(V_TEXT(ends ? c->comment : NULL), V_INT(c->id))))
+		return -1;
+	json_t *after = incident_raw(c->db, c->id);
+	if (!after)
+		return -1;
+	int rc = db_exec(c->db, "UPDATE incidents SET ppc_mandatory = ? WHERE id = ?",
+			 P(V_BOOL(ppc_mandatory_of(after)), V_INT(c->id)));
+	json_decref(after);
+	if (duplicate && json_is_integer(dup))
+		c->data = json_pack("{s:O}", "duplicate_of", dup);
+	return rc;
+}
+
+#define MANAGE WF_PERM, "incidents.manage", .apply = after_move
+#define WHY    .flags = WF_COMMENT_REQUIRED
+
+/* reported → triage → containment → investigation → action → closed; dismissed as rejected
+ * or duplicate (and reopened to triage); a closed report reopened to investigation; a
+ * near-miss closed straight from reported, triage or investigation. */
+static const struct wf_transition moves[] = {
+	{ "reported rejected duplicate", "triage", MANAGE },
+	{ "reported triage", "rejected", MANAGE, WHY },
+	{ "reported triage", "duplicate", MANAGE, WHY, .guard = check_duplicate },
+	{ "reported triage investigation", "closed", MANAGE, .when = near_miss,
+	  .guard = check_reports },
+	{ "triage investigation", "containment", MANAGE },
+	{ "triage containment action", "investigation", MANAGE },
+	{ "triage containment investigation", "action", MANAGE },
+	{ "action", "closed", MANAGE, .guard = check_reports },
+	{ "closed", "investigation", MANAGE, WHY },
+	{ 0 },
+};
+
+const struct workflow incident_workflow = {
+	.type = "incident",
+	.table = "incidents",
+	.requester_col = "reporter_id",
+	.assignee_col = "assignee_id",
+	.transitions = moves,
+	.event = "incident.transition",
+	.seal = seal_note,
+};
+
+enum status incident_transition(struct app *app, struct db *db, const struct wf_actor *by,
+				int64_t id, json_t *in, struct ferrors *fe)
+{
+	struct wf_request r = { .to = json_string_value(json_object_get(in, "to")),
+				.version = json_integer_value(json_object_get(in, "version")),
+				.comment = json_string_value(json_object_get(in, "reason")),
+				.in = in,
+				.field = "to",
+				.comment_field = "reason" };
+	return wf_move(app, db, &incident_workflow, by, id, &r, fe);
 }
 
 static int comment_fn(struct db *db, void *arg)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "incidents_impl.h"
+#include "../workflow/work.h"
 #include "../actions/actions.h"
 #include "../modules.h"
 #include "../settings/settings.h"
@@ -344,10 +345,11 @@ static int incidents_transition(struct req *req)
 	struct ferrors fe = FERRORS_INIT;
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id");
+	struct wf_actor by = work_actor(req, &who);
 	if (zone_ready(req))
 		return -1;
-	return answer(req, incident_transition(req->app, req->db, &who, id, req->json, &fe), &fe,
-		      id, 200);
+	return answer(req, incident_transition(req->app, req->db, &by, id, req->json, &fe), &fe, id,
+		      200);
 }
 
 static int incidents_comment(struct req *req)

@@ -16,6 +16,7 @@
 #include "../../app.h"
 #include "../../audit/audit.h"
 #include "../../lib/errors.h"
+#include "../../workflow/workflow.h"
 
 /* Who is looking: decides what an incident shows (reporter names, personal details, the
  * handling side). */
@@ -48,9 +49,11 @@ json_t *incident_json(struct app *app, struct db *db, int64_t id, const struct v
 /* Officers' edit (with "version"). */
 enum status incident_update(struct app *app, struct db *db, const struct actor *who, int64_t id,
 			    json_t *patch, struct ferrors *fe);
-/* Moves the incident to in["to"] (with "version", "reason", "duplicate_of"). */
-enum status incident_transition(struct app *app, struct db *db, const struct actor *who, int64_t id,
-				json_t *in, struct ferrors *fe);
+/* The incidents' workflow: incidents.manage moves a report through its states. */
+extern const struct workflow incident_workflow;
+/* Moves the incident to in["to"] (with "version", "reason", "duplicate_of") as `by`. */
+enum status incident_transition(struct app *app, struct db *db, const struct wf_actor *by,
+				int64_t id, json_t *in, struct ferrors *fe);
 /* A comment: by the reporter on their own report, or by incidents.manage (may be internal). */
 enum status incident_comment(struct app *app, struct db *db, const struct actor *who,
 			     const struct viewer *v, int64_t id, json_t *in, struct ferrors *fe);

@@ -24,6 +24,9 @@ static const struct int_setting ints[] = {
 	{ "idle_timeout_min", offsetof(struct settings, idle_timeout_min), 1, 240, 30 },
 	{ "session_absolute_hours", offsetof(struct settings, session_absolute_hours), 1, 24, 12 },
 	{ "idle_disable_days", offsetof(struct settings, idle_disable_days), 0, 3650, 90 },
+	{ "approval_escalation_days", offsetof(struct settings, approval_escalation_days), 0, 30,
+	  3 },
+	{ "year_end_closure", offsetof(struct settings, year_end_closure), 0, 1, 1 },
 };
 
 static int *int_at(struct settings *s, const struct int_setting *d)

@@ -27,6 +27,9 @@ struct settings {
 	int idle_timeout_min;            /* 1..240 (others; default 30) */
 	int session_absolute_hours;      /* 1..24 */
 	int idle_disable_days;           /* 0 (never) ..3650 */
+	int approval_escalation_days;    /* 0 (never) ..30 working days before a waiting approval
+					    or an unanswered review goes to the next manager */
+	int year_end_closure;            /* 1: 12/29–1/3 are not working days */
 	int64_t version;
 };
 

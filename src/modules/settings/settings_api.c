@@ -45,6 +45,8 @@ static const struct field settings_body[] = {
 	{ "idle_timeout_min", FT_INT, 0, .min = 1, .max = 240 },
 	{ "session_absolute_hours", FT_INT, 0, .min = 1, .max = 24 },
 	{ "idle_disable_days", FT_INT, 0, .min = 0, .max = 3650 },
+	{ "approval_escalation_days", FT_INT, 0, .min = 0, .max = 30 },
+	{ "year_end_closure", FT_INT, 0, .min = 0, .max = 1 },
 	{ 0 }
 };
 

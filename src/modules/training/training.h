@@ -89,9 +89,6 @@ enum start_rule {
  * attempts started in the current calendar year (organisation's zone). */
 enum start_rule training_may_start(int max_attempts, int used_this_year, bool has_open);
 
-/* `date` (YYYY-MM-DD) moved by `years`; 29 February becomes 28 February in common years.
- * -1 if date is not a date. */
-int date_add_years(const char *date, int years, char out[11]);
 /* The cycle of an assignment that `today` falls in: for `yearly`, the latest anniversary of
  * starts_on on or before today, with the due date moved by the same number of years; for a
  * one-off assignment, the assignment's own dates. Returns 0 with start/due filled, 1 if the
