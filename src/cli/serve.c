@@ -22,11 +22,12 @@ static const char usage[] =
 	"SIGTERM or SIGINT finishes the requests in flight and closes the database cleanly.\n"
 	"  --secure-cookies  mark cookies Secure and send HSTS (behind an HTTPS proxy)\n"
 	"  --trust-proxy     take the client address from X-Forwarded-For\n"
-	"  MAMORI_JOB_INTERVAL  seconds between background job runs (default 300)\n";
+	"  MAMORI_JOB_INTERVAL  seconds between background job runs (default 300)\n"
+	"  MAMORI_WORKER_INTERVAL  seconds between runs of the mail sender (default 5)\n";
 
 struct jobs {
 	struct app *app;
-	int interval;
+	int interval, worker_interval;
 	volatile int stop;
 	pthread_t thread;
 };
@@ -34,13 +35,19 @@ struct jobs {
 static void *jobs_main(void *arg)
 {
 	struct jobs *j = arg;
-	int64_t next = 0;
+	int64_t next = 0, next_worker = 0;
 	while (!j->stop) {
 		if (now_ms() >= next) {
 			struct db *db = app_db(j->app);
 			if (db)
 				cli_run_jobs(j->app, db);
 			next = now_ms() + (int64_t)j->interval * 1000;
+		}
+		if (now_ms() >= next_worker) {
+			struct db *db = app_db(j->app);
+			if (db)
+				cli_run_workers(j->app, db);
+			next_worker = now_ms() + (int64_t)j->worker_interval * 1000;
 		}
 		usleep(200 * 1000);
 	}
@@ -113,11 +120,14 @@ int cmd_serve(int argc, char **argv)
 	if (settings_get(&app, db, &s) == 0)
 		tz_set(s.timezone);
 
-	struct jobs jobs = { .app = &app, .interval = 300 };
+	struct jobs jobs = { .app = &app, .interval = 300, .worker_interval = 5 };
 	const char *iv = getenv("MAMORI_JOB_INTERVAL");
 	int64_t n;
 	if (iv && parse_i64(iv, 1, 86400, &n) == 0)
 		jobs.interval = (int)n;
+	iv = getenv("MAMORI_WORKER_INTERVAL");
+	if (iv && parse_i64(iv, 1, 3600, &n) == 0)
+		jobs.worker_interval = (int)n;
 	pthread_create(&jobs.thread, NULL, jobs_main, &jobs);
 
 	struct server_options o = { listen, (int)threads };

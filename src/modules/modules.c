@@ -15,6 +15,7 @@
 #include "risks/risks.h"
 #include "workflow/work.h"
 #include "access/access.h"
+#include "notifications/notifications.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -62,6 +63,8 @@ const struct module modules[] = {
 	{ "access", &access_routes, access_permissions, access_job, .tasks = access_tasks,
 	  .workflows = access_workflows, .approvals = access_approvals,
 	  .campaigns = access_campaigns },
+	{ "notifications", &notifications_routes, NULL, notifications_job,
+	  .worker = notifications_worker },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);
