@@ -21,11 +21,13 @@ SCHEMAS = {
     ("POST", API + "/users"): {
         "login": ("str", 1), "name": ("str", 1), "email": ("nstr", 0), "department_id": ("nid", 0),
         "manager_id": ("nid", 0), "employment_type": ("enum", 1), "roles": ("strarray", 0),
-        "purpose": ("text", 1), "valid_until": ("ndate", 0), "locale": ("enum", 0)},
+        "purpose": ("text", 1), "valid_until": ("ndate", 0), "locale": ("enum", 0),
+        "dispatch_agency": ("nstr", 0)},
     ("PATCH", API + "/users/{id:int}"): {
         "version": ("int", 1), "name": ("str", 0), "email": ("nstr", 0), "department_id": ("nid", 0),
         "manager_id": ("nid", 0), "employment_type": ("enum", 0), "roles": ("strarray", 0),
-        "purpose": ("text", 0), "valid_until": ("ndate", 0), "locale": ("enum", 0)},
+        "purpose": ("text", 0), "valid_until": ("ndate", 0), "locale": ("enum", 0),
+        "dispatch_agency": ("nstr", 0)},
     ("POST", API + "/departments"): {"name": ("str", 1), "code": ("nstr", 0), "manager_id": ("nid", 0)},
     ("PATCH", API + "/departments/{id:int}"): {"version": ("int", 1), "name": ("str", 0),
                                               "code": ("nstr", 0), "manager_id": ("nid", 0)},
@@ -38,7 +40,9 @@ SCHEMAS = {
                                         "mfa_required": ("bool", 0)},
     ("PATCH", API + "/settings"): {"version": ("int", 1), "org_name": ("str", 0),
                                    "timezone": ("str", 0), "lockout_threshold": ("int", 0),
-                                   "idle_disable_days": ("int", 0)},
+                                   "idle_disable_days": ("int", 0), "org_address": ("text", 0),
+                                   "privacy_officer": ("str", 0), "isms_certified": ("bool", 0),
+                                   "setup_state": ("enum", 0)},
     # Incidents and corrective actions (src/modules/incidents, src/modules/actions).
     ("POST", API + "/incidents"): {
         "kind": ("enum", 0), "category": ("enum", 1), "title": ("str", 1), "description": ("text", 0),
@@ -121,7 +125,7 @@ SCHEMAS = {
         "treatment": ("enum", 0), "control_ids": ("intarray", 0), "residual_impact": ("nint", 0),
         "owner_id": ("nid", 0), "review_on": ("ndate", 0)},
     ("DELETE", API + "/risks/{id:int}"): {"version": ("int", 1)},
-    ("POST", API + "/risks/{id:int}/accept"): {"version": ("int", 1)},
+    ("POST", API + "/risks/{id:int}/accept"): {"version": ("int", 1), "comment": ("text", 1)},
     ("PATCH", API + "/risks/settings"): {"version": ("int", 1), "scale": ("int", 0)},
     ("PATCH", API + "/soa/{id:int}"): {
         "version": ("int", 1), "applicable": ("bool", 0), "justification": ("text", 0),
@@ -189,6 +193,7 @@ ROUTE_ENUMS = {
     ("PATCH", API + "/soa/{id:int}", "status"): "planned",
     ("POST", API + "/training/assignments", "recurrence"): "yearly",
     ("PATCH", API + "/training/assignments/{id:int}", "recurrence"): "once",
+    ("PATCH", API + "/settings", "setup_state"): "skipped",
 }
 # Integer fields whose range does not take GOOD["int"] (5): (method, path, field) -> value.
 ROUTE_INTS = {
