@@ -6,6 +6,7 @@ import { trainingTasks } from './pages/training/tasks'
 import { incidentTasks } from './pages/incidents/tasks'
 import { actionTasks } from './pages/actions/tasks'
 import { assetReviewTasks, pinfoReviewTasks } from './pages/assets/tasks'
+import { riskAcceptTasks } from './pages/risks/tasks'
 
 export interface Task {
   /** Stable key, e.g. `training:12`. */
@@ -39,4 +40,6 @@ export const taskProviders: TaskProvider[] = [
   // Registers: assets and personal information entries overdue for their yearly review.
   assetReviewTasks,
   pinfoReviewTasks,
+  // Risks: the risks I own that wait for my acceptance.
+  riskAcceptTasks,
 ]

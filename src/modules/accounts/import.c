@@ -72,7 +72,8 @@ static const struct icol department_cols[] = {
 struct import_op {
 	struct app *app;
 	const struct actor *who;
-	const char *kind; /* "user" or "department" */
+	const char *kind;   /* "user" or "department" */
+	const char *action; /* the file's audit event: "user.import", "department.import" */
 	const struct icol *cols;
 	size_t ncols;
 	const char *text;
@@ -474,11 +475,9 @@ static int import_fn(struct db *db, void *arg)
 	o->st = ST_OK;
 	if (!o->store || o->res->error_count)
 		goto out; /* roll back: nothing of a check or of a bad file stays */
-	char action[32];
-	snprintf(action, sizeof(action), "%s.import", o->kind);
 	json_t *sum = json_pack("{s:I,s:s}", "rows", (json_int_t)o->res->imported, "encoding",
 				csv_encoding_name(o->res->encoding));
-	rc = audit_append(db, o->who, action, o->kind, 0, sum);
+	rc = audit_append(db, o->who, o->action, o->kind, 0, sum);
 	json_decref(sum);
 	if (rc) {
 		o->st = ST_DB;
@@ -566,6 +565,7 @@ enum status users_import_csv(struct app *app, struct db *db, const struct actor 
 	struct import_op o = { .app = app,
 			       .who = who,
 			       .kind = "user",
+			       .action = "user.import",
 			       .cols = user_cols,
 			       .ncols = ARRAY_SIZE(user_cols),
 			       .res = res,
@@ -579,6 +579,7 @@ enum status departments_import_csv(struct db *db, const struct actor *who, const
 {
 	struct import_op o = { .who = who,
 			       .kind = "department",
+			       .action = "department.import",
 			       .cols = department_cols,
 			       .ncols = ARRAY_SIZE(department_cols),
 			       .res = res,
