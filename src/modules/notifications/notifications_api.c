@@ -120,28 +120,26 @@ static int me_notifications(struct req *req)
 static int me_notifications_read(struct req *req)
 {
 	int64_t me = req->user->id, now = now_unix();
-	json_t *ids = req_field(req, "ids");
-	int rc = 0;
-	if (req_bool(req, "all", false)) {
-		rc = db_exec(req->db,
-			     "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at "
-			     "IS NULL",
-			     P(V_INT(now), V_INT(me)));
-	} else {
-		size_t i;
-		json_t *e;
-		json_array_foreach(ids, i, e)
-		{
-			if (rc)
-				break;
-			rc = db_exec(
-				req->db,
-				"UPDATE notifications SET read_at = ? WHERE id = ? AND user_id = ? "
-				"AND read_at IS NULL",
-				P(V_INT(now), V_INT(json_integer_value(e)), V_INT(me)));
-		}
+	size_t i;
+	json_t *e;
+	json_array_foreach(req_field(req, "ids"), i, e)
+	{
+		if (db_exec(req->db,
+			    "UPDATE notifications SET read_at = ? WHERE id = ? AND user_id = ? AND "
+			    "read_at IS NULL",
+			    P(V_INT(now), V_INT(json_integer_value(e)), V_INT(me))))
+			return -1;
 	}
-	return rc ? -1 : reply_status(req, 204);
+	return reply_status(req, 204);
+}
+
+static int me_notifications_read_all(struct req *req)
+{
+	if (db_exec(req->db,
+		    "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL",
+		    P(V_INT(now_unix()), V_INT(req->user->id))))
+		return -1;
+	return reply_status(req, 204);
 }
 
 /* --- my preferences ----------------------------------------------------------------------- */
@@ -958,8 +956,7 @@ static const struct field list_query[] = {
 };
 
 static const struct field read_body[] = {
-	{ "ids", FT_INTARRAY, 0 },
-	{ "all", FT_BOOL, 0 },
+	{ "ids", FT_INTARRAY, F_REQUIRED },
 	{ 0 },
 };
 
@@ -967,7 +964,7 @@ static const struct field prefs_body[] = {
 	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 0 },
 	{ "email_off", FT_STRARRAY, 0, .max = 32 },
 	{ "digest", FT_BOOL, 0 },
-	{ "digest_at", FT_STRING, 0, .max = 5 },
+	{ "digest_at", FT_STRING, 0, .max = 8 }, /* HH:MM, checked by the handler */
 	{ 0 },
 };
 
@@ -1003,6 +1000,7 @@ static const struct route routes[] = {
 	  .query = list_query },
 	{ "POST", "/api/v1/me/notifications/read", PERM_SIGNED_IN, me_notifications_read,
 	  .body = read_body },
+	{ "POST", "/api/v1/me/notifications/read-all", PERM_SIGNED_IN, me_notifications_read_all },
 	{ "GET", "/api/v1/me/notification-prefs", PERM_SIGNED_IN, me_prefs },
 	{ "PATCH", "/api/v1/me/notification-prefs", PERM_SIGNED_IN, me_prefs_patch,
 	  .body = prefs_body },
