@@ -526,6 +526,12 @@ static void ppc_document(void **state)
 	assert_non_null(strstr(value_of(doc, "outline"), "2026年4月1日（水） 00:30"));
 	assert_string_equal(value_of(doc, "items"), "氏名、住所、個人番号（個人番号を含む）");
 	assert_string_equal(value_of(doc, "people"), "150人（うち個人番号を含む者 150人）");
+	/* Large counts with separators, as Japanese documents write them. */
+	json_object_set_new(json_object_get(inc, "impact"), "count", json_integer(1234567));
+	json_t *big = incident_document(inc, "ppc_final", &org, "2026-04-02", "ja");
+	assert_string_equal(value_of(big, "people"), "1,234,567人（うち個人番号を含む者 150人）");
+	json_decref(big);
+	json_object_set_new(json_object_get(inc, "impact"), "count", json_integer(150));
 	assert_string_equal(
 		value_of(doc, "subject_response"),
 		"対象の従業員に個別に説明する\n本人への通知: 実施済み（2026年4月3日（金））");

@@ -210,19 +210,35 @@ static void outline(struct doc *d, json_t *inc, struct buf *v)
 		buf_printf(v, "%s", str(inc, "description"));
 }
 
+/* A count with thousands separators: 1,200. */
+static void add_count(struct buf *b, json_int_t n)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof(digits), "%lld", (long long)(n < 0 ? -n : n));
+	if (n < 0)
+		buf_addch(b, '-');
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf_addch(b, ',');
+		buf_addch(b, digits[i]);
+	}
+}
+
 static void people(struct doc *d, json_t *impact, struct buf *v)
 {
 	json_t *n = json_object_get(impact, "count");
-	if (json_is_integer(n))
-		buf_printf(v, d->en ? "%lld people" : "%lld人", (long long)json_integer_value(n));
-	else
+	if (json_is_integer(n)) {
+		add_count(v, json_integer_value(n));
+		buf_adds(v, d->en ? " people" : "人");
+	} else {
 		buf_adds(v, d->en ? "Not known yet (being investigated)" : "不明（調査中）");
+	}
 	json_t *mn = json_object_get(impact, "mn_count");
-	if (json_is_true(json_object_get(impact, "mynumber")) && json_is_integer(mn))
-		buf_printf(v,
-			   d->en ? " (of whom %lld with My Numbers)"
-				 : "（うち個人番号を含む者 %lld人）",
-			   (long long)json_integer_value(mn));
+	if (json_is_true(json_object_get(impact, "mynumber")) && json_is_integer(mn)) {
+		buf_adds(v, d->en ? " (of whom " : "（うち個人番号を含む者 ");
+		add_count(v, json_integer_value(mn));
+		buf_adds(v, d->en ? " with My Numbers)" : "人）");
+	}
 }
 
 static void prevention(struct doc *d, json_t *inc, struct buf *v)
@@ -417,8 +433,8 @@ json_t *incident_document(json_t *inc, const char *kind, const struct doc_org *o
 					"(preliminary)"
 				      : "Report of an incident to the Privacy Mark review body "
 					"(final)")
-		    : (prelim ? "個人情報の取扱いに関する事故等の報告（速報）"
-			      : "個人情報の取扱いに関する事故等の報告（確報）"));
+			    : (prelim ? "個人情報の取扱いに関する事故等の報告（速報）"
+				      : "個人情報の取扱いに関する事故等の報告（確報）"));
 	struct buf v = BUF_INIT;
 	add_text(&v, org->name);
 	item(&d, "org", "事業者の名称", "Organisation", &v);
