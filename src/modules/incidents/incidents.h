@@ -23,8 +23,9 @@
  * in the organisation's time zone) taken as day 1, so no date shown is later than the law's.
  *
  * At rest, the reporter's description, the personal details of the people affected (names,
- * contacts) and comments are sealed with the master key (crypto_seal, context
- * "incidents.<column>:<id>"); audit summaries never carry them. Reading an incident is an
+ * contacts), the notice letter, comments and the copies of the reports as sent are sealed with
+ * the master key (crypto_seal, context "incidents.<column>:<id>"); audit summaries never carry
+ * them. Reading an incident is an
  * audit event. A near-miss may be reported anonymously: the reporter's name is then shown to
  * incidents.manage only (the audit trail, readable with audit.read, still records who).
  */
