@@ -82,8 +82,8 @@ static int incidents_show(struct req *req)
 	struct actor who = req_actor(req);
 	bool anonymous = json_is_true(json_object_get(o, "anonymous")) &&
 			 json_is_true(json_object_get(o, "is_mine"));
-	if (anonymous ? audit_append_sealed_tx(req->db, req->app->master_key, &who,
-					       "incident.read", "incident", id, NULL)
+	if (anonymous ? audit_append_sealed_tx(req->db, req->app->master_key, &who, "incident.read",
+					       "incident", id, NULL)
 		      : audit_append_tx(req->db, &who, "incident.read", "incident", id, NULL)) {
 		json_decref(o);
 		return -1;

@@ -13,7 +13,8 @@
  * use/processing, storage/backup, deletion/disposal) its risks and the controls against them.
  *
  * An entry says where personal data lives, so reading one (pinfo_read) is an audit event, as
- * is every page of the list (pinfo_list_audit, with the ids it returned) and every export. Department scope and the yearly review as in registers.h.
+ * is every page of the list (pinfo_list_audit, with the ids it returned) and every export.
+ * Department scope and the yearly review as in registers.h.
  */
 #ifndef MAMORI_PINFO_H
 #define MAMORI_PINFO_H
