@@ -300,7 +300,7 @@ int audit_append_sealed_tx(struct db *db, const unsigned char seal_key[32], cons
 #define VERIFY_SELECT                                                                              \
 	"SELECT seq, CAST(seq AS TEXT), CAST(at AS TEXT), CAST(actor_id AS TEXT), actor_login, "   \
 	"ip, action, object_type, CAST(object_id AS TEXT), summary, prev_hash, hash FROM "         \
-	"audit_events ORDER BY seq"
+	"audit_events ORDER BY audit_events.seq"
 
 static void bad(struct audit_verdict *v, int64_t seq, const char *reason)
 {

@@ -168,17 +168,22 @@ class Resp:
 
 
 class Client:
-    """A browser-like client: own cookie jar, sends X-CSRF-Token on unsafe methods."""
+    """A browser-like client: own cookie jar, sends X-CSRF-Token on unsafe methods. `source`
+    is the local address to connect from (another loopback address, 127.0.0.2 …, is another
+    client address to the server)."""
 
-    def __init__(self, server):
+    def __init__(self, server, source=None):
         self.server = server
+        self.source = source
         self.cookies = {}
         self.csrf = None
         self.last_set_cookie = []
 
     def request(self, method, path, body=_NO_BODY, raw=None, headers=None, csrf=True,
                 content_type="application/json", chunked=False):
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60,
+                                          source_address=(self.source, 0) if self.source
+                                          else None)
         hdrs = {}
         if self.cookies:
             hdrs["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
