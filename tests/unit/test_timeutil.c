@@ -45,12 +45,11 @@ static void zones(void **state)
 	assert_true(tz_known("Japan"));
 	assert_true(tz_known("Etc/GMT-9"));
 	assert_true(tz_known("America/Argentina/Buenos_Aires"));
-	static const char *const not_zones[] = { "Asia",        "America/Argentina",
-						 "posixrules",  "localtime",
-						 "Factory",     "posix/Asia/Tokyo",
-						 "right/UTC",   "zone.tab",
-						 "tzdata.zi",   "leapseconds",
-						 "asia/tokyo",  "Asia/Tokyo/" };
+	static const char *const not_zones[] = {
+		"Asia",      "America/Argentina", "posixrules", "localtime",
+		"Factory",   "posix/Asia/Tokyo",  "right/UTC",  "zone.tab",
+		"tzdata.zi", "leapseconds",       "asia/tokyo", "Asia/Tokyo/"
+	};
 	for (size_t i = 0; i < sizeof(not_zones) / sizeof(not_zones[0]); i++) {
 		print_message("%s\n", not_zones[i]);
 		assert_false(tz_known(not_zones[i]));

@@ -261,8 +261,9 @@ static void markdown_links_stay_on_site(void **state)
 {
 	(void)state;
 	static const char *const off_site[] = {
-		"[x](/\\evil.example/x)",   "[x](//evil.example/x)",  "[x](</&#9;/evil.example>)",
-		"[x](</&#10;/evil.example>)", "[x](/&#92;evil.example)", "[x](&#32;//evil.example)",
+		"[x](/\\evil.example/x)",    "[x](//evil.example/x)",
+		"[x](</&#9;/evil.example>)", "[x](</&#10;/evil.example>)",
+		"[x](/&#92;evil.example)",   "[x](&#32;//evil.example)",
 		"[x](vbscript:msgbox)",      "[x](data:text/html,hi)",
 	};
 	for (size_t i = 0; i < sizeof(off_site) / sizeof(off_site[0]); i++) {
