@@ -363,14 +363,14 @@ static int session_create_route(struct req *req)
 		return -1;
 	if (signin_gate(req->db, a.address, a.key, locked_until, &a.lim, now_unix(), &gate, &retry))
 		return -1;
-	if (gate == SIGNIN_THROTTLED)
+	/* Refused without judging, at once: unknown logins lock like real ones, so a quick
+	 * refusal tells nothing, and a flood of them costs no password hashing. */
+	if (gate != SIGNIN_OPEN)
 		return refuse(&a, gate, retry);
-	if (gate == SIGNIN_LOCKED || !known) {
+	if (!known) {
 		/* The same time as a real check, so that the answer's delay tells nothing. */
 		password_verify_dummy(password);
-		return gate == SIGNIN_LOCKED
-			       ? refuse(&a, gate, retry)
-			       : fail_attempt(&a, "unknown_login", "invalid_credentials");
+		return fail_attempt(&a, "unknown_login", "invalid_credentials");
 	}
 	if (!password_verify(hash, password))
 		return fail_attempt(&a, "wrong_password", "invalid_credentials");
