@@ -44,7 +44,7 @@ const struct module modules[] = {
 	{ "actions", &actions_routes, actions_permissions, NULL },
 	{ "training", &training_routes, training_permissions, training_job },
 	{ "assets", &assets_routes, assets_permissions, NULL },
-	{ "pinfo", &pinfo_routes, pinfo_permissions, NULL },
+	{ "pinfo", &pinfo_routes, pinfo_permissions, pinfo_job },
 	{ "risks", &risks_routes, risks_permissions, NULL },
 };
 

@@ -361,15 +361,14 @@ enum status asset_update(struct db *db, const struct actor *who, const struct re
 /* --- export and import ---------------------------------------------------------------------- */
 
 enum status assets_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			  const struct asset_filter *f, enum reg_format fmt, char **out,
-			  size_t *len)
+			  const struct asset_filter *f, struct reg_export *x)
 {
 	json_t *items;
 	int64_t next;
 	if (assets_list(db, scope, f, 0, 0, &items, &next))
 		return ST_DB;
-	enum status st = reg_export_audited(db, who, asset_columns, NCOLUMNS, items, fmt,
-					    "情報資産管理台帳", "export.assets", "asset", out, len);
+	enum status st = reg_export_audited(db, who, asset_columns, NCOLUMNS, items, x,
+					    "情報資産管理台帳", "export.assets", "asset");
 	json_decref(items);
 	return st;
 }

@@ -719,15 +719,15 @@ enum status risk_accept(struct db *db, const struct actor *who, const struct reg
 }
 
 enum status risks_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 const struct risk_filter *f, enum reg_format fmt, char **out, size_t *len)
+			 const struct risk_filter *f, struct reg_export *x)
 {
 	json_t *items;
 	int64_t next;
 	if (risks_list(db, scope, f, 0, 0, &items, &next))
 		return ST_DB;
 	enum status st =
-		reg_export_audited(db, who, risk_columns, ARRAY_SIZE(risk_columns), items, fmt,
-				   "リスクアセスメント", "export.risks", "risk", out, len);
+		reg_export_audited(db, who, risk_columns, ARRAY_SIZE(risk_columns), items, x,
+				   "リスクアセスメント", "export.risks", "risk");
 	json_decref(items);
 	return st;
 }
