@@ -261,10 +261,13 @@ static int insert_checked(struct db *db, const struct actor *who, const struct r
 			  json_t *in, int64_t *id, struct ferrors *fe)
 {
 	*id = 0;
-	schema_validate(asset_create_schema, in, false, fe);
-	if (ferr_any(fe))
-		return 0;
 	json_t *rec = json_deep_copy(in);
+	reg_trim_strings(rec);
+	schema_validate(asset_create_schema, rec, false, fe);
+	if (ferr_any(fe)) {
+		json_decref(rec);
+		return 0;
+	}
 	if (!json_is_string(json_object_get(rec, "reviewed_on"))) {
 		char today[11];
 		tz_today(today);
@@ -320,6 +323,7 @@ static int update_fn(struct db *db, void *arg)
 	if (!before)
 		return -1;
 	json_t *rec = reg_patched(fields, NFIELDS, before, o->in);
+	reg_trim_strings(rec);
 	if (json_is_null(json_object_get(rec, "reviewed_on")))
 		json_object_set(rec, "reviewed_on", json_object_get(before, "reviewed_on"));
 	schema_validate(asset_create_schema, rec, false, o->fe);

@@ -583,6 +583,7 @@ static int create_fn(struct db *db, void *arg)
 	struct reg_op *o = arg;
 	int64_t dept;
 	o->st = ST_DB;
+	reg_trim_strings(o->in);
 	schema_validate(risk_create_schema, o->in, false, o->fe);
 	if (!ferr_any(o->fe) && check_rules(db, o->scope, o->in, &dept, o->fe))
 		return -1;
@@ -638,6 +639,7 @@ static int update_fn(struct db *db, void *arg)
 	if (!before)
 		return -1;
 	json_t *rec = reg_patched(fields, NFIELDS, before, o->in);
+	reg_trim_strings(rec);
 	if (!json_object_get(o->in, "control_ids"))
 		json_object_set(rec, "control_ids", json_object_get(before, "control_ids"));
 	schema_validate(risk_create_schema, rec, false, o->fe);
