@@ -9,12 +9,15 @@
 #include "../modules/risks/risks.h"
 
 static const char usage[] =
-	"usage: mamori export assets|pinfo|pinfo-risks|risks|soa --format csv|xlsx FILE --data DIR\n"
+	"usage: mamori export assets|pinfo|pinfo-risks|risks|soa --format csv|xlsx FILE --data "
+	"DIR\n"
 	"                     [--encoding utf-8|cp932] [--replace-unmappable] [--version N]\n"
 	"Writes a whole register (every department) to FILE: CSV in UTF-8 with a BOM (or CP932\n"
-	"with --encoding cp932) or an Excel workbook, with Japanese column headers. pinfo-risks is\n"
+	"with --encoding cp932) or an Excel workbook, with Japanese column headers. pinfo-risks "
+	"is\n"
 	"the personal information register's risk analysis as one table; soa --version N is the\n"
-	"Statement of Applicability's frozen version N. The export is recorded in the audit trail.\n"
+	"Statement of Applicability's frozen version N. The export is recorded in the audit "
+	"trail.\n"
 	"CP932 lacks some characters (𠮷, emoji…): the export then stops and says where they are,\n"
 	"unless --replace-unmappable writes '?' for each.\n";
 
@@ -100,13 +103,14 @@ int cmd_export(int argc, char **argv)
 	int64_t version = 0;
 	if (!known || (strcmp(fmt, "csv") && strcmp(fmt, "xlsx")) ||
 	    (strcmp(enc, "utf-8") && strcmp(enc, "cp932")) ||
-	    (a.value[3] && (strcmp(argv[optind], "soa") ||
-			    parse_i64(a.value[3], 1, INT64_MAX, &version)))) {
+	    (a.value[3] &&
+	     (strcmp(argv[optind], "soa") || parse_i64(a.value[3], 1, INT64_MAX, &version)))) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	struct export_cmd c = { argv[optind], argv[optind + 1],
-				{ .fmt = !strcmp(fmt, "xlsx")	 ? REG_XLSX
+	struct export_cmd c = { argv[optind],
+				argv[optind + 1],
+				{ .fmt = !strcmp(fmt, "xlsx")    ? REG_XLSX
 					 : !strcmp(enc, "cp932") ? REG_CSV_CP932
 								 : REG_CSV,
 				  .replace = a.value[2] != NULL },

@@ -66,8 +66,7 @@ static void csv_cell(struct csv_writer *w, json_t *v)
 	}
 }
 
-static int build_csv(json_t *headers, json_t *rows, bool cp932, bool replace,
-		     struct export_file *f)
+static int build_csv(json_t *headers, json_t *rows, bool cp932, bool replace, struct export_file *f)
 {
 	struct csv_writer w;
 	size_t i, j;
@@ -136,9 +135,9 @@ int reply_unmappable(struct req *req, const struct csv_loss *loss)
 	json_t *first = json_array();
 	for (size_t i = 0; i < loss->nshown; i++) {
 		const struct csv_unmappable *u = &loss->shown[i];
-		json_array_append_new(first, json_pack("{s:I,s:s,s:s,s:s}", "row", (json_int_t)u->row,
-						       "column", u->column, "record", u->record,
-						       "char", u->text));
+		json_array_append_new(first, json_pack("{s:I,s:s,s:s,s:s}", "row",
+						       (json_int_t)u->row, "column", u->column,
+						       "record", u->record, "char", u->text));
 	}
 	struct buf detail = BUF_INIT;
 	buf_printf(&detail,
@@ -171,7 +170,8 @@ static json_t *typed_rows(json_t *rows)
 			const char *s = json_string_value(v);
 			size_t n = s ? strlen(s) : 0;
 			int64_t t;
-			if (n == 20 && s[10] == 'T' && s[19] == 'Z' && time_parse_rfc3339(s, &t) == 0)
+			if (n == 20 && s[10] == 'T' && s[19] == 'Z' &&
+			    time_parse_rfc3339(s, &t) == 0)
 				json_array_append_new(r, json_pack("{s:I}", "time", (json_int_t)t));
 			else if (n == 10 && date_valid(s))
 				json_array_append_new(r, json_pack("{s:s}", "date", s));

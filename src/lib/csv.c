@@ -26,10 +26,10 @@ static unsigned first_code_point(const char *s)
 bool csv_guard_char(const char *s)
 {
 	static const unsigned set[] = {
-		'=',    '+',    '-',    '@',    '\t',   '\r',   '\'',
-		0xFF1D, 0xFF0B, 0xFF0D, 0xFF20, /* ＝ ＋ － ＠ */
-		0xFE66, 0xFE62, 0xFE63, 0xFE6B, /* ﹦ ﹢ ﹣ ﹫ */
-		0x2212,                         /* − */
+		'=',    '+',    '-',    '@',    '\t',   '\r',
+		'\'',   0xFF1D, 0xFF0B, 0xFF0D, 0xFF20, /* ＝ ＋ － ＠ */
+		0xFE66, 0xFE62, 0xFE63, 0xFE6B,         /* ﹦ ﹢ ﹣ ﹫ */
+		0x2212,                                 /* − */
 	};
 	unsigned cp = s ? first_code_point(s) : 0;
 	for (size_t i = 0; cp && i < sizeof(set) / sizeof(set[0]); i++)

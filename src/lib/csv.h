@@ -38,10 +38,10 @@
 #define CSV_SHOWN 10
 
 struct csv_unmappable {
-	long row;         /* as a spreadsheet numbers it: the header row is 1 */
-	char column[64];  /* the column's header */
-	char record[32];  /* the row's first cell (an ID or a name), cut short */
-	char text[8];     /* the first character of the cell that CP932 lacks (UTF-8) */
+	long row;        /* as a spreadsheet numbers it: the header row is 1 */
+	char column[64]; /* the column's header */
+	char record[32]; /* the row's first cell (an ID or a name), cut short */
+	char text[8];    /* the first character of the cell that CP932 lacks (UTF-8) */
 };
 
 /* What a CP932 file could not hold. */

@@ -32,8 +32,8 @@ static int read_all(const char *path, char **out, size_t *len)
 
 /* A {"date": "YYYY-MM-DD"} or {"datetime": "YYYY-MM-DD HH:MM:SS"} cell as an Excel date;
  * anything else in such an object as the text it holds. */
-static void write_when(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, json_t *cell,
-		       lxw_format *day, lxw_format *moment)
+static void write_when(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, json_t *cell, lxw_format *day,
+		       lxw_format *moment)
 {
 	const char *d = json_string_value(json_object_get(cell, "date"));
 	const char *t = json_string_value(json_object_get(cell, "datetime"));

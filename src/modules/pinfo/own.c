@@ -116,13 +116,13 @@ static json_t *own_body(const struct pinfo_own *o)
 {
 	static const char *const stages[] = { "acquire", "transfer", "use", "store", "dispose" };
 	static const char *const parts[] = { "risks", "controls", "residual" };
-	json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:s}",
-			       "name", o->name, "subjects", o->subjects, "items", o->items,
-			       "purpose", o->purpose, "acquisition", o->acquisition,
-			       "storage_location", o->storage_location, "storage_method",
-			       o->storage_method, "access", o->access, "use_until", o->use_until,
-			       "retention_until", o->retention_until, "disposal", o->disposal,
-			       "sensitive", o->sensitive, "retained", o->retained, "notes",
+	json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:s}", "name",
+			       o->name, "subjects", o->subjects, "items", o->items, "purpose",
+			       o->purpose, "acquisition", o->acquisition, "storage_location",
+			       o->storage_location, "storage_method", o->storage_method, "access",
+			       o->access, "use_until", o->use_until, "retention_until",
+			       o->retention_until, "disposal", o->disposal, "sensitive",
+			       o->sensitive, "retained", o->retained, "notes",
 			       "mamori が自動で登録した台帳です。件数は mamori が数えます。");
 	for (size_t s = 0; s < ARRAY_SIZE(stages); s++)
 		for (size_t p = 0; p < ARRAY_SIZE(parts); p++) {
@@ -155,7 +155,9 @@ static int register_fn(struct db *db, void *arg)
 			continue;
 		struct ferrors fe = FERRORS_INIT;
 		json_t *in = own_body(o);
-		struct reg_op rop = { .kind = &pinfo_kind, .who = op->who, .scope = &reg_scope_all };
+		struct reg_op rop = { .kind = &pinfo_kind,
+				      .who = op->who,
+				      .scope = &reg_scope_all };
 		int rc = pinfo_kind.insert(db, op->who, &reg_scope_all, in, &id, &fe);
 		json_decref(in);
 		bool bad = ferr_any(&fe);
@@ -182,8 +184,8 @@ int pinfo_register_own(struct db *db, const struct actor *who)
 	for (const struct pinfo_own *o = pinfo_own_data; o->key; o++)
 		declared++;
 	/* Usually all are there: a read, no write transaction. */
-	if (db_query_int(db, &have, &found,
-			 "SELECT COUNT(*) FROM pinfo WHERE own_key IS NOT NULL", P0))
+	if (db_query_int(db, &have, &found, "SELECT COUNT(*) FROM pinfo WHERE own_key IS NOT NULL",
+			 P0))
 		return -1;
 	if (have >= declared)
 		return 0;

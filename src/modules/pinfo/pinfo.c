@@ -109,10 +109,16 @@ static const struct reg_field fields[] = {
 #define NFIELDS ARRAY_SIZE(fields)
 
 #define LCC(stage, ja)                                                                             \
-	{ "lc_" stage "_risks", ja "のリスク", "lc_" stage "_risks", RK_TEXT, RC_IMPORT,           \
-	  .max = 1000 },                                                                           \
-		{ "lc_" stage "_controls", ja "の対策", "lc_" stage "_controls", RK_TEXT,          \
-		  RC_IMPORT, .max = 1000 },                                                        \
+	{                                                                                          \
+		"lc_" stage "_risks", ja "のリスク", "lc_" stage "_risks", RK_TEXT, RC_IMPORT,     \
+		.max = 1000                                                                        \
+	},                                                                                         \
+		{ "lc_" stage "_controls",                                                         \
+		  ja "の対策",                                                                     \
+		  "lc_" stage "_controls",                                                         \
+		  RK_TEXT,                                                                         \
+		  RC_IMPORT,                                                                       \
+		  .max = 1000 },                                                                   \
 	{                                                                                          \
 		"lc_" stage "_residual", ja "の残留リスク", "lc_" stage "_residual", RK_TEXT,      \
 			RC_IMPORT, .max = 500                                                      \
@@ -430,8 +436,8 @@ static size_t bind_all(json_t *rec, struct dbval *vals, char due[11], struct buf
 	reg_bind(fields, NFIELDS, rec, vals);
 	reg_review_due(json_string_value(json_object_get(rec, "reviewed_on")), due);
 	static const char *const words[] = {
-		"name",	      "items",	      "purpose",       "subjects",
-		"storage_location", "contractor", "tp_recipient", "abroad_country"
+		"name",       "items",        "purpose",       "subjects", "storage_location",
+		"contractor", "tp_recipient", "abroad_country"
 	};
 	for (size_t k = 0; k < ARRAY_SIZE(words); k++)
 		reg_search_add(search, json_string_value(json_object_get(rec, words[k])));
@@ -606,30 +612,28 @@ enum status pinfo_export(struct db *db, const struct actor *who, const struct re
 static const struct {
 	const char *key, *ja;
 } stages[] = {
-	{ "acquire", "取得・入力" },	      { "transfer", "移送・送信" },
-	{ "use", "利用・加工" },	      { "store", "保管・バックアップ" },
-	{ "dispose", "消去・廃棄" },
+	{ "acquire", "取得・入力" },       { "transfer", "移送・送信" }, { "use", "利用・加工" },
+	{ "store", "保管・バックアップ" }, { "dispose", "消去・廃棄" },
 };
 
-enum status pinfo_risk_export(struct db *db, const struct actor *who,
-			      const struct reg_scope *scope, const struct pinfo_filter *f,
-			      struct reg_export *x)
+enum status pinfo_risk_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
+			      const struct pinfo_filter *f, struct reg_export *x)
 {
 	json_t *items;
 	int64_t next;
 	if (pinfo_list(db, scope, f, 0, 0, &items, &next))
 		return ST_DB;
-	json_t *headers = json_pack("[s,s,s,s,s,s,s]", "ID", "台帳名", "管理部署", "段階",
-				    "リスク", "対策", "残留リスク");
+	json_t *headers = json_pack("[s,s,s,s,s,s,s]", "ID", "台帳名", "管理部署", "段階", "リスク",
+				    "対策", "残留リスク");
 	json_t *rows = json_array(), *it;
 	size_t i;
 	json_array_foreach(items, i, it)
 	{
 		for (size_t k = 0; k < ARRAY_SIZE(stages); k++) {
 			char key[40];
-			json_t *row = json_pack("[O,O,O,s]", json_object_get(it, "id"),
-						json_object_get(it, "name"),
-						json_object_get(it, "department_name"), stages[k].ja);
+			json_t *row = json_pack(
+				"[O,O,O,s]", json_object_get(it, "id"), json_object_get(it, "name"),
+				json_object_get(it, "department_name"), stages[k].ja);
 			static const char *const parts[] = { "risks", "controls", "residual" };
 			for (size_t p = 0; p < ARRAY_SIZE(parts); p++) {
 				snprintf(key, sizeof(key), "lc_%s_%s", stages[k].key, parts[p]);
@@ -665,10 +669,11 @@ enum status pinfo_import(struct db *db, const struct actor *who, const struct re
 /* One row of the review status: counts of assets and entries, and of those overdue. */
 static json_t *status_row(struct dbrows *r, int first, json_t *id, json_t *name)
 {
-	return json_pack("{s:o,s:o,s:I,s:I,s:I,s:I}", "department_id", id, "department_name",
-			 name, "assets", (json_int_t)db_int(r, first), "assets_overdue",
-			 (json_int_t)db_int(r, first + 1), "pinfo", (json_int_t)db_int(r, first + 2),
-			 "pinfo_overdue", (json_int_t)db_int(r, first + 3));
+	return json_pack("{s:o,s:o,s:I,s:I,s:I,s:I}", "department_id", id, "department_name", name,
+			 "assets", (json_int_t)db_int(r, first), "assets_overdue",
+			 (json_int_t)db_int(r, first + 1), "pinfo",
+			 (json_int_t)db_int(r, first + 2), "pinfo_overdue",
+			 (json_int_t)db_int(r, first + 3));
 }
 
 json_t *registers_review_status(struct db *db)
@@ -690,20 +695,20 @@ json_t *registers_review_status(struct db *db)
 		return NULL;
 	json_t *items = json_array();
 	while (db_next(&r))
-		json_array_append_new(items,
-				      status_row(&r, 2, json_integer(db_int(&r, 0)),
-						 json_string(db_text(&r, 1))));
+		json_array_append_new(items, status_row(&r, 2, json_integer(db_int(&r, 0)),
+							json_string(db_text(&r, 1))));
 	int failed = r.failed;
 	db_rows_free(&r);
 	/* Records without a department are reviewed too: one more row, last, when there are
 	 * any, so that none escapes the yearly review. */
 	if (!failed &&
-	    db_query(db, &r,
-		     "SELECT (SELECT COUNT(*) FROM assets WHERE department_id IS NULL), "
-		     "(SELECT COUNT(*) FROM assets WHERE department_id IS NULL AND review_due < ?), "
-		     "(SELECT COUNT(*) FROM pinfo WHERE department_id IS NULL), "
-		     "(SELECT COUNT(*) FROM pinfo WHERE department_id IS NULL AND review_due < ?)",
-		     P(V_TEXT(today), V_TEXT(today))) == 0) {
+	    db_query(
+		    db, &r,
+		    "SELECT (SELECT COUNT(*) FROM assets WHERE department_id IS NULL), "
+		    "(SELECT COUNT(*) FROM assets WHERE department_id IS NULL AND review_due < ?), "
+		    "(SELECT COUNT(*) FROM pinfo WHERE department_id IS NULL), "
+		    "(SELECT COUNT(*) FROM pinfo WHERE department_id IS NULL AND review_due < ?)",
+		    P(V_TEXT(today), V_TEXT(today))) == 0) {
 		if (db_next(&r) && (db_int(&r, 0) || db_int(&r, 2)))
 			json_array_append_new(items, status_row(&r, 0, json_null(), json_null()));
 		failed = r.failed;

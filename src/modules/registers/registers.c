@@ -97,9 +97,9 @@ static const char *format_name(enum reg_format fmt)
 	return fmt == REG_XLSX ? "xlsx" : fmt == REG_CSV_CP932 ? "csv-cp932" : "csv";
 }
 
-enum status reg_export_table(struct db *db, const struct actor *who, json_t *headers,
-			     json_t *rows, struct reg_export *x, const char *sheet,
-			     const char *action, const char *object_type)
+enum status reg_export_table(struct db *db, const struct actor *who, json_t *headers, json_t *rows,
+			     struct reg_export *x, const char *sheet, const char *action,
+			     const char *object_type)
 {
 	int rc = export_build(headers, rows, x->fmt == REG_XLSX, x->fmt == REG_CSV_CP932,
 			      x->replace, sheet, &x->file);
@@ -215,8 +215,7 @@ enum status reg_export_audited(struct db *db, const struct actor *who,
 {
 	json_t *headers, *rows;
 	export_table(cols, ncols, items, &headers, &rows);
-	enum status st =
-		reg_export_table(db, who, headers, rows, x, sheet, action, object_type);
+	enum status st = reg_export_table(db, who, headers, rows, x, sheet, action, object_type);
 	json_decref(headers);
 	json_decref(rows);
 	return st;

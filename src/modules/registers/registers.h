@@ -126,9 +126,9 @@ enum status reg_export_audited(struct db *db, const struct actor *who,
 			       struct reg_export *x, const char *sheet, const char *action,
 			       const char *object_type);
 /* The same for a table built by the caller (headers and rows of typed cells, export.h). */
-enum status reg_export_table(struct db *db, const struct actor *who, json_t *headers,
-			     json_t *rows, struct reg_export *x, const char *sheet,
-			     const char *action, const char *object_type);
+enum status reg_export_table(struct db *db, const struct actor *who, json_t *headers, json_t *rows,
+			     struct reg_export *x, const char *sheet, const char *action,
+			     const char *object_type);
 
 /* --- stored fields -------------------------------------------------------------------------
  *

@@ -132,7 +132,7 @@ int reg_delete_route(struct req *req, const struct reg_record *kind)
 
 struct reg_export reg_export_of(struct req *req, bool xlsx)
 {
-	struct reg_export x = { .fmt = xlsx		   ? REG_XLSX
+	struct reg_export x = { .fmt = xlsx                ? REG_XLSX
 				       : export_cp932(req) ? REG_CSV_CP932
 							   : REG_CSV,
 				.replace = export_replace(req) };

@@ -727,9 +727,8 @@ enum status risks_export(struct db *db, const struct actor *who, const struct re
 	int64_t next;
 	if (risks_list(db, scope, f, 0, 0, &items, &next))
 		return ST_DB;
-	enum status st =
-		reg_export_audited(db, who, risk_columns, ARRAY_SIZE(risk_columns), items, x,
-				   "リスクアセスメント", "export.risks", "risk");
+	enum status st = reg_export_audited(db, who, risk_columns, ARRAY_SIZE(risk_columns), items,
+					    x, "リスクアセスメント", "export.risks", "risk");
 	json_decref(items);
 	return st;
 }

@@ -106,8 +106,7 @@ enum status soa_version_create(struct db *db, const struct actor *who, json_t *i
 			       struct ferrors *fe);
 /* The approval step: approves or rejects the pending version `id` seen at `version`; a
  * rejection needs a note. ST_CONFLICT (stale, or code "decided"), ST_NOT_FOUND, ST_INVALID. */
-enum status soa_version_decide(struct db *db, const struct actor *who, int64_t id,
-			       int64_t version, bool approve, const char *note,
-			       struct ferrors *fe);
+enum status soa_version_decide(struct db *db, const struct actor *who, int64_t id, int64_t version,
+			       bool approve, const char *note, struct ferrors *fe);
 
 #endif

@@ -6,9 +6,12 @@
 extern const struct field risk_create_schema[];
 
 const struct permission risks_permissions[] = {
-	{ "risks.read", "registers" },      { "risks.write", "registers" },
-	{ "risks.configure", "registers" }, { "soa.read", "registers" },
-	{ "soa.write", "registers" },       { "soa.approve", "registers" },
+	{ "risks.read", "registers" },
+	{ "risks.write", "registers" },
+	{ "risks.configure", "registers" },
+	{ "soa.read", "registers" },
+	{ "soa.write", "registers" },
+	{ "soa.approve", "registers" },
 	{ 0 },
 };
 
@@ -210,8 +213,8 @@ static int soa_download(struct req *req, bool xlsx)
 	if (v)
 		parse_i64(v, 1, INT64_MAX, &number);
 	enum status st = soa_export(req->db, &who, &scope, number, &x);
-	const char *base = number ? arena_printf(&req->arena, "soa-v%lld", (long long)number)
-				  : "soa";
+	const char *base =
+		number ? arena_printf(&req->arena, "soa-v%lld", (long long)number) : "soa";
 	return reg_reply_export(req, st, &x, base);
 }
 
@@ -328,11 +331,10 @@ static const struct field soa_csv_query[] = { { "version", FT_INT, 0, .min = 1 }
 					      { 0 } };
 static const struct field soa_xlsx_query[] = { { "version", FT_INT, 0, .min = 1 }, { 0 } };
 static const struct field soa_version_schema[] = { { "note", FT_TEXT, 0, .max = 2000 }, { 0 } };
-static const struct field soa_decision_schema[] = {
-	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
-	{ "note", FT_TEXT, 0, .max = 2000 },
-	{ 0 }
-};
+static const struct field soa_decision_schema[] = { { "version", FT_INT, F_REQUIRED | F_ALWAYS,
+						      .min = 1 },
+						    { "note", FT_TEXT, 0, .max = 2000 },
+						    { 0 } };
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/risks", "risks.read", risks_index, .query = list_query },

@@ -245,17 +245,16 @@ static json_t *opt_text(struct dbrows *r, int col)
 /* A version row; with its frozen controls when `controls`. */
 static json_t *version_row(struct dbrows *r, bool controls)
 {
-	json_t *o = json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:I}", "id",
-			      (json_int_t)db_int(r, 0), "number", (json_int_t)db_int(r, 1), "note",
-			      db_text(r, 2), "state", db_text(r, 3), "applicable_count",
-			      (json_int_t)db_int(r, 4), "excluded_count", (json_int_t)db_int(r, 5),
-			      "created_by",
-			      db_isnull(r, 6) ? json_null() : json_integer(db_int(r, 6)),
-			      "created_by_name", opt_text(r, 7), "created_at", opt_time(r, 8),
-			      "decided_by",
-			      db_isnull(r, 9) ? json_null() : json_integer(db_int(r, 9)),
-			      "decided_by_name", opt_text(r, 10), "decided_at", opt_time(r, 11),
-			      "decision_note", db_text(r, 12), "version", (json_int_t)db_int(r, 13));
+	json_t *o =
+		json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:I}", "id",
+			  (json_int_t)db_int(r, 0), "number", (json_int_t)db_int(r, 1), "note",
+			  db_text(r, 2), "state", db_text(r, 3), "applicable_count",
+			  (json_int_t)db_int(r, 4), "excluded_count", (json_int_t)db_int(r, 5),
+			  "created_by", db_isnull(r, 6) ? json_null() : json_integer(db_int(r, 6)),
+			  "created_by_name", opt_text(r, 7), "created_at", opt_time(r, 8),
+			  "decided_by", db_isnull(r, 9) ? json_null() : json_integer(db_int(r, 9)),
+			  "decided_by_name", opt_text(r, 10), "decided_at", opt_time(r, 11),
+			  "decision_note", db_text(r, 12), "version", (json_int_t)db_int(r, 13));
 	if (controls) {
 		json_t *c = json_loads(db_text(r, 14), 0, NULL);
 		json_object_set_new(o, "controls", c ? c : json_array());
@@ -320,9 +319,9 @@ json_t *soa_approved(struct db *db)
 static json_t *frozen(json_t *c)
 {
 	json_t *o = json_object();
-	static const char *const keep[] = { "number",   "theme",	   "title_ja",
-					    "title_en", "applicable",	   "justification",
-					    "status",   "evidence",	   "updated_by",
+	static const char *const keep[] = { "number",          "theme",      "title_ja",
+					    "title_en",        "applicable", "justification",
+					    "status",          "evidence",   "updated_by",
 					    "updated_by_name", "updated_at" };
 	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
 		json_object_set(o, keep[i], json_object_get(c, keep[i]));
@@ -369,7 +368,8 @@ static int create_version_fn(struct db *db, void *arg)
 	char *text = NULL;
 	if (nmissing) {
 		struct buf m = BUF_INIT;
-		buf_printf(&m, "%zu controls have no reason for their inclusion or exclusion: %s%s.",
+		buf_printf(&m,
+			   "%zu controls have no reason for their inclusion or exclusion: %s%s.",
 			   nmissing, missing.buf, nmissing > 10 ? "…" : "");
 		ferr_add(o->fe, "controls", "justification_missing", m.buf);
 		buf_release(&m);
@@ -466,9 +466,8 @@ out:
 	return ret;
 }
 
-enum status soa_version_decide(struct db *db, const struct actor *who, int64_t id,
-			       int64_t version, bool approve, const char *note,
-			       struct ferrors *fe)
+enum status soa_version_decide(struct db *db, const struct actor *who, int64_t id, int64_t version,
+			       bool approve, const char *note, struct ferrors *fe)
 {
 	json_t *in = json_pack("{s:b,s:s}", "approve", approve, "note", note ? note : "");
 	struct op o = { .who = who, .id = id, .version = version, .in = in, .fe = fe };
@@ -495,16 +494,17 @@ enum status soa_export(struct db *db, const struct actor *who, const struct reg_
 				cols[n++] = soa_columns[i];
 		char sheet[64];
 		snprintf(sheet, sizeof(sheet), "適用宣言書 第%lld版", (long long)number);
-		enum status st = reg_export_audited(db, who, cols, n, json_object_get(v, "controls"),
-						    x, sheet, "export.soa", "soa_version");
+		enum status st =
+			reg_export_audited(db, who, cols, n, json_object_get(v, "controls"), x,
+					   sheet, "export.soa", "soa_version");
 		json_decref(v);
 		return st;
 	}
 	json_t *items = soa_list(db, scope);
 	if (!items)
 		return ST_DB;
-	enum status st = reg_export_audited(db, who, soa_columns, ARRAY_SIZE(soa_columns), items,
-					    x, "適用宣言書", "export.soa", "soa_control");
+	enum status st = reg_export_audited(db, who, soa_columns, ARRAY_SIZE(soa_columns), items, x,
+					    "適用宣言書", "export.soa", "soa_control");
 	json_decref(items);
 	return st;
 }
