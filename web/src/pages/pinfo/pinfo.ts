@@ -24,7 +24,7 @@ export type Flag = (typeof FLAGS)[number]
 
 export const PROCESSINGS = ['none', 'pseudonymised', 'anonymised'] as const
 
-/** The seven columns JIS Q 15001 requires, in the order registers list them. */
+/** The seven columns JIS Q 15001:2023 (6.1) requires, in the order registers list them. */
 export const REQUIRED = ['items', 'purpose', 'storage_location', 'storage_method', 'access', 'use_until', 'retention_until'] as const
 
 export interface Pinfo extends Record<string, unknown> {
