@@ -467,7 +467,7 @@ class IncidentsTest(ServerTestCase):
         self.assertEqual(rows[0][:4], ["ID", "種別", "分類", "件名"])
         self.assertTrue(any(row[3].startswith("'=") for row in rows[1:]))
         r = self.auditor.client.get(API + "/incidents.csv?encoding=cp932")
-        self.assertIn("Shift_JIS", r.headers["Content-Type"])
+        self.assertEqual(r.headers["Content-Type"], "text/csv; charset=Windows-31J")
         r.body.decode("cp932")
         r = self.auditor.client.get(API + "/incidents.xlsx")
         self.assertEqual(r.status, 200, r)

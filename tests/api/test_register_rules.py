@@ -232,7 +232,10 @@ class SoaVersionsTest(ServerTestCase):
         self.assertEqual((frozen["applicable"], frozen["justification"], frozen["updated_by_name"]),
                          (False, "監視カメラを置く施設がない", "管理 花子"))
         # One pending version at a time; only soa.approve decides; a rejection says why.
-        self.assertProblem(officer.post(API + "/soa/versions", {}), 409, "pending")
+        self.assertProblem(officer.post(API + "/soa/versions", {"note": "もう一つ"}), 409,
+                           "pending")
+        self.assertFieldError(officer.post(API + "/soa/versions", {"note": "\u3000"}), "note",
+                              "required")
         self.assertProblem(self.smgr.client.post(API + "/soa/versions/%d/approve" % v1["id"],
                                                  {"version": 1}), 403)
         self.assertFieldError(officer.post(API + "/soa/versions/%d/reject" % v1["id"],

@@ -100,8 +100,9 @@ json_t *soa_version_json(struct db *db, int64_t id);
 json_t *soa_version_by_number(struct db *db, int64_t number);
 /* The latest approved version with its controls, or NULL when none is approved yet. */
 json_t *soa_approved(struct db *db);
-/* Freezes the working copy ({note?}) as the next version, pending approval. ST_INVALID
- * (controls: justification_missing), ST_CONFLICT code "pending", ST_DB. */
+/* Freezes the working copy ({note}: why this version) as the next version, pending approval.
+ * ST_INVALID (note: required; controls: justification_missing), ST_CONFLICT code "pending", ST_DB.
+ */
 enum status soa_version_create(struct db *db, const struct actor *who, json_t *in, int64_t *id,
 			       struct ferrors *fe);
 /* The approval step: approves or rejects the pending version `id` seen at `version`; a

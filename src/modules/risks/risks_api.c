@@ -330,7 +330,10 @@ static const struct field soa_csv_query[] = { { "version", FT_INT, 0, .min = 1 }
 					      EXPORT_CSV_QUERY,
 					      { 0 } };
 static const struct field soa_xlsx_query[] = { { "version", FT_INT, 0, .min = 1 }, { 0 } };
-static const struct field soa_version_schema[] = { { "note", FT_TEXT, 0, .max = 2000 }, { 0 } };
+/* Why this version is made ("yearly review", "new remote-work rules"): kept with it. */
+static const struct field soa_version_schema[] = {
+	{ "note", FT_TEXT, F_REQUIRED, .min = 1, .max = 2000 }, { 0 }
+};
 static const struct field soa_decision_schema[] = { { "version", FT_INT, F_REQUIRED | F_ALWAYS,
 						      .min = 1 },
 						    { "note", FT_TEXT, 0, .max = 2000 },

@@ -334,6 +334,11 @@ static int create_version_fn(struct db *db, void *arg)
 	int64_t pending, last;
 	bool found;
 	o->st = ST_DB;
+	if (blank(json_string_value(json_object_get(o->in, "note")))) {
+		ferr_add(o->fe, "note", "required", "Say why this version is made.");
+		o->st = ST_INVALID;
+		return -1;
+	}
 	if (db_lock(db, "soa:versions") ||
 	    db_query_int(db, &pending, &found,
 			 "SELECT COUNT(*) FROM soa_versions WHERE state = 'pending'", P0) ||
