@@ -50,6 +50,8 @@ int cli_open(struct app *app, const char *data, const char *db_url, struct db **
 struct actor cli_actor(void);
 /* "--data DIR" is required: prints usage hint and returns EXIT_USAGE when missing. */
 int cli_need_data(const char *data, const char *cmd);
+/* `mamori init`: the starter checklists and policy documents next to the training content. */
+void content_load_starter(struct db *db, const struct actor *who);
 /* Runs every module's job once. */
 int cli_run_jobs(struct app *app, struct db *db);
 

@@ -114,6 +114,7 @@ int cmd_init(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	training_load_starter(&app, db, &who);
+	content_load_starter(db, &who);
 	printf("mamori: data folder %s is ready.\n", data);
 	printf("  login:             admin\n");
 	if (given && *given)

@@ -12,6 +12,8 @@
 #include "pinfo/pinfo.h"
 #include "risks/risks.h"
 #include "workflow/work.h"
+#include "checklists/checklists.h"
+#include "policies/policies.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -48,6 +50,11 @@ const struct module modules[] = {
 	{ "pinfo", &pinfo_routes, pinfo_permissions, NULL },
 	{ "risks", &risks_routes, risks_permissions, NULL },
 	{ "workflow", &work_routes, work_permissions, work_job, .tasks = work_tasks },
+	{ "checklists", &checklists_routes, checklists_permissions, NULL,
+	  .campaigns = checklists_campaigns },
+	{ "policies", &policies_routes, policies_permissions, policies_job, .tasks = policies_tasks,
+	  .workflows = policies_workflows, .approvals = policies_approvals },
+	{ "pledges", &pledges_routes, pledges_permissions, NULL, .campaigns = pledges_campaigns },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);
