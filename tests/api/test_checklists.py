@@ -181,9 +181,9 @@ class ChecklistsTest(ServerTestCase):
         # The "no" becomes a corrective action, owned by the person's manager, linked both ways.
         yes = [x for x in item["rows"] if x["answer"] == "yes"][0]
         self.assertFieldError(self.a1.client.post(API + "/checklist-answers/%d/action" % yes["id"],
-                                                  {}), "answer", "not_no")
+                                                  {"owner": "person"}), "answer", "not_no")
         self.assertProblem(self.b1.client.post(API + "/checklist-answers/%d/action" % no[0]["id"],
-                                               {}), 404)
+                                               {"owner": "person"}), 404)
         r = self.a1.client.post(API + "/checklist-answers/%d/action" % no[0]["id"],
                                 {"owner": "manager"})
         self.assertEqual(r.status, 201, r)
@@ -194,7 +194,7 @@ class ChecklistsTest(ServerTestCase):
         self.assertIn("ルーター", action["cause"])
         self.assertTrue(action["title"].startswith("点検: "))
         self.assertFieldError(self.a1.client.post(API + "/checklist-answers/%d/action" % no[0]["id"],
-                                                  {}), "answer", "already_open")
+                                                  {"owner": "person"}), "answer", "already_open")
         item = self.a1.client.get(API + "/checklist-items/%d" % item["id"]).json
         linked = [x for x in item["rows"] if x["key"] == "wifi"][0]["action"]
         self.assertEqual(linked["id"], action["id"])

@@ -108,6 +108,41 @@ static int versions_show(struct req *req)
 
 /* --- campaigns ---------------------------------------------------------------------------- */
 
+/* Every checklist campaign, newest first, with its checklist and the current cycle's totals. */
+static int campaigns_list(struct req *req)
+{
+	struct dbrows r;
+	if (db_query(req->db, &r,
+		     "SELECT c.id, c.title, c.status, c.recurrence, c.starts_on, c.cycle_start, "
+		     "c.cycle_due, v.title_ja, v.title_en, v.number, (SELECT COUNT(*) FROM "
+		     "campaign_items i WHERE i.campaign_id = c.id AND i.cycle_start = c.cycle_start), "
+		     "(SELECT COUNT(*) FROM campaign_items i WHERE i.campaign_id = c.id AND "
+		     "i.cycle_start = c.cycle_start AND i.status = 'done') FROM campaigns c LEFT JOIN "
+		     "checklist_versions v ON v.id = c.ref_id WHERE c.kind = 'checklist' ORDER BY "
+		     "c.status DESC, c.id DESC LIMIT 500",
+		     P0))
+		return -1;
+	json_t *items = json_array();
+	while (db_next(&r))
+		json_array_append_new(
+			items,
+			json_pack("{s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:{s:s?,s:s?,s:I},s:{s:I,s:I}}",
+				  "id", (json_int_t)db_int(&r, 0), "title", db_text(&r, 1), "status",
+				  db_text(&r, 2), "recurrence", db_text(&r, 3), "starts_on",
+				  db_text(&r, 4), "cycle_start", db_text(&r, 5), "cycle_due",
+				  db_text(&r, 6), "checklist", "ja", db_text(&r, 7), "en",
+				  db_text(&r, 8), "number", (json_int_t)db_int(&r, 9), "totals",
+				  "total", (json_int_t)db_int(&r, 10), "done",
+				  (json_int_t)db_int(&r, 11)));
+	int failed = r.failed;
+	db_rows_free(&r);
+	if (failed) {
+		json_decref(items);
+		return -1;
+	}
+	return reply_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
 static int campaigns_create(struct req *req)
 {
 	struct ferrors fe = FERRORS_INIT;
@@ -754,7 +789,7 @@ static const struct field create_body[] = {
 	{ "title_en", FT_STRING, 0, .max = 200 },
 	{ "description_ja", FT_TEXT, 0, .max = 2000 },
 	{ "description_en", FT_TEXT, 0, .max = 2000 },
-	{ "content", FT_OBJECT, 0, .max = 512 * 1024 },
+	{ "content", FT_OBJECT, 0 },
 	{ 0 },
 };
 
@@ -764,7 +799,7 @@ static const struct field patch_body[] = {
 	{ "title_en", FT_STRING, 0, .max = 200 },
 	{ "description_ja", FT_TEXT, 0, .max = 2000 },
 	{ "description_en", FT_TEXT, 0, .max = 2000 },
-	{ "content", FT_OBJECT, 0, .max = 512 * 1024 },
+	{ "content", FT_OBJECT, 0 },
 	{ "archived", FT_BOOL, 0 },
 	{ 0 },
 };
@@ -785,7 +820,7 @@ static const struct field campaign_body[] = {
 };
 
 static const struct field action_body[] = {
-	{ "owner", FT_ENUM, 0, .choices = owners },
+	{ "owner", FT_ENUM, F_REQUIRED, .choices = owners },
 	{ "due_on", FT_DATE, 0 },
 	{ "title", FT_STRING, 0, .max = 200 },
 	{ "plan", FT_TEXT, 0, .max = 4000 },
@@ -822,6 +857,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/checklists/{id:int}/publish", "checklists.manage", templates_publish,
 	  .body = version_body },
 	{ "GET", "/api/v1/checklist-versions/{id:int}", "campaigns.take", versions_show },
+	{ "GET", "/api/v1/checklist-campaigns", "checklists.read", campaigns_list },
 	{ "POST", "/api/v1/checklist-campaigns", "checklists.manage", campaigns_create,
 	  .body = campaign_body },
 	{ "GET", "/api/v1/checklist-campaigns/{id:int}", "campaigns.take", campaigns_show },

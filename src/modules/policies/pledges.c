@@ -1038,7 +1038,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/pledges/items/{id:int}", "campaigns.take", items_show },
 	{ "POST", "/api/v1/pledges/items/{id:int}/acknowledge", "campaigns.take",
 	  items_acknowledge, .body = acknowledge_body },
-	{ "GET", "/api/v1/pledges/acknowledgements/{id:int}", PERM_SIGNED_IN, acks_show },
+	{ "GET", "/api/v1/pledges/acknowledgements/{id:int}", "campaigns.take", acks_show },
 	{ "GET", "/api/v1/me/pledges", PERM_SIGNED_IN, me_pledges },
 };
 

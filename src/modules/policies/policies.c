@@ -245,7 +245,7 @@ json_t *policy_version_json(struct db *db, int64_t id, const struct policy_viewe
 		submitted_by = db_isnull(&r, 12) ? 0 : db_int(&r, 12);
 		o = json_pack(
 			"{s:I,s:{s:I,s:{s:s,s:s},s:s},s:I,s:s,s:s,s:{s:s,s:s},s:o,s:o,s:s,s:s?,"
-			"s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}",
+			"s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o}",
 			"id", (json_int_t)db_int(&r, 0), "policy", "id", (json_int_t)db_int(&r, 1),
 			"title", "ja", db_text(&r, 20), "en", db_text(&r, 21), "category",
 			db_text(&r, 22), "number", (json_int_t)db_int(&r, 2), "status", status,

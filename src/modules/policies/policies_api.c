@@ -155,6 +155,37 @@ static int versions_file(struct req *req)
 	return 0;
 }
 
+/* The versions on their way (submitted, or approved and waiting for their date): what top
+ * management reviews. */
+static int versions_pending(struct req *req)
+{
+	struct dbrows r;
+	if (db_query(req->db, &r,
+		     "SELECT x.id, x.policy_id, p.title_ja, p.title_en, p.category, x.number, "
+		     "x.status, x.effective_on, x.change_note, s.name FROM policy_versions x JOIN "
+		     "policies p ON p.id = x.policy_id LEFT JOIN users s ON s.id = x.submitted_by "
+		     "WHERE x.status IN ('submitted', 'approved') ORDER BY x.id DESC LIMIT 500",
+		     P0))
+		return -1;
+	json_t *items = json_array();
+	while (db_next(&r))
+		json_array_append_new(
+			items, json_pack("{s:I,s:{s:I,s:{s:s,s:s},s:s},s:I,s:s,s:s?,s:s,s:s?}", "id",
+					 (json_int_t)db_int(&r, 0), "policy", "id",
+					 (json_int_t)db_int(&r, 1), "title", "ja", db_text(&r, 2),
+					 "en", db_text(&r, 3), "category", db_text(&r, 4), "number",
+					 (json_int_t)db_int(&r, 5), "status", db_text(&r, 6),
+					 "effective_on", db_text(&r, 7), "change_note", db_text(&r, 8),
+					 "submitted_by", db_text(&r, 9)));
+	int failed = r.failed;
+	db_rows_free(&r);
+	if (failed) {
+		json_decref(items);
+		return -1;
+	}
+	return reply_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
 static int policies_preview(struct req *req)
 {
 	return reply_json(req, 200,
@@ -197,7 +228,7 @@ static const struct field version_body[] = {
 	{ "body_ja", FT_TEXT, 0, .max = 200000 },
 	{ "body_en", FT_TEXT, 0, .max = 200000 },
 	{ "effective_on", FT_DATE, 0 },
-	{ "change_note", FT_TEXT, 0, .max = 2000 },
+	{ "change_note", FT_TEXT, F_REQUIRED, .min = 1, .max = 2000 },
 	{ 0 },
 };
 
@@ -239,6 +270,7 @@ static const struct route routes[] = {
 	  .body = patch_body },
 	{ "POST", "/api/v1/policies/{id:int}/versions", "policies.manage", versions_create,
 	  .body = version_body },
+	{ "GET", "/api/v1/policy-versions", "policies.approve", versions_pending },
 	{ "GET", "/api/v1/policy-versions/{id:int}", "policies.read", versions_show },
 	{ "PATCH", "/api/v1/policy-versions/{id:int}", "policies.manage", versions_patch,
 	  .body = version_patch_body },

@@ -75,7 +75,8 @@ CREATE INDEX pledge_acknowledgements_version ON pledge_acknowledgements (policy_
 
 -- policies.read: the published documents (everyone); policies.manage: draft and submit
 -- versions, attach files (officers); policies.approve: the top-management step of a version's
--- approval (executives). pledges.manage: pledge campaigns and exit requests (officers);
+-- approval (executives; the administrator keeps every permission, as with every module, so
+-- that they can hand out every role). pledges.manage: pledge campaigns and exit requests (officers);
 -- pledges.read: who has and has not signed (officers, auditors, top management).
 INSERT INTO role_permissions (role_id, permission)
   SELECT id, 'policies.read' FROM roles
@@ -83,7 +84,7 @@ INSERT INTO role_permissions (role_id, permission)
 INSERT INTO role_permissions (role_id, permission)
   SELECT id, 'policies.manage' FROM roles WHERE name IN ('admin', 'officer');
 INSERT INTO role_permissions (role_id, permission)
-  SELECT id, 'policies.approve' FROM roles WHERE name = 'executive';
+  SELECT id, 'policies.approve' FROM roles WHERE name IN ('admin', 'executive');
 INSERT INTO role_permissions (role_id, permission)
   SELECT id, 'pledges.manage' FROM roles WHERE name IN ('admin', 'officer');
 INSERT INTO role_permissions (role_id, permission)
