@@ -6,6 +6,7 @@
 
 #include "policies.h"
 #include "internal.h"
+#include "../access/access.h"
 #include "../settings/settings.h"
 #include "../training/training.h"
 #include "../../auth/password.h"
@@ -119,6 +120,9 @@ static enum status on_acknowledge(struct db *db, const struct actor *who,
 				"body_hash", hash, "confirmed_with", "password");
 	int rc = audit_append(db, who, "pledge.acknowledge", "pledge_acknowledgement", id, sum);
 	json_decref(sum);
+	/* The leaver's offboarding list has an item for this very pledge. */
+	if (!rc && !strcmp(occasion, "exit"))
+		rc = offboarding_tick(db, who, who->id, "exit_pledge");
 	st = rc ? ST_DB : ST_OK;
 out:
 	if (r.failed)
