@@ -71,11 +71,13 @@ static enum status on_answer(struct db *db, const struct actor *who,
 			if (db_exec(db,
 				    "INSERT INTO checklist_answers (campaign_item_id, campaign_id, "
 				    "version_id, cycle_start, user_id, department_id, item_key, "
-				    "position, answer, comment, answered_at) VALUES (?, ?, ?, ?, ?, ?, "
+				    "position, answer, comment, answered_at) VALUES (?, ?, ?, ?, "
+				    "?, ?, "
 				    "?, ?, ?, ?, ?)",
-				    P(V_INT(item->id), V_INT(item->campaign_id), V_INT(item->ref_id),
-				      V_TEXT(item->cycle_start), V_INT(who->id), V_ID(department),
-				      V_TEXT(key), V_INT(++position), V_TEXT(jstr(a, "answer")),
+				    P(V_INT(item->id), V_INT(item->campaign_id),
+				      V_INT(item->ref_id), V_TEXT(item->cycle_start),
+				      V_INT(who->id), V_ID(department), V_TEXT(key),
+				      V_INT(++position), V_TEXT(jstr(a, "answer")),
 				      V_TEXT(comment ? comment : ""), V_INT(now))))
 				goto out;
 		}
@@ -169,10 +171,11 @@ int checklist_may_see(struct db *db, const struct checklist_viewer *v, int64_t u
 	*ok = v->all || user_id == v->user_id;
 	if (*ok || !department_id)
 		return 0;
-	if (db_query_int(db, &one, &found,
-			 "SELECT 1 FROM departments WHERE id = ? AND (manager_id = ? OR deputy_id = "
-			 "?)",
-			 P(V_INT(department_id), V_INT(v->user_id), V_INT(v->user_id))))
+	if (db_query_int(
+		    db, &one, &found,
+		    "SELECT 1 FROM departments WHERE id = ? AND (manager_id = ? OR deputy_id = "
+		    "?)",
+		    P(V_INT(department_id), V_INT(v->user_id), V_INT(v->user_id))))
 		return -1;
 	*ok = found;
 	return 0;
@@ -313,7 +316,8 @@ static enum status action_fn(struct db *db, void *arg)
 	if (st != ST_OK)
 		goto out;
 	st = ST_DB;
-	if (db_exec(db, "UPDATE checklist_answers SET action_id = ? WHERE id = ? AND action_id IS NULL",
+	if (db_exec(db,
+		    "UPDATE checklist_answers SET action_id = ? WHERE id = ? AND action_id IS NULL",
 		    P(V_INT(o->action_id), V_INT(o->id))))
 		goto out;
 	json_t *sum = json_pack("{s:I,s:I,s:s,s:I}", "action_id", (json_int_t)o->action_id,

@@ -16,8 +16,9 @@
 
 static struct checklist_viewer viewer_of(struct req *req)
 {
-	return (struct checklist_viewer){ req->user->id, req_can(req, "checklists.read") ||
-								req_can(req, "checklists.manage") };
+	return (struct checklist_viewer){ req->user->id,
+					  req_can(req, "checklists.read") ||
+						  req_can(req, "checklists.manage") };
 }
 
 static int64_t query_int(struct req *req, const char *name, int64_t def)
@@ -74,7 +75,7 @@ static int templates_show(struct req *req)
 	json_t *o = checklist_json(req->db, req_param_int(req, "id"));
 	if (!o)
 		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL)
-							: -1;
+						       : -1;
 	return reply_json(req, 200, o);
 }
 
@@ -102,7 +103,7 @@ static int versions_show(struct req *req)
 	json_t *o = checklist_version_json(req->db, req_param_int(req, "id"));
 	if (!o)
 		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL)
-							: -1;
+						       : -1;
 	return reply_json(req, 200, o);
 }
 
@@ -115,9 +116,11 @@ static int campaigns_list(struct req *req)
 	if (db_query(req->db, &r,
 		     "SELECT c.id, c.title, c.status, c.recurrence, c.starts_on, c.cycle_start, "
 		     "c.cycle_due, v.title_ja, v.title_en, v.number, (SELECT COUNT(*) FROM "
-		     "campaign_items i WHERE i.campaign_id = c.id AND i.cycle_start = c.cycle_start), "
+		     "campaign_items i WHERE i.campaign_id = c.id AND i.cycle_start = "
+		     "c.cycle_start), "
 		     "(SELECT COUNT(*) FROM campaign_items i WHERE i.campaign_id = c.id AND "
-		     "i.cycle_start = c.cycle_start AND i.status = 'done') FROM campaigns c LEFT JOIN "
+		     "i.cycle_start = c.cycle_start AND i.status = 'done') FROM campaigns c LEFT "
+		     "JOIN "
 		     "checklist_versions v ON v.id = c.ref_id WHERE c.kind = 'checklist' ORDER BY "
 		     "c.status DESC, c.id DESC LIMIT 500",
 		     P0))
@@ -127,12 +130,12 @@ static int campaigns_list(struct req *req)
 		json_array_append_new(
 			items,
 			json_pack("{s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:{s:s?,s:s?,s:I},s:{s:I,s:I}}",
-				  "id", (json_int_t)db_int(&r, 0), "title", db_text(&r, 1), "status",
-				  db_text(&r, 2), "recurrence", db_text(&r, 3), "starts_on",
-				  db_text(&r, 4), "cycle_start", db_text(&r, 5), "cycle_due",
-				  db_text(&r, 6), "checklist", "ja", db_text(&r, 7), "en",
-				  db_text(&r, 8), "number", (json_int_t)db_int(&r, 9), "totals",
-				  "total", (json_int_t)db_int(&r, 10), "done",
+				  "id", (json_int_t)db_int(&r, 0), "title", db_text(&r, 1),
+				  "status", db_text(&r, 2), "recurrence", db_text(&r, 3),
+				  "starts_on", db_text(&r, 4), "cycle_start", db_text(&r, 5),
+				  "cycle_due", db_text(&r, 6), "checklist", "ja", db_text(&r, 7),
+				  "en", db_text(&r, 8), "number", (json_int_t)db_int(&r, 9),
+				  "totals", "total", (json_int_t)db_int(&r, 10), "done",
 				  (json_int_t)db_int(&r, 11)));
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -229,12 +232,11 @@ static json_t *item_rows(struct db *db, int64_t item_id)
 			rows, json_pack("{s:I,s:s,s:s,s:s,s:o}", "id", (json_int_t)db_int(&r, 0),
 					"key", db_text(&r, 1), "answer", db_text(&r, 2), "comment",
 					db_text(&r, 3), "action",
-					db_isnull(&r, 4)
-						? json_null()
-						: json_pack("{s:I,s:s,s:s}", "id",
-							    (json_int_t)db_int(&r, 4), "title",
-							    db_text(&r, 5), "status",
-							    db_text(&r, 6))));
+					db_isnull(&r, 4) ? json_null()
+							 : json_pack("{s:I,s:s,s:s}", "id",
+								     (json_int_t)db_int(&r, 4),
+								     "title", db_text(&r, 5),
+								     "status", db_text(&r, 6))));
 	int failed = r.failed;
 	db_rows_free(&r);
 	if (failed) {
@@ -270,17 +272,16 @@ static json_t *item_view(struct req *req, int64_t item_id, const struct checklis
 		ref = db_isnull(&r, 16) ? 0 : db_int(&r, 16);
 		checklist = !strcmp(db_text(&r, 14), "checklist");
 		json_t *answer = db_text(&r, 6) ? json_loads(db_text(&r, 6), 0, NULL) : NULL;
-		o = json_pack(
-			"{s:I,s:{s:I,s:s,s:s,s:s},s:s,s:s,s:s,s:b,s:I,s:o,s:o,s:o,s:o,s:b}", "id",
-			(json_int_t)db_int(&r, 0), "campaign", "id", (json_int_t)db_int(&r, 1),
-			"title", db_text(&r, 15), "status", db_text(&r, 13), "recurrence",
-			db_text(&r, 17), "cycle_start", db_text(&r, 2), "due_on", db_text(&r, 3),
-			"status", status, "overdue",
-			!strcmp(status, "pending") && strcmp(db_text(&r, 3), today) < 0, "version",
-			(json_int_t)db_int(&r, 5), "answer", answer ? answer : json_null(),
-			"done_at", time_json(&r, 7), "subject", person(&r, 9, 10), "department",
-			person(&r, 11, 12), "can_answer",
-			user_id == v->user_id && !strcmp(status, "pending"));
+		o = json_pack("{s:I,s:{s:I,s:s,s:s,s:s},s:s,s:s,s:s,s:b,s:I,s:o,s:o,s:o,s:o,s:b}",
+			      "id", (json_int_t)db_int(&r, 0), "campaign", "id",
+			      (json_int_t)db_int(&r, 1), "title", db_text(&r, 15), "status",
+			      db_text(&r, 13), "recurrence", db_text(&r, 17), "cycle_start",
+			      db_text(&r, 2), "due_on", db_text(&r, 3), "status", status, "overdue",
+			      !strcmp(status, "pending") && strcmp(db_text(&r, 3), today) < 0,
+			      "version", (json_int_t)db_int(&r, 5), "answer",
+			      answer ? answer : json_null(), "done_at", time_json(&r, 7), "subject",
+			      person(&r, 9, 10), "department", person(&r, 11, 12), "can_answer",
+			      user_id == v->user_id && !strcmp(status, "pending"));
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -348,8 +349,8 @@ static int campaigns_show(struct req *req)
 		json_decref(progress);
 		progress = kept;
 	}
-	json_t *version = checklist_version_json(
-		req->db, json_integer_value(json_object_get(c, "ref_id")));
+	json_t *version =
+		checklist_version_json(req->db, json_integer_value(json_object_get(c, "ref_id")));
 	if (!version)
 		goto fail;
 	enum status st = ST_OK;
@@ -360,8 +361,7 @@ static int campaigns_show(struct req *req)
 	json_object_set_new(c, "checklist", version);
 	json_object_set_new(c, "my_item", item);
 	json_object_set_new(c, "can_manage", json_boolean(req_can(req, "checklists.manage")));
-	json_object_set_new(c, "sees_answers",
-			    json_boolean(v.all || json_array_size(depts) > 0));
+	json_object_set_new(c, "sees_answers", json_boolean(v.all || json_array_size(depts) > 0));
 	json_decref(depts);
 	return reply_json(req, 200, c);
 fail:
@@ -395,7 +395,8 @@ static int campaigns_answers(struct req *req)
 {
 	struct checklist_viewer v = viewer_of(req);
 	int64_t id = req_param_int(req, "id"), cursor = query_int(req, "cursor", 0);
-	int64_t limit = query_int(req, "limit", PAGE_DEFAULT), dept = query_int(req, "department_id", 0);
+	int64_t limit = query_int(req, "limit", PAGE_DEFAULT),
+		dept = query_int(req, "department_id", 0);
 	const char *status = req_query(req, "status");
 	char cycle[11], today[11];
 	bool visible;
@@ -450,13 +451,15 @@ static int campaigns_answers(struct req *req)
 		goto fail;
 	if (last) {
 		int64_t first = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
-		if (db_query(req->db, &r,
-			     "SELECT a.campaign_item_id, a.id, a.item_key, a.answer, a.comment, "
-			     "a.action_id, ac.status FROM checklist_answers a LEFT JOIN actions ac ON "
-			     "ac.id = a.action_id WHERE a.campaign_id = ? AND a.cycle_start = ? AND "
-			     "a.campaign_item_id BETWEEN ? AND ? ORDER BY a.campaign_item_id, "
-			     "a.position",
-			     P(V_INT(id), V_TEXT(cycle), V_INT(first), V_INT(last))))
+		if (db_query(
+			    req->db, &r,
+			    "SELECT a.campaign_item_id, a.id, a.item_key, a.answer, a.comment, "
+			    "a.action_id, ac.status FROM checklist_answers a LEFT JOIN actions ac "
+			    "ON "
+			    "ac.id = a.action_id WHERE a.campaign_id = ? AND a.cycle_start = ? AND "
+			    "a.campaign_item_id BETWEEN ? AND ? ORDER BY a.campaign_item_id, "
+			    "a.position",
+			    P(V_INT(id), V_TEXT(cycle), V_INT(first), V_INT(last))))
 			goto fail;
 		size_t k = 0;
 		while (db_next(&r)) {
@@ -566,9 +569,10 @@ static int campaigns_conformance(struct req *req)
 	{
 		json_array_foreach(json_object_get(sec, "items"), i, it)
 		{
-			json_t *e = json_pack("{s:O,s:O,s:O,s:{}}", "key", json_object_get(it, "key"),
-					      "statement", json_object_get(it, "statement"),
-					      "section", json_object_get(sec, "title"), "series");
+			json_t *e =
+				json_pack("{s:O,s:O,s:O,s:{}}", "key", json_object_get(it, "key"),
+					  "statement", json_object_get(it, "statement"), "section",
+					  json_object_get(sec, "title"), "series");
 			json_array_append_new(items, e);
 			json_object_set(by_key, json_string_value(json_object_get(it, "key")), e);
 		}
@@ -615,15 +619,17 @@ static int campaigns_conformance(struct req *req)
 		goto fail;
 	json_array_foreach(items, i, it)
 	{
-		json_object_set_new(it, "series", series_list(json_object_get(it, "series"), cycles));
+		json_object_set_new(it, "series",
+				    series_list(json_object_get(it, "series"), cycles));
 	}
 	json_array_foreach(dept_list, i, it)
 	{
-		json_object_set_new(it, "series", series_list(json_object_get(it, "series"), cycles));
+		json_object_set_new(it, "series",
+				    series_list(json_object_get(it, "series"), cycles));
 	}
-	json_t *out = json_pack("{s:O,s:O,s:O,s:o}", "cycles", cycles, "items", items,
-				"departments", dept_list, "overall",
-				series_list(json_object_get(ov, "series"), cycles));
+	json_t *out =
+		json_pack("{s:O,s:O,s:O,s:o}", "cycles", cycles, "items", items, "departments",
+			  dept_list, "overall", series_list(json_object_get(ov, "series"), cycles));
 	json_decref(content);
 	json_decref(items);
 	json_decref(by_key);
@@ -649,11 +655,16 @@ static const char *ja_word(const char *code)
 	static const struct {
 		const char *code, *ja;
 	} words[] = {
-		{ "pending", "未回答" },         { "done", "回答済み" },
-		{ "yes", "はい" },               { "no", "いいえ" },
-		{ "na", "該当なし" },            { "regular", "正社員" },
-		{ "contract", "契約社員" },      { "dispatched", "派遣社員" },
-		{ "part_time", "パート・アルバイト" }, { "contractor", "委託先従業者" },
+		{ "pending", "未回答" },
+		{ "done", "回答済み" },
+		{ "yes", "はい" },
+		{ "no", "いいえ" },
+		{ "na", "該当なし" },
+		{ "regular", "正社員" },
+		{ "contract", "契約社員" },
+		{ "dispatched", "派遣社員" },
+		{ "part_time", "パート・アルバイト" },
+		{ "contractor", "委託先従業者" },
 	};
 	for (size_t i = 0; code && i < ARRAY_SIZE(words); i++)
 		if (!strcmp(words[i].code, code))
@@ -730,13 +741,12 @@ static int campaigns_export(struct req *req, enum export_format fmt)
 		if (!db_isnull(&r, 6))
 			time_rfc3339(db_int(&r, 6), done);
 		json_array_append_new(
-			rows, json_pack("[s,s?,s,s,s,s,s,s?,s,s,s?,o]", db_text(&r, 1),
-					db_text(&r, 2), db_text(&r, 3), ja_word(db_text(&r, 4)),
-					ja_word(db_text(&r, 5)), done, section, db_text(&r, 7),
-					statement, db_text(&r, 8) ? ja_word(db_text(&r, 8)) : "",
-					db_text(&r, 9),
-					db_isnull(&r, 10) ? json_null()
-							  : json_integer(db_int(&r, 10))));
+			rows,
+			json_pack("[s,s?,s,s,s,s,s,s?,s,s,s?,o]", db_text(&r, 1), db_text(&r, 2),
+				  db_text(&r, 3), ja_word(db_text(&r, 4)), ja_word(db_text(&r, 5)),
+				  done, section, db_text(&r, 7), statement,
+				  db_text(&r, 8) ? ja_word(db_text(&r, 8)) : "", db_text(&r, 9),
+				  db_isnull(&r, 10) ? json_null() : json_integer(db_int(&r, 10))));
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -774,7 +784,8 @@ static int answers_action(struct req *req)
 	int64_t action_id = 0;
 	enum status st = checklist_answer_action(req->db, &who, &v, req_param_int(req, "id"),
 						 req->json, &action_id, &fe);
-	return reply_outcome(req, st, &fe, 201, st == ST_OK ? action_json(req->db, action_id) : NULL);
+	return reply_outcome(req, st, &fe, 201,
+			     st == ST_OK ? action_json(req->db, action_id) : NULL);
 }
 
 /* --- routes ------------------------------------------------------------------------------- */
@@ -850,7 +861,8 @@ static const struct field conformance_query[] = {
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/checklists", "campaigns.take", templates_list },
-	{ "POST", "/api/v1/checklists", "checklists.manage", templates_create, .body = create_body },
+	{ "POST", "/api/v1/checklists", "checklists.manage", templates_create,
+	  .body = create_body },
 	{ "GET", "/api/v1/checklists/{id:int}", "checklists.manage", templates_show },
 	{ "PATCH", "/api/v1/checklists/{id:int}", "checklists.manage", templates_patch,
 	  .body = patch_body },

@@ -12,8 +12,8 @@ static size_t text_len(const char *s)
 }
 
 /* A text in two languages: {"ja": "...", "en": "..."} (en may be empty). */
-static void check_loc(json_t *parent, const char *name, const char *path, bool required,
-		      size_t max, struct ferrors *fe)
+static void check_loc(json_t *parent, const char *name, const char *path, bool required, size_t max,
+		      struct ferrors *fe)
 {
 	char field[160];
 	json_t *o = json_object_get(parent, name);
@@ -108,8 +108,10 @@ int checklist_content_check(json_t *content, struct ferrors *fe)
 		char path[64];
 		snprintf(path, sizeof(path), "content.sections[%zu]", s);
 		json_t *items = json_object_get(sec, "items");
-		if (!json_is_object(sec) || !only_fields(sec, sec_fields) || !json_is_array(items)) {
-			ferr_add(fe, path, "invalid_type", "A section is {\"title\", \"items\": [...]}.");
+		if (!json_is_object(sec) || !only_fields(sec, sec_fields) ||
+		    !json_is_array(items)) {
+			ferr_add(fe, path, "invalid_type",
+				 "A section is {\"title\", \"items\": [...]}.");
 			continue;
 		}
 		check_loc(sec, "title", path, true, 200, fe);
@@ -136,8 +138,8 @@ int checklist_content_check(json_t *content, struct ferrors *fe)
 				const char *key = json_string_value(k);
 				bool dup = false;
 				for (size_t s2 = 0; key && s2 <= s && !dup; s2++) {
-					json_t *other = json_object_get(json_array_get(sections, s2),
-									"items");
+					json_t *other = json_object_get(
+						json_array_get(sections, s2), "items");
 					size_t upto = s2 == s ? i : json_array_size(other);
 					for (size_t i2 = 0; i2 < upto && !dup; i2++) {
 						const char *ok = json_string_value(json_object_get(
@@ -190,7 +192,8 @@ void checklist_answers_check(json_t *content, json_t *answer, bool final, struct
 		snprintf(field, sizeof(field), "answers.%.40s", key);
 		snprintf(cfield, sizeof(cfield), "%s.comment", field);
 		if (!key_valid(key) || !key_used(json_object_get(content, "sections"), key)) {
-			ferr_add(fe, field, "not_found", "There is no such item in this checklist.");
+			ferr_add(fe, field, "not_found",
+				 "There is no such item in this checklist.");
 			continue;
 		}
 		json_t *a = json_object_get(v, "answer"), *c = json_object_get(v, "comment");

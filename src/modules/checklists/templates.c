@@ -25,8 +25,8 @@ static json_t *time_json(struct dbrows *r, int col)
 /* --- reading ------------------------------------------------------------------------------ */
 
 #define TEMPLATE_COLS                                                                              \
-	"t.id, t.code, t.title_ja, t.title_en, t.description_ja, t.description_en, t.archived, "  \
-	"t.draft_dirty, t.current_version_id, v.number, v.published_at, v.item_count, "           \
+	"t.id, t.code, t.title_ja, t.title_en, t.description_ja, t.description_en, t.archived, "   \
+	"t.draft_dirty, t.current_version_id, v.number, v.published_at, v.item_count, "            \
 	"t.created_at, t.updated_at, t.version, t.content"
 #define TEMPLATE_FROM                                                                              \
 	" FROM checklist_templates t LEFT JOIN checklist_versions v ON v.id = "                    \
@@ -39,11 +39,11 @@ static json_t *template_row(struct dbrows *r, bool with_content)
 		(json_int_t)db_int(r, 0), "code", db_text(r, 1), "title", "ja", db_text(r, 2), "en",
 		db_text(r, 3), "description", "ja", db_text(r, 4), "en", db_text(r, 5), "archived",
 		(int)db_int(r, 6), "draft_changed", (int)db_int(r, 7), "current_version",
-		db_isnull(r, 8) ? json_null()
-				: json_pack("{s:I,s:I,s:o,s:I}", "id", (json_int_t)db_int(r, 8),
-					    "number", (json_int_t)db_int(r, 9), "published_at",
-					    time_json(r, 10), "item_count",
-					    (json_int_t)db_int(r, 11)),
+		db_isnull(r, 8)
+			? json_null()
+			: json_pack("{s:I,s:I,s:o,s:I}", "id", (json_int_t)db_int(r, 8), "number",
+				    (json_int_t)db_int(r, 9), "published_at", time_json(r, 10),
+				    "item_count", (json_int_t)db_int(r, 11)),
 		"created_at", time_json(r, 12), "updated_at", time_json(r, 13));
 	json_object_set_new(o, "version", json_integer(db_int(r, 14)));
 	if (with_content) {
@@ -105,13 +105,12 @@ json_t *checklist_json(struct db *db, int64_t id)
 	}
 	json_t *versions = json_array();
 	while (db_next(&r))
-		json_array_append_new(versions,
-				      json_pack("{s:I,s:I,s:o,s:I,s:s?}", "id",
-						(json_int_t)db_int(&r, 0), "number",
-						(json_int_t)db_int(&r, 1), "published_at",
-						time_json(&r, 2), "item_count",
-						(json_int_t)db_int(&r, 3), "published_by",
-						db_text(&r, 4)));
+		json_array_append_new(versions, json_pack("{s:I,s:I,s:o,s:I,s:s?}", "id",
+							  (json_int_t)db_int(&r, 0), "number",
+							  (json_int_t)db_int(&r, 1), "published_at",
+							  time_json(&r, 2), "item_count",
+							  (json_int_t)db_int(&r, 3), "published_by",
+							  db_text(&r, 4)));
 	int failed = r.failed;
 	db_rows_free(&r);
 	json_object_set_new(o, "versions", versions);
@@ -125,12 +124,13 @@ json_t *checklist_json(struct db *db, int64_t id)
 json_t *checklist_version_json(struct db *db, int64_t version_id)
 {
 	struct dbrows r;
-	if (db_query(db, &r,
-		     "SELECT v.id, v.template_id, v.number, v.title_ja, v.title_en, v.content, "
-		     "v.item_count, v.published_at, t.description_ja, t.description_en FROM "
-		     "checklist_versions v JOIN checklist_templates t ON t.id = v.template_id WHERE "
-		     "v.id = ?",
-		     P(V_INT(version_id))))
+	if (db_query(
+		    db, &r,
+		    "SELECT v.id, v.template_id, v.number, v.title_ja, v.title_en, v.content, "
+		    "v.item_count, v.published_at, t.description_ja, t.description_en FROM "
+		    "checklist_versions v JOIN checklist_templates t ON t.id = v.template_id WHERE "
+		    "v.id = ?",
+		    P(V_INT(version_id))))
 		return NULL;
 	json_t *o = NULL;
 	if (db_next(&r)) {
@@ -200,17 +200,16 @@ static enum status create_fn(struct db *db, void *arg)
 		return ST_INVALID;
 	text = content ? json_dumps(content, JSON_COMPACT) : xstrdup("{\"sections\":[]}");
 	int64_t now = now_unix();
-	int rc = db_insert(db, &o->id,
-			   "INSERT INTO checklist_templates (title_ja, title_en, description_ja, "
-			   "description_en, content, created_by, created_at, updated_at) VALUES (?, "
-			   "?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			   P(V_TEXT(jstr(o->in, "title_ja")),
-			     V_TEXT(jstr(o->in, "title_en") ? jstr(o->in, "title_en") : ""),
-			     V_TEXT(jstr(o->in, "description_ja") ? jstr(o->in, "description_ja")
-								  : ""),
-			     V_TEXT(jstr(o->in, "description_en") ? jstr(o->in, "description_en")
-								  : ""),
-			     V_TEXT(text), V_ID(o->who->id), V_INT(now), V_INT(now)));
+	int rc = db_insert(
+		db, &o->id,
+		"INSERT INTO checklist_templates (title_ja, title_en, description_ja, "
+		"description_en, content, created_by, created_at, updated_at) VALUES (?, "
+		"?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		P(V_TEXT(jstr(o->in, "title_ja")),
+		  V_TEXT(jstr(o->in, "title_en") ? jstr(o->in, "title_en") : ""),
+		  V_TEXT(jstr(o->in, "description_ja") ? jstr(o->in, "description_ja") : ""),
+		  V_TEXT(jstr(o->in, "description_en") ? jstr(o->in, "description_en") : ""),
+		  V_TEXT(text), V_ID(o->who->id), V_INT(now), V_INT(now)));
 	free(text);
 	if (rc)
 		return ST_DB;
@@ -262,10 +261,10 @@ static enum status update_fn(struct db *db, void *arg)
 	} cols[] = {
 		{ "title_ja", "UPDATE checklist_templates SET title_ja = ? WHERE id = ?", true },
 		{ "title_en", "UPDATE checklist_templates SET title_en = ? WHERE id = ?", true },
-		{ "description_ja", "UPDATE checklist_templates SET description_ja = ? WHERE id = ?",
-		  false },
-		{ "description_en", "UPDATE checklist_templates SET description_en = ? WHERE id = ?",
-		  false },
+		{ "description_ja",
+		  "UPDATE checklist_templates SET description_ja = ? WHERE id = ?", false },
+		{ "description_en",
+		  "UPDATE checklist_templates SET description_en = ? WHERE id = ?", false },
 	};
 	bool dirty = false;
 	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
@@ -324,12 +323,13 @@ static enum status publish_tx(struct db *db, const struct actor *who, int64_t id
 	enum status st = ST_DB;
 	int64_t next = 1;
 	*number = 0;
-	if (db_query(db, &r,
-		     "SELECT t.title_ja, t.title_en, t.content, v.content, v.title_ja, v.title_en, "
-		     "(SELECT COALESCE(MAX(number), 0) + 1 FROM checklist_versions x WHERE "
-		     "x.template_id = t.id) FROM checklist_templates t LEFT JOIN checklist_versions "
-		     "v ON v.id = t.current_version_id WHERE t.id = ?",
-		     P(V_INT(id))))
+	if (db_query(
+		    db, &r,
+		    "SELECT t.title_ja, t.title_en, t.content, v.content, v.title_ja, v.title_en, "
+		    "(SELECT COALESCE(MAX(number), 0) + 1 FROM checklist_versions x WHERE "
+		    "x.template_id = t.id) FROM checklist_templates t LEFT JOIN checklist_versions "
+		    "v ON v.id = t.current_version_id WHERE t.id = ?",
+		    P(V_INT(id))))
 		return ST_DB;
 	bool found = db_next(&r);
 	if (found) {
@@ -358,7 +358,8 @@ static enum status publish_tx(struct db *db, const struct actor *who, int64_t id
 	json_decref(l);
 	if (items <= 0) {
 		if (!ferr_any(fe))
-			ferr_add(fe, "content", "empty", "Add at least one item before publishing.");
+			ferr_add(fe, "content", "empty",
+				 "Add at least one item before publishing.");
 		st = ST_INVALID;
 		free(text);
 		goto out;
@@ -374,18 +375,18 @@ static enum status publish_tx(struct db *db, const struct actor *who, int64_t id
 		goto out;
 	}
 	int64_t vid, now = now_unix();
-	int rc = db_insert(db, &vid,
-			   "INSERT INTO checklist_versions (template_id, number, title_ja, title_en, "
-			   "content, item_count, published_by, published_at) VALUES (?, ?, ?, ?, ?, "
-			   "?, ?, ?) RETURNING id",
-			   P(V_INT(id), V_INT(next), V_TEXT(title_ja), V_TEXT(title_en), V_TEXT(text),
-			     V_INT(items), V_ID(who->id), V_INT(now)));
+	int rc = db_insert(
+		db, &vid,
+		"INSERT INTO checklist_versions (template_id, number, title_ja, title_en, "
+		"content, item_count, published_by, published_at) VALUES (?, ?, ?, ?, ?, "
+		"?, ?, ?) RETURNING id",
+		P(V_INT(id), V_INT(next), V_TEXT(title_ja), V_TEXT(title_en), V_TEXT(text),
+		  V_INT(items), V_ID(who->id), V_INT(now)));
 	free(text);
-	if (rc ||
-	    db_exec(db,
-		    "UPDATE checklist_templates SET current_version_id = ?, draft_dirty = 0, "
-		    "updated_at = ?, version = version + 1 WHERE id = ?",
-		    P(V_INT(vid), V_INT(now), V_INT(id))))
+	if (rc || db_exec(db,
+			  "UPDATE checklist_templates SET current_version_id = ?, draft_dirty = 0, "
+			  "updated_at = ?, version = version + 1 WHERE id = ?",
+			  P(V_INT(vid), V_INT(now), V_INT(id))))
 		goto out;
 	json_t *sum = json_pack("{s:I,s:I,s:i}", "number", (json_int_t)next, "version_id",
 				(json_int_t)vid, "items", items);
@@ -420,8 +421,8 @@ static enum status publish_fn(struct db *db, void *arg)
 	ferr_release(o->fe);
 	snprintf(lock, sizeof(lock), "checklist:%lld", (long long)o->id);
 	if (db_lock(db, lock) ||
-	    db_query_int(db, &version, &found, "SELECT version FROM checklist_templates WHERE id = ?",
-			 P(V_INT(o->id))))
+	    db_query_int(db, &version, &found,
+			 "SELECT version FROM checklist_templates WHERE id = ?", P(V_INT(o->id))))
 		return ST_DB;
 	if (!found)
 		return ST_NOT_FOUND;
@@ -477,15 +478,15 @@ static int import_fn(struct db *db, void *arg)
 				 V_TEXT(loc(o->file, "description", "en")), V_TEXT(text),
 				 V_INT(now), V_INT(now)));
 	else if (!rc)
-		rc = db_exec(db,
-			     "UPDATE checklist_templates SET title_ja = ?, title_en = ?, "
-			     "description_ja = ?, description_en = ?, content = ?, draft_dirty = 1, "
-			     "updated_at = ?, version = version + 1 WHERE id = ?",
-			     P(V_TEXT(loc(o->file, "title", "ja")),
-			       V_TEXT(loc(o->file, "title", "en")),
-			       V_TEXT(loc(o->file, "description", "ja")),
-			       V_TEXT(loc(o->file, "description", "en")), V_TEXT(text), V_INT(now),
-			       V_INT(o->id)));
+		rc = db_exec(
+			db,
+			"UPDATE checklist_templates SET title_ja = ?, title_en = ?, "
+			"description_ja = ?, description_en = ?, content = ?, draft_dirty = 1, "
+			"updated_at = ?, version = version + 1 WHERE id = ?",
+			P(V_TEXT(loc(o->file, "title", "ja")), V_TEXT(loc(o->file, "title", "en")),
+			  V_TEXT(loc(o->file, "description", "ja")),
+			  V_TEXT(loc(o->file, "description", "en")), V_TEXT(text), V_INT(now),
+			  V_INT(o->id)));
 	free(text);
 	if (rc)
 		return -1;
@@ -499,8 +500,8 @@ static int import_fn(struct db *db, void *arg)
 	return st == ST_OK ? 0 : -1;
 }
 
-static int import_file(struct db *db, const struct actor *who, const char *path,
-		       struct buf *report, struct buf *err)
+static int import_file(struct db *db, const struct actor *who, const char *path, struct buf *report,
+		       struct buf *err)
 {
 	json_error_t jerr;
 	struct import_op o = { who, NULL, 0, 0, false, FERRORS_INIT };

@@ -133,8 +133,9 @@ static int import_dir(struct db *db, const struct actor *who, const char *dir, s
 	for (const char *const *c = policy_categories; category && *c; c++)
 		known |= !strcmp(*c, category);
 	if (!code || !*code || strlen(code) > 64 || !known || !*loc(o.file, "title", "ja")) {
-		buf_printf(err, "%s: needs a code, a category (basic_policy, privacy_policy, "
-				"standard, procedure, internal_rule or pledge) and a Japanese title\n",
+		buf_printf(err,
+			   "%s: needs a code, a category (basic_policy, privacy_policy, "
+			   "standard, procedure, internal_rule or pledge) and a Japanese title\n",
 			   path);
 		problems++;
 		goto out;
@@ -144,7 +145,8 @@ static int import_dir(struct db *db, const struct actor *who, const char *dir, s
 	snprintf(path, sizeof(path), "%s/body.en.md", dir);
 	en = read_text(path);
 	if (!ja || !*ja) {
-		buf_printf(err, "%s/body.ja.md: missing, empty, too large or not UTF-8 text\n", dir);
+		buf_printf(err, "%s/body.ja.md: missing, empty, too large or not UTF-8 text\n",
+			   dir);
 		problems++;
 		goto out;
 	}

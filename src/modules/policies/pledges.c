@@ -77,13 +77,14 @@ static enum status on_acknowledge(struct db *db, const struct actor *who,
 	}
 	int64_t asked = json_integer_value(
 		json_object_get(json_object_get(in, "answer"), "policy_version_id"));
-	if (db_query(db, &r,
-		     "SELECT p.published_version_id, v.number, v.body_ja, v.body_en, v.file_hash, "
-		     "c.kind, c.recurrence, u.name, u.department_id, d.name, u.employment_type FROM "
-		     "campaigns c JOIN policies p ON p.id = c.ref_id LEFT JOIN policy_versions v ON "
-		     "v.id = p.published_version_id JOIN users u ON u.id = ? LEFT JOIN departments "
-		     "d ON d.id = u.department_id WHERE c.id = ?",
-		     P(V_INT(who->id), V_INT(item->campaign_id))))
+	if (db_query(
+		    db, &r,
+		    "SELECT p.published_version_id, v.number, v.body_ja, v.body_en, v.file_hash, "
+		    "c.kind, c.recurrence, u.name, u.department_id, d.name, u.employment_type FROM "
+		    "campaigns c JOIN policies p ON p.id = c.ref_id LEFT JOIN policy_versions v ON "
+		    "v.id = p.published_version_id JOIN users u ON u.id = ? LEFT JOIN departments "
+		    "d ON d.id = u.department_id WHERE c.id = ?",
+		    P(V_INT(who->id), V_INT(item->campaign_id))))
 		return ST_DB;
 	enum status st = ST_DB;
 	if (!db_next(&r) || db_isnull(&r, 0)) {
@@ -103,21 +104,22 @@ static enum status on_acknowledge(struct db *db, const struct actor *who,
 	body_hash(db_text(&r, 2), db_text(&r, 3), db_text(&r, 4), hash);
 	int64_t id, now = now_unix();
 	const char *occasion = occasion_of(db_text(&r, 5), db_text(&r, 6));
-	if (db_insert(db, &id,
-		      "INSERT INTO pledge_acknowledgements (policy_id, policy_version_id, user_id, "
-		      "campaign_item_id, occasion, user_name, department_id, department_name, "
-		      "employment_type, body_hash, ip, acknowledged_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-		      "?, ?, ?, ?, ?) RETURNING id",
-		      P(V_INT(item->ref_id), V_INT(asked), V_INT(who->id), V_INT(item->id),
-			V_TEXT(occasion), V_TEXT(db_text(&r, 7)),
-			db_isnull(&r, 8) ? V_NULL : V_INT(db_int(&r, 8)), V_TEXT(db_text(&r, 9)),
-			V_TEXT(db_text(&r, 10)), V_TEXT(hash), V_TEXT(who->ip ? who->ip : ""),
-			V_INT(now))))
+	if (db_insert(
+		    db, &id,
+		    "INSERT INTO pledge_acknowledgements (policy_id, policy_version_id, user_id, "
+		    "campaign_item_id, occasion, user_name, department_id, department_name, "
+		    "employment_type, body_hash, ip, acknowledged_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
+		    "?, ?, ?, ?, ?) RETURNING id",
+		    P(V_INT(item->ref_id), V_INT(asked), V_INT(who->id), V_INT(item->id),
+		      V_TEXT(occasion), V_TEXT(db_text(&r, 7)),
+		      db_isnull(&r, 8) ? V_NULL : V_INT(db_int(&r, 8)), V_TEXT(db_text(&r, 9)),
+		      V_TEXT(db_text(&r, 10)), V_TEXT(hash), V_TEXT(who->ip ? who->ip : ""),
+		      V_INT(now))))
 		goto out;
-	json_t *sum = json_pack("{s:I,s:I,s:I,s:s,s:s,s:s}", "policy_id",
-				(json_int_t)item->ref_id, "policy_version_id", (json_int_t)asked,
-				"number", (json_int_t)db_int(&r, 1), "occasion", occasion,
-				"body_hash", hash, "confirmed_with", "password");
+	json_t *sum = json_pack("{s:I,s:I,s:I,s:s,s:s,s:s}", "policy_id", (json_int_t)item->ref_id,
+				"policy_version_id", (json_int_t)asked, "number",
+				(json_int_t)db_int(&r, 1), "occasion", occasion, "body_hash", hash,
+				"confirmed_with", "password");
 	int rc = audit_append(db, who, "pledge.acknowledge", "pledge_acknowledgement", id, sum);
 	json_decref(sum);
 	/* The leaver's offboarding list has an item for this very pledge. */
@@ -133,7 +135,7 @@ out:
 
 #define PLEDGE_KIND(name)                                                                          \
 	{                                                                                          \
-		.kind = name, .link = "/pledges/campaigns/", .manage_perm = "pledges.manage",     \
+		.kind = name, .link = "/pledges/campaigns/", .manage_perm = "pledges.manage",      \
 		.escalate = false, .answer = on_acknowledge                                        \
 	}
 
@@ -322,8 +324,8 @@ static int overdue_tasks(const struct task_query *tq, json_t *out)
 		char key[48], link[64];
 		snprintf(key, sizeof(key), "pledge_overdue:%lld", (long long)db_int(&r, 0));
 		snprintf(link, sizeof(link), "/pledges/campaigns/%lld", (long long)db_int(&r, 0));
-		task_add(out, "pledge_overdue", key, db_text(&r, 1), NULL, db_text(&r, 3), true, link,
-			 json_pack("{s:I}", "people", (json_int_t)db_int(&r, 2)));
+		task_add(out, "pledge_overdue", key, db_text(&r, 1), NULL, db_text(&r, 3), true,
+			 link, json_pack("{s:I}", "people", (json_int_t)db_int(&r, 2)));
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -362,14 +364,15 @@ static int64_t query_int(struct req *req, const char *name)
 static int pledges_list(struct req *req)
 {
 	struct dbrows r;
-	if (db_query(req->db, &r,
-		     "SELECT p.id, p.title_ja, p.title_en, p.on_hire, p.on_exit, v.id, v.number, "
-		     "v.effective_on, (SELECT COUNT(*) FROM users u WHERE u.status = 'active'), "
-		     "(SELECT COUNT(DISTINCT a.user_id) FROM pledge_acknowledgements a JOIN users u "
-		     "ON u.id = a.user_id AND u.status = 'active' WHERE a.policy_version_id = "
-		     "p.published_version_id) FROM policies p LEFT JOIN policy_versions v ON v.id = "
-		     "p.published_version_id WHERE p.category = 'pledge' ORDER BY p.title_ja, p.id",
-		     P0))
+	if (db_query(
+		    req->db, &r,
+		    "SELECT p.id, p.title_ja, p.title_en, p.on_hire, p.on_exit, v.id, v.number, "
+		    "v.effective_on, (SELECT COUNT(*) FROM users u WHERE u.status = 'active'), "
+		    "(SELECT COUNT(DISTINCT a.user_id) FROM pledge_acknowledgements a JOIN users u "
+		    "ON u.id = a.user_id AND u.status = 'active' WHERE a.policy_version_id = "
+		    "p.published_version_id) FROM policies p LEFT JOIN policy_versions v ON v.id = "
+		    "p.published_version_id WHERE p.category = 'pledge' ORDER BY p.title_ja, p.id",
+		    P0))
 		return -1;
 	json_t *items = json_array();
 	while (db_next(&r))
@@ -379,12 +382,11 @@ static int pledges_list(struct req *req)
 				  (json_int_t)db_int(&r, 0), "title", "ja", db_text(&r, 1), "en",
 				  db_text(&r, 2), "on_hire", (int)db_int(&r, 3), "on_exit",
 				  (int)db_int(&r, 4), "published",
-				  db_isnull(&r, 5)
-					  ? json_null()
-					  : json_pack("{s:I,s:I,s:s?}", "id",
-						      (json_int_t)db_int(&r, 5), "number",
-						      (json_int_t)db_int(&r, 6), "effective_on",
-						      db_text(&r, 7)),
+				  db_isnull(&r, 5) ? json_null()
+						   : json_pack("{s:I,s:I,s:s?}", "id",
+							       (json_int_t)db_int(&r, 5), "number",
+							       (json_int_t)db_int(&r, 6),
+							       "effective_on", db_text(&r, 7)),
 				  "people", (json_int_t)db_int(&r, 8), "signed",
 				  (json_int_t)db_int(&r, 9)));
 	int failed = r.failed;
@@ -437,8 +439,8 @@ static int pledges_campaign_create(struct req *req)
 			.ref_id = policy,
 			.starts_on = req_str(req, "starts_on") ? req_str(req, "starts_on") : today,
 			.due_on = req_str(req, "due_on"),
-			.recurrence = req_str(req, "recurrence") ? req_str(req, "recurrence")
-								 : "once",
+			.recurrence =
+				req_str(req, "recurrence") ? req_str(req, "recurrence") : "once",
 			.targets = req_field(req, "targets"),
 		};
 		st = campaign_create(req->db, &who, &pledges_campaigns[0], &c, &id, &fe);
@@ -474,21 +476,21 @@ static json_t *ack_json(struct db *db, int64_t id)
 		return NULL;
 	json_t *o = NULL;
 	if (db_next(&r))
-		o = json_pack(
-			"{s:I,s:{s:I,s:{s:s,s:s}},s:{s:I,s:I,s:s?,s:s,s:s?,s:{s:o,s:o}},"
-			"s:{s:I,s:s,s:s,s:s?,s:s},s:s,s:s,s:s,s:s,s:o,s:o}",
-			"id", (json_int_t)db_int(&r, 0), "policy", "id", (json_int_t)db_int(&r, 1),
-			"title", "ja", db_text(&r, 2), "en", db_text(&r, 3), "version", "id",
-			(json_int_t)db_int(&r, 4), "number", (json_int_t)db_int(&r, 5),
-			"effective_on", db_text(&r, 6), "format", db_text(&r, 9), "file_name",
-			db_text(&r, 10), "document", "ja", training_markdown(db_text(&r, 7)), "en",
-			training_markdown(*db_text(&r, 8) ? db_text(&r, 8) : db_text(&r, 7)),
-			"person", "id", (json_int_t)db_int(&r, 11), "name", db_text(&r, 12), "login",
-			db_text(&r, 13), "department", db_text(&r, 14), "employment_type",
-			db_text(&r, 15), "occasion", db_text(&r, 16), "body_hash", db_text(&r, 17),
-			"ip", db_text(&r, 18), "confirmed_with", "password", "acknowledged_at",
-			time_json(&r, 19), "campaign_item_id",
-			db_isnull(&r, 20) ? json_null() : json_integer(db_int(&r, 20)));
+		o = json_pack("{s:I,s:{s:I,s:{s:s,s:s}},s:{s:I,s:I,s:s?,s:s,s:s?,s:{s:o,s:o}},"
+			      "s:{s:I,s:s,s:s,s:s?,s:s},s:s,s:s,s:s,s:s,s:o,s:o}",
+			      "id", (json_int_t)db_int(&r, 0), "policy", "id",
+			      (json_int_t)db_int(&r, 1), "title", "ja", db_text(&r, 2), "en",
+			      db_text(&r, 3), "version", "id", (json_int_t)db_int(&r, 4), "number",
+			      (json_int_t)db_int(&r, 5), "effective_on", db_text(&r, 6), "format",
+			      db_text(&r, 9), "file_name", db_text(&r, 10), "document", "ja",
+			      training_markdown(db_text(&r, 7)), "en",
+			      training_markdown(*db_text(&r, 8) ? db_text(&r, 8) : db_text(&r, 7)),
+			      "person", "id", (json_int_t)db_int(&r, 11), "name", db_text(&r, 12),
+			      "login", db_text(&r, 13), "department", db_text(&r, 14),
+			      "employment_type", db_text(&r, 15), "occasion", db_text(&r, 16),
+			      "body_hash", db_text(&r, 17), "ip", db_text(&r, 18), "confirmed_with",
+			      "password", "acknowledged_at", time_json(&r, 19), "campaign_item_id",
+			      db_isnull(&r, 20) ? json_null() : json_integer(db_int(&r, 20)));
 	int failed = r.failed;
 	db_rows_free(&r);
 	if (failed) {
@@ -503,7 +505,7 @@ static int acks_show(struct req *req)
 	json_t *o = ack_json(req->db, req_param_int(req, "id"));
 	if (!o)
 		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL)
-							: -1;
+						       : -1;
 	int64_t owner = json_integer_value(json_object_get(json_object_get(o, "person"), "id"));
 	if (owner != req->user->id && !reads_all(req)) {
 		json_decref(o);
@@ -524,7 +526,8 @@ static json_t *item_json(struct req *req, int64_t item_id, enum status *st)
 		     "SELECT i.id, i.campaign_id, i.cycle_start, i.due_on, i.status, i.version, "
 		     "i.user_id, c.kind, c.title, c.status, c.ref_id, (SELECT a.id FROM "
 		     "pledge_acknowledgements a WHERE a.campaign_item_id = i.id), s.name FROM "
-		     "campaign_items i JOIN campaigns c ON c.id = i.campaign_id JOIN users s ON s.id "
+		     "campaign_items i JOIN campaigns c ON c.id = i.campaign_id JOIN users s ON "
+		     "s.id "
 		     "= i.subject_id WHERE i.id = ?",
 		     P(V_INT(item_id))))
 		return NULL;
@@ -619,8 +622,8 @@ static int wrong_password(struct req *req)
 	struct settings s;
 	if (settings_get(req->app, req->db, &s))
 		return -1;
-	struct failure f = { req->user->id, req->user->login, req->ip, s.lockout_threshold,
-			     s.lockout_minutes, false };
+	struct failure f = { req->user->id,       req->user->login,  req->ip,
+			     s.lockout_threshold, s.lockout_minutes, false };
 	if (db_tx(req->db, failure_fn, &f))
 		return -1;
 	if (f.locked) {
@@ -720,12 +723,12 @@ static int me_pledges(struct req *req)
 		return -1;
 	}
 	while (db_next(&r))
-		json_array_append_new(signed_,
-				      json_pack("{s:I,s:{s:s,s:s},s:I,s:s,s:o}", "id",
-						(json_int_t)db_int(&r, 0), "title", "ja",
-						db_text(&r, 1), "en", db_text(&r, 2), "number",
-						(json_int_t)db_int(&r, 3), "occasion",
-						db_text(&r, 4), "acknowledged_at", time_json(&r, 5)));
+		json_array_append_new(signed_, json_pack("{s:I,s:{s:s,s:s},s:I,s:s,s:o}", "id",
+							 (json_int_t)db_int(&r, 0), "title", "ja",
+							 db_text(&r, 1), "en", db_text(&r, 2),
+							 "number", (json_int_t)db_int(&r, 3),
+							 "occasion", db_text(&r, 4),
+							 "acknowledged_at", time_json(&r, 5)));
 	failed = r.failed;
 	db_rows_free(&r);
 	if (failed) {
@@ -748,10 +751,11 @@ static int campaigns_show(struct req *req)
 		return rc < 0 ? -1 : reply_status_of(req, ST_NOT_FOUND, NULL);
 	if (!pledge_kind(kind))
 		return reply_status_of(req, ST_NOT_FOUND, NULL);
-	if (db_query_int(req->db, &mine, &found,
-			 "SELECT id FROM campaign_items WHERE campaign_id = ? AND user_id = ? ORDER "
-			 "BY cycle_start DESC, id DESC LIMIT 1",
-			 P(V_INT(id), V_INT(req->user->id))))
+	if (db_query_int(
+		    req->db, &mine, &found,
+		    "SELECT id FROM campaign_items WHERE campaign_id = ? AND user_id = ? ORDER "
+		    "BY cycle_start DESC, id DESC LIMIT 1",
+		    P(V_INT(id), V_INT(req->user->id))))
 		return -1;
 	if (!found && !reads_all(req))
 		return reply_status_of(req, ST_NOT_FOUND, NULL);
@@ -808,8 +812,9 @@ static int status_query(struct req *req, struct dbrows *r)
 		else if (!strcmp(v, "never"))
 			query_add(&q, "AND a.id IS NULL", NULL, 0);
 		else if (!strcmp(v, "outdated"))
-			query_add(&q, "AND a.id IS NOT NULL AND a.policy_version_id <> "
-				      "p.published_version_id",
+			query_add(&q,
+				  "AND a.id IS NOT NULL AND a.policy_version_id <> "
+				  "p.published_version_id",
 				  NULL, 0);
 	}
 	query_add(&q, "ORDER BY d.name, u.name, u.id", NULL, 0);
@@ -852,10 +857,10 @@ static int pledges_status(struct req *req)
 			json_pack("{s:{s:I,s:s,s:s},s:s,s:o,s:s,s:o,s:o}", "user", "id",
 				  (json_int_t)db_int(&r, 0), "name", db_text(&r, 1), "login",
 				  db_text(&r, 2), "employment_type", db_text(&r, 3), "department",
-				  db_isnull(&r, 4) ? json_null()
-						   : json_pack("{s:I,s:s}", "id",
-							       (json_int_t)db_int(&r, 4), "name",
-							       db_text(&r, 5)),
+				  db_isnull(&r, 4)
+					  ? json_null()
+					  : json_pack("{s:I,s:s}", "id", (json_int_t)db_int(&r, 4),
+						      "name", db_text(&r, 5)),
 				  "state", state, "acknowledgement",
 				  db_isnull(&r, 6)
 					  ? json_null()
@@ -869,15 +874,15 @@ static int pledges_status(struct req *req)
 				      : json_null()));
 		/* Per department and employment type: how many signed the current version. */
 		char key[160];
-		snprintf(key, sizeof(key), "%lld|%s", db_isnull(&r, 4) ? 0LL : (long long)db_int(&r, 4),
-			 db_text(&r, 3));
+		snprintf(key, sizeof(key), "%lld|%s",
+			 db_isnull(&r, 4) ? 0LL : (long long)db_int(&r, 4), db_text(&r, 3));
 		json_t *s = json_object_get(summary, key);
 		if (!s) {
 			s = json_pack("{s:o,s:s,s:i,s:i}", "department",
 				      db_isnull(&r, 4) ? json_null()
 						       : json_pack("{s:I,s:s}", "id",
-								   (json_int_t)db_int(&r, 4), "name",
-								   db_text(&r, 5)),
+								   (json_int_t)db_int(&r, 4),
+								   "name", db_text(&r, 5)),
 				      "employment_type", db_text(&r, 3), "people", 0, "current", 0);
 			json_object_set_new(summary, key, s);
 		}
@@ -946,13 +951,11 @@ static int status_export(struct req *req, enum export_format fmt)
 		if (!db_isnull(&r, 8))
 			time_rfc3339(db_int(&r, 8), at);
 		json_array_append_new(
-			rows, json_pack("[s,s,s?,s,s,o,s,s,s?]", db_text(&r, 1), db_text(&r, 2),
-					db_text(&r, 5), ja_word(db_text(&r, 3)),
-					ja_word(db_text(&r, 11)),
-					db_isnull(&r, 7) ? json_null()
-							 : json_integer(db_int(&r, 7)),
-					at, db_text(&r, 9) ? ja_word(db_text(&r, 9)) : "",
-					db_text(&r, 10)));
+			rows,
+			json_pack("[s,s,s?,s,s,o,s,s,s?]", db_text(&r, 1), db_text(&r, 2),
+				  db_text(&r, 5), ja_word(db_text(&r, 3)), ja_word(db_text(&r, 11)),
+				  db_isnull(&r, 7) ? json_null() : json_integer(db_int(&r, 7)), at,
+				  db_text(&r, 9) ? ja_word(db_text(&r, 9)) : "", db_text(&r, 10)));
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -960,9 +963,8 @@ static int status_export(struct req *req, enum export_format fmt)
 		json_decref(rows);
 		return -1;
 	}
-	json_t *headers = json_pack("[s,s,s,s,s,s,s,s,s]", "氏名", "ログインID", "部署",
-				    "雇用形態", "状態", "提出した版", "提出日時", "機会",
-				    "未提出分の期限");
+	json_t *headers = json_pack("[s,s,s,s,s,s,s,s,s]", "氏名", "ログインID", "部署", "雇用形態",
+				    "状態", "提出した版", "提出日時", "機会", "未提出分の期限");
 	char name[48];
 	snprintf(name, sizeof(name), "pledge-status-%lld", (long long)query_int(req, "policy_id"));
 	int rc = reply_export(req, fmt, name, headers, rows);
@@ -1040,8 +1042,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/pledges/status.xlsx", "pledges.read", status_xlsx,
 	  .query = status_export_fields },
 	{ "GET", "/api/v1/pledges/items/{id:int}", "campaigns.take", items_show },
-	{ "POST", "/api/v1/pledges/items/{id:int}/acknowledge", "campaigns.take",
-	  items_acknowledge, .body = acknowledge_body },
+	{ "POST", "/api/v1/pledges/items/{id:int}/acknowledge", "campaigns.take", items_acknowledge,
+	  .body = acknowledge_body },
 	{ "GET", "/api/v1/pledges/acknowledgements/{id:int}", "campaigns.take", acks_show },
 	{ "GET", "/api/v1/me/pledges", PERM_SIGNED_IN, me_pledges },
 };

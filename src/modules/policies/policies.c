@@ -10,9 +10,9 @@
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
 
-const char *const policy_categories[] = { "basic_policy",  "privacy_policy", "standard",
-					  "procedure",     "internal_rule",  "pledge",
-					  NULL };
+const char *const policy_categories[] = {
+	"basic_policy", "privacy_policy", "standard", "procedure", "internal_rule", "pledge", NULL
+};
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -45,27 +45,28 @@ bool policy_version_open(const char *status)
 /* --- reading ------------------------------------------------------------------------------ */
 
 #define POLICY_COLS                                                                                \
-	"p.id, p.code, p.category, p.title_ja, p.title_en, p.on_hire, p.on_exit, "                \
-	"p.hire_due_days, p.published_version_id, v.number, v.effective_on, v.published_at, "     \
-	"v.format, p.created_at, p.updated_at, p.version, (SELECT o.id FROM policy_versions o "   \
-	"WHERE o.policy_id = p.id AND o.status IN ('draft', 'submitted', 'sent_back', "           \
-	"'approved') ORDER BY o.id DESC LIMIT 1), (SELECT o.status FROM policy_versions o WHERE " \
-	"o.policy_id = p.id AND o.status IN ('draft', 'submitted', 'sent_back', 'approved') "     \
+	"p.id, p.code, p.category, p.title_ja, p.title_en, p.on_hire, p.on_exit, "                 \
+	"p.hire_due_days, p.published_version_id, v.number, v.effective_on, v.published_at, "      \
+	"v.format, p.created_at, p.updated_at, p.version, (SELECT o.id FROM policy_versions o "    \
+	"WHERE o.policy_id = p.id AND o.status IN ('draft', 'submitted', 'sent_back', "            \
+	"'approved') ORDER BY o.id DESC LIMIT 1), (SELECT o.status FROM policy_versions o WHERE "  \
+	"o.policy_id = p.id AND o.status IN ('draft', 'submitted', 'sent_back', 'approved') "      \
 	"ORDER BY o.id DESC LIMIT 1)"
 #define POLICY_FROM " FROM policies p LEFT JOIN policy_versions v ON v.id = p.published_version_id"
 
 static json_t *policy_row(struct dbrows *r, const struct policy_viewer *v)
 {
 	json_t *o = json_pack(
-		"{s:I,s:s?,s:s,s:{s:s,s:s},s:b,s:b,s:I,s:o,s:o,s:o}", "id", (json_int_t)db_int(r, 0),
-		"code", db_text(r, 1), "category", db_text(r, 2), "title", "ja", db_text(r, 3), "en",
-		db_text(r, 4), "on_hire", (int)db_int(r, 5), "on_exit", (int)db_int(r, 6),
-		"hire_due_days", (json_int_t)db_int(r, 7), "published",
-		db_isnull(r, 8) ? json_null()
-				: json_pack("{s:I,s:I,s:s?,s:o,s:s}", "id", (json_int_t)db_int(r, 8),
-					    "number", (json_int_t)db_int(r, 9), "effective_on",
-					    db_text(r, 10), "published_at", time_json(r, 11),
-					    "format", db_text(r, 12)),
+		"{s:I,s:s?,s:s,s:{s:s,s:s},s:b,s:b,s:I,s:o,s:o,s:o}", "id",
+		(json_int_t)db_int(r, 0), "code", db_text(r, 1), "category", db_text(r, 2), "title",
+		"ja", db_text(r, 3), "en", db_text(r, 4), "on_hire", (int)db_int(r, 5), "on_exit",
+		(int)db_int(r, 6), "hire_due_days", (json_int_t)db_int(r, 7), "published",
+		db_isnull(r, 8)
+			? json_null()
+			: json_pack("{s:I,s:I,s:s?,s:o,s:s}", "id", (json_int_t)db_int(r, 8),
+				    "number", (json_int_t)db_int(r, 9), "effective_on",
+				    db_text(r, 10), "published_at", time_json(r, 11), "format",
+				    db_text(r, 12)),
 		"created_at", time_json(r, 13), "updated_at", time_json(r, 14));
 	json_object_set_new(o, "version", json_integer(db_int(r, 15)));
 	if (v->manage || v->approve)
@@ -159,12 +160,13 @@ static json_t *versions_of(struct db *db, int64_t policy_id, const struct policy
 		if (!published && !v->manage && !v->approve &&
 		    !(db_int(&r, 8) && db_int(&r, 8) == v->user_id))
 			continue;
-		json_array_append_new(
-			a, json_pack("{s:I,s:I,s:s,s:s,s:s?,s:o,s:s,s:o}", "id",
-				     (json_int_t)db_int(&r, 0), "number", (json_int_t)db_int(&r, 1),
-				     "status", status, "format", db_text(&r, 3), "effective_on",
-				     db_text(&r, 4), "published_at", time_json(&r, 5), "change_note",
-				     db_text(&r, 6), "created_at", time_json(&r, 7)));
+		json_array_append_new(a, json_pack("{s:I,s:I,s:s,s:s,s:s?,s:o,s:s,s:o}", "id",
+						   (json_int_t)db_int(&r, 0), "number",
+						   (json_int_t)db_int(&r, 1), "status", status,
+						   "format", db_text(&r, 3), "effective_on",
+						   db_text(&r, 4), "published_at", time_json(&r, 5),
+						   "change_note", db_text(&r, 6), "created_at",
+						   time_json(&r, 7)));
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -197,7 +199,8 @@ json_t *policy_json(struct db *db, int64_t id, const struct policy_viewer *v)
 	if (pub) {
 		struct dbrows r;
 		if (db_query(db, &r,
-			     "SELECT body_ja, body_en, file_name, file_size FROM policy_versions WHERE "
+			     "SELECT body_ja, body_en, file_name, file_size FROM policy_versions "
+			     "WHERE "
 			     "id = ?",
 			     P(V_INT(pub)))) {
 			json_decref(o);
@@ -205,12 +208,13 @@ json_t *policy_json(struct db *db, int64_t id, const struct policy_viewer *v)
 		}
 		if (db_next(&r)) {
 			json_t *p = json_object_get(o, "published");
-			json_object_set_new(p, "document", rendered(db_text(&r, 0), db_text(&r, 1)));
+			json_object_set_new(p, "document",
+					    rendered(db_text(&r, 0), db_text(&r, 1)));
 			json_object_set_new(p, "file",
-					    db_text(&r, 2) ? json_pack("{s:s,s:I}", "name",
-								       db_text(&r, 2), "size",
-								       (json_int_t)db_int(&r, 3))
-							   : json_null());
+					    db_text(&r, 2)
+						    ? json_pack("{s:s,s:I}", "name", db_text(&r, 2),
+								"size", (json_int_t)db_int(&r, 3))
+						    : json_null());
 		}
 		int failed = r.failed;
 		db_rows_free(&r);
@@ -227,15 +231,16 @@ json_t *policy_version_json(struct db *db, int64_t id, const struct policy_viewe
 {
 	struct dbrows r;
 	*st = ST_DB;
-	if (db_query(db, &r,
-		     "SELECT x.id, x.policy_id, x.number, x.status, x.format, x.body_ja, x.body_en, "
-		     "x.file_hash, x.file_name, x.file_size, x.change_note, x.effective_on, "
-		     "x.submitted_by, s.name, x.submitted_at, x.approved_at, x.published_at, "
-		     "x.created_at, x.updated_at, x.version, p.title_ja, p.title_en, p.category, "
-		     "x.drafted_by, dr.name FROM policy_versions x JOIN policies p ON p.id = "
-		     "x.policy_id LEFT JOIN users s ON s.id = x.submitted_by LEFT JOIN users dr ON "
-		     "dr.id = x.drafted_by WHERE x.id = ?",
-		     P(V_INT(id))))
+	if (db_query(
+		    db, &r,
+		    "SELECT x.id, x.policy_id, x.number, x.status, x.format, x.body_ja, x.body_en, "
+		    "x.file_hash, x.file_name, x.file_size, x.change_note, x.effective_on, "
+		    "x.submitted_by, s.name, x.submitted_at, x.approved_at, x.published_at, "
+		    "x.created_at, x.updated_at, x.version, p.title_ja, p.title_en, p.category, "
+		    "x.drafted_by, dr.name FROM policy_versions x JOIN policies p ON p.id = "
+		    "x.policy_id LEFT JOIN users s ON s.id = x.submitted_by LEFT JOIN users dr ON "
+		    "dr.id = x.drafted_by WHERE x.id = ?",
+		    P(V_INT(id))))
 		return NULL;
 	json_t *o = NULL;
 	char status[16] = "";
@@ -249,11 +254,13 @@ json_t *policy_version_json(struct db *db, int64_t id, const struct policy_viewe
 			"id", (json_int_t)db_int(&r, 0), "policy", "id", (json_int_t)db_int(&r, 1),
 			"title", "ja", db_text(&r, 20), "en", db_text(&r, 21), "category",
 			db_text(&r, 22), "number", (json_int_t)db_int(&r, 2), "status", status,
-			"format", db_text(&r, 4), "body", "ja", db_text(&r, 5), "en", db_text(&r, 6),
-			"document", rendered(db_text(&r, 5), db_text(&r, 6)), "file",
-			db_text(&r, 7) ? json_pack("{s:s,s:s?,s:I}", "hash", db_text(&r, 7), "name",
-						   db_text(&r, 8), "size", (json_int_t)db_int(&r, 9))
-				       : json_null(),
+			"format", db_text(&r, 4), "body", "ja", db_text(&r, 5), "en",
+			db_text(&r, 6), "document", rendered(db_text(&r, 5), db_text(&r, 6)),
+			"file",
+			db_text(&r, 7)
+				? json_pack("{s:s,s:s?,s:I}", "hash", db_text(&r, 7), "name",
+					    db_text(&r, 8), "size", (json_int_t)db_int(&r, 9))
+				: json_null(),
 			"change_note", db_text(&r, 10), "effective_on", db_text(&r, 11),
 			"submitted_by",
 			db_isnull(&r, 12) ? json_null()
@@ -279,11 +286,9 @@ json_t *policy_version_json(struct db *db, int64_t id, const struct policy_viewe
 	struct actor a = { v->user_id, NULL, NULL };
 	struct wf_actor by = { .actor = &a, .perms = v->perms };
 	json_t *allowed = wf_allowed(db, &policy_version_workflow, &by, id);
-	json_t *approval = allowed ? approval_of_record(db, "policy_version", id, v->user_id,
-							v->perms)
-				   : NULL;
-	json_t *timeline = approval ? wf_timeline(db, "policy_version", id, v->manage ||
-										    v->approve,
+	json_t *approval =
+		allowed ? approval_of_record(db, "policy_version", id, v->user_id, v->perms) : NULL;
+	json_t *timeline = approval ? wf_timeline(db, "policy_version", id, v->manage || v->approve,
 						  NULL, NULL)
 				    : NULL;
 	if (!timeline) {
@@ -369,16 +374,17 @@ static enum status policy_create_fn(struct db *db, void *arg)
 		return ST_INVALID;
 	bool hire = json_is_true(json_object_get(o->in, "on_hire"));
 	json_t *days = json_object_get(o->in, "hire_due_days");
-	if (db_insert(db, &o->id,
-		      "INSERT INTO policies (category, title_ja, title_en, on_hire, on_hire_since, "
-		      "on_exit, hire_due_days, created_by, created_at, updated_at) VALUES (?, ?, ?, "
-		      "?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		      P(V_TEXT(category), V_TEXT(jstr(o->in, "title_ja")),
-			V_TEXT(jstr(o->in, "title_en") ? jstr(o->in, "title_en") : ""),
-			V_BOOL(hire), hire ? V_INT(now) : V_NULL,
-			V_BOOL(json_is_true(json_object_get(o->in, "on_exit"))),
-			V_INT(days ? json_integer_value(days) : 7), V_ID(o->who->id), V_INT(now),
-			V_INT(now))))
+	if (db_insert(
+		    db, &o->id,
+		    "INSERT INTO policies (category, title_ja, title_en, on_hire, on_hire_since, "
+		    "on_exit, hire_due_days, created_by, created_at, updated_at) VALUES (?, ?, ?, "
+		    "?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		    P(V_TEXT(category), V_TEXT(jstr(o->in, "title_ja")),
+		      V_TEXT(jstr(o->in, "title_en") ? jstr(o->in, "title_en") : ""), V_BOOL(hire),
+		      hire ? V_INT(now) : V_NULL,
+		      V_BOOL(json_is_true(json_object_get(o->in, "on_exit"))),
+		      V_INT(days ? json_integer_value(days) : 7), V_ID(o->who->id), V_INT(now),
+		      V_INT(now))))
 		return ST_DB;
 	json_t *after = policy_plain(db, o->id, &all_viewer);
 	json_t *view = after ? policy_audit_view(after) : NULL;
@@ -415,16 +421,15 @@ static enum status policy_update_fn(struct db *db, void *arg)
 		st = ST_CONFLICT;
 		goto out;
 	}
-	const char *category = jstr(o->in, "category") ? jstr(o->in, "category")
-						       : jstr(before, "category");
-	json_t *merged = json_pack("{s:O,s:O}", "on_hire",
-				   json_object_get(o->in, "on_hire")
-					   ? json_object_get(o->in, "on_hire")
-					   : json_object_get(before, "on_hire"),
-				   "on_exit",
-				   json_object_get(o->in, "on_exit")
-					   ? json_object_get(o->in, "on_exit")
-					   : json_object_get(before, "on_exit"));
+	const char *category =
+		jstr(o->in, "category") ? jstr(o->in, "category") : jstr(before, "category");
+	json_t *merged =
+		json_pack("{s:O,s:O}", "on_hire",
+			  json_object_get(o->in, "on_hire") ? json_object_get(o->in, "on_hire")
+							    : json_object_get(before, "on_hire"),
+			  "on_exit",
+			  json_object_get(o->in, "on_exit") ? json_object_get(o->in, "on_exit")
+							    : json_object_get(before, "on_exit"));
 	check_pledge_fields(merged, category, o->fe);
 	json_decref(merged);
 	if (ferr_any(o->fe)) {
@@ -445,11 +450,11 @@ static enum status policy_update_fn(struct db *db, void *arg)
 	if ((v = json_object_get(o->in, "on_hire"))) {
 		bool on = json_is_true(v), was = json_is_true(json_object_get(before, "on_hire"));
 		/* Hires are asked from the moment it is turned on, never backwards. */
-		if (on != was && db_exec(db,
-					 "UPDATE policies SET on_hire = ?, on_hire_since = ? WHERE "
-					 "id = ?",
-					 P(V_BOOL(on), on ? V_INT(now_unix()) : V_NULL,
-					   V_INT(o->id))))
+		if (on != was &&
+		    db_exec(db,
+			    "UPDATE policies SET on_hire = ?, on_hire_since = ? WHERE "
+			    "id = ?",
+			    P(V_BOOL(on), on ? V_INT(now_unix()) : V_NULL, V_INT(o->id))))
 			goto out;
 	}
 	if ((v = json_object_get(o->in, "on_exit")) &&
@@ -528,13 +533,14 @@ enum status policy_version_new_tx(struct db *db, const struct actor *who, int64_
 	int64_t now = now_unix();
 	const char *body_ja = jstr(in, "body_ja") ? jstr(in, "body_ja") : ja;
 	const char *body_en = jstr(in, "body_en") ? jstr(in, "body_en") : en;
-	if (db_insert(db, id,
-		      "INSERT INTO policy_versions (policy_id, number, body_ja, body_en, "
-		      "change_note, effective_on, drafted_by, created_at, updated_at) VALUES (?, ?, "
-		      "?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		      P(V_INT(policy_id), V_INT(next), V_TEXT(body_ja), V_TEXT(body_en),
-			V_TEXT(jstr(in, "change_note") ? jstr(in, "change_note") : ""),
-			V_TEXT(jstr(in, "effective_on")), V_ID(who->id), V_INT(now), V_INT(now))))
+	if (db_insert(
+		    db, id,
+		    "INSERT INTO policy_versions (policy_id, number, body_ja, body_en, "
+		    "change_note, effective_on, drafted_by, created_at, updated_at) VALUES (?, ?, "
+		    "?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		    P(V_INT(policy_id), V_INT(next), V_TEXT(body_ja), V_TEXT(body_en),
+		      V_TEXT(jstr(in, "change_note") ? jstr(in, "change_note") : ""),
+		      V_TEXT(jstr(in, "effective_on")), V_ID(who->id), V_INT(now), V_INT(now))))
 		goto out;
 	if (wf_event_add(db, "policy_version", *id, who, "created", NULL, "draft", false, NULL,
 			 NULL))
@@ -597,9 +603,9 @@ static enum status editable(struct db *db, int64_t id, int64_t version, struct f
 	struct dbrows r;
 	char lock[48];
 	snprintf(lock, sizeof(lock), "policy_version:%lld", (long long)id);
-	if (db_lock(db, lock) || db_query(db, &r,
-					  "SELECT version, status FROM policy_versions WHERE id = ?",
-					  P(V_INT(id))))
+	if (db_lock(db, lock) ||
+	    db_query(db, &r, "SELECT version, status FROM policy_versions WHERE id = ?",
+		     P(V_INT(id))))
 		return ST_DB;
 	enum status st = ST_NOT_FOUND;
 	if (db_next(&r)) {
@@ -658,8 +664,8 @@ out:
 	return st;
 }
 
-enum status policy_version_update(struct db *db, const struct actor *who, int64_t id,
-				  json_t *patch, struct ferrors *fe)
+enum status policy_version_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
+				  struct ferrors *fe)
 {
 	struct policy_op o = { who, id, 0, patch, fe };
 	return db_tx_st(db, version_update_fn, &o);
@@ -730,10 +736,11 @@ static json_t *version_snapshot(struct db *db, int64_t id)
 static int check_ready(struct wf_ctx *c)
 {
 	struct dbrows r;
-	if (db_query(c->db, &r,
-		     "SELECT format, body_ja, file_hash, effective_on FROM policy_versions WHERE id "
-		     "= ?",
-		     P(V_INT(c->id))))
+	if (db_query(
+		    c->db, &r,
+		    "SELECT format, body_ja, file_hash, effective_on FROM policy_versions WHERE id "
+		    "= ?",
+		    P(V_INT(c->id))))
 		return -1;
 	if (db_next(&r)) {
 		bool pdf = !strcmp(db_text(&r, 0), "pdf");
@@ -869,8 +876,8 @@ static enum status decided(struct app *app, struct db *db, const struct actor *w
 			   int64_t record_id, const char *outcome, const char *comment,
 			   struct ferrors *fe)
 {
-	const char *to = !strcmp(outcome, "approved")	 ? "approved"
-			 : !strcmp(outcome, "rejected")	 ? "rejected"
+	const char *to = !strcmp(outcome, "approved")    ? "approved"
+			 : !strcmp(outcome, "rejected")  ? "rejected"
 			 : !strcmp(outcome, "sent_back") ? "sent_back"
 							 : "draft";
 	struct wf_actor by = { .actor = who, .system = true };
@@ -910,7 +917,8 @@ int policies_job(struct app *app, struct db *db)
 	size_t n = 0;
 	tz_today(today);
 	if (db_query(db, &r,
-		     "SELECT id FROM policy_versions WHERE status = 'approved' AND effective_on <= ? "
+		     "SELECT id FROM policy_versions WHERE status = 'approved' AND effective_on <= "
+		     "? "
 		     "ORDER BY id LIMIT 256",
 		     P(V_TEXT(today))))
 		return -1;

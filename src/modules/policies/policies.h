@@ -78,8 +78,8 @@ enum status policy_version_create(struct db *db, const struct actor *who, int64_
  * take; ST_NOT_FOUND in *st when `v` may not see it. */
 json_t *policy_version_json(struct db *db, int64_t id, const struct policy_viewer *v,
 			    enum status *st);
-enum status policy_version_update(struct db *db, const struct actor *who, int64_t id,
-				  json_t *patch, struct ferrors *fe);
+enum status policy_version_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
+				  struct ferrors *fe);
 /* Attaches a PDF (already size-checked) to a draft: typed by its bytes, stored by hash. */
 enum status policy_version_attach(struct app *app, struct db *db, const struct actor *who,
 				  int64_t id, int64_t version, const char *data, size_t len,

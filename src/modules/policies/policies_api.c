@@ -42,7 +42,7 @@ static int policies_show(struct req *req)
 	json_t *o = policy_for(req, req_param_int(req, "id"));
 	if (!o)
 		return db_errkind(req->db) == DBE_NONE ? reply_status_of(req, ST_NOT_FOUND, NULL)
-							: -1;
+						       : -1;
 	return reply_json(req, 200, o);
 }
 
@@ -170,13 +170,13 @@ static int versions_pending(struct req *req)
 	json_t *items = json_array();
 	while (db_next(&r))
 		json_array_append_new(
-			items, json_pack("{s:I,s:{s:I,s:{s:s,s:s},s:s},s:I,s:s,s:s?,s:s,s:s?}", "id",
-					 (json_int_t)db_int(&r, 0), "policy", "id",
+			items, json_pack("{s:I,s:{s:I,s:{s:s,s:s},s:s},s:I,s:s,s:s?,s:s,s:s?}",
+					 "id", (json_int_t)db_int(&r, 0), "policy", "id",
 					 (json_int_t)db_int(&r, 1), "title", "ja", db_text(&r, 2),
 					 "en", db_text(&r, 3), "category", db_text(&r, 4), "number",
 					 (json_int_t)db_int(&r, 5), "status", db_text(&r, 6),
-					 "effective_on", db_text(&r, 7), "change_note", db_text(&r, 8),
-					 "submitted_by", db_text(&r, 9)));
+					 "effective_on", db_text(&r, 7), "change_note",
+					 db_text(&r, 8), "submitted_by", db_text(&r, 9)));
 	int failed = r.failed;
 	db_rows_free(&r);
 	if (failed) {
@@ -188,9 +188,9 @@ static int versions_pending(struct req *req)
 
 static int policies_preview(struct req *req)
 {
-	return reply_json(req, 200,
-			  json_pack("{s:o}", "document",
-				    training_markdown(req_str(req, "markdown"))));
+	return reply_json(
+		req, 200,
+		json_pack("{s:o}", "document", training_markdown(req_str(req, "markdown"))));
 }
 
 /* --- routes ------------------------------------------------------------------------------- */
