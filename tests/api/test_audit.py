@@ -430,7 +430,8 @@ class TamperTest(ServerTestCase):
 
     def test_api_verify_reports_the_same(self):
         k = self.n // 2
-        self.db("UPDATE audit_events SET summary = '{}' WHERE seq = ?", (k,))
+        # A summary no event has (an event without one already stores '{}').
+        self.db("UPDATE audit_events SET summary = '{\"tampered\":true}' WHERE seq = ?", (k,))
         # Serve the tampered copy and ask over HTTP.
         from harness import Server
         srv = Server.__new__(Server)

@@ -758,9 +758,7 @@ static int campaigns_export(struct req *req, enum export_format fmt)
 	json_t *headers = json_pack("[s,s,s,s,s,s,s,s,s,s,s,s]", "回", "部署", "氏名", "雇用形態",
 				    "状態", "回答日時", "セクション", "項目キー", "項目", "回答",
 				    "コメント", "是正処置ID");
-	char name[48];
-	snprintf(name, sizeof(name), "checklist-answers-%lld", (long long)id);
-	rc = reply_export(req, fmt, name, headers, rows);
+	rc = reply_export(req, fmt, "checklist_answers", headers, rows);
 	json_decref(headers);
 	json_decref(rows);
 	return rc;

@@ -965,9 +965,7 @@ static int status_export(struct req *req, enum export_format fmt)
 	}
 	json_t *headers = json_pack("[s,s,s,s,s,s,s,s,s]", "氏名", "ログインID", "部署", "雇用形態",
 				    "状態", "提出した版", "提出日時", "機会", "未提出分の期限");
-	char name[48];
-	snprintf(name, sizeof(name), "pledge-status-%lld", (long long)query_int(req, "policy_id"));
-	int rc = reply_export(req, fmt, name, headers, rows);
+	int rc = reply_export(req, fmt, "pledge_status", headers, rows);
 	json_decref(headers);
 	json_decref(rows);
 	return rc;
