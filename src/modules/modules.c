@@ -17,6 +17,7 @@
 #include "access/access.h"
 #include "checklists/checklists.h"
 #include "policies/policies.h"
+#include "notifications/notifications.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -59,7 +60,7 @@ const struct module modules[] = {
 	  .tasks = training_tasks },
 	{ "assets", &assets_routes, assets_permissions, NULL, .tasks = asset_tasks },
 	{ "pinfo", &pinfo_routes, pinfo_permissions, NULL, .tasks = pinfo_tasks },
-	{ "risks", &risks_routes, risks_permissions, NULL },
+	{ "risks", &risks_routes, risks_permissions, NULL, .tasks = risks_tasks },
 	{ "workflow", &work_routes, work_permissions, work_job, .tasks = work_tasks },
 	{ "access", &access_routes, access_permissions, access_job, .tasks = access_tasks,
 	  .workflows = access_workflows, .approvals = access_approvals,
@@ -69,6 +70,8 @@ const struct module modules[] = {
 	{ "policies", &policies_routes, policies_permissions, policies_job, .tasks = policies_tasks,
 	  .workflows = policies_workflows, .approvals = policies_approvals },
 	{ "pledges", &pledges_routes, pledges_permissions, NULL, .campaigns = pledges_campaigns },
+	{ "notifications", &notifications_routes, NULL, notifications_job,
+	  .worker = notifications_worker },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);
