@@ -280,8 +280,20 @@ class PoliciesTest(ServerTestCase):
         self.approve_all(ev)
         r = self.officer.client.post(API + "/pledges/exit", {"user_id": self.emp.id})
         self.assertEqual((r.status, r.json["requested"]), (201, 1), r)
-        kinds = sorted(x["kind"] for x in self.emp.client.get(API + "/me/pledges").json["pending"])
-        self.assertEqual(kinds, ["pledge", "pledge_exit"])
+        pending = self.emp.client.get(API + "/me/pledges").json["pending"]
+        self.assertEqual(sorted(x["kind"] for x in pending), ["pledge", "pledge_exit"])
+        # Signing the exit pledge ticks the leaver's offboarding list.
+        r = admin.post(API + "/offboardings", {"user_id": self.emp.id, "leaving_on": day(7)})
+        self.assertEqual(r.status, 201, r)
+        oid = r.json["id"]
+        ex = [x for x in pending if x["kind"] == "pledge_exit"][0]
+        it = self.emp.client.get(API + "/pledges/items/%d" % ex["item_id"]).json
+        r = self.emp.client.post(API + "/pledges/items/%d/acknowledge" % it["id"], {
+            "version": it["version"], "policy_version_id": it["policy"]["published"]["id"],
+            "password": self.emp.password})
+        self.assertEqual((r.status, r.json["occasion"]), (201, "exit"), r)
+        o = admin.get(API + "/offboardings/%d" % oid).json
+        self.assertEqual(o["items"]["exit_pledge"]["state"], "done")
 
     def test_bad_input_writes_nothing(self):
         admin = self.admin.client
