@@ -259,13 +259,7 @@ static int actions_create(struct req *req)
 	};
 	int64_t id = 0;
 	enum status st = action_open(req->db, &who, &a, &id, &fe);
-	json_t *body = st == ST_OK ? action_for(req, id) : NULL;
-	if (st == ST_OK && body)
-		reply_json(req, 201, body);
-	else
-		reply_status_of(req, st == ST_OK ? ST_DB : st, &fe);
-	ferr_release(&fe);
-	return 0;
+	return reply_outcome(req, st, &fe, 201, st == ST_OK ? action_for(req, id) : NULL);
 }
 
 /* The action if the caller may see it: with actions.read, or as its owner. Otherwise NULL

@@ -542,12 +542,8 @@ static int settings_patch(struct req *req)
 	struct actor who = req_actor(req);
 	enum status st = incident_settings_update(req->db, &who, req->json, &fe);
 	struct incident_settings s;
-	if (st == ST_OK && incident_settings_get(req->db, &s) == 0)
-		reply_json(req, 200, incident_settings_json(&s));
-	else
-		reply_status_of(req, st == ST_OK ? ST_DB : st, &fe);
-	ferr_release(&fe);
-	return 0;
+	bool ok = st == ST_OK && incident_settings_get(req->db, &s) == 0;
+	return reply_outcome(req, st, &fe, 200, ok ? incident_settings_json(&s) : NULL);
 }
 
 /* --- schemas and routes ------------------------------------------------------------------- */

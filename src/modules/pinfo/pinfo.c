@@ -615,7 +615,7 @@ enum status pinfo_update(struct db *db, const struct actor *who, const struct re
 	struct reg_op o = {
 		.kind = &pinfo_kind, .who = who, .scope = scope, .id = id, .in = patch, .fe = fe
 	};
-	return reg_op_run(db, update_fn, &o);
+	return db_tx_status(db, update_fn, &o, &o.st);
 }
 
 /* --- export and import ---------------------------------------------------------------------- */

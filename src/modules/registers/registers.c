@@ -747,14 +747,6 @@ void reg_import_result_release(struct reg_import_result *res)
 
 /* --- changes to a record -------------------------------------------------------------------- */
 
-enum status reg_op_run(struct db *db, int (*fn)(struct db *, void *), struct reg_op *o)
-{
-	o->st = ST_OK;
-	if (db_tx(db, fn, o))
-		return o->st == ST_OK ? ST_DB : o->st;
-	return ST_OK;
-}
-
 json_t *reg_load_for_change(struct db *db, struct reg_op *o, int64_t version)
 {
 	json_t *before = o->kind->load(db, o->scope, o->id);
@@ -824,7 +816,7 @@ enum status reg_create(struct db *db, const struct reg_record *kind, const struc
 		       const struct reg_scope *scope, json_t *in, int64_t *id, struct ferrors *fe)
 {
 	struct reg_op o = { .kind = kind, .who = who, .scope = scope, .in = in, .fe = fe };
-	enum status st = reg_op_run(db, create_fn, &o);
+	enum status st = db_tx_status(db, create_fn, &o, &o.st);
 	if (st == ST_OK)
 		*id = o.id;
 	return st;

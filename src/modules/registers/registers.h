@@ -220,7 +220,7 @@ int reg_import_answer(struct req *req, enum status st, struct reg_import_result 
  * "not found", a stale version ST_CONFLICT), make the change, then append the audit event
  * with the record before and after as the register shows it to reviewers. A register declares
  * itself once (struct reg_record); its domain functions fill a struct reg_op and run their step
- * through reg_op_run(). */
+ * through db_tx_status(db, fn, &op, &op.st). */
 
 struct reg_record {
 	const char *type;  /* audit object type: "asset", "pinfo", "risk" */
@@ -254,8 +254,6 @@ struct reg_op {
 	enum status st; /* set by the step: why it failed, or ST_OK */
 };
 
-/* Runs `fn` (taking the reg_op) in one transaction: ST_OK, or why it was rolled back. */
-enum status reg_op_run(struct db *db, int (*fn)(struct db *, void *), struct reg_op *o);
 /* Creates a record of a register with kind->insert and its "<type>.create" event. */
 enum status reg_create(struct db *db, const struct reg_record *kind, const struct actor *who,
 		       const struct reg_scope *scope, json_t *in, int64_t *id, struct ferrors *fe);
@@ -271,7 +269,8 @@ int reg_audit_change(struct db *db, struct reg_op *o, json_t *before, bool delet
  * (but "version") laid over them. A new object. */
 json_t *reg_patched(const struct reg_field *f, size_t n, json_t *before, json_t *patch);
 /* The "mark reviewed" step of a register with reviewed_on / reviewed_by / review_due columns:
- * today's review by o->who, due a year on; audit action "<type>.review". For reg_op_run. */
+ * today's review by o->who, due a year on; audit action "<type>.review". A step for db_tx_status.
+ */
 int reg_review_fn(struct db *db, void *arg);
 /* db_tx callback: deletes o->id at o->version with its owned rows and the <type>.delete
  * event; a record still referenced answers 409 in_use. */

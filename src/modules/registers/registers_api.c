@@ -9,7 +9,7 @@ int reg_import_answer(struct req *req, enum status st, struct reg_import_result 
 		      struct ferrors *fe)
 {
 	if (st != ST_OK) {
-		reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
+		reply_status_of(req, st, fe);
 		ferr_release(fe);
 	} else if (!res->dry_run && res->error_count) {
 		json_t *body = reg_import_json(res);
@@ -98,7 +98,7 @@ int reg_create_route(struct req *req, const struct reg_record *kind)
 			     st == ST_OK ? kind->load(req->db, &scope, id) : NULL);
 }
 
-/* One step of reg_op_run on the record named by the path, with the version the caller saw. */
+/* One step (db_tx_status) on the record named by the path, with the version the caller saw. */
 static enum status run_on_record(struct req *req, const struct reg_record *kind,
 				 int (*fn)(struct db *, void *), struct reg_scope *scope,
 				 struct ferrors *fe)
@@ -110,7 +110,7 @@ static enum status run_on_record(struct req *req, const struct reg_record *kind,
 			    .id = req_param_int(req, "id"),
 			    .version = req_int(req, "version", 0),
 			    .fe = fe };
-	return reg_op_run(req->db, fn, &o);
+	return db_tx_status(req->db, fn, &o, &o.st);
 }
 
 int reg_review_route(struct req *req, const struct reg_record *kind)

@@ -210,9 +210,7 @@ enum status soa_update(struct db *db, const struct actor *who, int64_t id, json_
 		       struct ferrors *fe)
 {
 	struct op o = { .who = who, .id = id, .in = patch, .fe = fe };
-	if (db_tx(db, update_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	return db_tx_status(db, update_fn, &o, &o.st);
 }
 
 /* --- versions --------------------------------------------------------------------------------
@@ -411,10 +409,10 @@ enum status soa_version_create(struct db *db, const struct actor *who, json_t *i
 			       struct ferrors *fe)
 {
 	struct op o = { .who = who, .in = in, .fe = fe };
-	if (db_tx(db, create_version_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	*id = o.new_id;
-	return ST_OK;
+	enum status st = db_tx_status(db, create_version_fn, &o, &o.st);
+	if (st == ST_OK)
+		*id = o.new_id;
+	return st;
 }
 
 /* --- the approval step ---------------------------------------------------------------------- *
@@ -475,11 +473,9 @@ enum status soa_version_decide(struct db *db, const struct actor *who, int64_t i
 {
 	json_t *in = json_pack("{s:b,s:s}", "approve", approve, "note", note ? note : "");
 	struct op o = { .who = who, .id = id, .version = version, .in = in, .fe = fe };
-	int rc = db_tx(db, decide_fn, &o);
+	enum status st = db_tx_status(db, decide_fn, &o, &o.st);
 	json_decref(in);
-	if (rc)
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	return st;
 }
 
 /* --- export --------------------------------------------------------------------------------- */

@@ -272,8 +272,9 @@ enum status settings_update(struct app *app, struct db *db, const struct actor *
 			    struct ferrors *fe, struct settings *out)
 {
 	struct update u = { .app = app, .who = who, .patch = patch, .fe = fe, .st = ST_OK };
-	if (db_tx(db, update_fn, &u))
-		return u.st != ST_OK ? u.st : ST_DB;
+	enum status st = db_tx_status(db, update_fn, &u, &u.st);
+	if (st != ST_OK)
+		return st;
 	__atomic_add_fetch(&app->settings_generation, 1, __ATOMIC_RELEASE); /* reload everywhere */
 	*out = u.after;
 	return ST_OK;

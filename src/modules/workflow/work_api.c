@@ -559,7 +559,7 @@ static int delegations_revoke(struct req *req)
 	struct actor who = req_actor(req);
 	struct delegation_op o = { .who = &who, .id = req_param_int(req, "id") };
 	enum status st = db_tx_st(req->db, delegation_revoke_fn, &o);
-	return reply_status_of(req, st == ST_OK ? ST_OK : st, NULL);
+	return reply_status_of(req, st, NULL);
 }
 
 /* --- campaigns ---------------------------------------------------------------------------- */
