@@ -12,7 +12,7 @@
 #include "app.h"
 #include "audit/audit.h"
 #include "lib/log.h"
-#include "modules/settings/settings.h"
+#include "settings.h"
 
 static void close_db(void *p)
 {

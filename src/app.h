@@ -17,6 +17,8 @@
 
 #define MASTER_KEY_BYTES 32
 
+struct route_set;
+
 struct app {
 	char *data_dir;
 	char *db_url;
@@ -30,6 +32,8 @@ struct app {
 	struct settings *settings; /* last loaded copy (time zone changes are applied from it) */
 	int64_t settings_loaded_ms;
 	int64_t settings_generation; /* bumped by every settings update */
+	/* What the HTTP server answers (http.h): set by serve from the module list. */
+	const struct route_set *routes;
 };
 
 /* Resolves the data folder's database URL and reads the master key. -1 with a sentence in err. */

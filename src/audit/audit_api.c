@@ -3,10 +3,10 @@
 #include <string.h>
 
 #include "audit.h"
+#include "audit_api.h"
 #include "../http/http.h"
 #include "../http/export.h"
 #include "../lib/timeutil.h"
-#include "../modules/core.h"
 #include "../store/query.h"
 
 #define PAGE_DEFAULT 50

@@ -16,7 +16,8 @@
 #include "../http/http.h"
 #include "../lib/log.h"
 #include "../lib/timeutil.h"
-#include "../modules/settings/settings.h"
+#include "../modules/modules.h"
+#include "../settings.h"
 
 static const char usage[] =
 	"usage: mamori serve --data DIR [--db URL] [--listen ADDR:PORT] [--threads N]\n"
@@ -194,6 +195,7 @@ int cmd_serve(int argc, char **argv)
 		app_release(&app);
 		return rc;
 	}
+	app.routes = module_routes();
 	app.secure_cookies = secure;
 	app.trust_proxy = proxy;
 	app.web_root = web ? realpath(web, NULL) : default_web_root();

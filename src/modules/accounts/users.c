@@ -13,7 +13,7 @@
 #include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
-#include "../settings/settings.h"
+#include "../../settings.h"
 #include "../policies/policies.h"
 
 void login_key(const char *login, char *out, size_t n)

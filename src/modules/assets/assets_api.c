@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "assets.h"
+#include "../registers/registers_api.h"
 
 extern const struct field asset_create_schema[];
 

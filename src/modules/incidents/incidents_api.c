@@ -6,7 +6,7 @@
 #include "report_doc.h"
 #include "../actions/actions.h"
 #include "../modules.h"
-#include "../settings/settings.h"
+#include "../../settings.h"
 #include "../../http/export.h"
 #include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "pinfo.h"
+#include "../registers/registers_api.h"
 
 extern const struct field pinfo_create_schema[];
 

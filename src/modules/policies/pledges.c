@@ -7,7 +7,7 @@
 #include "policies.h"
 #include "internal.h"
 #include "../access/access.h"
-#include "../settings/settings.h"
+#include "../../settings.h"
 #include "../training/training.h"
 #include "../../auth/password.h"
 #include "../../auth/session.h"

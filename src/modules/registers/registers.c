@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "registers.h"
+#include "../../audit/audit.h"
 #include "../../lib/timeutil.h"
 
 /* --- scope ---------------------------------------------------------------------------------- */

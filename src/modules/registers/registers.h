@@ -21,20 +21,28 @@
  * Export. A register's columns are declared once (struct reg_column): their Japanese header,
  * the field of the API object they show, and how values are written; CSV (UTF-8 with BOM or
  * CP932) and .xlsx come from the same declaration, and the import reads the same headers back.
+ *
+ * The HTTP side the registers' routes share is registers_api.h.
  */
 #ifndef MAMORI_REGISTERS_H
 #define MAMORI_REGISTERS_H
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "../../audit/audit.h"
 #include "../../http/export.h"
-#include "../../http/http.h"
 #include "../../workflow/tasks.h"
 #include "../../lib/csv.h"
 #include "../../lib/errors.h"
+
+struct actor;
+struct arena;
+struct buf;
+struct db;
+struct dbrows;
+struct dbval;
 
 #define PERM_ALL_DEPARTMENTS "registers.all_departments"
 
@@ -45,8 +53,6 @@ struct reg_scope {
 	int64_t department_id; /* otherwise only this one (0: none at all) */
 };
 
-/* The scope of the signed-in user. */
-struct reg_scope reg_scope_of(struct req *req);
 /* Everything (the command line runs as the operator). */
 extern const struct reg_scope reg_scope_all;
 /* True if a record of `department_id` (0: none) is inside the scope. */
@@ -205,14 +211,6 @@ enum status reg_import_csv(struct db *db, const struct actor *who, struct reg_im
 json_t *reg_import_json(const struct reg_import_result *res);
 void reg_import_result_release(struct reg_import_result *res);
 
-/* Reads an import's ?dry_run= (default: a dry run) and ?encoding= (default: detect). */
-void reg_import_options(struct req *req, bool *dry_run, enum csv_encoding *enc);
-/* Answers an import: 200 with the result (a dry run lists every row's errors), 422 with the
- * same body as problem details when a real import found errors (nothing was stored), or the
- * file's own problem. Releases res and fe. */
-int reg_import_answer(struct req *req, enum status st, struct reg_import_result *res,
-		      struct ferrors *fe);
-
 /* --- changes to a record --------------------------------------------------------------------
  *
  * The steps every register's change takes inside its one transaction: load the record inside
@@ -284,34 +282,6 @@ void reg_trim_strings(json_t *rec);
  * exists, lies inside the scope (out_of_scope otherwise), and reviewed_on is not in the
  * future. Field errors go to `fe`; -1 only on a database error. */
 int reg_check_common(struct db *db, const struct reg_scope *scope, json_t *rec, struct ferrors *fe);
-
-/* --- the HTTP side shared by the registers' routes ------------------------------------------ */
-
-#define REG_PAGE_DEFAULT 50
-#define REG_PAGE_MAX     200
-
-/* ?limit= and ?cursor= of a list. */
-void reg_page_options(struct req *req, int64_t *limit, int64_t *cursor);
-/* 200 {items, next_cursor}; takes `items`. */
-int reg_reply_page(struct req *req, json_t *items, int64_t next);
-/* 200 with the record, or 404 when it is NULL without a database error. Takes `record`. */
-int reg_reply_record(struct req *req, json_t *record);
-/* 204 when st is ST_OK, else the problem; releases fe. */
-int reg_answer_removed(struct req *req, enum status st, struct ferrors *fe);
-/* The route POST /api/v1/<register>: 201 with the new record (kind->insert, reg_create). */
-int reg_create_route(struct req *req, const struct reg_record *kind);
-/* The routes POST .../{id}/review (today's review by the user, with the "version" they saw;
- * answers the record) and DELETE .../{id}?version= of any register declared by `kind`. */
-int reg_review_route(struct req *req, const struct reg_record *kind);
-int reg_delete_route(struct req *req, const struct reg_record *kind);
-/* The export a request asks for: `csv` (UTF-8, or ?encoding=cp932 with ?unmappable=) or
- * `xlsx`. */
-struct reg_export reg_export_of(struct req *req, bool xlsx);
-/* The download "<base>-<today>.csv|.xlsx" of an export (x->file.data is handed over), or its
- * problem (422 unmappable when refused for CP932). */
-int reg_reply_export(struct req *req, enum status st, struct reg_export *x, const char *base);
-/* The query schema every register's import takes. */
-extern const struct field reg_import_query[];
 
 /* Pages through rows: appends row(r, arg) for each until `limit` (0: all) and sets *next to
  * the cursor of the next page (the id in column 0) or 0. -1 if the rows failed (items freed).

@@ -1,7 +1,7 @@
 /* registers_api.c — the HTTP side of imports, shared by the registers' routes. */
 #include <string.h>
 
-#include "registers.h"
+#include "registers_api.h"
 
 /* Answers an import: the result (200), or 422 when a real import found errors (nothing was
  * stored), or 422 with the file's own problem. Shared by the assets and pinfo routes. */

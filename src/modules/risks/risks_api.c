@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "risks.h"
+#include "../registers/registers_api.h"
 
 extern const struct field risk_create_schema[];
 

@@ -4,7 +4,7 @@
 
 #include "internal.h"
 #include "../../lib/timeutil.h"
-#include "../settings/settings.h"
+#include "../../settings.h"
 
 static const struct actor job_actor = { 0, NULL, "job" };
 

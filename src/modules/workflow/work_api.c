@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "work.h"
-#include "../settings/settings.h"
+#include "../../settings.h"
 #include "../../http/export.h"
 #include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"

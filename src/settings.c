@@ -1,10 +1,11 @@
-/* settings.c — organisation settings: defaults, cache, validated update with audit. */
+/* settings.c — the organisation's settings: defaults, cache, validated update with audit. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "settings.h"
-#include "../../lib/timeutil.h"
+#include "audit/audit.h"
+#include "lib/timeutil.h"
 
 #define CACHE_MS 2000
 
