@@ -5,10 +5,10 @@
  * setup stands. Read by every layer (sessions, jobs, modules); the admin's routes for them
  * (GET/PATCH /api/v1/settings) are the settings module's (src/modules/settings/).
  *
- * Stored as key/value rows; a key never set reads as its default. Read through a copy cached
- * in the app for two seconds, so a change made on one node is in force on every node within
- * that time. Every change is one transaction with its "settings.update" audit event holding
- * each changed key before and after.
+ * Stored as key/value rows; a key never set reads as its default. Read through a copy each
+ * thread caches for two seconds, so a change made on one node is in force on every node within
+ * that time (the time zone: see settings_use_zone). Every change is one transaction with its
+ * "settings.update" audit event holding each changed key before and after.
  *
  * The setup wizard (web: /setup) writes these keys like the settings page does; whether a
  * Privacy Mark is held, the review body and its reporting rule stay in the incidents module
@@ -56,9 +56,15 @@ struct settings {
  * (it stays reachable from the settings page), or was finished. */
 extern const char *const settings_setup_states[];
 
-/* The current settings (defaults for keys never set). -1 on database error. */
+/* The current settings (defaults for keys never set). -1 on database error. Reading them
+ * changes nothing: the time zone is put in force only by settings_use_zone and by an update. */
 int settings_get(struct app *app, struct db *db, struct settings *out);
-void settings_free(struct settings *s);
+/* Puts the organisation's time zone (its settings' `timezone`) in force for this process
+ * (tz_set), so that "today" (tz_today) and local times are the organisation's. Every entry
+ * point calls it before its work: cli_open for every command (serve, import, export, jobs,
+ * init, user, ...), and serve's background loop again and again, so that a zone changed on
+ * another node is in force here within the settings' cache time. -1 on database error. */
+int settings_use_zone(struct app *app, struct db *db);
 json_t *settings_json(const struct settings *s);
 /* Applies a validated PATCH body (see settings_routes' schema) in one transaction with its
  * audit event. ST_CONFLICT on a stale "version", ST_INVALID with field errors in `fe`. */

@@ -45,6 +45,11 @@ static void *jobs_main(void *arg)
 	/* Jobs at once; the sender after one interval (the server is up and answering by then). */
 	int64_t next = 0, next_worker = now_ms() + (int64_t)j->worker_interval * 1000;
 	while (!j->stop) {
+		/* A time zone changed on another node is in force here within seconds (the
+		 * settings are read from the database at most every two seconds). */
+		struct db *zone_db = app_db(j->app);
+		if (zone_db)
+			settings_use_zone(j->app, zone_db);
 		if (now_ms() >= next) {
 			struct db *db = app_db(j->app);
 			if (db)
@@ -202,9 +207,6 @@ int cmd_serve(int argc, char **argv)
 	if (web && !app.web_root)
 		fprintf(stderr,
 			"mamori serve: --web-root %s does not exist; serving the API only\n", web);
-	struct settings s;
-	if (settings_get(&app, db, &s) == 0)
-		tz_set(s.timezone);
 
 	/* A port another program holds: say so, and how to choose another, before starting. */
 	struct ready ready = { .listen = listen, .data = data };
