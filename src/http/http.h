@@ -81,6 +81,9 @@ struct route {
 	const struct field *body;  /* JSON object schema, { 0 }-terminated; NULL: no body */
 	const struct field *query; /* allowed query parameters; NULL: none */
 	unsigned flags;
+	/* What this route serves, for a handler that serves several routes (req->route->arg):
+	 * e.g. the register (struct reg_record) or a download's format (export_as_xlsx). */
+	const void *arg;
 };
 
 /* The signed-in user, as loaded by the session layer for this request. */

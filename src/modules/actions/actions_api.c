@@ -170,8 +170,9 @@ static json_t *person_name(json_t *p)
 	return json_is_object(p) ? json_incref(json_object_get(p, "name")) : json_null();
 }
 
-static int actions_export(struct req *req, enum export_format fmt)
+static int actions_export(struct req *req)
 {
+	enum export_format fmt = export_format_of(req);
 	char today[11];
 	struct query q;
 	tz_today(today);
@@ -231,16 +232,6 @@ static int actions_export(struct req *req, enum export_format fmt)
 	json_decref(headers);
 	json_decref(rows);
 	return rc;
-}
-
-static int actions_csv(struct req *req)
-{
-	return actions_export(req, EXPORT_CSV);
-}
-
-static int actions_xlsx(struct req *req)
-{
-	return actions_export(req, EXPORT_XLSX);
 }
 
 static int actions_create(struct req *req)
@@ -376,8 +367,10 @@ static const struct field effectiveness_body[] = { { "version", FT_INT, F_REQUIR
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/actions", "actions.work", actions_list, .query = list_query },
-	{ "GET", "/api/v1/actions.csv", "actions.read", actions_csv, .query = export_query },
-	{ "GET", "/api/v1/actions.xlsx", "actions.read", actions_xlsx, .query = export_query },
+	{ "GET", "/api/v1/actions.csv", "actions.read", actions_export, .query = export_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/actions.xlsx", "actions.read", actions_export, .query = export_query,
+	  .arg = &export_as_xlsx },
 	{ "POST", "/api/v1/actions", "actions.write", actions_create, .body = action_new_schema },
 	{ "GET", "/api/v1/actions/{id:int}", "actions.work", actions_show },
 	{ "PATCH", "/api/v1/actions/{id:int}", "actions.write", actions_patch, .body = patch_body },

@@ -365,7 +365,7 @@ enum status asset_update(struct db *db, const struct actor *who, const struct re
 /* --- export and import ---------------------------------------------------------------------- */
 
 enum status assets_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			  const struct asset_filter *f, struct reg_export *x)
+			  const struct asset_filter *f, struct export *x)
 {
 	json_t *items;
 	int64_t next;

@@ -241,8 +241,9 @@ static json_t *ppc_word(json_t *ppc)
 	return json_string("不要");
 }
 
-static int incidents_export(struct req *req, enum export_format fmt)
+static int incidents_export(struct req *req)
 {
+	enum export_format fmt = export_format_of(req);
 	struct query q;
 	struct dbrows r;
 	struct viewer vw = viewer_of(req);
@@ -326,16 +327,6 @@ static int incidents_export(struct req *req, enum export_format fmt)
 	json_decref(headers);
 	json_decref(rows);
 	return rc;
-}
-
-static int incidents_csv(struct req *req)
-{
-	return incidents_export(req, EXPORT_CSV);
-}
-
-static int incidents_xlsx(struct req *req)
-{
-	return incidents_export(req, EXPORT_XLSX);
 }
 
 /* --- handling ----------------------------------------------------------------------------- */
@@ -665,9 +656,10 @@ static const struct field trends_query[] = { { "months", FT_INT, 0, .min = 1, .m
 static const struct route routes[] = {
 	{ "POST", "/api/v1/incidents", "incidents.report", incidents_create, .body = create_body },
 	{ "GET", "/api/v1/incidents", "incidents.report", incidents_list, .query = list_query },
-	{ "GET", "/api/v1/incidents.csv", "incidents.read", incidents_csv, .query = export_query },
-	{ "GET", "/api/v1/incidents.xlsx", "incidents.read", incidents_xlsx,
-	  .query = export_query },
+	{ "GET", "/api/v1/incidents.csv", "incidents.read", incidents_export, .query = export_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/incidents.xlsx", "incidents.read", incidents_export,
+	  .query = export_query, .arg = &export_as_xlsx },
 	{ "GET", "/api/v1/incidents/dashboard", "incidents.read", incidents_dashboard },
 	{ "GET", "/api/v1/incidents/trends", "incidents.report", incidents_trends,
 	  .query = trends_query },

@@ -32,7 +32,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../http/export.h"
 #include "../../workflow/tasks.h"
 #include "../../lib/csv.h"
 #include "../../lib/errors.h"
@@ -43,6 +42,7 @@ struct buf;
 struct db;
 struct dbrows;
 struct dbval;
+struct export;
 
 #define PERM_ALL_DEPARTMENTS "registers.all_departments"
 
@@ -110,32 +110,17 @@ struct reg_column {
 
 /* --- export ---------------------------------------------------------------------------------
  *
- * The shared rules of every export (file name with the date, instants in the organisation's
- * time zone, Excel dates, the formula guard, CP932's missing characters) are export.h's. */
+ * A register's export is an export like every list's (struct export, export.h: the file name
+ * with the date, instants in the organisation's time zone, Excel dates, the formula guard,
+ * CP932's missing characters); the registers add only their declared columns. */
 
-enum reg_format { REG_CSV, REG_CSV_CP932, REG_XLSX };
-
-struct reg_export {
-	enum reg_format fmt;
-	bool replace;            /* CP932: write '?' for characters it lacks (else refuse) */
-	struct export_file file; /* out: the file, or what CP932 lacks when refused */
-};
-
-/* Writes `items` (API objects) as a table with the columns' Japanese headers into x->file.
- * 0 done, 1 refused (CP932 lacks characters and !x->replace), -1 on failure. */
-int reg_export(const struct reg_column *cols, size_t ncols, json_t *items, struct reg_export *x,
-	       const char *sheet);
-/* reg_export, then the export's audit event (`action`, with the row count and format) in its
- * own transaction; the file is only handed out when the event is stored. ST_OK, ST_INVALID
- * when refused for CP932 (x->file.loss), ST_DB. */
+/* `items` (API objects) as a table with the columns' Japanese headers, built into x->file
+ * with the export's audit event `action` (export_audited). ST_OK, ST_INVALID when refused for
+ * CP932 (x->file.loss), ST_DB. */
 enum status reg_export_audited(struct db *db, const struct actor *who,
 			       const struct reg_column *cols, size_t ncols, json_t *items,
-			       struct reg_export *x, const char *sheet, const char *action,
+			       struct export *x, const char *sheet, const char *action,
 			       const char *object_type);
-/* The same for a table built by the caller (headers and rows of typed cells, export.h). */
-enum status reg_export_table(struct db *db, const struct actor *who, json_t *headers, json_t *rows,
-			     struct reg_export *x, const char *sheet, const char *action,
-			     const char *object_type);
 
 /* --- stored fields -------------------------------------------------------------------------
  *

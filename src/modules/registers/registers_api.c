@@ -87,8 +87,9 @@ int reg_answer_removed(struct req *req, enum status st, struct ferrors *fe)
 	return reply_outcome(req, st, fe, 204, NULL);
 }
 
-int reg_create_route(struct req *req, const struct reg_record *kind)
+int reg_create_route(struct req *req)
 {
+	const struct reg_record *kind = req->route->arg;
 	struct ferrors fe = FERRORS_INIT;
 	struct actor who = req_actor(req);
 	struct reg_scope scope = reg_scope_of(req);
@@ -113,8 +114,9 @@ static enum status run_on_record(struct req *req, const struct reg_record *kind,
 	return db_tx_status(req->db, fn, &o, &o.st);
 }
 
-int reg_review_route(struct req *req, const struct reg_record *kind)
+int reg_review_route(struct req *req)
 {
+	const struct reg_record *kind = req->route->arg;
 	struct ferrors fe = FERRORS_INIT;
 	struct reg_scope scope = reg_scope_of(req);
 	enum status st = run_on_record(req, kind, reg_review_fn, &scope, &fe);
@@ -123,32 +125,10 @@ int reg_review_route(struct req *req, const struct reg_record *kind)
 					 : NULL);
 }
 
-int reg_delete_route(struct req *req, const struct reg_record *kind)
+int reg_delete_route(struct req *req)
 {
 	struct ferrors fe = FERRORS_INIT;
 	struct reg_scope scope = reg_scope_of(req);
-	return reg_answer_removed(req, run_on_record(req, kind, reg_delete_fn, &scope, &fe), &fe);
-}
-
-struct reg_export reg_export_of(struct req *req, bool xlsx)
-{
-	struct reg_export x = { .fmt = xlsx                ? REG_XLSX
-				       : export_cp932(req) ? REG_CSV_CP932
-							   : REG_CSV,
-				.replace = export_replace(req) };
-	return x;
-}
-
-int reg_reply_export(struct req *req, enum status st, struct reg_export *x, const char *base)
-{
-	if (st == ST_INVALID && x->file.loss.chars)
-		return reply_unmappable(req, &x->file.loss);
-	if (st != ST_OK)
-		return reply_status_of(req, st, NULL);
-	bool xlsx = x->fmt == REG_XLSX;
-	char *data = x->file.data;
-	x->file.data = NULL;
-	return reply_download(req, export_content_type(xlsx, x->fmt == REG_CSV_CP932),
-			      export_file_name(req, base, xlsx ? "xlsx" : "csv"), data,
-			      x->file.len);
+	return reg_answer_removed(
+		req, run_on_record(req, req->route->arg, reg_delete_fn, &scope, &fe), &fe);
 }

@@ -7,6 +7,7 @@
 #define MAMORI_REGISTERS_API_H
 
 #include "registers.h"
+#include "../../http/export.h"
 #include "../../http/http.h"
 
 /* The scope of the signed-in user. */
@@ -31,18 +32,13 @@ int reg_reply_page(struct req *req, json_t *items, int64_t next);
 int reg_reply_record(struct req *req, json_t *record);
 /* 204 when st is ST_OK, else the problem; releases fe. */
 int reg_answer_removed(struct req *req, enum status st, struct ferrors *fe);
-/* The route POST /api/v1/<register>: 201 with the new record (kind->insert, reg_create). */
-int reg_create_route(struct req *req, const struct reg_record *kind);
-/* The routes POST .../{id}/review (today's review by the user, with the "version" they saw;
- * answers the record) and DELETE .../{id}?version= of any register declared by `kind`. */
-int reg_review_route(struct req *req, const struct reg_record *kind);
-int reg_delete_route(struct req *req, const struct reg_record *kind);
-/* The export a request asks for: `csv` (UTF-8, or ?encoding=cp932 with ?unmappable=) or
- * `xlsx`. */
-struct reg_export reg_export_of(struct req *req, bool xlsx);
-/* The download "<base>-<today>.csv|.xlsx" of an export (x->file.data is handed over), or its
- * problem (422 unmappable when refused for CP932). */
-int reg_reply_export(struct req *req, enum status st, struct reg_export *x, const char *base);
+/* The routes any register serves, the register (struct reg_record) being the route's arg:
+ * POST /api/v1/<register> (201 with the new record: kind->insert, reg_create), POST
+ * .../{id}/review (today's review by the user, with the "version" they saw; answers the
+ * record) and DELETE .../{id}?version=. */
+int reg_create_route(struct req *req);
+int reg_review_route(struct req *req);
+int reg_delete_route(struct req *req);
 /* The query schema every register's import takes. */
 extern const struct field reg_import_query[];
 

@@ -727,7 +727,7 @@ enum status risk_accept(struct db *db, const struct actor *who, const struct reg
 }
 
 enum status risks_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 const struct risk_filter *f, struct reg_export *x)
+			 const struct risk_filter *f, struct export *x)
 {
 	json_t *items;
 	int64_t next;

@@ -481,7 +481,7 @@ enum status soa_version_decide(struct db *db, const struct actor *who, int64_t i
 /* --- export --------------------------------------------------------------------------------- */
 
 enum status soa_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-		       int64_t number, struct reg_export *x)
+		       int64_t number, struct export *x)
 {
 	if (number) {
 		json_t *v = soa_version_by_number(db, number);
