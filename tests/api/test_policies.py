@@ -159,17 +159,19 @@ class PoliciesTest(ServerTestCase):
         r = admin.request("PUT", url, raw=b"MZ\x90\x00 not a pdf at all" * 10,
                           content_type="application/pdf")
         self.assertFieldError(r, "file", "invalid_file_type")
-        self.assertFalse(os.path.exists(os.path.join(self.srv.data, "files")))
+        self.assertEqual(self.srv.sql("SELECT COUNT(*) FROM files")[0][0], 0)
         r = admin.request("PUT", url, raw=PDF, content_type="application/pdf")
         self.assertEqual(r.status, 200, r)
         self.assertEqual((r.json["format"], r.json["file"]["name"], r.json["file"]["size"]),
                          ("pdf", "rules.pdf", len(PDF)))
         h = r.json["file"]["hash"]
-        stored = os.path.join(self.srv.data, "files", h[:2], h)
-        with open(stored, "rb") as f:
-            self.assertEqual(f.read(), PDF)
-        # A stale version is refused.
+        # In the database, with the version (so in every backup, and the same on every node).
+        self.assertEqual(self.srv.sql("SELECT size, type FROM files WHERE hash = ?", (h,)),
+                         [(len(PDF), "application/pdf")])
+        self.assertFalse(os.path.exists(os.path.join(self.srv.data, "files")))
+        # A stale version is refused, and the same bytes again are still one file.
         self.assertProblem(admin.request("PUT", url, raw=PDF, content_type="application/pdf"), 409)
+        self.assertEqual(self.srv.sql("SELECT COUNT(*) FROM files")[0][0], 1)
         r = admin.get(API + "/policy-versions/%d/file" % v["id"])
         self.assertEqual((r.status, r.body), (200, PDF))
         self.assertEqual(r.headers["Content-Type"], "application/pdf")
