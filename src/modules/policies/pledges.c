@@ -7,6 +7,7 @@
 #include "policies.h"
 #include "internal.h"
 #include "../access/access.h"
+#include "../accounts/accounts.h"
 #include "../settings/settings.h"
 #include "../training/training.h"
 #include "../../auth/password.h"
@@ -577,68 +578,6 @@ static int items_show(struct req *req)
 	return o ? reply_json(req, 200, o) : reply_status_of(req, st, NULL);
 }
 
-struct failure {
-	int64_t id;
-	const char *login, *ip;
-	int threshold, minutes;
-	bool locked;
-};
-
-/* A wrong password where the pledge asks for it counts toward the lockout like a failed
- * sign-in (a stolen session cannot be used to guess the password), in its own transaction. */
-static int failure_fn(struct db *db, void *arg)
-{
-	struct failure *f = arg;
-	int64_t count;
-	bool found;
-	struct actor who = { f->id, f->login, f->ip };
-	if (db_exec(db, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?",
-		    P(V_INT(f->id))) ||
-	    db_query_int(db, &count, &found, "SELECT failed_logins FROM users WHERE id = ?",
-			 P(V_INT(f->id))))
-		return -1;
-	json_t *sum = json_pack("{s:s,s:s,s:I}", "login", f->login, "reason", "wrong_password",
-				"consecutive_failures", (json_int_t)count);
-	int rc = audit_append(db, &who, "pledge.password_failed", "user", f->id, sum);
-	json_decref(sum);
-	if (rc)
-		return -1;
-	f->locked = count >= f->threshold;
-	if (!f->locked)
-		return 0;
-	int64_t until = now_unix() + (int64_t)f->minutes * 60;
-	if (db_exec(db, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
-		    P(V_INT(until), V_INT(f->id))) ||
-	    session_end_user(db, f->id, NULL))
-		return -1;
-	sum = json_pack("{s:i}", "minutes", f->minutes);
-	rc = audit_append(db, &who, "user.locked", "user", f->id, sum);
-	json_decref(sum);
-	return rc;
-}
-
-static int wrong_password(struct req *req)
-{
-	struct settings s;
-	if (settings_get(req->app, req->db, &s))
-		return -1;
-	struct failure f = { req->user->id,       req->user->login,  req->ip,
-			     s.lockout_threshold, s.lockout_minutes, false };
-	if (db_tx(req->db, failure_fn, &f))
-		return -1;
-	if (f.locked) {
-		session_destroy(req);
-		return reply_problem(req, 401, "account_locked", "Account locked",
-				     "Too many wrong passwords. You have been signed out; try "
-				     "again later or ask an administrator.");
-	}
-	struct ferrors fe = FERRORS_INIT;
-	ferr_add(&fe, "password", "wrong_password", "The password is wrong.");
-	reply_errors(req, &fe);
-	ferr_release(&fe);
-	return 0;
-}
-
 static int items_acknowledge(struct req *req)
 {
 	struct ferrors fe = FERRORS_INIT;
@@ -667,7 +606,7 @@ static int items_acknowledge(struct req *req)
 	if (!hash)
 		return -1;
 	if (!password_verify(hash, req_str(req, "password")))
-		return wrong_password(req);
+		return wrong_own_password(req, "password", "pledge.password_failed");
 	json_t *in = json_pack("{s:b,s:b,s:{s:I,s:b}}", "final", 1, "confirmed", 1, "answer",
 			       "policy_version_id",
 			       (json_int_t)req_int(req, "policy_version_id", 0), "acknowledged", 1);
