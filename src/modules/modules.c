@@ -12,6 +12,7 @@
 #include "pinfo/pinfo.h"
 #include "risks/risks.h"
 #include "workflow/work.h"
+#include "devices/devices.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -48,6 +49,8 @@ const struct module modules[] = {
 	{ "pinfo", &pinfo_routes, pinfo_permissions, NULL },
 	{ "risks", &risks_routes, risks_permissions, NULL },
 	{ "workflow", &work_routes, work_permissions, work_job, .tasks = work_tasks },
+	{ "devices", &devices_routes, devices_permissions, devices_job, .tasks = devices_tasks,
+	  .workflows = devices_workflows, .approvals = devices_approvals },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);
