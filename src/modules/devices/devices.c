@@ -191,21 +191,20 @@ enum status device_settings_update(struct db *db, const struct actor *who, json_
 
 /* --- declarations ------------------------------------------------------------------------- */
 
-static const char *const kinds[] = { "pc",      "smartphone", "tablet", "usb_memory",
-				     "external_disk", "sd_card", "router", "other",
-				     NULL };
-static const char *const kinds_ja[] = { "PC",           "スマートフォン", "タブレット",
-					"USBメモリ",    "外付けディスク", "SDカード",
-					"ルーター",     "その他",         NULL };
-static const char *const kinds_en[] = { "PC",      "Smartphone", "Tablet", "USB memory",
-					"External disk", "SD card", "Router", "Other",
-					NULL };
-static const char *const statuses[] = { "in_use", "in_stock", "on_loan", "lost", "disposed",
-					NULL };
-static const char *const statuses_ja[] = { "使用中", "在庫", "貸出中", "紛失", "廃棄済み",
-					   NULL };
-static const char *const statuses_en[] = { "In use", "In stock", "On loan", "Lost", "Disposed",
-					   NULL };
+static const char *const kinds[] = { "pc",         "smartphone",    "tablet",
+				     "usb_memory", "external_disk", "sd_card",
+				     "router",     "other",         NULL };
+static const char *const kinds_ja[] = { "PC",        "スマートフォン", "タブレット",
+					"USBメモリ", "外付けディスク", "SDカード",
+					"ルーター",  "その他",         NULL };
+static const char *const kinds_en[] = { "PC",         "Smartphone",    "Tablet",
+					"USB memory", "External disk", "SD card",
+					"Router",     "Other",         NULL };
+static const char *const statuses[] = { "in_use", "in_stock", "on_loan", "lost", "disposed", NULL };
+static const char *const statuses_ja[] = { "使用中", "在庫", "貸出中", "紛失", "廃棄済み", NULL };
+static const char *const statuses_en[] = {
+	"In use", "In stock", "On loan", "Lost", "Disposed", NULL
+};
 /* What a person may set; on loan and disposed come from their own steps. */
 static const char *const settable_statuses[] = { "in_use", "in_stock", "lost", NULL };
 
@@ -295,16 +294,16 @@ static const struct reg_column device_columns[] = {
 
 #define DEVICE_SELECT                                                                              \
 	"SELECT d.id, d.asset_tag, d.kind, d.model, d.serial, d.department_id, dp.name, "          \
-	"d.holder_id, h.name, d.status, d.os, d.os_version, d.patched_on, d.antivirus, "            \
-	"d.definitions_on, d.disk_encrypted, d.bios_password, d.screen_lock_minutes, "              \
+	"d.holder_id, h.name, d.status, d.os, d.os_version, d.patched_on, d.antivirus, "           \
+	"d.definitions_on, d.disk_encrypted, d.bios_password, d.screen_lock_minutes, "             \
 	"d.p2p_present, d.wire_lock, d.portable, d.asset_id, a.name, d.notes, d.disposal_method, " \
-	"d.disposal_certificate, d.disposed_by, d.disposed_on, d.disposal_witness, "                \
-	"d.disposal_note, d.disposal_recorded_by, rb.name, l.id, l.borrower_id, b.name, "           \
-	"l.due_on, l.starts_on, d.created_at, d.updated_at, d.version "                             \
-	"FROM devices d LEFT JOIN departments dp ON dp.id = d.department_id "                       \
+	"d.disposal_certificate, d.disposed_by, d.disposed_on, d.disposal_witness, "               \
+	"d.disposal_note, d.disposal_recorded_by, rb.name, l.id, l.borrower_id, b.name, "          \
+	"l.due_on, l.starts_on, d.created_at, d.updated_at, d.version "                            \
+	"FROM devices d LEFT JOIN departments dp ON dp.id = d.department_id "                      \
 	"LEFT JOIN users h ON h.id = d.holder_id LEFT JOIN assets a ON a.id = d.asset_id "         \
-	"LEFT JOIN users rb ON rb.id = d.disposal_recorded_by "                                     \
-	"LEFT JOIN loans l ON l.device_id = d.id AND l.status = 'lent' "                            \
+	"LEFT JOIN users rb ON rb.id = d.disposal_recorded_by "                                    \
+	"LEFT JOIN loans l ON l.device_id = d.id AND l.status = 'lent' "                           \
 	"LEFT JOIN users b ON b.id = l.borrower_id"
 
 struct row_ctx {
@@ -373,17 +372,17 @@ static json_t *device_row(struct dbrows *r, const struct row_ctx *c)
 		db_text(r, 24)
 			? json_pack("{s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:o}", "method", db_text(r, 24),
 				    "certificate_no", db_text(r, 25), "disposed_by", db_text(r, 26),
-				    "disposed_on", db_text(r, 27), "witness", db_text(r, 28), "note",
-				    db_text(r, 29), "recorded_by", dev_person(r, 30, 31))
+				    "disposed_on", db_text(r, 27), "witness", db_text(r, 28),
+				    "note", db_text(r, 29), "recorded_by", dev_person(r, 30, 31))
 			: json_null());
-	json_object_set_new(
-		o, "current_loan",
-		db_isnull(r, 32)
-			? json_null()
-			: json_pack("{s:I,s:o,s:s,s:s,s:b}", "id", (json_int_t)db_int(r, 32),
-				    "borrower", dev_person(r, 33, 34), "starts_on", db_text(r, 36),
-				    "due_on", db_text(r, 35), "overdue",
-				    strcmp(db_text(r, 35), c->today) < 0));
+	json_object_set_new(o, "current_loan",
+			    db_isnull(r, 32)
+				    ? json_null()
+				    : json_pack("{s:I,s:o,s:s,s:s,s:b}", "id",
+						(json_int_t)db_int(r, 32), "borrower",
+						dev_person(r, 33, 34), "starts_on", db_text(r, 36),
+						"due_on", db_text(r, 35), "overdue",
+						strcmp(db_text(r, 35), c->today) < 0));
 	json_object_set_new(o, "flags", fl);
 	json_object_set_new(o, "attention", json_boolean(flags != 0));
 	json_object_set_new(o, "created_at", dev_time(r, 37));
@@ -548,10 +547,10 @@ static void defaults(json_t *rec)
 				    json_boolean(device_kind_portable(
 					    json_string_value(json_object_get(rec, "kind")))));
 	if (!json_is_string(json_object_get(rec, "status")))
-		json_object_set_new(
-			rec, "status",
-			json_string(json_is_integer(json_object_get(rec, "holder_id")) ? "in_use"
-										: "in_stock"));
+		json_object_set_new(rec, "status",
+				    json_string(json_is_integer(json_object_get(rec, "holder_id"))
+							? "in_use"
+							: "in_stock"));
 }
 
 /* The rules beyond the field types, for a record `rec` (id 0: a new one). */
@@ -564,10 +563,10 @@ static int check_rules(struct db *db, json_t *rec, int64_t id, struct ferrors *f
 	tz_today(today);
 	if (reg_check_common(db, &reg_scope_all, rec, fe))
 		return -1;
-	if (db_query_int(db, &other, &found,
-			 "SELECT id FROM devices WHERE lower(asset_tag) = lower(?) AND id <> ?",
-			 P(V_TEXT(json_string_value(json_object_get(rec, "asset_tag"))),
-			   V_INT(id))))
+	if (db_query_int(
+		    db, &other, &found,
+		    "SELECT id FROM devices WHERE lower(asset_tag) = lower(?) AND id <> ?",
+		    P(V_TEXT(json_string_value(json_object_get(rec, "asset_tag"))), V_INT(id))))
 		return -1;
 	if (found)
 		ferr_add(fe, "asset_tag", "taken", "Another device has this asset tag.");
@@ -580,7 +579,8 @@ static int check_rules(struct db *db, json_t *rec, int64_t id, struct ferrors *f
 				 P(V_INT(json_integer_value(v)))))
 			return -1;
 		if (!found)
-			ferr_add(fe, "asset_id", "not_found", "There is no such information asset.");
+			ferr_add(fe, "asset_id", "not_found",
+				 "There is no such information asset.");
 	}
 	dev_check_not_future(rec, "patched_on", today, fe);
 	dev_check_not_future(rec, "definitions_on", today, fe);
@@ -597,8 +597,8 @@ static int check_rules(struct db *db, json_t *rec, int64_t id, struct ferrors *f
 static size_t bind_all(json_t *rec, struct dbval *vals, struct buf *search)
 {
 	reg_bind(fields, NFIELDS, rec, vals);
-	static const char *const words[] = { "asset_tag", "model", "serial", "os",
-					     "antivirus", "notes" };
+	static const char *const words[] = { "asset_tag", "model",     "serial",
+					     "os",        "antivirus", "notes" };
 	for (size_t k = 0; k < ARRAY_SIZE(words); k++)
 		reg_search_add(search, json_string_value(json_object_get(rec, words[k])));
 	size_t n = NFIELDS;
@@ -798,7 +798,8 @@ static enum status dispose_fn(struct db *db, void *arg)
 		goto out;
 	st = ST_DB;
 	if (db_exec(db,
-		    "UPDATE devices SET status = 'disposed', holder_id = NULL, disposal_method = ?, "
+		    "UPDATE devices SET status = 'disposed', holder_id = NULL, disposal_method = "
+		    "?, "
 		    "disposal_certificate = ?, disposed_by = ?, disposed_on = ?, disposal_witness "
 		    "= ?, disposal_note = ?, disposal_recorded_by = ?, updated_at = ?, version = "
 		    "version + 1 WHERE id = ?",
@@ -833,7 +834,7 @@ static void add_export_fields(json_t *items)
 	static const struct {
 		const char *name, *ja;
 	} labels[] = {
-		{ "loan_overdue", "返却期限超過" },     { "screen_lock", "画面ロック10分超" },
+		{ "loan_overdue", "返却期限超過" },      { "screen_lock", "画面ロック10分超" },
 		{ "definitions", "定義ファイルが古い" }, { "patches", "パッチ未適用" },
 		{ "encryption", "暗号化なし" },          { "p2p", "ファイル共有ソフトあり" },
 	};
@@ -854,7 +855,8 @@ static void add_export_fields(json_t *items)
 		json_object_set_new(item, "flags_ja", json_string(b.buf));
 		json_t *d = json_object_get(item, "disposal");
 		json_object_set(item, "disposed_on",
-				json_is_object(d) ? json_object_get(d, "disposed_on") : json_null());
+				json_is_object(d) ? json_object_get(d, "disposed_on")
+						  : json_null());
 		buf_release(&b);
 	}
 }

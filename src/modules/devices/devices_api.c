@@ -6,9 +6,12 @@
 #include "../../lib/timeutil.h"
 
 const struct permission devices_permissions[] = {
-	{ "devices.read", "devices" },  { "devices.write", "devices" },
-	{ "loans.request", "devices" }, { "loans.lend", "devices" },
-	{ "media.request", "devices" }, { "media.privacy", "devices" },
+	{ "devices.read", "devices" },
+	{ "devices.write", "devices" },
+	{ "loans.request", "devices" },
+	{ "loans.lend", "devices" },
+	{ "media.request", "devices" },
+	{ "media.privacy", "devices" },
 	{ 0 },
 };
 
@@ -370,19 +373,18 @@ static int media_transition(struct req *req)
 
 /* --- schemas and routes ------------------------------------------------------------------- */
 
-static const char *const kinds[] = { "pc",      "smartphone", "tablet", "usb_memory",
-				     "external_disk", "sd_card", "router", "other",
-				     NULL };
-static const char *const statuses[] = { "in_use", "in_stock", "on_loan", "lost", "disposed",
-					NULL };
+static const char *const kinds[] = { "pc",         "smartphone",    "tablet",
+				     "usb_memory", "external_disk", "sd_card",
+				     "router",     "other",         NULL };
+static const char *const statuses[] = { "in_use", "in_stock", "on_loan", "lost", "disposed", NULL };
 static const char *const settable_statuses[] = { "in_use", "in_stock", "lost", NULL };
 static const char *const yes[] = { "yes", NULL };
 static const char *const purposes[] = { "loan", "media", NULL };
 static const char *const disposal_methods[] = { "destruction", "erasure_service", "overwrite",
 						NULL };
-static const char *const loan_statuses[] = { "submitted", "approved", "rejected", "sent_back",
-					     "withdrawn", "cancelled", "lent",     "returned",
-					     NULL };
+static const char *const loan_statuses[] = { "submitted", "approved",  "rejected",
+					     "sent_back", "withdrawn", "cancelled",
+					     "lent",      "returned",  NULL };
 static const char *const loan_moves[] = { "submitted", "withdrawn", "cancelled", NULL };
 static const char *const conditions[] = { "good", "damaged", NULL };
 static const char *const media_statuses[] = { "submitted", "approved", "rejected", "sent_back",
@@ -577,7 +579,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/devices/settings", "devices.read", settings_show },
 	{ "PATCH", "/api/v1/devices/settings", "devices.write", settings_patch,
 	  .body = settings_body },
-	{ "POST", "/api/v1/devices", "devices.write", devices_create, .body = device_create_schema },
+	{ "POST", "/api/v1/devices", "devices.write", devices_create,
+	  .body = device_create_schema },
 	{ "POST", "/api/v1/devices/import", "devices.write", devices_import_route,
 	  .query = reg_import_query, .flags = R_RAW_BODY | R_LARGE_BODY },
 	{ "GET", "/api/v1/devices/{id:int}", "devices.read", devices_show },

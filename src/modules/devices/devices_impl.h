@@ -22,7 +22,7 @@ extern const struct dev_scope dev_scope_everything;
 /* The people `me` looks after: direct reports and members of departments `me` manages or
  * deputises for. Binds `me` three times. */
 #define DEV_TEAM_OF                                                                                \
-	"SELECT tu.id FROM users tu WHERE tu.manager_id = ? OR tu.department_id IN (SELECT "     \
+	"SELECT tu.id FROM users tu WHERE tu.manager_id = ? OR tu.department_id IN (SELECT "       \
 	"td.id FROM departments td WHERE td.manager_id = ? OR td.deputy_id = ?)"
 
 /* Appends "AND (...)" limiting devices `d`, loans `l` or media requests `m` to the scope. */

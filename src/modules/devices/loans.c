@@ -7,18 +7,24 @@
 
 /* Kinds that are lent (removable media go through media requests). */
 static const char *const loan_kinds[] = { "pc", "smartphone", "tablet", "router", "other", NULL };
-static const char *const kinds_ja[] = { "PC", "スマートフォン", "タブレット", "ルーター",
-					"その他", NULL };
+static const char *const kinds_ja[] = { "PC",       "スマートフォン", "タブレット",
+					"ルーター", "その他",         NULL };
 static const char *const kinds_en[] = { "PC", "Smartphone", "Tablet", "Router", "Other", NULL };
-static const char *const loan_statuses[] = { "submitted", "approved", "rejected", "sent_back",
-					     "withdrawn", "cancelled", "lent",     "returned",
-					     NULL };
+static const char *const loan_statuses[] = { "submitted", "approved",  "rejected",
+					     "sent_back", "withdrawn", "cancelled",
+					     "lent",      "returned",  NULL };
 static const char *const loan_statuses_ja[] = { "承認待ち", "承認済み", "却下",
 						"差し戻し", "取り下げ", "取り消し",
 						"貸出中",   "返却済み", NULL };
-static const char *const loan_statuses_en[] = { "Waiting for approval", "Approved", "Rejected",
-						"Sent back",            "Withdrawn", "Cancelled",
-						"Lent",                 "Returned",  NULL };
+static const char *const loan_statuses_en[] = { "Waiting for approval",
+						"Approved",
+						"Rejected",
+						"Sent back",
+						"Withdrawn",
+						"Cancelled",
+						"Lent",
+						"Returned",
+						NULL };
 static const char *const conditions[] = { "good", "damaged", NULL };
 static const char *const conditions_ja[] = { "良好", "破損あり", NULL };
 static const char *const conditions_en[] = { "Good", "Damaged", NULL };
@@ -73,9 +79,9 @@ static json_t *open_contact(struct app *app, int64_t id, const char *sealed)
 	"l.lent_definitions_on, l.lent_software_ok, l.lent_note, l.returned_at, l.returned_by, "   \
 	"rb.name, l.return_data_erased, l.return_virus_scanned, l.return_software_ok, "            \
 	"l.return_condition, l.return_note, l.created_at, l.updated_at, l.version "                \
-	"FROM loans l JOIN users b ON b.id = l.borrower_id "                                        \
-	"LEFT JOIN departments dp ON dp.id = l.department_id "                                      \
-	"LEFT JOIN devices d ON d.id = l.device_id LEFT JOIN users rq ON rq.id = l.requested_by " \
+	"FROM loans l JOIN users b ON b.id = l.borrower_id "                                       \
+	"LEFT JOIN departments dp ON dp.id = l.department_id "                                     \
+	"LEFT JOIN devices d ON d.id = l.device_id LEFT JOIN users rq ON rq.id = l.requested_by "  \
 	"LEFT JOIN users lb ON lb.id = l.lent_by LEFT JOIN users rb ON rb.id = l.returned_by"
 
 /* An instant as the organisation's calendar date, or null. */
@@ -105,11 +111,11 @@ static json_t *loan_row(struct dbrows *r, const void *arg)
 	json_object_set_new(o, "department_id", dev_int(r, 3));
 	json_object_set_new(o, "department_name", dev_text(r, 4));
 	json_object_set_new(o, "device",
-			    db_isnull(r, 5) ? json_null()
-					    : json_pack("{s:I,s:s,s:s,s:s}", "id",
-							(json_int_t)db_int(r, 5), "asset_tag",
-							db_text(r, 6), "kind", db_text(r, 7),
-							"model", db_text(r, 8)));
+			    db_isnull(r, 5)
+				    ? json_null()
+				    : json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)db_int(r, 5),
+						"asset_tag", db_text(r, 6), "kind", db_text(r, 7),
+						"model", db_text(r, 8)));
 	json_object_set_new(o, "device_kind", json_string(db_text(r, 9)));
 	json_object_set_new(o, "duty", json_string(db_text(r, 10)));
 	json_object_set_new(o, "contact", open_contact(c->app, id, db_text(r, 11)));
@@ -162,8 +168,7 @@ static json_t *loans_query(struct app *app, struct db *db, struct query *q)
 	return items;
 }
 
-static json_t *loan_plain(struct app *app, struct db *db, const struct dev_scope *scope,
-			  int64_t id)
+static json_t *loan_plain(struct app *app, struct db *db, const struct dev_scope *scope, int64_t id)
 {
 	struct query q;
 	query_init(&q, LOAN_SELECT);
@@ -266,8 +271,9 @@ static json_t *snapshot(struct db *db, int64_t id)
 		"{s:O,s:O,s:o,s:O,s:O,s:O,s:O}", "status", json_object_get(o, "status"),
 		"borrower_id", json_object_get(json_object_get(o, "borrower"), "id"), "device_id",
 		json_is_object(device) ? json_incref(json_object_get(device, "id")) : json_null(),
-		"device_kind", json_object_get(o, "device_kind"), "duty", json_object_get(o, "duty"),
-		"starts_on", json_object_get(o, "starts_on"), "due_on", json_object_get(o, "due_on"));
+		"device_kind", json_object_get(o, "device_kind"), "duty",
+		json_object_get(o, "duty"), "starts_on", json_object_get(o, "starts_on"), "due_on",
+		json_object_get(o, "due_on"));
 	static const char *const keep[] = { "lent_encrypted",       "lent_definitions_on",
 					    "lent_software_ok",     "return_data_erased",
 					    "return_virus_scanned", "return_software_ok",
@@ -555,24 +561,25 @@ static enum status create_fn(struct db *db, void *arg)
 		goto out;
 	json_t *dev = json_object_get(rec, "device_id");
 	int64_t now = now_unix();
-	if (db_insert(db, &o->id,
-		      "INSERT INTO loans (borrower_id, department_id, device_id, device_kind, duty, "
-		      "starts_on, due_on, requested_by, created_at, updated_at) VALUES (?, ?, ?, ?, "
-		      "?, ?, ?, ?, ?, ?) RETURNING id",
-		      P(V_INT(borrower), V_ID(dept), V_ID(json_integer_value(dev)),
-			V_TEXT(json_string_value(json_object_get(rec, "device_kind"))),
-			V_TEXT(json_string_value(json_object_get(rec, "duty"))),
-			V_TEXT(json_string_value(json_object_get(rec, "starts_on"))),
-			V_TEXT(json_string_value(json_object_get(rec, "due_on"))), V_INT(who->id),
-			V_INT(now), V_INT(now))))
+	if (db_insert(
+		    db, &o->id,
+		    "INSERT INTO loans (borrower_id, department_id, device_id, device_kind, duty, "
+		    "starts_on, due_on, requested_by, created_at, updated_at) VALUES (?, ?, ?, ?, "
+		    "?, ?, ?, ?, ?, ?) RETURNING id",
+		    P(V_INT(borrower), V_ID(dept), V_ID(json_integer_value(dev)),
+		      V_TEXT(json_string_value(json_object_get(rec, "device_kind"))),
+		      V_TEXT(json_string_value(json_object_get(rec, "duty"))),
+		      V_TEXT(json_string_value(json_object_get(rec, "starts_on"))),
+		      V_TEXT(json_string_value(json_object_get(rec, "due_on"))), V_INT(who->id),
+		      V_INT(now), V_INT(now))))
 		goto out;
-	char *sealed = seal_contact(o->app, o->id,
-				    json_string_value(json_object_get(rec, "contact")));
+	char *sealed =
+		seal_contact(o->app, o->id, json_string_value(json_object_get(rec, "contact")));
 	int rc = db_exec(db, "UPDATE loans SET contact = ? WHERE id = ?",
 			 P(V_TEXT(sealed), V_INT(o->id)));
 	free(sealed);
-	if (rc || wf_event_add(db, "loan", o->id, who, "created", NULL, "submitted", false, NULL,
-			       NULL))
+	if (rc ||
+	    wf_event_add(db, "loan", o->id, who, "created", NULL, "submitted", false, NULL, NULL))
 		goto out;
 	json_t *after = snapshot(db, o->id);
 	if (!after)
@@ -629,7 +636,8 @@ static enum status update_fn(struct db *db, void *arg)
 		st = ST_CONFLICT;
 		goto out;
 	}
-	int64_t borrower = json_integer_value(json_object_get(json_object_get(cur, "borrower"), "id"));
+	int64_t borrower =
+		json_integer_value(json_object_get(json_object_get(cur, "borrower"), "id"));
 	if (borrower != o->by->actor->id && !wf_has_perm(o->by->perms, "loans.lend")) {
 		o->fe->code = "not_allowed";
 		o->fe->detail = "Only the borrower or a lender may change the request.";
@@ -646,7 +654,8 @@ static enum status update_fn(struct db *db, void *arg)
 	rec = json_pack("{s:O,s:O,s:O,s:O,s:O}", "device_kind", json_object_get(cur, "device_kind"),
 			"duty", json_object_get(cur, "duty"), "contact",
 			json_object_get(cur, "contact"), "starts_on",
-			json_object_get(cur, "starts_on"), "due_on", json_object_get(cur, "due_on"));
+			json_object_get(cur, "starts_on"), "due_on",
+			json_object_get(cur, "due_on"));
 	json_object_set(rec, "device_id",
 			json_is_object(device) ? json_object_get(device, "id") : json_null());
 	const char *key;
@@ -665,8 +674,8 @@ static enum status update_fn(struct db *db, void *arg)
 		goto out;
 	}
 	json_t *dev = json_object_get(rec, "device_id");
-	char *sealed = seal_contact(o->app, o->id,
-				    json_string_value(json_object_get(rec, "contact")));
+	char *sealed =
+		seal_contact(o->app, o->id, json_string_value(json_object_get(rec, "contact")));
 	int rc = db_exec(db,
 			 "UPDATE loans SET device_id = ?, device_kind = ?, duty = ?, contact = ?, "
 			 "starts_on = ?, due_on = ?, updated_at = ?, version = version + 1 WHERE "
@@ -678,12 +687,13 @@ static enum status update_fn(struct db *db, void *arg)
 			   V_TEXT(json_string_value(json_object_get(rec, "due_on"))),
 			   V_INT(now_unix()), V_INT(o->id)));
 	free(sealed);
-	if (rc || wf_event_add(db, "loan", o->id, o->by->actor, "updated", NULL, NULL, false, NULL,
-			       NULL) ||
+	if (rc ||
+	    wf_event_add(db, "loan", o->id, o->by->actor, "updated", NULL, NULL, false, NULL,
+			 NULL) ||
 	    !(after = snapshot(db, o->id)))
 		goto out;
 	st = audit_change(db, o->by->actor, "loan.update", "loan", o->id, before, after) ? ST_DB
-											    : ST_OK;
+											 : ST_OK;
 out:
 	json_decref(cur);
 	json_decref(before);
@@ -762,8 +772,8 @@ static enum status move_fn(struct db *db, void *arg)
 		return db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
 	enum status st = ST_OK;
 	memset(&h, 0, sizeof(h));
-	if (!strcmp(o->to, "lent") && !strcmp(json_string_value(json_object_get(cur, "status")),
-					      "approved"))
+	if (!strcmp(o->to, "lent") &&
+	    !strcmp(json_string_value(json_object_get(cur, "status")), "approved"))
 		st = handover_device(db, o, cur, &h);
 	else if (!strcmp(o->to, "returned")) {
 		/* Device before loan, as the hand-over takes them. */
@@ -867,9 +877,9 @@ enum status loans_export(struct app *app, struct db *db, const struct actor *who
 	if (loans_list(app, db, scope, f, 0, 0, &items, &next))
 		return ST_DB;
 	flatten(items);
-	enum status st = reg_export_audited(db, who, ledger_columns, ARRAY_SIZE(ledger_columns),
-					    items, fmt, "貸出管理台帳", "export.loans", "loan", out,
-					    len);
+	enum status st =
+		reg_export_audited(db, who, ledger_columns, ARRAY_SIZE(ledger_columns), items, fmt,
+				   "貸出管理台帳", "export.loans", "loan", out, len);
 	json_decref(items);
 	return st;
 }
@@ -894,7 +904,7 @@ static void loan_task(json_t *out, const char *kind, struct dbrows *r, const cha
 }
 
 #define TASK_SELECT                                                                                \
-	"SELECT l.id, d.asset_tag, l.device_kind, l.due_on, b.name, l.starts_on FROM loans l "   \
+	"SELECT l.id, d.asset_tag, l.device_kind, l.due_on, b.name, l.starts_on FROM loans l "     \
 	"JOIN users b ON b.id = l.borrower_id LEFT JOIN devices d ON d.id = l.device_id "
 
 /* The borrower: every device out with them, due on its return date (overdue when past). */

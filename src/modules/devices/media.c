@@ -9,10 +9,11 @@
 /* --- reading ------------------------------------------------------------------------------ */
 
 #define MEDIA_SELECT                                                                               \
-	"SELECT m.id, m.requester_id, u.name, m.department_id, dp.name, m.device_id, d.asset_tag, " \
+	"SELECT m.id, m.requester_id, u.name, m.department_id, dp.name, m.device_id, "             \
+	"d.asset_tag, "                                                                            \
 	"d.kind, d.model, m.purpose, m.data_description, m.classification_id, k.label_ja, "        \
 	"k.label_en, k.position, (SELECT MAX(position) FROM asset_classifications), "              \
-	"m.personal_info, m.encrypted, m.password_protected, m.starts_on, m.ends_on, "            \
+	"m.personal_info, m.encrypted, m.password_protected, m.starts_on, m.ends_on, "             \
 	"m.privacy_review, m.status, m.finished_at, m.finish_note, m.created_at, m.updated_at, "   \
 	"m.version FROM media_requests m JOIN users u ON u.id = m.requester_id "                   \
 	"LEFT JOIN departments dp ON dp.id = m.department_id "                                     \
@@ -46,9 +47,9 @@ static json_t *media_row(struct dbrows *r, const void *arg)
 	json_object_set_new(o, "ends_on", json_string(ends));
 	json_object_set_new(o, "privacy_review", json_boolean(db_int(r, 21)));
 	json_object_set_new(o, "status", json_string(status));
-	json_object_set_new(o, "in_use", json_boolean(!strcmp(status, "approved") &&
-						      strcmp(starts, today) <= 0 &&
-						      strcmp(ends, today) >= 0));
+	json_object_set_new(o, "in_use",
+			    json_boolean(!strcmp(status, "approved") &&
+					 strcmp(starts, today) <= 0 && strcmp(ends, today) >= 0));
 	json_object_set_new(o, "finished_at", dev_time(r, 23));
 	json_object_set_new(o, "finish_note", dev_text(r, 24));
 	json_object_set_new(o, "created_at", dev_time(r, 25));
@@ -195,7 +196,8 @@ static int resubmit(struct wf_ctx *c)
 
 static int record_finish(struct wf_ctx *c)
 {
-	return db_exec(c->db, "UPDATE media_requests SET finished_at = ?, finish_note = ? WHERE id = ?",
+	return db_exec(c->db,
+		       "UPDATE media_requests SET finished_at = ?, finish_note = ? WHERE id = ?",
 		       P(V_INT(now_unix()), V_TEXT(c->comment ? c->comment : ""), V_INT(c->id)));
 }
 
@@ -208,8 +210,7 @@ static const struct wf_transition moves[] = {
 	{ "sent_back", "withdrawn", WF_REQUESTER },
 	/* The use is over: the medium is back (its data erased), said by the requester or the
 	 * register's keepers. */
-	{ "approved", "finished", WF_REQUESTER | WF_PERM, "devices.write",
-	  .apply = record_finish },
+	{ "approved", "finished", WF_REQUESTER | WF_PERM, "devices.write", .apply = record_finish },
 	/* The period has ended: the job closes it. */
 	{ "approved", "expired", WF_SYSTEM },
 	{ 0 },
@@ -268,7 +269,8 @@ static int check_request(struct db *db, json_t *rec, int64_t id, struct ferrors 
 	if (failed)
 		return -1;
 	if (!found)
-		ferr_add(fe, "classification_id", "not_found", "There is no such classification level.");
+		ferr_add(fe, "classification_id", "not_found",
+			 "There is no such classification level.");
 	else if (position < lowest && !json_is_true(json_object_get(rec, "encrypted")))
 		ferr_add(fe, "encrypted", "encryption_required",
 			 "Data above the lowest classification level must be encrypted.");
@@ -283,11 +285,12 @@ static int check_request(struct db *db, json_t *rec, int64_t id, struct ferrors 
 		ferr_add(fe, "ends_on", "out_of_range", "The end is before the start.");
 	if (!ferr_any(fe)) {
 		int64_t other;
-		if (db_query_int(db, &other, &found,
-				 "SELECT id FROM media_requests WHERE device_id = ? AND id <> ? AND "
-				 "status IN ('submitted', 'approved') AND starts_on <= ? AND ends_on "
-				 ">= ?",
-				 P(V_INT(device), V_INT(id), V_TEXT(end), V_TEXT(start))))
+		if (db_query_int(
+			    db, &other, &found,
+			    "SELECT id FROM media_requests WHERE device_id = ? AND id <> ? AND "
+			    "status IN ('submitted', 'approved') AND starts_on <= ? AND ends_on "
+			    ">= ?",
+			    P(V_INT(device), V_INT(id), V_TEXT(end), V_TEXT(start))))
 			return -1;
 		if (found)
 			ferr_add(fe, "device_id", "booked",
@@ -325,19 +328,20 @@ static enum status create_fn(struct db *db, void *arg)
 			 P(V_INT(who->id))))
 		goto out;
 	int64_t now = now_unix();
-	if (db_insert(db, &o->id,
-		      "INSERT INTO media_requests (requester_id, department_id, device_id, purpose, "
-		      "data_description, classification_id, personal_info, encrypted, "
-		      "password_protected, starts_on, ends_on, privacy_review, created_at, "
-		      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		      P(V_INT(who->id), V_ID(dept),
-			V_INT(json_integer_value(json_object_get(rec, "device_id"))),
-			TEXT_OF(rec, "purpose"), TEXT_OF(rec, "data_description"),
-			V_INT(json_integer_value(json_object_get(rec, "classification_id"))),
-			BOOL_OF(rec, "personal_info"), BOOL_OF(rec, "encrypted"),
-			BOOL_OF(rec, "password_protected"), TEXT_OF(rec, "starts_on"),
-			TEXT_OF(rec, "ends_on"), BOOL_OF(rec, "privacy_review"), V_INT(now),
-			V_INT(now))) ||
+	if (db_insert(
+		    db, &o->id,
+		    "INSERT INTO media_requests (requester_id, department_id, device_id, purpose, "
+		    "data_description, classification_id, personal_info, encrypted, "
+		    "password_protected, starts_on, ends_on, privacy_review, created_at, "
+		    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		    P(V_INT(who->id), V_ID(dept),
+		      V_INT(json_integer_value(json_object_get(rec, "device_id"))),
+		      TEXT_OF(rec, "purpose"), TEXT_OF(rec, "data_description"),
+		      V_INT(json_integer_value(json_object_get(rec, "classification_id"))),
+		      BOOL_OF(rec, "personal_info"), BOOL_OF(rec, "encrypted"),
+		      BOOL_OF(rec, "password_protected"), TEXT_OF(rec, "starts_on"),
+		      TEXT_OF(rec, "ends_on"), BOOL_OF(rec, "privacy_review"), V_INT(now),
+		      V_INT(now))) ||
 	    wf_event_add(db, "media_request", o->id, who, "created", NULL, "submitted", false, NULL,
 			 NULL))
 		goto out;
@@ -478,7 +482,9 @@ enum status media_move(struct db *db, const struct wf_actor *by, const struct de
 		       int64_t id, const char *to, const char *comment, int64_t version,
 		       struct ferrors *fe)
 {
-	struct move_op o = { by, scope, id,
+	struct move_op o = { by,
+			     scope,
+			     id,
 			     { .to = to, .version = version, .comment = comment, .field = "to" },
 			     fe };
 	return db_tx_st(db, move_fn, &o);
