@@ -16,6 +16,7 @@
 #include "workflow/work.h"
 #include "access/access.h"
 #include "devices/devices.h"
+#include "notifications/notifications.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -58,13 +59,15 @@ const struct module modules[] = {
 	  .tasks = training_tasks },
 	{ "assets", &assets_routes, assets_permissions, NULL, .tasks = asset_tasks },
 	{ "pinfo", &pinfo_routes, pinfo_permissions, NULL, .tasks = pinfo_tasks },
-	{ "risks", &risks_routes, risks_permissions, NULL },
+	{ "risks", &risks_routes, risks_permissions, NULL, .tasks = risks_tasks },
 	{ "workflow", &work_routes, work_permissions, work_job, .tasks = work_tasks },
 	{ "access", &access_routes, access_permissions, access_job, .tasks = access_tasks,
 	  .workflows = access_workflows, .approvals = access_approvals,
 	  .campaigns = access_campaigns },
 	{ "devices", &devices_routes, devices_permissions, devices_job, .tasks = devices_tasks,
 	  .workflows = devices_workflows, .approvals = devices_approvals },
+	{ "notifications", &notifications_routes, NULL, notifications_job,
+	  .worker = notifications_worker },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);

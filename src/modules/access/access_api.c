@@ -210,6 +210,26 @@ static int requests_carry_out(struct req *req)
 	return reply_json(req, 200, o);
 }
 
+/* What a request may name: the roles (managers may not list roles otherwise). */
+static int requests_choices(struct req *req)
+{
+	struct dbrows r;
+	if (db_query(req->db, &r, "SELECT name, label_ja, label_en FROM roles ORDER BY id", P0))
+		return -1;
+	json_t *roles = json_array();
+	while (db_next(&r))
+		json_array_append_new(roles,
+				      json_pack("{s:s,s:s,s:s}", "name", db_text(&r, 0), "label_ja",
+						db_text(&r, 1), "label_en", db_text(&r, 2)));
+	int failed = r.failed;
+	db_rows_free(&r);
+	if (failed) {
+		json_decref(roles);
+		return -1;
+	}
+	return reply_json(req, 200, json_pack("{s:o}", "roles", roles));
+}
+
 /* The request ledger (アカウント申請台帳), evidence for an auditor: every request with who asked,
  * for whom, what, and what became of it. */
 static int requests_export(struct req *req, enum export_format fmt)
@@ -579,9 +599,12 @@ static int offboardings_mine(const struct task_query *q, json_t *out)
 }
 
 const struct task_source access_tasks[] = {
-	{ "account_request_sent_back", "account_requests.create", sent_back },
-	{ "account_request_carry_out", "users.write", to_carry_out },
-	{ "offboarding", "offboarding.work", offboardings_mine },
+	{ "account_request_sent_back", "account_requests.create", sent_back, "差し戻された申請",
+	  "Request sent back" },
+	{ "account_request_carry_out", "users.write", to_carry_out, "実施待ちのアカウント申請",
+	  "Account request to carry out" },
+	{ "offboarding", "offboarding.work", offboardings_mine, "退職・契約終了の手続き",
+	  "Leaving checklist" },
 	{ 0 },
 };
 
@@ -697,6 +720,7 @@ static const struct route routes[] = {
 	  .query = export_query },
 	{ "GET", "/api/v1/account-requests.xlsx", "account_requests.read", requests_xlsx,
 	  .query = export_query },
+	{ "GET", "/api/v1/account-requests/choices", "account_requests.create", requests_choices },
 	{ "POST", "/api/v1/account-requests", "account_requests.create", requests_create,
 	  .body = create_body },
 	{ "GET", "/api/v1/account-requests/{id:int}", "approvals.use", requests_show },
