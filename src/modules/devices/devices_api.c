@@ -18,8 +18,9 @@ const struct permission devices_permissions[] = {
 const struct workflow *const devices_workflows[] = { &loan_workflow, &media_workflow, NULL };
 
 const struct approval_kind devices_approvals[] = {
-	{ "loan", "/loans/", loan_decided },
-	{ "media_request", "/media-requests/", media_decided },
+	{ "loan", "端末の貸出申請", "device loan request", "/loans/", loan_decided },
+	{ "media_request", "外部記憶媒体の利用申請", "removable media request", "/media-requests/",
+	  media_decided },
 	{ 0 },
 };
 

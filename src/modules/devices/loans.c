@@ -978,8 +978,11 @@ static int handover_tasks(const struct task_query *tq, json_t *out)
 }
 
 const struct task_source devices_tasks[] = {
-	{ "loan_return", NULL, return_tasks },
-	{ "loan_overdue", NULL, overdue_tasks },
-	{ "loan_handover", "loans.lend", handover_tasks },
+	{ "loan_return", NULL, return_tasks, "端末の返却", "device to return" },
+	/* Its title names the borrower: mailed as a link only. */
+	{ "loan_overdue", NULL, overdue_tasks, "返却の遅れ", "overdue loan",
+	  .private_title = true },
+	{ "loan_handover", "loans.lend", handover_tasks, "端末の貸出", "device to hand over",
+	  .private_title = true },
 	{ 0 },
 };
