@@ -3,8 +3,7 @@
 import { i18n } from '../../i18n'
 import { API_BASE, query } from '../../api'
 import type { Approval } from '../approvals/types'
-import type { TimelineEntry } from '../../components/TimelineList.vue'
-import type { Move } from '../../components/WorkflowActions.vue'
+import type { Move, TimelineEntry } from '../../workflow'
 
 const t = (k: string, p?: Record<string, unknown>) => (p ? i18n.global.t(k, p) : i18n.global.t(k))
 
