@@ -225,6 +225,9 @@ SCHEMAS = {
         "starts_on": ("ndate", 0), "ends_on": ("ndate", 0)},
     ("POST", API + "/media-requests/{id:int}/transition"): {
         "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/soa/versions"): {"note": ("text", 1)},
+    ("POST", API + "/soa/versions/{id:int}/approve"): {"version": ("int", 1), "note": ("text", 0)},
+    ("POST", API + "/soa/versions/{id:int}/reject"): {"version": ("int", 1), "note": ("text", 0)},
     # Training (src/modules/training).
     ("POST", API + "/courses"): {
         "title_ja": ("str", 1), "title_en": ("str", 0), "description_ja": ("text", 0),

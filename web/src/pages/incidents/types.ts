@@ -128,7 +128,7 @@ export interface RegisterLink {
   items: string
   record_count: number | null
   sensitive: boolean
-  mynumber: boolean
+  my_number: boolean
 }
 
 export interface Impact {
@@ -190,6 +190,10 @@ export interface ReportDocument {
   lang: 'ja' | 'en'
   items: { key: string; heading: string; value: string }[]
   text: string
+  /** When the report is due (null when it is not required); not part of the form. */
+  due: string | null
+  /** The organisation's own earlier target, when it has one. */
+  target: string | null
   copy_id?: number
   frozen_at?: string
 }
