@@ -446,7 +446,7 @@ class DevicesTest(ServerTestCase):
         r = self.admin.client.get(API + "/loans.xlsx")
         self.assertEqual(r.status, 200, r)
         self.assertIn("spreadsheetml", r.headers["Content-Type"])
-        self.assertIn("loans.xlsx", r.headers["Content-Disposition"])
+        self.assertRegex(r.headers["Content-Disposition"], r"loans-\d{4}-\d{2}-\d{2}\.xlsx")
         rows = xlsx_rows(r.body)
         self.assertEqual(rows[0][:5], ["番号", "氏名", "所属", "担当業務", "管理番号"])
         row = [x for x in rows[1:] if x[0] == loan["id"]][0]
@@ -456,7 +456,7 @@ class DevicesTest(ServerTestCase):
                          ("顧客先でのデモ", d["asset_tag"], "Latitude 5440", "貸出中", "はい",
                           "090-1234-5678"))
         r = self.admin.client.get(q("/loans.csv", encoding="cp932", status="lent"))
-        self.assertIn("Shift_JIS", r.headers["Content-Type"])
+        self.assertIn("Windows-31J", r.headers["Content-Type"])
         text = r.body.decode("cp932")
         self.assertTrue(text.startswith("番号,氏名"))
         self.assertIn(d["asset_tag"], text)

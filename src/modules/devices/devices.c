@@ -862,16 +862,15 @@ static void add_export_fields(json_t *items)
 }
 
 enum status devices_export(struct db *db, const struct actor *who, const struct dev_scope *scope,
-			   const struct device_filter *f, enum reg_format fmt, char **out,
-			   size_t *len)
+			   const struct device_filter *f, struct reg_export *x)
 {
 	json_t *items;
 	int64_t next;
 	if (devices_list(db, scope, f, 0, 0, &items, &next))
 		return ST_DB;
 	add_export_fields(items);
-	enum status st = reg_export_audited(db, who, device_columns, NCOLUMNS, items, fmt,
-					    "端末管理台帳", "export.devices", "device", out, len);
+	enum status st = reg_export_audited(db, who, device_columns, NCOLUMNS, items, x,
+					    "端末管理台帳", "export.devices", "device");
 	json_decref(items);
 	return st;
 }

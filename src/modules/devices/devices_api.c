@@ -79,26 +79,25 @@ static int devices_index(struct req *req)
 	return reg_reply_page(req, items, next);
 }
 
-static int devices_download(struct req *req, enum reg_format fmt)
+static int devices_download(struct req *req, bool xlsx)
 {
 	struct device_filter f;
 	struct dev_scope scope = dev_scope_of(req);
 	struct actor who = req_actor(req);
-	char *data = NULL;
-	size_t len = 0;
+	struct reg_export x = reg_export_of(req, xlsx);
 	device_filter_of(req, &f);
-	enum status st = devices_export(req->db, &who, &scope, &f, fmt, &data, &len);
-	return reg_reply_export(req, st, fmt, "devices", data, len);
+	enum status st = devices_export(req->db, &who, &scope, &f, &x);
+	return reg_reply_export(req, st, &x, "devices");
 }
 
 static int devices_csv(struct req *req)
 {
-	return devices_download(req, reg_csv_format(req));
+	return devices_download(req, false);
 }
 
 static int devices_xlsx(struct req *req)
 {
-	return devices_download(req, REG_XLSX);
+	return devices_download(req, true);
 }
 
 static int devices_choices(struct req *req)
@@ -215,26 +214,25 @@ static int loans_index(struct req *req)
 	return reg_reply_page(req, items, next);
 }
 
-static int loans_download(struct req *req, enum reg_format fmt)
+static int loans_download(struct req *req, bool xlsx)
 {
 	struct loan_filter f;
 	struct dev_scope scope = dev_scope_of(req);
 	struct actor who = req_actor(req);
-	char *data = NULL;
-	size_t len = 0;
+	struct reg_export x = reg_export_of(req, xlsx);
 	loan_filter_of(req, &f);
-	enum status st = loans_export(req->app, req->db, &who, &scope, &f, fmt, &data, &len);
-	return reg_reply_export(req, st, fmt, "loans", data, len);
+	enum status st = loans_export(req->app, req->db, &who, &scope, &f, &x);
+	return reg_reply_export(req, st, &x, "loans");
 }
 
 static int loans_csv(struct req *req)
 {
-	return loans_download(req, reg_csv_format(req));
+	return loans_download(req, false);
 }
 
 static int loans_xlsx(struct req *req)
 {
-	return loans_download(req, REG_XLSX);
+	return loans_download(req, true);
 }
 
 static json_t *loan_full(struct req *req, const struct wf_actor *by, int64_t id)
@@ -406,11 +404,7 @@ static const struct field device_list_query[] = {
 	{ "cursor", FT_ID, 0 },
 	{ 0 },
 };
-static const struct field device_csv_query[] = {
-	DEVICE_FILTERS,
-	{ "encoding", FT_ENUM, 0, .choices = reg_csv_encodings },
-	{ 0 },
-};
+static const struct field device_csv_query[] = { DEVICE_FILTERS, EXPORT_CSV_QUERY, { 0 } };
 static const struct field device_xlsx_query[] = { DEVICE_FILTERS, { 0 } };
 static const struct field choices_query[] = { { "purpose", FT_ENUM, 0, .choices = purposes },
 					      { 0 } };
@@ -472,11 +466,7 @@ static const struct field loan_list_query[] = {
 	{ "cursor", FT_ID, 0 },
 	{ 0 },
 };
-static const struct field loan_csv_query[] = {
-	LOAN_FILTERS,
-	{ "encoding", FT_ENUM, 0, .choices = reg_csv_encodings },
-	{ 0 },
-};
+static const struct field loan_csv_query[] = { LOAN_FILTERS, EXPORT_CSV_QUERY, { 0 } };
 static const struct field loan_xlsx_query[] = { LOAN_FILTERS, { 0 } };
 
 static const struct field loan_create_body[] = {

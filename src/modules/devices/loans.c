@@ -870,16 +870,15 @@ static void flatten(json_t *items)
 
 enum status loans_export(struct app *app, struct db *db, const struct actor *who,
 			 const struct dev_scope *scope, const struct loan_filter *f,
-			 enum reg_format fmt, char **out, size_t *len)
+			 struct reg_export *x)
 {
 	json_t *items;
 	int64_t next;
 	if (loans_list(app, db, scope, f, 0, 0, &items, &next))
 		return ST_DB;
 	flatten(items);
-	enum status st =
-		reg_export_audited(db, who, ledger_columns, ARRAY_SIZE(ledger_columns), items, fmt,
-				   "貸出管理台帳", "export.loans", "loan", out, len);
+	enum status st = reg_export_audited(db, who, ledger_columns, ARRAY_SIZE(ledger_columns),
+					    items, x, "貸出管理台帳", "export.loans", "loan");
 	json_decref(items);
 	return st;
 }

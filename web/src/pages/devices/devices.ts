@@ -1,7 +1,6 @@
 // Devices, loans and removable media as the API shows them (src/modules/devices), and the words
 // for their codes. The server decides every rule (flags, who may move what); these only show.
 import { i18n } from '../../i18n'
-import { API_BASE, query } from '../../api'
 import type { Approval } from '../approvals/types'
 import type { Move, TimelineEntry } from '../../workflow'
 
@@ -170,12 +169,6 @@ export const loanStatusClass = (l: Loan) =>
 
 export const yesNo = (b: boolean | null | undefined, area = 'loans') =>
   b === null || b === undefined ? '—' : b ? t(`${area}.yes`) : t(`${area}.no`)
-
-/** A list's download link (CSV UTF-8 or CP932, or Excel) with the list's filters. */
-export function exportHref(what: string, format: 'csv' | 'xlsx', filters: Record<string, string> = {}, cp932 = false): string {
-  const f = Object.fromEntries(Object.entries(filters).filter(([, v]) => v))
-  return `${API_BASE}/${what}.${format}` + query({ ...f, ...(cp932 ? { encoding: 'cp932' } : {}) })
-}
 
 /** A timeline entry of a loan or media request in words. */
 export function timelineText(area: 'loans' | 'media', e: TimelineEntry): string {
