@@ -17,6 +17,7 @@
 #include "access/access.h"
 #include "checklists/checklists.h"
 #include "policies/policies.h"
+#include "devices/devices.h"
 #include "notifications/notifications.h"
 
 static const struct permission account_permissions[] = {
@@ -70,6 +71,8 @@ const struct module modules[] = {
 	{ "policies", &policies_routes, policies_permissions, policies_job, .tasks = policies_tasks,
 	  .workflows = policies_workflows, .approvals = policies_approvals },
 	{ "pledges", &pledges_routes, pledges_permissions, NULL, .campaigns = pledges_campaigns },
+	{ "devices", &devices_routes, devices_permissions, devices_job, .tasks = devices_tasks,
+	  .workflows = devices_workflows, .approvals = devices_approvals },
 	{ "notifications", &notifications_routes, NULL, notifications_job,
 	  .worker = notifications_worker },
 };
