@@ -189,6 +189,19 @@ void approval_waiting_where(struct query *q, int64_t user_id, const char *today)
 		    V_INT(user_id), V_INT(user_id)));
 }
 
+void approval_decider_exists(struct query *q, const char *record_type, const char *record_col,
+			     int64_t user_id, const char *today)
+{
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+		 "EXISTS (SELECT 1 FROM approvals a JOIN approval_steps s ON s.approval_id = a.id "
+		 "AND s.position = a.current_step WHERE a.record_type = ? AND a.record_id = %s AND",
+		 record_col);
+	query_add(q, sql, P(V_TEXT(record_type)));
+	approval_waiting_where(q, user_id, today);
+	query_add(q, ")", NULL, 0);
+}
+
 int approval_may_decide(struct db *db, int64_t id, int64_t user_id, const char *const *perms,
 			bool *may)
 {

@@ -341,6 +341,26 @@ class DevicesTest(ServerTestCase):
         self.assertEqual((r.json["borrower"]["id"], r.json["requested_by"]["id"]),
                          (self.emp.id, self.officer.id))
 
+    def test_a_delegate_who_may_decide_may_open_the_request(self):
+        # The manager names a colleague of another department to stand in while away: the
+        # delegate finds the loan in the inbox, opens it, decides it; afterwards it is not theirs.
+        r = self.mgr.client.post(API + "/me/delegations", {
+            "delegate_id": self.emp2.id, "starts_on": day(), "ends_on": day(3), "note": "出張"})
+        self.assertEqual(r.status, 201, r)
+        try:
+            r = self.ask(self.emp, device_kind="pc")
+            self.assertEqual(r.status, 201, r)
+            lid = r.json["id"]
+            self.assertEqual(self.emp2.client.get(API + "/loans/%d" % lid).status, 200)
+            self.assertIn(lid, [x["id"] for x in
+                                self.emp2.client.get(API + "/loans").json["items"]])
+            self.decide(self.emp2, "loan", lid)
+            self.assertProblem(self.emp2.client.get(API + "/loans/%d" % lid), 404)
+        finally:
+            d = self.mgr.client.get(API + "/me/delegations").json["items"][0]
+            self.assertEqual(self.mgr.client.delete(API + "/me/delegations/%d" % d["id"]).status,
+                             204)
+
     def test_two_simultaneous_handovers_one_wins(self):
         for round_ in range(4):
             d = self.device()

@@ -7,11 +7,12 @@
 
 /* --- scope -------------------------------------------------------------------------------- */
 
-const struct dev_scope dev_scope_everything = { true, 0 };
+const struct dev_scope dev_scope_everything = { true, 0, "" };
 
 struct dev_scope dev_scope_of(struct req *req)
 {
-	struct dev_scope s = { false, req->user ? req->user->id : 0 };
+	struct dev_scope s = { false, req->user ? req->user->id : 0, "" };
+	tz_today(s.today);
 	s.all = req_can(req, PERM_ALL_DEPARTMENTS) || req_can(req, "devices.write") ||
 		req_can(req, "loans.lend") || req_can(req, "media.privacy");
 	return s;
@@ -40,8 +41,10 @@ void dev_scope_loans(struct query *q, const struct dev_scope *s)
 	query_add(q,
 		  "AND (l.borrower_id = ? OR l.borrower_id IN (" DEV_TEAM_OF ") OR l.department_id "
 		  "IN (SELECT sd.id FROM departments sd WHERE sd.manager_id = ? OR sd.deputy_id = "
-		  "?))",
+		  "?) OR",
 		  P(V_INT(me), ME3(me), V_INT(me), V_INT(me)));
+	approval_decider_exists(q, "loan", "l.id", me, s->today);
+	query_add(q, ")", NULL, 0);
 }
 
 void dev_scope_media(struct query *q, const struct dev_scope *s)
@@ -52,8 +55,10 @@ void dev_scope_media(struct query *q, const struct dev_scope *s)
 	query_add(q,
 		  "AND (m.requester_id = ? OR m.requester_id IN (" DEV_TEAM_OF ") OR "
 		  "m.department_id IN (SELECT sd.id FROM departments sd WHERE sd.manager_id = ? OR "
-		  "sd.deputy_id = ?))",
+		  "sd.deputy_id = ?) OR",
 		  P(V_INT(me), ME3(me), V_INT(me), V_INT(me)));
+	approval_decider_exists(q, "media_request", "m.id", me, s->today);
+	query_add(q, ")", NULL, 0);
 }
 
 /* --- small helpers ------------------------------------------------------------------------ */

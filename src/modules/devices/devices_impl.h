@@ -12,7 +12,9 @@
 
 struct dev_scope {
 	bool all;        /* every record */
-	int64_t user_id; /* otherwise: this person's and their team's */
+	int64_t user_id; /* otherwise: this person's and their team's, and what waits for their
+			    decision */
+	char today[11];  /* the organisation's day (bound by the scope's query: kept here) */
 };
 
 /* The scope of the signed-in user (see devices.h). */
