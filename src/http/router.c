@@ -2,9 +2,10 @@
  * router.c — from a parsed request to a handler, through every gate.
  *
  * Order: match method and path → session (unless the route is public) → CSRF on unsafe
- * methods → password-change and MFA-enrolment gates → the route's permission (a denial is an
- * audit event) → query parameters and JSON body against the route's schema → handler; a
- * signed-in user's request the handler answers 404 is an audit event too (access.denied).
+ * methods → a kiosk session only on kiosk routes, kiosk routes only for a kiosk session →
+ * password-change and MFA-enrolment gates → the route's permission (a denial is an audit
+ * event) → query parameters and JSON body against the route's schema → handler; a signed-in
+ * user's request the handler answers 404 is an audit event too (access.denied).
  */
 #include <microhttpd.h>
 #include <string.h>
@@ -237,6 +238,12 @@ static void dispatch(struct req *req)
 					"Send the X-CSRF-Token header you received at sign-in.");
 				return;
 			}
+		}
+		/* A reception kiosk reaches its own routes and nothing else (reads included), and
+		 * no person's session reaches those. */
+		if (req->user->kiosk != !strcmp(r->perm, PERM_KIOSK)) {
+			deny(req, r->perm);
+			return;
 		}
 		if (!(r->flags & R_BEFORE_GATES)) {
 			if (req->user->must_change_password) {
