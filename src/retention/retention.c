@@ -195,6 +195,20 @@ fail:
 
 /* --- holds -------------------------------------------------------------------------------- */
 
+/* NULL, empty, or only spaces (also full-width): no reason given. */
+static bool blank(const char *s)
+{
+	while (s && *s) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			s++;
+		else if (!strncmp(s, "\xe3\x80\x80", 3))
+			s += 3;
+		else
+			return false;
+	}
+	return true;
+}
+
 #define HOLD_COLUMNS                                                                               \
 	"h.id, h.kind, h.record_id, h.reason, h.status, h.placed_by, p.name, h.placed_at, "        \
 	"h.lifted_by, l.name, h.lifted_at, h.lift_reason, h.version"
@@ -328,7 +342,7 @@ enum status retention_hold_place(struct db *db, const struct actor *who, const c
 	const struct retention_kind *k = retention_kind_find(kind);
 	if (!k)
 		ferr_add(fe, "kind", "invalid_choice", "There is no such kind of record.");
-	if (!reason || !*reason)
+	if (blank(reason))
 		ferr_add(fe, "reason", "required", "Say why the records must be kept.");
 	if (ferr_any(fe))
 		return ST_INVALID;
@@ -399,7 +413,7 @@ static enum status lift_fn(struct db *db, void *arg)
 enum status retention_hold_lift(struct db *db, const struct actor *who, int64_t id, int64_t version,
 				const char *reason, struct ferrors *fe)
 {
-	if (!reason || !*reason) {
+	if (blank(reason)) {
 		ferr_add(fe, "reason", "required", "Say why the hold ends.");
 		return ST_INVALID;
 	}

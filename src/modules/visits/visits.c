@@ -666,10 +666,10 @@ out:
 	return st;
 }
 
-enum status visit_badge_return(struct db *db, const struct visit_viewer *v, int64_t id,
-			       int64_t version, struct ferrors *fe)
+enum status visit_badge_return(struct app *app, struct db *db, const struct visit_viewer *v,
+			       int64_t id, int64_t version, struct ferrors *fe)
 {
-	struct change_op c = { NULL, v, id, version, NULL, fe };
+	struct change_op c = { app, v, id, version, NULL, fe };
 	return db_tx_st(db, badge_fn, &c);
 }
 

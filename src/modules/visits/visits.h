@@ -84,8 +84,8 @@ enum status visit_update(struct app *app, struct db *db, const struct visit_view
 enum status visit_move(struct app *app, struct db *db, const struct visit_viewer *v, int64_t id,
 		       json_t *in, struct ferrors *fe);
 /* Records the slip's badge as returned now. */
-enum status visit_badge_return(struct db *db, const struct visit_viewer *v, int64_t id,
-			       int64_t version, struct ferrors *fe);
+enum status visit_badge_return(struct app *app, struct db *db, const struct visit_viewer *v,
+			       int64_t id, int64_t version, struct ferrors *fe);
 
 struct visit_filter {
 	const char *view;      /* "today", "inside", "badge_out", "expected" or NULL (all) */

@@ -134,8 +134,10 @@ static int visits_badge(struct req *req)
 	struct actor who;
 	struct visit_viewer v = viewer_of(req, &who);
 	int64_t id = req_param_int(req, "id");
-	return answer(req, &v, visit_badge_return(req->db, &v, id, req_int(req, "version", 0), &fe),
-		      &fe, id, 200);
+	return answer(
+		req, &v,
+		visit_badge_return(req->app, req->db, &v, id, req_int(req, "version", 0), &fe), &fe,
+		id, 200);
 }
 
 /* The visitor log as a file (visits.read): every slip of the filter, with the visitors' names;
@@ -452,7 +454,8 @@ static const struct field settings_body[] = {
 	{ 0 },
 };
 
-static const struct field kiosk_start_body[] = { { "site_id", FT_ID, F_NULLABLE }, { 0 } };
+static const struct field kiosk_start_body[] = { { "site_id", FT_ID, F_REQUIRED | F_NULLABLE },
+						 { 0 } };
 
 /* What a visitor fills in at the kiosk: their own slip, nothing else. */
 static const struct field kiosk_visit_body[] = {
@@ -467,7 +470,7 @@ static const struct field kiosk_visit_body[] = {
 
 static const struct field site_create_body[] = {
 	{ "name", FT_STRING, F_REQUIRED, .min = 1, .max = 100 },
-	{ "address", FT_STRING, F_NULLABLE, .max = 300 },
+	{ "address", FT_STRING, F_NULLABLE, .max = 200 },
 	{ "manager_id", FT_ID, F_NULLABLE },
 	{ "track_closing", FT_BOOL, 0 },
 	{ 0 },
@@ -476,7 +479,7 @@ static const struct field site_create_body[] = {
 static const struct field site_patch_body[] = {
 	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
 	{ "name", FT_STRING, 0, .min = 1, .max = 100 },
-	{ "address", FT_STRING, F_NULLABLE, .max = 300 },
+	{ "address", FT_STRING, F_NULLABLE, .max = 200 },
 	{ "manager_id", FT_ID, F_NULLABLE },
 	{ "track_closing", FT_BOOL, 0 },
 	{ "active", FT_BOOL, 0 },
