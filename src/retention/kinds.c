@@ -102,6 +102,7 @@ static const char *const account_steps[] = {
 	"DELETE FROM mail_outbox WHERE user_id = ?",
 	"DELETE FROM notifications WHERE user_id = ?",
 	"DELETE FROM notification_prefs WHERE user_id = ?",
+	"DELETE FROM signin_failures WHERE login_key = (SELECT login_key FROM users WHERE id = ?)",
 	"UPDATE users SET name = '匿名化済み #' || CAST(id AS TEXT), login = '~anon-' || CAST(id "
 	"AS TEXT), login_key = '~anon-' || CAST(id AS TEXT), email = NULL, purpose = '', "
 	"dispatch_agency = NULL, totp_secret = NULL, totp_pending = NULL, mfa_enabled = 0, "

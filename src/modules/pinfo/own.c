@@ -104,7 +104,7 @@ const struct pinfo_own pinfo_own_data[] = {
 		.key = "visits",
 		.count_sql = "SELECT COUNT(*) FROM visits",
 		.name = "mamori 来訪者記録",
-		.subjects = "来訪者 (取引先・応募者・業者など社外の人)",
+		.subjects = "来訪者 (取引先・業者など社外の人)",
 		.items = "氏名、会社名 (いずれも暗号化)、用件、訪問先の担当者、入館・退館の日時、立ち入"
 			 "った場所、同行の有無、入館証 (バッジ) の番号と返却、個人情報の取扱いへの同意",
 		.purpose = "入館の管理と安全の確保 (事務所への立ち入りの記録、入館証の回収、緊急時の在"
