@@ -15,6 +15,9 @@
 #include "risks/risks.h"
 #include "workflow/work.h"
 #include "access/access.h"
+#include "checklists/checklists.h"
+#include "policies/policies.h"
+#include "devices/devices.h"
 #include "notifications/notifications.h"
 #include "visits/visits.h"
 #include "retention/retention_api.h"
@@ -66,6 +69,13 @@ const struct module modules[] = {
 	{ "access", &access_routes, access_permissions, access_job, .tasks = access_tasks,
 	  .workflows = access_workflows, .approvals = access_approvals,
 	  .campaigns = access_campaigns },
+	{ "checklists", &checklists_routes, checklists_permissions, NULL,
+	  .campaigns = checklists_campaigns },
+	{ "policies", &policies_routes, policies_permissions, policies_job, .tasks = policies_tasks,
+	  .workflows = policies_workflows, .approvals = policies_approvals },
+	{ "pledges", &pledges_routes, pledges_permissions, NULL, .campaigns = pledges_campaigns },
+	{ "devices", &devices_routes, devices_permissions, devices_job, .tasks = devices_tasks,
+	  .workflows = devices_workflows, .approvals = devices_approvals },
 	{ "notifications", &notifications_routes, NULL, notifications_job,
 	  .worker = notifications_worker },
 	{ "visits", &visits_routes, visits_permissions, NULL, .tasks = visits_tasks,

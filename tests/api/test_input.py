@@ -175,6 +175,56 @@ SCHEMAS = {
     ("PATCH", API + "/soa/{id:int}"): {
         "version": ("int", 1), "applicable": ("bool", 0), "justification": ("text", 0),
         "status": ("enum", 0), "evidence": ("text", 0)},
+    # Devices, loans and removable media (src/modules/devices).
+    ("PATCH", API + "/devices/settings"): {
+        "version": ("int", 1), "definitions_max_days": ("int", 0), "patch_max_days": ("int", 0)},
+    ("POST", API + "/devices"): {
+        "asset_tag": ("str", 1), "kind": ("enum", 1), "model": ("str", 0), "serial": ("str", 0),
+        "department_id": ("nid", 0), "holder_id": ("nid", 0), "status": ("enum", 0),
+        "os": ("str", 0), "os_version": ("str", 0), "patched_on": ("ndate", 0),
+        "antivirus": ("str", 0), "definitions_on": ("ndate", 0), "disk_encrypted": ("bool", 0),
+        "bios_password": ("bool", 0), "screen_lock_minutes": ("nint", 0),
+        "p2p_present": ("bool", 0), "wire_lock": ("bool", 0), "portable": ("bool", 0),
+        "asset_id": ("nid", 0), "notes": ("text", 0)},
+    ("PATCH", API + "/devices/{id:int}"): {
+        "version": ("int", 1), "asset_tag": ("str", 0), "kind": ("enum", 0), "model": ("str", 0),
+        "serial": ("str", 0), "department_id": ("nid", 0), "holder_id": ("nid", 0),
+        "status": ("enum", 0), "os": ("str", 0), "os_version": ("str", 0),
+        "patched_on": ("ndate", 0), "antivirus": ("str", 0), "definitions_on": ("ndate", 0),
+        "disk_encrypted": ("bool", 0), "bios_password": ("bool", 0),
+        "screen_lock_minutes": ("nint", 0), "p2p_present": ("bool", 0), "wire_lock": ("bool", 0),
+        "portable": ("bool", 0), "asset_id": ("nid", 0), "notes": ("text", 0)},
+    ("POST", API + "/devices/{id:int}/dispose"): {
+        "version": ("int", 1), "method": ("enum", 1), "certificate_no": ("str", 0),
+        "disposed_by": ("str", 1), "disposed_on": ("ndate", 1), "witness": ("str", 0),
+        "note": ("text", 0)},
+    ("POST", API + "/loans"): {
+        "borrower_id": ("nid", 0), "device_id": ("nid", 0), "device_kind": ("enum", 0),
+        "duty": ("str", 1), "contact": ("str", 1), "starts_on": ("ndate", 1),
+        "due_on": ("ndate", 1)},
+    ("PATCH", API + "/loans/{id:int}"): {
+        "version": ("int", 1), "device_id": ("nid", 0), "device_kind": ("enum", 0),
+        "duty": ("str", 0), "contact": ("str", 0), "starts_on": ("ndate", 0),
+        "due_on": ("ndate", 0)},
+    ("POST", API + "/loans/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/loans/{id:int}/handover"): {
+        "version": ("int", 1), "device_id": ("nid", 0), "encrypted": ("bool", 1),
+        "definitions_on": ("ndate", 1), "software_ok": ("bool", 1), "note": ("text", 0)},
+    ("POST", API + "/loans/{id:int}/return"): {
+        "version": ("int", 1), "data_erased": ("bool", 1), "virus_scanned": ("bool", 1),
+        "software_ok": ("bool", 1), "condition": ("enum", 1), "note": ("text", 0)},
+    ("POST", API + "/media-requests"): {
+        "device_id": ("nid", 1), "purpose": ("text", 1), "data_description": ("text", 1),
+        "classification_id": ("nid", 1), "personal_info": ("bool", 0), "encrypted": ("bool", 0),
+        "password_protected": ("bool", 0), "starts_on": ("ndate", 1), "ends_on": ("ndate", 1)},
+    ("PATCH", API + "/media-requests/{id:int}"): {
+        "version": ("int", 1), "device_id": ("nid", 0), "purpose": ("text", 0),
+        "data_description": ("text", 0), "classification_id": ("nid", 0),
+        "personal_info": ("bool", 0), "encrypted": ("bool", 0), "password_protected": ("bool", 0),
+        "starts_on": ("ndate", 0), "ends_on": ("ndate", 0)},
+    ("POST", API + "/media-requests/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
     ("POST", API + "/soa/versions"): {"note": ("text", 1)},
     ("POST", API + "/soa/versions/{id:int}/approve"): {"version": ("int", 1), "note": ("text", 0)},
     ("POST", API + "/soa/versions/{id:int}/reject"): {"version": ("int", 1), "note": ("text", 0)},
@@ -250,6 +300,42 @@ SCHEMAS = {
                                          "reason": ("text", 1)},
     ("POST", API + "/retention/holds/{id:int}/lift"): {"version": ("int", 1),
                                                        "reason": ("text", 1)},
+    # Checklists, policies and pledges (src/modules/checklists, src/modules/policies).
+    ("POST", API + "/checklists"): {
+        "title_ja": ("str", 1), "title_en": ("str", 0), "description_ja": ("text", 0),
+        "description_en": ("text", 0), "content": ("object", 0)},
+    ("PATCH", API + "/checklists/{id:int}"): {
+        "version": ("int", 1), "title_ja": ("str", 0), "title_en": ("str", 0),
+        "description_ja": ("text", 0), "description_en": ("text", 0), "content": ("object", 0),
+        "archived": ("bool", 0)},
+    ("POST", API + "/checklists/{id:int}/publish"): {"version": ("int", 1)},
+    ("POST", API + "/checklist-campaigns"): {
+        "template_id": ("nid", 1), "title": ("str", 0), "targets": ("strarray", 1),
+        "starts_on": ("ndate", 0), "due_on": ("ndate", 1), "recurrence": ("enum", 0)},
+    ("POST", API + "/checklist-answers/{id:int}/action"): {
+        "owner": ("enum", 1), "due_on": ("ndate", 0), "title": ("str", 0), "plan": ("text", 0)},
+    ("POST", API + "/policies"): {
+        "category": ("enum", 1), "title_ja": ("str", 1), "title_en": ("str", 0),
+        "on_hire": ("bool", 0), "on_exit": ("bool", 0), "hire_due_days": ("int", 0)},
+    ("POST", API + "/policies/preview"): {"markdown": ("text", 1)},
+    ("PATCH", API + "/policies/{id:int}"): {
+        "version": ("int", 1), "category": ("enum", 0), "title_ja": ("str", 0),
+        "title_en": ("str", 0), "on_hire": ("bool", 0), "on_exit": ("bool", 0),
+        "hire_due_days": ("int", 0)},
+    ("POST", API + "/policies/{id:int}/versions"): {
+        "body_ja": ("text", 0), "body_en": ("text", 0), "effective_on": ("ndate", 0),
+        "change_note": ("text", 1)},
+    ("PATCH", API + "/policy-versions/{id:int}"): {
+        "version": ("int", 1), "format": ("enum", 0), "body_ja": ("text", 0),
+        "body_en": ("text", 0), "effective_on": ("ndate", 0), "change_note": ("text", 0)},
+    ("POST", API + "/policy-versions/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/pledges/campaigns"): {
+        "policy_id": ("nid", 1), "title": ("str", 0), "targets": ("strarray", 1),
+        "starts_on": ("ndate", 0), "due_on": ("ndate", 1), "recurrence": ("enum", 0)},
+    ("POST", API + "/pledges/exit"): {"user_id": ("nid", 1), "due_on": ("ndate", 0)},
+    ("POST", API + "/pledges/items/{id:int}/acknowledge"): {
+        "version": ("int", 1), "policy_version_id": ("nid", 1), "password": ("str", 1)},
 }
 
 # A value of each kind that passes the schema (rules behind it may still refuse it; the
@@ -287,8 +373,25 @@ ROUTE_ENUMS = {
     ("POST", API + "/risks", "treatment"): "reduce",
     ("PATCH", API + "/risks/{id:int}", "treatment"): "accept",
     ("PATCH", API + "/soa/{id:int}", "status"): "planned",
+    ("POST", API + "/devices", "kind"): "pc",
+    ("POST", API + "/devices", "status"): "in_stock",
+    ("PATCH", API + "/devices/{id:int}", "kind"): "tablet",
+    ("PATCH", API + "/devices/{id:int}", "status"): "lost",
+    ("POST", API + "/devices/{id:int}/dispose", "method"): "overwrite",
+    ("POST", API + "/loans", "device_kind"): "pc",
+    ("PATCH", API + "/loans/{id:int}", "device_kind"): "tablet",
+    ("POST", API + "/loans/{id:int}/transition", "to"): "withdrawn",
+    ("POST", API + "/loans/{id:int}/return", "condition"): "good",
+    ("POST", API + "/media-requests/{id:int}/transition", "to"): "withdrawn",
     ("POST", API + "/training/assignments", "recurrence"): "yearly",
     ("PATCH", API + "/training/assignments/{id:int}", "recurrence"): "once",
+    ("POST", API + "/checklist-campaigns", "recurrence"): "monthly",
+    ("POST", API + "/checklist-answers/{id:int}/action", "owner"): "person",
+    ("POST", API + "/policies", "category"): "standard",
+    ("PATCH", API + "/policies/{id:int}", "category"): "pledge",
+    ("PATCH", API + "/policy-versions/{id:int}", "format"): "markdown",
+    ("POST", API + "/policy-versions/{id:int}/transition", "to"): "submitted",
+    ("POST", API + "/pledges/campaigns", "recurrence"): "yearly",
     ("PATCH", API + "/settings", "setup_state"): "skipped",
     ("POST", API + "/visits/{id:int}/transition", "to"): "arrived",
 }
