@@ -34,6 +34,9 @@
 /* Permissions that are not in the catalogue. */
 #define PERM_PUBLIC    "public"    /* no session needed */
 #define PERM_SIGNED_IN "signed_in" /* any signed-in user */
+/* A reception kiosk's session (src/auth/session.h) and nothing else: no role can hold it, a
+ * kiosk session reaches only these routes, and no person's session reaches them. */
+#define PERM_KIOSK     "kiosk"
 
 enum ftype {
 	FT_STRING, /* UTF-8 text, .min/.max in characters */
@@ -97,6 +100,7 @@ struct principal {
 	const char *session_hash;
 	const char *csrf_token;
 	bool touch_due; /* last activity recorded long enough ago to record it again */
+	bool kiosk;     /* a reception kiosk, not a person: id 0, login KIOSK_LOGIN */
 };
 
 #define MAX_PARAMS 4

@@ -19,6 +19,8 @@
 #include "policies/policies.h"
 #include "devices/devices.h"
 #include "notifications/notifications.h"
+#include "visits/visits.h"
+#include "retention/retention_api.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -46,6 +48,7 @@ static const struct workflow *const incident_workflows[] = { &incident_workflow,
 static const struct workflow *const action_workflows[] = { &action_workflow, NULL };
 static const struct workflow *const access_workflows[] = { &account_request_workflow,
 							   &offboarding_workflow, NULL };
+static const struct workflow *const visit_workflows[] = { &visit_workflow, NULL };
 
 const struct module modules[] = {
 	{ "core", &core_routes, NULL, NULL },
@@ -75,6 +78,9 @@ const struct module modules[] = {
 	  .workflows = devices_workflows, .approvals = devices_approvals },
 	{ "notifications", &notifications_routes, NULL, notifications_job,
 	  .worker = notifications_worker },
+	{ "visits", &visits_routes, visits_permissions, NULL, .tasks = visits_tasks,
+	  .workflows = visit_workflows },
+	{ "retention", &retention_routes, retention_permissions, retention_job },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);

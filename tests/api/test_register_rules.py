@@ -149,7 +149,7 @@ class OwnDataTest(ServerTestCase):
     def test_registered_at_init_counted_live_and_kept(self):
         admin = self.admin.client
         own = self.own()
-        self.assertEqual(set(own), {"accounts", "training", "incidents"})
+        self.assertEqual(set(own), {"accounts", "training", "incidents", "visits", "office_log"})
         users = self.srv.sql("SELECT COUNT(*) FROM users")[0][0]
         self.assertEqual(own["accounts"]["record_count"], users)
         self.assertTrue(own["accounts"]["retained"])
@@ -161,7 +161,7 @@ class OwnDataTest(ServerTestCase):
             for s in STAGES:
                 self.assertTrue(full["lc_%s_risks" % s] and full["lc_%s_controls" % s])
         creates = self.srv.sql("SELECT COUNT(*) FROM audit_events WHERE action = 'pinfo.create'")
-        self.assertEqual(creates[0][0], 3)
+        self.assertEqual(creates[0][0], 5)
         # The count follows the module's data.
         self.srv.create_user("own_new")
         self.assertEqual(self.own()["accounts"]["record_count"], users + 1)
@@ -185,9 +185,10 @@ class OwnDataTest(ServerTestCase):
         r = self.srv.cli("jobs", "run")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.srv.cli("jobs", "run")
-        self.assertEqual(set(self.own()), {"accounts", "training", "incidents"})
+        self.assertEqual(set(self.own()), {"accounts", "training", "incidents", "visits",
+                                           "office_log"})
         self.assertEqual(self.srv.sql("SELECT COUNT(*) FROM pinfo WHERE own_key IS NOT NULL")
-                         [0][0], 3)
+                         [0][0], 5)
 
 
 class SoaVersionsTest(ServerTestCase):

@@ -60,8 +60,11 @@ class RouteWalkTest(ServerTestCase):
                 seen.add(key)
                 self.assertTrue(r["permission"], "no permission")
                 self.assertTrue(r["permission"] in self.catalogue or
-                                r["permission"] in ("public", "signed_in"),
+                                r["permission"] in ("public", "signed_in", "kiosk"),
                                 "unknown permission %s" % r["permission"])
+                # A reception kiosk's routes (no role holds "kiosk") live under /kiosk.
+                self.assertEqual(r["permission"] == "kiosk",
+                                 r["path"].startswith(API + "/kiosk/"), key)
                 # Public routes are a short, reviewed list.
                 self.assertEqual(r["permission"] == "public", key in PUBLIC)
                 # "any signed-in user" only for the session, the user's own account and
@@ -185,4 +188,7 @@ class RouteWalkTest(ServerTestCase):
         # {id} is a throwaway account: the walk disables it and resets its password.
         victim = self.srv.create_user("walk_victim", finish=False)
         denied = self.walk_as(walker.login, walker.client, self.catalogue, id=victim.id)
-        self.assertEqual(denied, [])
+        # Everything but the reception kiosk's routes, which answer a kiosk session only.
+        self.assertEqual(denied, [(r["method"], r["path"], "kiosk") for r in self.routes
+                                  if r["permission"] == "kiosk"])
+        self.assertTrue(denied)
