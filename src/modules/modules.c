@@ -12,6 +12,7 @@
 #include "pinfo/pinfo.h"
 #include "risks/risks.h"
 #include "workflow/work.h"
+#include "takeouts/takeouts.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -48,6 +49,8 @@ const struct module modules[] = {
 	{ "pinfo", &pinfo_routes, pinfo_permissions, NULL },
 	{ "risks", &risks_routes, risks_permissions, NULL },
 	{ "workflow", &work_routes, work_permissions, work_job, .tasks = work_tasks },
+	{ "takeouts", &takeouts_routes, takeouts_permissions, takeouts_job, .tasks = takeouts_tasks,
+	  .workflows = takeouts_workflows, .approvals = takeouts_approvals },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);

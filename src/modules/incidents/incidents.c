@@ -760,6 +760,32 @@ enum status incident_create(struct app *app, struct db *db, const struct actor *
 	return ST_OK;
 }
 
+enum status incident_open_tx(struct app *app, struct db *db, const struct actor *who, json_t *in,
+			     int64_t *id, struct ferrors *fe)
+{
+	struct create_op o = { app, who, in, fe, 0, ST_DB };
+	if (create_fn(db, &o))
+		return o.st == ST_OK ? ST_DB : o.st;
+	const char *items = sget(in, "pd_items");
+	if (db_exec(db,
+		    "UPDATE incidents SET pd_items = ?, pd_sensitive = ?, pd_financial = ?, "
+		    "pd_encrypted = ? WHERE id = ?",
+		    P(V_TEXT(items ? items : ""), V_BOOL(bget(in, "pd_sensitive")),
+		      V_BOOL(bget(in, "pd_financial")), V_BOOL(bget(in, "pd_encrypted")),
+		      V_INT(o.id))))
+		return ST_DB;
+	json_t *raw = incident_raw(db, o.id);
+	if (!raw)
+		return ST_DB;
+	bool mandatory = ppc_mandatory_of(raw);
+	json_decref(raw);
+	if (db_exec(db, "UPDATE incidents SET ppc_mandatory = ? WHERE id = ?",
+		    P(V_BOOL(mandatory), V_INT(o.id))))
+		return ST_DB;
+	*id = o.id;
+	return ST_OK;
+}
+
 /* --- changes to an existing incident ------------------------------------------------------ */
 
 struct change {
