@@ -43,6 +43,8 @@ void ferr_extra(struct ferrors *fe, const char *key, json_t *value)
 
 void ferr_release(struct ferrors *fe)
 {
+	if (!fe)
+		return;
 	json_decref(fe->list);
 	fe->list = NULL;
 	json_decref(fe->extra);

@@ -7,11 +7,14 @@
 #include "settings/settings.h"
 #include "actions/actions.h"
 #include "incidents/incidents.h"
+#include "incidents/incidents_impl.h"
+#include "registers/registers.h"
 #include "training/training.h"
 #include "assets/assets.h"
 #include "pinfo/pinfo.h"
 #include "risks/risks.h"
 #include "workflow/work.h"
+#include "access/access.h"
 #include "takeouts/takeouts.h"
 
 static const struct permission account_permissions[] = {
@@ -36,21 +39,33 @@ static const struct permission settings_permissions[] = {
 	{ 0 },
 };
 
+static const struct workflow *const incident_workflows[] = { &incident_workflow, NULL };
+static const struct workflow *const action_workflows[] = { &action_workflow, NULL };
+static const struct workflow *const access_workflows[] = { &account_request_workflow,
+							   &offboarding_workflow, NULL };
+static const struct workflow *const takeout_workflows[] = { &takeout_workflow, NULL };
+
 const struct module modules[] = {
 	{ "core", &core_routes, NULL, NULL },
 	{ "session", &session_routes, NULL, NULL },
 	{ "accounts", &accounts_routes, account_permissions, accounts_job },
 	{ "audit", &audit_routes, audit_permissions, NULL },
 	{ "settings", &settings_routes, settings_permissions, NULL },
-	{ "incidents", &incidents_routes, incidents_permissions, NULL },
-	{ "actions", &actions_routes, actions_permissions, NULL },
-	{ "training", &training_routes, training_permissions, training_job },
-	{ "assets", &assets_routes, assets_permissions, NULL },
-	{ "pinfo", &pinfo_routes, pinfo_permissions, NULL },
+	{ "incidents", &incidents_routes, incidents_permissions, NULL, .tasks = incidents_tasks,
+	  .workflows = incident_workflows },
+	{ "actions", &actions_routes, actions_permissions, NULL, .tasks = actions_tasks,
+	  .workflows = action_workflows },
+	{ "training", &training_routes, training_permissions, training_job,
+	  .tasks = training_tasks },
+	{ "assets", &assets_routes, assets_permissions, NULL, .tasks = asset_tasks },
+	{ "pinfo", &pinfo_routes, pinfo_permissions, NULL, .tasks = pinfo_tasks },
 	{ "risks", &risks_routes, risks_permissions, NULL },
 	{ "workflow", &work_routes, work_permissions, work_job, .tasks = work_tasks },
+	{ "access", &access_routes, access_permissions, access_job, .tasks = access_tasks,
+	  .workflows = access_workflows, .approvals = access_approvals,
+	  .campaigns = access_campaigns },
 	{ "takeouts", &takeouts_routes, takeouts_permissions, takeouts_job, .tasks = takeouts_tasks,
-	  .workflows = takeouts_workflows, .approvals = takeouts_approvals },
+	  .workflows = takeout_workflows, .approvals = takeouts_approvals },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);

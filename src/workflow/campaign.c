@@ -186,7 +186,7 @@ static int sync_one(struct db *db, const struct campaign_kind *k, int64_t id)
 		rc = missing_subjects(db, id, start, &ts[i], &subjects, &n, &cap);
 	for (size_t i = 0; i < n && !rc; i++) {
 		int64_t actor = subjects[i].id;
-		if (k && k->actor_of && k->actor_of(db, subjects[i].id, &actor)) {
+		if (k && k->actor_of && k->actor_of(db, id, subjects[i].id, &actor)) {
 			rc = -1;
 			break;
 		}

@@ -37,8 +37,9 @@ struct campaign_kind {
 	const char *link;        /* web path of the campaign before its id: "/access-reviews/" */
 	const char *manage_perm; /* permission to start and close this kind */
 	bool escalate;           /* unanswered items past due move to the acting person's manager */
-	/* Who acts on the item about `subject_id`; NULL: the subject. Sets 0 to skip them. */
-	int (*actor_of)(struct db *db, int64_t subject_id, int64_t *user_id);
+	/* Who acts on the item about `subject_id` in campaign `campaign_id`; NULL: the subject.
+	 * Sets 0 to skip them. */
+	int (*actor_of)(struct db *db, int64_t campaign_id, int64_t subject_id, int64_t *user_id);
 	/* Checks and stores an answer (in the transaction); `item` is the item before. Field
 	 * errors refuse it. NULL: the answer is stored as given. */
 	enum status (*answer)(struct db *db, const struct actor *who,

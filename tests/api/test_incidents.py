@@ -366,8 +366,8 @@ class IncidentsTest(ServerTestCase):
         if self.srv.pg:
             rows = self.srv.sql("SELECT description, personal_details FROM incidents "
                                 "WHERE id = ?", (iid,))
-            rows += self.srv.sql("SELECT body, '' FROM incident_events WHERE incident_id = ?",
-                                 (iid,))
+            rows += self.srv.sql("SELECT body, '' FROM timeline_events WHERE record_type = "
+                                 "'incident' AND record_id = ?", (iid,))
             blob = repr(rows).encode()
         else:
             blob = b""

@@ -26,9 +26,11 @@ SCHEMAS = {
         "version": ("int", 1), "name": ("str", 0), "email": ("nstr", 0), "department_id": ("nid", 0),
         "manager_id": ("nid", 0), "employment_type": ("enum", 0), "roles": ("strarray", 0),
         "purpose": ("text", 0), "valid_until": ("ndate", 0), "locale": ("enum", 0)},
-    ("POST", API + "/departments"): {"name": ("str", 1), "code": ("nstr", 0), "manager_id": ("nid", 0)},
+    ("POST", API + "/departments"): {"name": ("str", 1), "code": ("nstr", 0), "manager_id": ("nid", 0),
+                                     "deputy_id": ("nid", 0)},
     ("PATCH", API + "/departments/{id:int}"): {"version": ("int", 1), "name": ("str", 0),
-                                              "code": ("nstr", 0), "manager_id": ("nid", 0)},
+                                              "code": ("nstr", 0), "manager_id": ("nid", 0),
+                                              "deputy_id": ("nid", 0)},
     ("POST", API + "/roles"): {"name": ("str", 1), "label_ja": ("str", 1), "label_en": ("str", 1),
                                "permissions": ("strarray", 1), "privileged": ("bool", 0),
                                "mfa_required": ("bool", 0)},
@@ -88,6 +90,27 @@ SCHEMAS = {
     ("POST", API + "/campaigns/{id:int}/close"): {"version": ("int", 1)},
     ("POST", API + "/campaign-items/{id:int}/answer"): {
         "version": ("int", 1), "answer": ("object", 1), "final": ("bool", 0)},
+    ("POST", API + "/account-requests"): {
+        "kind": ("enum", 1), "target_user_id": ("nid", 0), "login": ("nstr", 0),
+        "name": ("nstr", 0), "email": ("nstr", 0), "department_id": ("nid", 0),
+        "manager_id": ("nid", 0), "employment_type": ("nenum", 0), "roles": ("strarray", 0),
+        "valid_until": ("ndate", 0), "purpose": ("ntext", 0), "reason": ("ntext", 0)},
+    ("PATCH", API + "/account-requests/{id:int}"): {
+        "version": ("int", 1), "login": ("nstr", 0), "name": ("nstr", 0), "email": ("nstr", 0),
+        "department_id": ("nid", 0), "manager_id": ("nid", 0), "employment_type": ("nenum", 0),
+        "roles": ("strarray", 0), "valid_until": ("ndate", 0), "purpose": ("ntext", 0),
+        "reason": ("ntext", 0)},
+    ("POST", API + "/account-requests/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/account-requests/{id:int}/carry-out"): {"version": ("int", 1)},
+    ("POST", API + "/access-reviews"): {
+        "title": ("str", 1), "starts_on": ("ndate", 1), "due_on": ("ndate", 1),
+        "recurrence": ("enum", 0), "targets": ("strarray", 1)},
+    ("POST", API + "/offboardings"): {"user_id": ("nid", 1), "leaving_on": ("ndate", 1)},
+    ("POST", API + "/offboardings/{id:int}/items"): {
+        "version": ("int", 1), "item": ("enum", 1), "state": ("enum", 1), "note": ("text", 0)},
+    ("POST", API + "/offboardings/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
     # Registers and risk (src/modules/assets, pinfo, risks).
     ("POST", API + "/assets"): {
         "name": ("str", 1), "asset_type": ("enum", 1), "department_id": ("nid", 0),
@@ -219,6 +242,12 @@ ROUTE_ENUMS = {
     ("POST", API + "/actions/{id:int}/status", "to"): "done",
     ("POST", API + "/actions/{id:int}/effectiveness", "result"): "effective",
     ("POST", API + "/approvals/{id:int}/decision", "decision"): "approve",
+    ("POST", API + "/account-requests", "kind"): "new",
+    ("POST", API + "/account-requests/{id:int}/transition", "to"): "submitted",
+    ("POST", API + "/access-reviews", "recurrence"): "once",
+    ("POST", API + "/offboardings/{id:int}/items", "item"): "id_card",
+    ("POST", API + "/offboardings/{id:int}/items", "state"): "done",
+    ("POST", API + "/offboardings/{id:int}/transition", "to"): "done",
     ("POST", API + "/assets", "asset_type"): "data",
     ("PATCH", API + "/assets/{id:int}", "asset_type"): "paper",
     ("POST", API + "/risks", "treatment"): "reduce",

@@ -30,6 +30,22 @@ extern const struct field user_create_schema[];
 enum status user_create(struct app *app, struct db *db, const struct actor *who, json_t *in,
 			const char *password, int64_t *id, char password_out[15],
 			struct ferrors *fe);
+/* A step of the caller's that belongs to the same change as the account's and lands in its
+ * transaction after the account's audit event (e.g. the account request it carries out is
+ * marked done). A status other than ST_OK refuses the whole change; field errors go to the
+ * change's ferrors through `arg`. */
+struct user_also {
+	enum status (*fn)(struct db *db, int64_t user_id, void *arg);
+	void *arg;
+};
+enum status user_create_also(struct app *app, struct db *db, const struct actor *who, json_t *in,
+			     const char *password, int64_t *id, char password_out[15],
+			     struct ferrors *fe, const struct user_also *also);
+enum status user_update_also(struct app *app, struct db *db, const struct actor *who, int64_t id,
+			     json_t *patch, struct ferrors *fe, const struct user_also *also);
+enum status user_set_active_also(struct db *db, const struct actor *who, int64_t id, bool active,
+				 const char *reason, struct ferrors *fe,
+				 const struct user_also *also);
 /* Applies a PATCH (with "version"); ends the user's other sessions if roles change. */
 enum status user_update(struct app *app, struct db *db, const struct actor *who, int64_t id,
 			json_t *patch, struct ferrors *fe);
@@ -73,6 +89,8 @@ int permissions_within_own(struct db *db, const struct actor *who, json_t *perms
 /* Disables expired and idle accounts and purges dead sessions. */
 int accounts_job(struct app *app, struct db *db);
 
+/* A login id: letters, digits and . _ @ -, starting with a letter or digit. */
+bool login_valid(const char *s);
 /* The lower-case key logins are unique by. */
 void login_key(const char *login, char *out, size_t n);
 

@@ -362,6 +362,7 @@ static const struct field department_create_schema[] = {
 	{ "name", FT_STRING, F_REQUIRED, .min = 1, .max = 100 },
 	{ "code", FT_STRING, F_NULLABLE, .max = 32 },
 	{ "manager_id", FT_ID, F_NULLABLE },
+	{ "deputy_id", FT_ID, F_NULLABLE },
 	{ 0 }
 };
 
@@ -370,6 +371,7 @@ static const struct field department_patch_schema[] = {
 	{ "name", FT_STRING, 0, .min = 1, .max = 100 },
 	{ "code", FT_STRING, F_NULLABLE, .max = 32 },
 	{ "manager_id", FT_ID, F_NULLABLE },
+	{ "deputy_id", FT_ID, F_NULLABLE },
 	{ 0 }
 };
 

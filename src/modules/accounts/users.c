@@ -22,7 +22,7 @@ void login_key(const char *login, char *out, size_t n)
 	out[i] = '\0';
 }
 
-static bool login_valid(const char *s)
+bool login_valid(const char *s)
 {
 	if (!*s || !isalnum((unsigned char)*s))
 		return false;
@@ -375,7 +375,17 @@ struct create {
 	struct ferrors *fe;
 	int64_t id;
 	enum status st;
+	const struct user_also *also;
 };
+
+/* Runs the caller's step that belongs to the same change (see user_also in accounts.h). */
+static int run_also(struct db *db, const struct user_also *also, int64_t id, enum status *st)
+{
+	if (!also || !also->fn)
+		return 0;
+	*st = also->fn(db, id, also->arg);
+	return *st == ST_OK ? 0 : -1;
+}
 
 static int create_fn(struct db *db, void *arg)
 {
@@ -443,6 +453,8 @@ static int create_fn(struct db *db, void *arg)
 	json_decref(sum);
 	if (rc)
 		goto db_error;
+	if (run_also(db, c->also, c->id, &c->st))
+		return -1;
 	c->st = ST_OK;
 	return 0;
 db_error:
@@ -454,6 +466,13 @@ enum status user_create(struct app *app, struct db *db, const struct actor *who,
 			const char *password, int64_t *id, char password_out[15],
 			struct ferrors *fe)
 {
+	return user_create_also(app, db, who, in, password, id, password_out, fe, NULL);
+}
+
+enum status user_create_also(struct app *app, struct db *db, const struct actor *who, json_t *in,
+			     const char *password, int64_t *id, char password_out[15],
+			     struct ferrors *fe, const struct user_also *also)
+{
 	/* Hashing takes tens of milliseconds: done before the transaction, which would hold
 	 * every other writer meanwhile. */
 	char generated[15] = { 0 }, hash[PASSWORD_HASH_MAX];
@@ -463,8 +482,8 @@ enum status user_create(struct app *app, struct db *db, const struct actor *who,
 	}
 	if (password_hash(password, hash))
 		return ST_DB;
-	struct create c = { app,  who, in, password == generated ? NULL : password,
-			    hash, fe,  0,  ST_OK };
+	struct create c = { app, who,   in,  password == generated ? NULL : password, hash, fe,
+			    0,   ST_OK, also };
 	if (db_tx(db, create_fn, &c))
 		return c.st == ST_OK ? ST_DB : c.st;
 	if (password_out && password == generated)
@@ -482,6 +501,7 @@ struct update {
 	json_t *patch;
 	struct ferrors *fe;
 	enum status st;
+	const struct user_also *also;
 };
 
 static bool roles_differ(json_t *before, json_t *after)
@@ -589,7 +609,8 @@ static int update_fn(struct db *db, void *arg)
 	if (!after)
 		goto out;
 	sum = json_pack("{s:o,s:o}", "before", audit_view(before), "after", audit_view(after));
-	if (audit_append(db, u->who, "user.update", "user", u->id, sum))
+	if (audit_append(db, u->who, "user.update", "user", u->id, sum) ||
+	    run_also(db, u->also, u->id, &u->st))
 		goto out;
 	u->st = ST_OK;
 	ret = 0;
@@ -603,7 +624,13 @@ out:
 enum status user_update(struct app *app, struct db *db, const struct actor *who, int64_t id,
 			json_t *patch, struct ferrors *fe)
 {
-	struct update u = { app, who, id, patch, fe, ST_OK };
+	return user_update_also(app, db, who, id, patch, fe, NULL);
+}
+
+enum status user_update_also(struct app *app, struct db *db, const struct actor *who, int64_t id,
+			     json_t *patch, struct ferrors *fe, const struct user_also *also)
+{
+	struct update u = { app, who, id, patch, fe, ST_OK, also };
 	if (db_tx(db, update_fn, &u))
 		return u.st == ST_OK ? ST_DB : u.st;
 	return ST_OK;
@@ -618,6 +645,7 @@ struct status_change {
 	const char *reason;
 	struct ferrors *fe;
 	enum status st;
+	const struct user_also *also;
 };
 
 static int status_fn(struct db *db, void *arg)
@@ -662,7 +690,7 @@ static int status_fn(struct db *db, void *arg)
 	int rc = audit_append(db, s->who, s->active ? "user.enable" : "user.disable", "user", s->id,
 			      sum);
 	json_decref(sum);
-	if (rc)
+	if (rc || run_also(db, s->also, s->id, &s->st))
 		goto out;
 	s->st = ST_OK;
 	ret = 0;
@@ -674,7 +702,14 @@ out:
 enum status user_set_active(struct db *db, const struct actor *who, int64_t id, bool active,
 			    const char *reason, struct ferrors *fe)
 {
-	struct status_change s = { who, id, active, reason, fe, ST_OK };
+	return user_set_active_also(db, who, id, active, reason, fe, NULL);
+}
+
+enum status user_set_active_also(struct db *db, const struct actor *who, int64_t id, bool active,
+				 const char *reason, struct ferrors *fe,
+				 const struct user_also *also)
+{
+	struct status_change s = { who, id, active, reason, fe, ST_OK, also };
 	if (db_tx(db, status_fn, &s))
 		return s.st == ST_OK ? ST_DB : s.st;
 	return ST_OK;

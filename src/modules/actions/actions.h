@@ -30,6 +30,7 @@
 
 #include "../../audit/audit.h"
 #include "../../http/http.h"
+#include "../../workflow/tasks.h"
 #include "../modules.h"
 #include "../../workflow/workflow.h"
 #include "../../lib/errors.h"
@@ -89,5 +90,8 @@ enum status action_set_status(struct db *db, const struct wf_actor *by, int64_t 
  * opens it again with the new due date in in["due_on"] (required, not in the past). */
 enum status action_check(struct db *db, const struct wf_actor *by, int64_t id, int64_t version,
 			 const char *result, const char *note, json_t *in, struct ferrors *fe);
+
+/* What waits in actions (actions_tasks.c): the open actions a person owns. */
+extern const struct task_source actions_tasks[];
 
 #endif

@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "../../http/http.h"
+#include "../../workflow/tasks.h"
 #include "../modules.h"
 
 extern const struct route_table incidents_routes;
@@ -101,5 +102,8 @@ int incident_date_add(const char *date, int days, char out[11]);
  * `warn_days` before it, else open. */
 enum deadline_flag { DL_OPEN, DL_SOON, DL_MISSED };
 enum deadline_flag incident_deadline_flag(const char *due, const char *today, int warn_days);
+
+/* What waits for officers (incidents_tasks.c): report deadlines near or missed, triage. */
+extern const struct task_source incidents_tasks[];
 
 #endif

@@ -31,6 +31,7 @@
 
 #include "../../audit/audit.h"
 #include "../../http/http.h"
+#include "../../workflow/tasks.h"
 #include "../../lib/csv.h"
 #include "../../lib/errors.h"
 
@@ -299,5 +300,9 @@ extern const char *const reg_csv_encodings[];
  */
 int reg_collect(struct dbrows *r, int64_t limit, json_t *(*row)(struct dbrows *, const void *),
 		const void *arg, json_t **items, int64_t *next);
+
+/* What waits in the registers (registers_tasks.c): entries past their yearly review. */
+extern const struct task_source asset_tasks[];
+extern const struct task_source pinfo_tasks[];
 
 #endif

@@ -941,8 +941,6 @@ const struct workflow takeout_workflow = {
 	.snapshot = snapshot,
 };
 
-const struct workflow *const takeouts_workflows[] = { &takeout_workflow, NULL };
-
 /* The end of an approval: the request moves with it. A final approval after the leave date
  * is refused, so nothing leaves on an approval given too late. */
 static enum status decided(struct app *app, struct db *db, const struct actor *who,

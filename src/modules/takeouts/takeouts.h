@@ -38,7 +38,6 @@
 extern const struct route_table takeouts_routes;
 extern const struct permission takeouts_permissions[];
 extern const struct task_source takeouts_tasks[];
-extern const struct workflow *const takeouts_workflows[];
 extern const struct approval_kind takeouts_approvals[];
 extern const struct workflow takeout_workflow;
 

@@ -39,6 +39,7 @@
 #include "../../app.h"
 #include "../../audit/audit.h"
 #include "../../http/http.h"
+#include "../../workflow/tasks.h"
 #include "../../lib/errors.h"
 #include "../modules.h"
 
@@ -215,5 +216,8 @@ bool training_in_team(struct db *db, int64_t manager_id, int64_t user_id);
 
 /* Duties for new joiners, expiry of timed-out attempts. */
 int training_job(struct app *app, struct db *db);
+
+/* What waits in training (training_tasks.c): the courses assigned and not yet passed. */
+extern const struct task_source training_tasks[];
 
 #endif
