@@ -302,6 +302,11 @@ class TakeoutsTest(TakeoutWorld):
         got = self.emp.client.get(API + "/takeouts/candidates?q=" + quote("顧客")).json["items"]
         self.assertEqual({(x["kind"], x["label"]) for x in got},
                          {("asset", "顧客リスト"), ("pinfo", "顧客名簿")})
+        # The checker is chosen among colleagues, the manager and the privacy officers.
+        names = {x["name"] for x in self.emp.client.get(API + "/takeouts/checkers").json["items"]}
+        self.assertTrue({"同僚 次郎", "営業 部長", "保護 管理者"} <= names, names)
+        self.assertNotIn("営業 花子", names)
+        self.assertNotIn(self.hremp.created["name"], names)
         # The manager cancels it; cancelled, it moves no more.
         r = self.move(self.mgr, t, "cancelled", comment="訪問が延期")
         self.assertEqual(r.json["status"], "cancelled")

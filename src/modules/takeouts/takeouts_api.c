@@ -340,6 +340,37 @@ static int takeouts_candidates(struct req *req)
 	return reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
 
+/* Whom the requester may name as the checker: colleagues of their department, their manager
+ * and the privacy officers — active people other than themselves, by name. */
+static int takeouts_checkers(struct req *req)
+{
+	struct dbrows r;
+	int64_t me = req->user->id, manager = 0;
+	if (wf_manager_of(req->db, me, &manager) ||
+	    db_query(
+		    req->db, &r,
+		    "SELECT u.id, u.name, d.name FROM users u LEFT JOIN departments d ON d.id = "
+		    "u.department_id WHERE u.status = 'active' AND u.id <> ? AND ((u.department_id "
+		    "IS NOT NULL AND u.department_id = (SELECT department_id FROM users WHERE id = "
+		    "?)) OR u.id = ? OR u.id IN (SELECT ur.user_id FROM user_roles ur JOIN "
+		    "role_permissions rp ON rp.role_id = ur.role_id WHERE rp.permission = "
+		    "'takeouts.manage')) ORDER BY u.name, u.id LIMIT 500",
+		    P(V_INT(me), V_INT(me), V_INT(manager))))
+		return -1;
+	json_t *items = json_array();
+	while (db_next(&r))
+		json_array_append_new(
+			items, json_pack("{s:I,s:s,s:s?}", "id", (json_int_t)db_int(&r, 0), "name",
+					 db_text(&r, 1), "department", db_text(&r, 2)));
+	int failed = r.failed;
+	db_rows_free(&r);
+	if (failed) {
+		json_decref(items);
+		return -1;
+	}
+	return reply_json(req, 200, json_pack("{s:o}", "items", items));
+}
+
 static int takeouts_requirements(struct req *req)
 {
 	struct asker a;
@@ -459,8 +490,11 @@ static int task_rows(const struct task_query *tq, json_t *out, const char *kind,
 		snprintf(link, sizeof(link), "/takeouts/%lld%s", (long long)id, path);
 		buf_printf(&tja, "%s: %s", ja, db_text(&r, 1));
 		buf_printf(&ten, "%s: %s", en, db_text(&r, 1));
-		task_add(out, kind, key, tja.buf, ten.buf, db_text(&r, 2), overdue, link,
-			 json_pack("{s:s}", "requester", db_text(&r, 3)));
+		/* Whom it is about, when it is not the person's own take-out. */
+		json_t *params = db_int(&r, 4) == tq->user_id
+					 ? NULL
+					 : json_pack("{s:s}", "subject", db_text(&r, 3));
+		task_add(out, kind, key, tja.buf, ten.buf, db_text(&r, 2), overdue, link, params);
 		buf_release(&tja);
 		buf_release(&ten);
 	}
@@ -470,8 +504,8 @@ static int task_rows(const struct task_query *tq, json_t *out, const char *kind,
 }
 
 #define TASK_HEAD                                                                                  \
-	"SELECT t.id, t.destination, t.back_on, ru.name FROM takeouts t JOIN users ru ON ru.id = " \
-	"t.requester_id "
+	"SELECT t.id, t.destination, t.back_on, ru.name, t.requester_id FROM takeouts t JOIN "     \
+	"users ru ON ru.id = t.requester_id "
 
 static int overdue_tasks(const struct task_query *tq, json_t *out)
 {
@@ -506,8 +540,9 @@ static int check_tasks(const struct task_query *tq, json_t *out)
 static int sent_back_tasks(const struct task_query *tq, json_t *out)
 {
 	return task_rows(tq, out, "takeout_sent_back",
-			 "SELECT t.id, t.destination, t.leave_on, ru.name FROM takeouts t JOIN "
-			 "users ru ON ru.id = t.requester_id WHERE t.status = 'sent_back' AND "
+			 "SELECT t.id, t.destination, t.leave_on, ru.name, t.requester_id FROM "
+			 "takeouts t JOIN users ru ON ru.id = t.requester_id WHERE t.status = "
+			 "'sent_back' AND "
 			 "t.requester_id = ? ORDER BY t.leave_on, t.id LIMIT 500",
 			 P(V_INT(tq->user_id)), "差し戻された持ち出し申請", "Take-out sent back",
 			 "", false);
@@ -609,6 +644,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/takeouts.xlsx", "takeouts.read", takeouts_xlsx, .query = export_query },
 	{ "GET", "/api/v1/takeouts/candidates", P_REQ, takeouts_candidates,
 	  .query = candidates_query },
+	{ "GET", "/api/v1/takeouts/checkers", P_REQ, takeouts_checkers },
 	{ "POST", "/api/v1/takeouts/requirements", P_REQ, takeouts_requirements,
 	  .body = requirements_body },
 	{ "POST", "/api/v1/takeouts", P_REQ, takeouts_create, .body = create_body },
