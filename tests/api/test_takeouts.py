@@ -303,7 +303,9 @@ class TakeoutsTest(TakeoutWorld):
         self.assertEqual({(x["kind"], x["label"]) for x in got},
                          {("asset", "顧客リスト"), ("pinfo", "顧客名簿")})
         # The checker is chosen among colleagues, the manager and the privacy officers.
-        names = {x["name"] for x in self.emp.client.get(API + "/takeouts/checkers").json["items"]}
+        choices = self.emp.client.get(API + "/takeouts/choices").json
+        self.assertEqual([x["label_ja"] for x in choices["levels"]], ["機密", "社外秘", "公開"])
+        names = {x["name"] for x in choices["checkers"]}
         self.assertTrue({"同僚 次郎", "営業 部長", "保護 管理者"} <= names, names)
         self.assertNotIn("営業 花子", names)
         self.assertNotIn(self.hremp.created["name"], names)

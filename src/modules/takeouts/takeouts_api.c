@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "takeouts_impl.h"
+#include "../assets/assets.h"
 #include "../settings/settings.h"
 #include "../workflow/work.h"
 #include "../../http/export.h"
@@ -340,22 +341,27 @@ static int takeouts_candidates(struct req *req)
 	return reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
 
-/* Whom the requester may name as the checker: colleagues of their department, their manager
- * and the privacy officers — active people other than themselves, by name. */
-static int takeouts_checkers(struct req *req)
+/* What the request form chooses from: the checker — colleagues of the requester's
+ * department, their manager and the privacy officers, active people other than themselves
+ * (everyone, for the privacy officer) — and the classification levels, most protected first. */
+static int takeouts_choices(struct req *req)
 {
 	struct dbrows r;
 	int64_t me = req->user->id, manager = 0;
+	/* The privacy officer, who may name another checker on anyone's take-out, chooses
+	 * among everyone. */
+	bool everyone = req_can(req, "takeouts.manage");
 	if (wf_manager_of(req->db, me, &manager) ||
 	    db_query(
 		    req->db, &r,
 		    "SELECT u.id, u.name, d.name FROM users u LEFT JOIN departments d ON d.id = "
-		    "u.department_id WHERE u.status = 'active' AND u.id <> ? AND ((u.department_id "
-		    "IS NOT NULL AND u.department_id = (SELECT department_id FROM users WHERE id = "
-		    "?)) OR u.id = ? OR u.id IN (SELECT ur.user_id FROM user_roles ur JOIN "
-		    "role_permissions rp ON rp.role_id = ur.role_id WHERE rp.permission = "
+		    "u.department_id WHERE u.status = 'active' AND u.id <> ? AND (? = 1 OR "
+		    "(u.department_id IS NOT NULL AND u.department_id = (SELECT department_id FROM "
+		    "users WHERE id = ?)) OR u.id = ? OR u.id IN (SELECT ur.user_id FROM "
+		    "user_roles "
+		    "ur JOIN role_permissions rp ON rp.role_id = ur.role_id WHERE rp.permission = "
 		    "'takeouts.manage')) ORDER BY u.name, u.id LIMIT 500",
-		    P(V_INT(me), V_INT(me), V_INT(manager))))
+		    P(V_INT(me), V_BOOL(everyone), V_INT(me), V_INT(manager))))
 		return -1;
 	json_t *items = json_array();
 	while (db_next(&r))
@@ -364,11 +370,20 @@ static int takeouts_checkers(struct req *req)
 					 db_text(&r, 1), "department", db_text(&r, 2)));
 	int failed = r.failed;
 	db_rows_free(&r);
-	if (failed) {
+	json_t *levels = failed ? NULL : classifications_list(req->db);
+	if (!levels) {
 		json_decref(items);
 		return -1;
 	}
-	return reply_json(req, 200, json_pack("{s:o}", "items", items));
+	size_t i;
+	json_t *l;
+	json_array_foreach(levels, i, l)
+	{
+		json_object_del(l,
+				"assets"); /* how many assets each has: not the form's business */
+		json_object_del(l, "version");
+	}
+	return reply_json(req, 200, json_pack("{s:o,s:o}", "checkers", items, "levels", levels));
 }
 
 static int takeouts_requirements(struct req *req)
@@ -644,7 +659,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/takeouts.xlsx", "takeouts.read", takeouts_xlsx, .query = export_query },
 	{ "GET", "/api/v1/takeouts/candidates", P_REQ, takeouts_candidates,
 	  .query = candidates_query },
-	{ "GET", "/api/v1/takeouts/checkers", P_REQ, takeouts_checkers },
+	{ "GET", "/api/v1/takeouts/choices", P_REQ, takeouts_choices },
 	{ "POST", "/api/v1/takeouts/requirements", P_REQ, takeouts_requirements,
 	  .body = requirements_body },
 	{ "POST", "/api/v1/takeouts", P_REQ, takeouts_create, .body = create_body },
