@@ -51,6 +51,8 @@ struct actor cli_actor(void);
 /* "--data DIR" is required: prints usage hint and returns EXIT_USAGE when missing. */
 int cli_need_data(const char *data, const char *cmd);
 /* Runs every module's job once. */
+/* Runs every module's short worker once (sending queued mail). */
+int cli_run_workers(struct app *app, struct db *db);
 int cli_run_jobs(struct app *app, struct db *db);
 
 #endif

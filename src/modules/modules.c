@@ -15,6 +15,7 @@
 #include "risks/risks.h"
 #include "workflow/work.h"
 #include "access/access.h"
+#include "notifications/notifications.h"
 #include "takeouts/takeouts.h"
 
 static const struct permission account_permissions[] = {
@@ -59,11 +60,13 @@ const struct module modules[] = {
 	  .tasks = training_tasks },
 	{ "assets", &assets_routes, assets_permissions, NULL, .tasks = asset_tasks },
 	{ "pinfo", &pinfo_routes, pinfo_permissions, NULL, .tasks = pinfo_tasks },
-	{ "risks", &risks_routes, risks_permissions, NULL },
+	{ "risks", &risks_routes, risks_permissions, NULL, .tasks = risks_tasks },
 	{ "workflow", &work_routes, work_permissions, work_job, .tasks = work_tasks },
 	{ "access", &access_routes, access_permissions, access_job, .tasks = access_tasks,
 	  .workflows = access_workflows, .approvals = access_approvals,
 	  .campaigns = access_campaigns },
+	{ "notifications", &notifications_routes, NULL, notifications_job,
+	  .worker = notifications_worker },
 	{ "takeouts", &takeouts_routes, takeouts_permissions, takeouts_job, .tasks = takeouts_tasks,
 	  .workflows = takeout_workflows, .approvals = takeouts_approvals },
 };

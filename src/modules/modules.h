@@ -26,6 +26,8 @@ struct module {
 	const struct permission *permissions; /* { 0 }-terminated, may be NULL */
 	/* A periodic job, run on one node at a time; returns 0 or -1. May be NULL. */
 	int (*job)(struct app *app, struct db *db);
+	/* Short work run every few seconds on one node at a time (sending mail). May be NULL. */
+	int (*worker)(struct app *app, struct db *db);
 	/* What waits for people in this module (GET /api/v1/me/tasks); { 0 }-terminated. */
 	const struct task_source *tasks;
 	/* The workflows of its records (src/workflow/workflow.h); NULL-terminated. */

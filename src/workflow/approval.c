@@ -4,6 +4,7 @@
 
 #include "approval.h"
 #include "../lib/timeutil.h"
+#include "../notify/notify.h"
 #include "../store/query.h"
 
 #define FALLBACK_PERMISSION "approvals.manage"
@@ -44,8 +45,54 @@ static int resolve(struct db *db, const struct approval_step_spec *s, int64_t re
 	return 0;
 }
 
+/* Tells whoever approval `id`'s current step waits for (its approver, or everyone who holds
+ * its permission but the requester) that it does, as notice `kind`. */
+static int notice_waiting(struct db *db, int64_t id, const struct approval_kind *k,
+			  const char *kind)
+{
+	struct dbrows r;
+	char title[256] = "", perm[64] = "", key[64], link[48];
+	int64_t approver = 0, requester = 0, step = 0;
+	if (db_query(db, &r,
+		     "SELECT a.title, a.requester_id, s.approver_id, s.permission, s.id FROM "
+		     "approvals a JOIN approval_steps s ON s.approval_id = a.id AND s.position = "
+		     "a.current_step WHERE a.id = ?",
+		     P(V_INT(id))))
+		return -1;
+	if (db_next(&r)) {
+		snprintf(title, sizeof(title), "%s", db_text(&r, 0));
+		requester = db_int(&r, 1);
+		approver = db_isnull(&r, 2) ? 0 : db_int(&r, 2);
+		snprintf(perm, sizeof(perm), "%s", db_text(&r, 3) ? db_text(&r, 3) : "");
+		step = db_int(&r, 4);
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	if (failed || !step)
+		return failed ? -1 : 0;
+	/* One notice per step and approver: an escalated step is noticed again, to the new one. */
+	snprintf(key, sizeof(key), "%s:%lld:%lld", kind, (long long)step, (long long)approver);
+	snprintf(link, sizeof(link), "/approvals/%lld", (long long)id);
+	struct notice n = { .user_id = approver,
+			    .kind = kind,
+			    .key = key,
+			    .title = title,
+			    .link = link,
+			    .about_ja = k ? k->label_ja : NULL,
+			    .about_en = k ? k->label_en : NULL };
+	if (approver)
+		return notify_tx(db, &n, NULL);
+	return *perm ? notify_holders_tx(db, perm, requester, &n) : 0;
+}
+
+int approval_notice(struct db *db, int64_t id, const struct approval_kind *k, const char *kind)
+{
+	return notice_waiting(db, id, k, kind);
+}
+
 /* Makes step `position` of approval `id` the one waiting, resolving its approver. */
-static int activate(struct db *db, int64_t id, int position, int64_t requester_id)
+static int activate(struct db *db, int64_t id, int position, int64_t requester_id,
+		    const struct approval_kind *k)
 {
 	struct dbrows r;
 	struct approval_step_spec s = { 0 };
@@ -75,13 +122,14 @@ static int activate(struct db *db, int64_t id, int position, int64_t requester_i
 	}
 	/* Nobody to ask: whoever holds approvals.manage decides, never the requester. */
 	bool fallback = strcmp(kind, "permission") && !approver;
-	return db_exec(
-		db,
-		"UPDATE approval_steps SET status = 'pending', activated_at = ?, approver_id = "
-		"?, kind = ?, permission = ? WHERE approval_id = ? AND position = ?",
-		P(V_INT(now_unix()), V_ID(approver), V_TEXT(fallback ? "permission" : kind),
-		  V_TEXT(fallback ? FALLBACK_PERMISSION : (*perm ? perm : NULL)), V_INT(id),
-		  V_INT(position)));
+	if (db_exec(db,
+		    "UPDATE approval_steps SET status = 'pending', activated_at = ?, approver_id = "
+		    "?, kind = ?, permission = ? WHERE approval_id = ? AND position = ?",
+		    P(V_INT(now_unix()), V_ID(approver), V_TEXT(fallback ? "permission" : kind),
+		      V_TEXT(fallback ? FALLBACK_PERMISSION : (*perm ? perm : NULL)), V_INT(id),
+		      V_INT(position))))
+		return -1;
+	return notice_waiting(db, id, k, "approval_needed");
 }
 
 enum status approval_open_tx(struct db *db, const struct actor *who, const struct approval_kind *k,
@@ -107,7 +155,7 @@ enum status approval_open_tx(struct db *db, const struct actor *who, const struc
 			    P(V_INT(*id), V_INT((int64_t)i + 1), V_TEXT(kind_name(steps[i].kind)),
 			      V_TEXT(steps[i].permission), V_ID(steps[i].user_id))))
 			return ST_DB;
-	if (activate(db, *id, 1, requester_id))
+	if (activate(db, *id, 1, requester_id, k))
 		return ST_DB;
 	json_t *data = json_pack("{s:I}", "approval_id", (json_int_t)*id);
 	int rc = wf_event_add(db, k->record_type, record_id, who, "approval_requested", NULL, NULL,
@@ -290,7 +338,7 @@ static enum status decide_fn(struct db *db, void *arg)
 		return ST_DB;
 	if (db_changes(db) != 1)
 		return ST_CONFLICT;
-	if (more && activate(db, o->id, a.current_step + 1, a.requester_id))
+	if (more && activate(db, o->id, a.current_step + 1, a.requester_id, k))
 		return ST_DB;
 	if (!more &&
 	    db_exec(db,
@@ -318,6 +366,33 @@ static enum status decide_fn(struct db *db, void *arg)
 		return ST_DB;
 	if (more)
 		return ST_OK;
+	/* The requester hears the outcome (not of their own withdrawal). */
+	if (!withdraw) {
+		char key[48], link[48], title[256] = "";
+		bool found;
+		snprintf(key, sizeof(key), "approval_decided:%lld", (long long)o->id);
+		snprintf(link, sizeof(link), "/approvals/%lld", (long long)o->id);
+		struct dbrows tr;
+		if (db_query(db, &tr, "SELECT title FROM approvals WHERE id = ?", P(V_INT(o->id))))
+			return ST_DB;
+		if (db_next(&tr))
+			snprintf(title, sizeof(title), "%s", db_text(&tr, 0));
+		found = !tr.failed;
+		db_rows_free(&tr);
+		json_t *params = json_pack("{s:s}", "outcome", outcome);
+		struct notice n = { .user_id = a.requester_id,
+				    .kind = "approval_decided",
+				    .key = key,
+				    .title = title,
+				    .link = link,
+				    .params = params,
+				    .about_ja = k->label_ja,
+				    .about_en = k->label_en };
+		rc = found ? notify_tx(db, &n, NULL) : -1;
+		json_decref(params);
+		if (rc)
+			return ST_DB;
+	}
 	return k->decided(o->app, db, o->by->actor, a.record_id, outcome, comment, o->fe);
 }
 
@@ -478,7 +553,8 @@ static enum status escalate_fn(struct db *db, void *arg)
 	json_t *data = json_pack("{s:I,s:I,s:I}", "approval_id", (json_int_t)o->approval_id, "from",
 				 (json_int_t)o->from, "to", (json_int_t)o->to);
 	int rc = wf_event_add(db, o->record_type, o->record_id, &job, "escalated", NULL, NULL,
-			      false, NULL, data);
+			      false, NULL, data) ||
+		 notice_waiting(db, o->approval_id, NULL, "approval_escalated");
 	json_object_set_new(data, "working_days", json_integer(o->days));
 	if (!rc)
 		rc = audit_append(db, &job, "approval.escalate", "approval", o->approval_id, data);

@@ -51,8 +51,9 @@ struct approval_step_spec {
 
 /* What a module declares for each kind of record it asks approval for. */
 struct approval_kind {
-	const char *record_type; /* "account_request": the workflow record type */
-	const char *link;        /* the record's web path before its id: "/account-requests/" */
+	const char *record_type;         /* "account_request": the workflow record type */
+	const char *label_ja, *label_en; /* what it is, for notices: 「アカウント申請」 */
+	const char *link; /* the record's web path before its id: "/account-requests/" */
 	/* Hears the end of an approval inside the decision's transaction: outcome is "approved",
 	 * "rejected", "sent_back" or "withdrawn"; usually moves the record with wf_move_tx().
 	 * Field errors it adds refuse the decision. */
@@ -77,6 +78,10 @@ enum status approval_decide(struct app *app, struct db *db, const struct wf_acto
 			    const char *decision, const char *comment, int64_t version,
 			    const struct approval_kind *(*kind_of)(const char *record_type),
 			    struct ferrors *fe);
+
+/* Notices (notice kind `kind`: approval_needed, approval_escalated) whoever approval `id`'s
+ * current step waits for, inside the caller's transaction; `k` words it (may be NULL). */
+int approval_notice(struct db *db, int64_t id, const struct approval_kind *k, const char *kind);
 
 /* May `user_id` (holding `perms`) decide the current step of approval `id` now? */
 int approval_may_decide(struct db *db, int64_t id, int64_t user_id, const char *const *perms,

@@ -36,6 +36,12 @@ struct task_source {
 	const char *perm; /* needed to be asked at all; NULL: everyone signed in */
 	/* Appends the person's tasks to `out`; -1 on database error. */
 	int (*list)(const struct task_query *q, json_t *out);
+	/* For reminders by e-mail: what the kind is called, and whether a task's title may be
+	 * mailed (false for records whose titles may carry personal details: a link only). */
+	const char *label_ja, *label_en;
+	bool private_title;
+	/* Reminded at once, also to people who read a daily digest (legal deadlines). */
+	bool urgent;
 };
 
 /* Appends one task (the strings are copied; title_en, link and params may be NULL; params

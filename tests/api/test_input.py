@@ -21,11 +21,13 @@ SCHEMAS = {
     ("POST", API + "/users"): {
         "login": ("str", 1), "name": ("str", 1), "email": ("nstr", 0), "department_id": ("nid", 0),
         "manager_id": ("nid", 0), "employment_type": ("enum", 1), "roles": ("strarray", 0),
-        "purpose": ("text", 1), "valid_until": ("ndate", 0), "locale": ("enum", 0)},
+        "purpose": ("text", 1), "valid_until": ("ndate", 0), "locale": ("enum", 0),
+        "dispatch_agency": ("nstr", 0)},
     ("PATCH", API + "/users/{id:int}"): {
         "version": ("int", 1), "name": ("str", 0), "email": ("nstr", 0), "department_id": ("nid", 0),
         "manager_id": ("nid", 0), "employment_type": ("enum", 0), "roles": ("strarray", 0),
-        "purpose": ("text", 0), "valid_until": ("ndate", 0), "locale": ("enum", 0)},
+        "purpose": ("text", 0), "valid_until": ("ndate", 0), "locale": ("enum", 0),
+        "dispatch_agency": ("nstr", 0)},
     ("POST", API + "/departments"): {"name": ("str", 1), "code": ("nstr", 0), "manager_id": ("nid", 0),
                                      "deputy_id": ("nid", 0)},
     ("PATCH", API + "/departments/{id:int}"): {"version": ("int", 1), "name": ("str", 0),
@@ -40,7 +42,9 @@ SCHEMAS = {
                                         "mfa_required": ("bool", 0)},
     ("PATCH", API + "/settings"): {"version": ("int", 1), "org_name": ("str", 0),
                                    "timezone": ("str", 0), "lockout_threshold": ("int", 0),
-                                   "idle_disable_days": ("int", 0)},
+                                   "idle_disable_days": ("int", 0), "org_address": ("text", 0),
+                                   "privacy_officer": ("str", 0), "isms_certified": ("bool", 0),
+                                   "setup_state": ("enum", 0)},
     # Incidents and corrective actions (src/modules/incidents, src/modules/actions).
     ("POST", API + "/incidents"): {
         "kind": ("enum", 0), "category": ("enum", 1), "title": ("str", 1), "description": ("text", 0),
@@ -107,6 +111,17 @@ SCHEMAS = {
         "title": ("str", 1), "starts_on": ("ndate", 1), "due_on": ("ndate", 1),
         "recurrence": ("enum", 0), "targets": ("strarray", 1)},
     ("POST", API + "/offboardings"): {"user_id": ("nid", 1), "leaving_on": ("ndate", 1)},
+    # Notifications (src/modules/notifications).
+    ("POST", API + "/me/notifications/read"): {"ids": ("intarray", 1)},
+    ("PATCH", API + "/me/notification-prefs"): {
+        "version": ("int", 1), "email_off": ("strarray", 0), "digest": ("bool", 0),
+        "digest_at": ("str", 0)},
+    ("PATCH", API + "/mail/settings"): {
+        "version": ("int", 1), "enabled": ("bool", 0), "host": ("str", 0), "port": ("int", 0),
+        "security": ("enum", 0), "username": ("str", 0), "password": ("nstr", 0),
+        "from_addr": ("str", 0), "from_name": ("str", 0), "base_url": ("str", 0),
+        "due_soon_days": ("int", 0)},
+    ("POST", API + "/mail/test"): {"to": ("str", 1)},
     ("POST", API + "/offboardings/{id:int}/items"): {
         "version": ("int", 1), "item": ("enum", 1), "state": ("enum", 1), "note": ("text", 0)},
     ("POST", API + "/offboardings/{id:int}/transition"): {
@@ -155,7 +170,7 @@ SCHEMAS = {
         "treatment": ("enum", 0), "control_ids": ("intarray", 0), "residual_impact": ("nint", 0),
         "owner_id": ("nid", 0), "review_on": ("ndate", 0)},
     ("DELETE", API + "/risks/{id:int}"): {"version": ("int", 1)},
-    ("POST", API + "/risks/{id:int}/accept"): {"version": ("int", 1)},
+    ("POST", API + "/risks/{id:int}/accept"): {"version": ("int", 1), "comment": ("text", 1)},
     ("PATCH", API + "/risks/settings"): {"version": ("int", 1), "scale": ("int", 0)},
     ("PATCH", API + "/soa/{id:int}"): {
         "version": ("int", 1), "applicable": ("bool", 0), "justification": ("text", 0),
@@ -245,6 +260,7 @@ ROUTE_ENUMS = {
     ("POST", API + "/account-requests", "kind"): "new",
     ("POST", API + "/account-requests/{id:int}/transition", "to"): "submitted",
     ("POST", API + "/access-reviews", "recurrence"): "once",
+    ("PATCH", API + "/mail/settings", "security"): "starttls",
     ("POST", API + "/offboardings/{id:int}/items", "item"): "id_card",
     ("POST", API + "/offboardings/{id:int}/items", "state"): "done",
     ("POST", API + "/offboardings/{id:int}/transition", "to"): "done",
@@ -256,6 +272,7 @@ ROUTE_ENUMS = {
     ("POST", API + "/training/assignments", "recurrence"): "yearly",
     ("POST", API + "/takeouts/{id:int}/transition", "to"): "out",
     ("PATCH", API + "/training/assignments/{id:int}", "recurrence"): "once",
+    ("PATCH", API + "/settings", "setup_state"): "skipped",
 }
 # Integer fields whose range does not take GOOD["int"] (5): (method, path, field) -> value.
 ROUTE_INTS = {

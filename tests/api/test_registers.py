@@ -407,18 +407,30 @@ class PinfoRisksTest(ServerTestCase):
         self.assertFieldError(admin.post(API + "/risks", dict(base, likelihood=1, impact=1,
                                                               residual_likelihood=1)),
                               "residual_impact", "required")
-        # Only the owner accepts; a later change to the scores withdraws the acceptance.
+        # Only the owner accepts, saying why; a later change to the scores withdraws the
+        # acceptance and its reason.
         rid = made[0]["id"]
-        self.assertProblem(admin.post(API + "/risks/%d/accept" % rid, {"version": 1}), 403,
-                           "not_owner")
-        r = self.mgr.client.post(API + "/risks/%d/accept" % rid, {"version": 1})
+        why = "暗号化済みで、残るリスクは小さいため受容します。"
+        self.assertProblem(admin.post(API + "/risks/%d/accept" % rid,
+                                      {"version": 1, "comment": why}), 403, "not_owner")
+        self.assertFieldError(self.mgr.client.post(API + "/risks/%d/accept" % rid,
+                                                   {"version": 1}), "comment", "required")
+        self.assertFieldError(self.mgr.client.post(API + "/risks/%d/accept" % rid,
+                                                   {"version": 1, "comment": ""}),
+                              "comment", "required")
+        self.assertIsNone(admin.get(API + "/risks/%d" % rid).json["accepted_at"])
+        r = self.mgr.client.post(API + "/risks/%d/accept" % rid, {"version": 1, "comment": why})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json["accepted_by_name"], "Hrmgr Test")
+        self.assertEqual(r.json["accept_comment"], why)
         self.assertIsNotNone(r.json["accepted_at"])
+        ev = admin.get(API + "/audit/events?action=risk.accept").json["items"][0]
+        self.assertEqual(ev["summary"]["after"]["accept_comment"], why)
         r = admin.patch(API + "/risks/%d" % rid, {"version": 2, "residual_likelihood": 1,
                                                   "residual_impact": 2})
         self.assertEqual(r.status, 200, r)
-        self.assertEqual((r.json["residual_level"], r.json["accepted_by"]), (2, None))
+        self.assertEqual((r.json["residual_level"], r.json["accepted_by"],
+                          r.json["accept_comment"]), (2, None, None))
         self.assertProblem(admin.patch(API + "/risks/%d" % rid, {"version": 2, "impact": 1}), 409)
         # Scope: another department's manager sees neither the risks nor their heat map.
         self.assertProblem(self.gamgr.client.get(API + "/risks/%d" % rid), 404)

@@ -185,7 +185,7 @@ static enum status hear(struct app *app, struct db *d, const struct actor *who, 
 		       : ST_OK;
 }
 
-static const struct approval_kind thing_kind = { "thing", "/things/", hear };
+static const struct approval_kind thing_kind = { "thing", "物", "Thing", "/things/", hear };
 
 static const struct approval_kind *kind_of(const char *type)
 {

@@ -21,6 +21,8 @@ export interface User {
   manager_id: number | null
   manager_name: string | null
   employment_type: EmploymentType
+  /** The dispatching agency (派遣元) of dispatched staff. */
+  dispatch_agency?: string | null
   roles: string[]
   purpose: string
   valid_until: string | null
@@ -54,9 +56,19 @@ export interface PublicSettings {
   password_min_length: number
 }
 
+export type SetupState = 'pending' | 'skipped' | 'done'
+
 export interface Settings {
   version: number
   org_name: string
+  org_address: string
+  privacy_officer: string
+  isms_officer: string
+  pmark_number: string
+  isms_certified: boolean
+  isms_scope: string
+  isms_body: string
+  setup_state: SetupState
   timezone: string
   password_min_length: number
   password_history: number

@@ -599,9 +599,12 @@ static int offboardings_mine(const struct task_query *q, json_t *out)
 }
 
 const struct task_source access_tasks[] = {
-	{ "account_request_sent_back", "account_requests.create", sent_back },
-	{ "account_request_carry_out", "users.write", to_carry_out },
-	{ "offboarding", "offboarding.work", offboardings_mine },
+	{ "account_request_sent_back", "account_requests.create", sent_back, "差し戻された申請",
+	  "Request sent back" },
+	{ "account_request_carry_out", "users.write", to_carry_out, "実施待ちのアカウント申請",
+	  "Account request to carry out" },
+	{ "offboarding", "offboarding.work", offboardings_mine, "退職・契約終了の手続き",
+	  "Leaving checklist" },
 	{ 0 },
 };
 

@@ -565,7 +565,7 @@ static enum status decided(struct app *app, struct db *db, const struct actor *w
 }
 
 const struct approval_kind access_approvals[] = {
-	{ "account_request", "/account-requests/", decided },
+	{ "account_request", "アカウント申請", "Account request", "/account-requests/", decided },
 	{ 0 },
 };
 

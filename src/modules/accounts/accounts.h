@@ -19,6 +19,7 @@
 #include "../../audit/audit.h"
 #include "../../http/http.h"
 #include "../../lib/arena.h"
+#include "../../lib/csv.h"
 #include "../../lib/errors.h"
 
 extern const struct route_table accounts_routes;
@@ -85,6 +86,47 @@ int grant_within_own(struct db *db, const struct actor *who, json_t *roles, cons
 /* The same for a list of permission names given to a role. */
 int permissions_within_own(struct db *db, const struct actor *who, json_t *perms, const char *field,
 			   struct ferrors *fe);
+
+/* Stores a new user from `in` (already checked against user_create_schema) inside the caller's
+ * transaction, with `hash` as the password hash, applying every rule of user_create and
+ * appending its "user.create" event. Problems go to `fe` (*id stays 0). -1 on a database
+ * error. */
+int user_insert(struct app *app, struct db *db, const struct actor *who, json_t *in,
+		const char *hash, int64_t *id, struct ferrors *fe);
+
+/* --- import --------------------------------------------------------------------------------
+ *
+ * People (POST /api/v1/users/import) and departments (POST /api/v1/departments/import) from a
+ * CSV file saved by Excel, UTF-8 or CP932, like the registers' imports: every row is turned into
+ * the object the API's create takes and checked by the same rules, all in one transaction; a
+ * dry run does that and rolls back, a real import stores the file only when no row has an
+ * error. Errors name the row as a spreadsheet numbers it (the header is row 1) and the column
+ * as the file names it.
+ *
+ * People: ログインID, 氏名, 雇用区分 and 利用目的 are required; 部署 is a department's name or
+ * code; 上長 is a login id (or a name only one person has) of someone registered already or on
+ * an earlier row; ロール lists role names or labels (default: employee). Each person gets a
+ * one-time password, hashed before the storing transaction and answered once in "accounts".
+ * Departments: 部署名 (required), 部署コード, 部門責任者 (a login id). */
+#define ACCOUNT_IMPORT_MAX_ROWS   1000
+#define ACCOUNT_IMPORT_MAX_ERRORS 1000
+
+struct account_import_result {
+	bool dry_run;
+	enum csv_encoding encoding;
+	size_t rows, valid, imported, error_count;
+	json_t *errors;   /* [{row, column, field, code, message}], at most MAX_ERRORS */
+	json_t *accounts; /* people stored: [{id, login, name, initial_password}] */
+};
+
+enum status users_import_csv(struct app *app, struct db *db, const struct actor *who,
+			     const char *data, size_t len, enum csv_encoding enc, bool dry_run,
+			     struct account_import_result *res, struct ferrors *fe);
+enum status departments_import_csv(struct db *db, const struct actor *who, const char *data,
+				   size_t len, enum csv_encoding enc, bool dry_run,
+				   struct account_import_result *res, struct ferrors *fe);
+json_t *account_import_json(const struct account_import_result *res);
+void account_import_release(struct account_import_result *res);
 
 /* Disables expired and idle accounts and purges dead sessions. */
 int accounts_job(struct app *app, struct db *db);

@@ -118,6 +118,18 @@ static int dept_create_fn(struct db *db, void *arg)
 	return 0;
 }
 
+int department_insert(struct db *db, const struct actor *who, json_t *in, int64_t *id,
+		      struct ferrors *fe)
+{
+	struct dept_op o = { who, 0, in, fe, ST_OK };
+	*id = 0;
+	if (dept_create_fn(db, &o) == 0) {
+		*id = o.id;
+		return 0;
+	}
+	return o.st == ST_INVALID ? 0 : -1;
+}
+
 enum status department_create(struct db *db, const struct actor *who, json_t *in, int64_t *id,
 			      struct ferrors *fe)
 {

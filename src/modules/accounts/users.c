@@ -50,7 +50,7 @@ int user_find(struct db *db, const char *login, int64_t *id)
 	"u.id, u.login, u.name, u.email, u.department_id, d.name, u.manager_id, m.name, "          \
 	"u.employment_type, u.purpose, u.valid_until, u.status, u.must_change_password, "          \
 	"u.mfa_enabled, u.locale, u.last_login_at, u.created_at, u.updated_at, u.version, "        \
-	"u.disabled_reason"
+	"u.disabled_reason, u.dispatch_agency"
 #define USER_FROM                                                                                  \
 	" FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN users m ON "    \
 	"m.id = u.manager_id"
@@ -167,6 +167,8 @@ void user_write(struct jsonw *w, struct dbrows *r, struct user_roles *roles)
 	jw_int(w, db_int(r, 18));
 	jw_key(w, "disabled_reason");
 	jw_str(w, db_text(r, 19));
+	jw_key(w, "dispatch_agency");
+	jw_str(w, db_text(r, 20));
 	jw_key(w, "mfa_required");
 	jw_bool(w, mfa_required);
 	jw_key(w, "roles");
@@ -354,7 +356,7 @@ static json_t *audit_view(json_t *user)
 	static const char *const keys[] = { "login",         "name",        "email",
 					    "department_id", "manager_id",  "employment_type",
 					    "purpose",       "valid_until", "status",
-					    "roles",         "locale" };
+					    "roles",         "locale",      "dispatch_agency" };
 	json_t *o = json_object();
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		json_t *v = json_object_get(user, keys[i]);
@@ -417,12 +419,13 @@ static int create_fn(struct db *db, void *arg)
 	const char *email = json_string_value(json_object_get(in, "email"));
 	const char *employment = json_string_value(json_object_get(in, "employment_type"));
 	const char *locale = json_string_value(json_object_get(in, "locale"));
+	const char *agency = json_string_value(json_object_get(in, "dispatch_agency"));
 	if (db_insert(
 		    db, &c->id,
 		    "INSERT INTO users (login, login_key, name, email, department_id, manager_id, "
 		    "employment_type, purpose, valid_until, locale, password_hash, "
-		    "must_change_password, created_at, updated_at) "
-		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+		    "must_change_password, created_at, updated_at, dispatch_agency) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id",
 		    P(V_TEXT(login), V_TEXT(key),
 		      V_TEXT(json_string_value(json_object_get(in, "name"))),
 		      V_TEXT(email && *email ? email : NULL),
@@ -431,7 +434,8 @@ static int create_fn(struct db *db, void *arg)
 		      V_TEXT(employment ? employment : "regular"),
 		      V_TEXT(json_string_value(json_object_get(in, "purpose"))),
 		      V_TEXT(json_string_value(json_object_get(in, "valid_until"))),
-		      V_TEXT(locale ? locale : "ja"), V_TEXT(hash), V_INT(now), V_INT(now))))
+		      V_TEXT(locale ? locale : "ja"), V_TEXT(hash), V_INT(now), V_INT(now),
+		      V_TEXT(agency && *agency ? agency : NULL))))
 		goto db_error;
 	json_t *roles = json_object_get(in, "roles");
 	json_t *def = NULL;
@@ -460,6 +464,18 @@ static int create_fn(struct db *db, void *arg)
 db_error:
 	c->st = ST_DB;
 	return -1;
+}
+
+int user_insert(struct app *app, struct db *db, const struct actor *who, json_t *in,
+		const char *hash, int64_t *id, struct ferrors *fe)
+{
+	struct create c = { app, who, in, NULL, hash, fe, 0, ST_OK };
+	*id = 0;
+	if (create_fn(db, &c) == 0) {
+		*id = c.id;
+		return 0;
+	}
+	return c.st == ST_INVALID ? 0 : -1;
 }
 
 enum status user_create(struct app *app, struct db *db, const struct actor *who, json_t *in,
@@ -586,6 +602,7 @@ static int update_fn(struct db *db, void *arg)
 		{ "purpose", "UPDATE users SET purpose = ? WHERE id = ?", false },
 		{ "valid_until", "UPDATE users SET valid_until = ? WHERE id = ?", false },
 		{ "locale", "UPDATE users SET locale = ? WHERE id = ?", false },
+		{ "dispatch_agency", "UPDATE users SET dispatch_agency = ? WHERE id = ?", false },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
 		json_t *v = json_object_get(patch, cols[i].field);
@@ -595,7 +612,7 @@ static int update_fn(struct db *db, void *arg)
 				   : cols[i].is_int ? V_INT(json_integer_value(v))
 						    : V_TEXT(json_string_value(v));
 		if (json_is_string(v) && json_string_length(v) == 0 &&
-		    !strcmp(cols[i].field, "email"))
+		    (!strcmp(cols[i].field, "email") || !strcmp(cols[i].field, "dispatch_agency")))
 			val = V_NULL;
 		if (db_exec(db, cols[i].sql, P(val, V_INT(u->id))))
 			goto out;

@@ -25,6 +25,6 @@ static int owned(const struct task_query *q, json_t *out)
 }
 
 const struct task_source actions_tasks[] = {
-	{ "action", "actions.work", owned },
+	{ "action", "actions.work", owned, "是正処置", "Corrective action" },
 	{ 0 },
 };

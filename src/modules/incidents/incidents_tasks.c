@@ -42,6 +42,7 @@ static int officer_tasks(const struct task_query *q, json_t *out)
 }
 
 const struct task_source incidents_tasks[] = {
-	{ "incident_report", "incidents.manage", officer_tasks },
+	{ "incident_report", "incidents.manage", officer_tasks, "事故・ヒヤリハットの対応",
+	  "Incident handling", .private_title = true, .urgent = true },
 	{ 0 },
 };

@@ -43,11 +43,12 @@ static int pinfo_reviews(const struct task_query *q, json_t *out)
 }
 
 const struct task_source asset_tasks[] = {
-	{ "asset_review", "assets.write", asset_reviews },
+	{ "asset_review", "assets.write", asset_reviews, "情報資産の見直し", "Asset review" },
 	{ 0 },
 };
 
 const struct task_source pinfo_tasks[] = {
-	{ "pinfo_review", "pinfo.write", pinfo_reviews },
+	{ "pinfo_review", "pinfo.write", pinfo_reviews, "個人情報の見直し",
+	  "Personal information review" },
 	{ 0 },
 };

@@ -50,9 +50,11 @@ enum status risk_update(struct db *db, const struct actor *who, const struct reg
 			int64_t id, json_t *patch, struct ferrors *fe);
 /* The register's declaration for the shared steps (delete). */
 extern const struct reg_record risk_kind;
-/* The owner's acceptance of the residual risk (ST_FORBIDDEN, code not_owner, for others). */
+/* The owner's acceptance of the residual risk with their reason (`in`: {"comment"}, checked by
+ * the route's schema); ST_FORBIDDEN, code not_owner, for others. A later change to the scores,
+ * the treatment or the owner withdraws it. */
 enum status risk_accept(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			int64_t id, int64_t version, struct ferrors *fe);
+			int64_t id, int64_t version, json_t *in, struct ferrors *fe);
 
 struct risk_filter {
 	const char *q;
@@ -80,5 +82,8 @@ enum status soa_update(struct db *db, const struct actor *who, int64_t id, json_
 		       struct ferrors *fe);
 enum status soa_export(struct db *db, const struct actor *who, enum reg_format fmt, char **out,
 		       size_t *len);
+
+/* What waits in the risk assessment (risks_tasks.c): residual risks to accept. */
+extern const struct task_source risks_tasks[];
 
 #endif

@@ -121,7 +121,8 @@ static int risks_accept(struct req *req)
 	struct actor who = req_actor(req);
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
-	enum status st = risk_accept(req->db, &who, &scope, id, req_int(req, "version", 0), &fe);
+	enum status st =
+		risk_accept(req->db, &who, &scope, id, req_int(req, "version", 0), req->json, &fe);
 	return reply_outcome(req, st, &fe, 200,
 			     st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
 }
@@ -221,6 +222,13 @@ static const struct field version_schema[] = {
 	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 }, { 0 }
 };
 
+/* Accepting a risk says why the residual risk may stand. */
+static const struct field accept_schema[] = {
+	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
+	{ "comment", FT_TEXT, F_REQUIRED, .min = 1, .max = 1000 },
+	{ 0 }
+};
+
 static const struct field settings_schema[] = { { "version", FT_INT, F_REQUIRED | F_ALWAYS,
 						  .min = 1 },
 						{ "scale", FT_INT, 0, .min = 3, .max = 5 },
@@ -276,7 +284,7 @@ static const struct route routes[] = {
 	  .body = risk_patch_schema },
 	{ "DELETE", "/api/v1/risks/{id:int}", "risks.write", risks_remove, .body = version_schema },
 	{ "POST", "/api/v1/risks/{id:int}/accept", "risks.read", risks_accept,
-	  .body = version_schema },
+	  .body = accept_schema },
 	{ "GET", "/api/v1/soa", "soa.read", soa_index },
 	{ "GET", "/api/v1/soa.csv", "soa.read", soa_csv, .query = soa_csv_query },
 	{ "GET", "/api/v1/soa.xlsx", "soa.read", soa_xlsx },

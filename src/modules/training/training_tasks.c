@@ -29,6 +29,6 @@ static int courses_due(const struct task_query *q, json_t *out)
 }
 
 const struct task_source training_tasks[] = {
-	{ "training", "training.take", courses_due },
+	{ "training", "training.take", courses_due, "教育の受講", "Training" },
 	{ 0 },
 };

@@ -400,7 +400,8 @@ static enum status reassign_fn(struct db *db, void *arg)
 	json_t *data = json_pack("{s:I,s:o,s:I}", "approval_id", (json_int_t)o->id, "from",
 				 from ? json_integer(from) : json_null(), "to", (json_int_t)o->to);
 	int rc = wf_event_add(db, type, record_id, o->who, "reassigned", NULL, NULL, false,
-			      o->comment, data);
+			      o->comment, data) ||
+		 approval_notice(db, o->id, module_approval_kind(type), "approval_escalated");
 	json_object_set_new(data, "comment", json_string(o->comment));
 	if (!rc)
 		rc = audit_append(db, o->who, "approval.reassign", "approval", o->id, data);
@@ -1076,8 +1077,8 @@ static int campaign_tasks(const struct task_query *tq, json_t *out)
 }
 
 const struct task_source work_tasks[] = {
-	{ "approval", NULL, approval_tasks },
-	{ "campaign_item", NULL, campaign_tasks },
+	{ "approval", NULL, approval_tasks, "承認", "Approval" },
+	{ "campaign_item", NULL, campaign_tasks, "回答・確認のお願い", "Something to answer" },
 	{ 0 },
 };
 

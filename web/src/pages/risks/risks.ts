@@ -25,6 +25,8 @@ export interface Risk {
   owner_name: string | null
   accepted_by_name: string | null
   accepted_at: string | null
+  /** The owner's reason for accepting the residual risk. */
+  accept_comment: string | null
   review_on: string | null
   scale: number
   updated_at: string
