@@ -966,7 +966,7 @@ static enum status decided(struct app *app, struct db *db, const struct actor *w
 }
 
 const struct approval_kind takeouts_approvals[] = {
-	{ "takeout", "/takeouts/", decided },
+	{ "takeout", "持ち出し申請", "Take-out request", "/takeouts/", decided },
 	{ 0 },
 };
 

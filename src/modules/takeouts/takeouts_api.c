@@ -563,11 +563,16 @@ static int sent_back_tasks(const struct task_query *tq, json_t *out)
 			 "", false);
 }
 
+/* Titles name the destination, which may be a customer's name: reminders link only. */
 const struct task_source takeouts_tasks[] = {
-	{ "takeout_overdue", "takeouts.request", overdue_tasks },
-	{ "takeout_return", "takeouts.request", return_tasks },
-	{ "takeout_check", "takeouts.request", check_tasks },
-	{ "takeout_sent_back", "takeouts.request", sent_back_tasks },
+	{ "takeout_overdue", "takeouts.request", overdue_tasks, "未返却の持ち出し品",
+	  "Take-out not back", .private_title = true },
+	{ "takeout_return", "takeouts.request", return_tasks, "持ち出し中", "Taken out",
+	  .private_title = true },
+	{ "takeout_check", "takeouts.request", check_tasks, "返却の確認", "Confirm a return",
+	  .private_title = true },
+	{ "takeout_sent_back", "takeouts.request", sent_back_tasks, "差し戻された持ち出し申請",
+	  "Take-out sent back", .private_title = true },
 	{ 0 },
 };
 
