@@ -1,46 +1,18 @@
-/* takeouts.c — take-out requests: items and their facts, the workflow, return, missing items. */
+/* takeouts.c — take-out requests: items and their facts, the rules applied, the workflow. */
 #include <string.h>
 
 #include "takeouts_impl.h"
 #include "../assets/assets.h"
-#include "../incidents/incidents.h"
 #include "../pinfo/pinfo.h"
 #include "../settings/settings.h"
-#include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"
 
-#define MAX_ITEMS        20
-#define OFFICER_PERM     "takeouts.manage"
 #define TITLE_LABEL_CHAR 60
 
 static const struct actor job_actor = { 0, NULL, "job" };
 
-static const char *sget(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static int64_t iget(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-static bool bget(json_t *o, const char *k)
-{
-	return json_is_true(json_object_get(o, k));
-}
-
-static json_t *time_or_null(struct dbrows *r, int col)
-{
-	char t[21];
-	if (db_isnull(r, col))
-		return json_null();
-	time_rfc3339(db_int(r, col), t);
-	return json_string(t);
-}
-
 /* The first `max` characters of UTF-8 text `s` (a new string). */
-static char *clip(const char *s, size_t max)
+char *takeout_clip(const char *s, size_t max)
 {
 	size_t chars = 0, i = 0;
 	for (; s[i] && chars < max; chars++) {
@@ -70,7 +42,7 @@ static json_t *level_of(const struct levels *lv, int64_t id)
 	json_t *l;
 	json_array_foreach(lv->list, i, l)
 	{
-		if (iget(l, "id") == id)
+		if (jint(l, "id") == id)
 			return l;
 	}
 	return NULL;
@@ -79,7 +51,7 @@ static json_t *level_of(const struct levels *lv, int64_t id)
 /* Sets the item's class from level `l` (an entry of classifications_list). */
 static void set_class(json_t *item, json_t *l, int64_t levels)
 {
-	int64_t pos = iget(l, "position");
+	int64_t pos = jint(l, "position");
 	json_object_set(item, "classification_id", json_object_get(l, "id"));
 	json_object_set(item, "class_label", json_object_get(l, "label_ja"));
 	json_object_set(item, "class_label_en", json_object_get(l, "label_en"));
@@ -137,7 +109,7 @@ static void item_error(struct resolver *rs, size_t i, const char *field, const c
 
 static int resolve_asset(struct resolver *rs, size_t i, json_t *in, json_t *item)
 {
-	int64_t id = iget(in, "asset_id");
+	int64_t id = jint(in, "asset_id");
 	json_t *a = asset_json(rs->db, rs->scope, id);
 	if (!a) {
 		if (db_errkind(rs->db) != DBE_NONE)
@@ -146,7 +118,7 @@ static int resolve_asset(struct resolver *rs, size_t i, json_t *in, json_t *item
 			   "There is no such asset in the registers you may use.");
 		return 0;
 	}
-	const char *type = sget(a, "asset_type");
+	const char *type = jstr(a, "asset_type");
 	if (!strcmp(type, "cloud") || !strcmp(type, "people"))
 		item_error(rs, i, "asset_id", "not_portable",
 			   "A cloud service or a person is not taken out: choose the data or the "
@@ -160,10 +132,10 @@ static int resolve_asset(struct resolver *rs, size_t i, json_t *in, json_t *item
 	json_object_set(item, "label", json_object_get(a, "name"));
 	json_object_set_new(item, "electronic", json_boolean(strcmp(type, "paper") != 0));
 	json_object_set_new(item, "device", json_boolean(!strcmp(type, "hardware")));
-	json_t *l = level_of(&rs->lv, iget(a, "classification_id"));
+	json_t *l = level_of(&rs->lv, jint(a, "classification_id"));
 	if (l)
 		set_class(item, l, rs->nlevels);
-	json_object_set_new(item, "has_pinfo", json_boolean(bget(a, "has_pinfo") || linked));
+	json_object_set_new(item, "has_pinfo", json_boolean(jbool(a, "has_pinfo") || linked));
 	json_object_set_new(item, "sensitive", json_boolean(sensitive));
 	json_decref(a);
 	return 0;
@@ -171,7 +143,7 @@ static int resolve_asset(struct resolver *rs, size_t i, json_t *in, json_t *item
 
 static int resolve_pinfo(struct resolver *rs, size_t i, json_t *in, json_t *item)
 {
-	int64_t id = iget(in, "pinfo_id");
+	int64_t id = jint(in, "pinfo_id");
 	json_t *p = pinfo_json(rs->db, rs->scope, id);
 	if (!p) {
 		if (db_errkind(rs->db) != DBE_NONE)
@@ -183,11 +155,11 @@ static int resolve_pinfo(struct resolver *rs, size_t i, json_t *in, json_t *item
 	}
 	json_object_set_new(item, "pinfo_id", json_integer(id));
 	json_object_set(item, "label", json_object_get(p, "name"));
-	const char *medium = sget(in, "medium");
+	const char *medium = jstr(in, "medium");
 	json_object_set_new(item, "electronic",
 			    json_boolean(!medium || strcmp(medium, "paper") != 0));
 	json_object_set_new(item, "has_pinfo", json_true());
-	json_object_set_new(item, "sensitive", json_boolean(bget(p, "sensitive")));
+	json_object_set_new(item, "sensitive", json_boolean(jbool(p, "sensitive")));
 	/* The most protected class among the assets the entry lives in. */
 	size_t k;
 	json_t *aid, *best = NULL;
@@ -201,8 +173,8 @@ static int resolve_pinfo(struct resolver *rs, size_t i, json_t *in, json_t *item
 			}
 			continue;
 		}
-		json_t *l = level_of(&rs->lv, iget(a, "classification_id"));
-		if (l && (!best || iget(l, "position") < iget(best, "position")))
+		json_t *l = level_of(&rs->lv, jint(a, "classification_id"));
+		if (l && (!best || jint(l, "position") < jint(best, "position")))
 			best = l;
 		json_decref(a);
 	}
@@ -215,12 +187,12 @@ static int resolve_pinfo(struct resolver *rs, size_t i, json_t *in, json_t *item
 /* A device, paper or free-text item: the requester's words and facts. */
 static void resolve_declared(struct resolver *rs, size_t i, json_t *in, json_t *item)
 {
-	const char *kind = sget(in, "kind");
+	const char *kind = jstr(in, "kind");
 	bool device = !strcmp(kind, "device"), paper = !strcmp(kind, "paper");
-	const char *medium = sget(in, "medium");
-	if (!sget(in, "label"))
+	const char *medium = jstr(in, "medium");
+	if (!jstr(in, "label"))
 		item_error(rs, i, "label", "required", "Say what it is.");
-	if (device && !sget(in, "asset_tag"))
+	if (device && !jstr(in, "asset_tag"))
 		item_error(rs, i, "asset_tag", "required", "Give the device's asset tag.");
 	json_t *cid = json_object_get(in, "classification_id");
 	json_t *l = json_is_integer(cid) ? level_of(&rs->lv, json_integer_value(cid)) : NULL;
@@ -231,15 +203,15 @@ static void resolve_declared(struct resolver *rs, size_t i, json_t *in, json_t *
 		item_error(rs, i, "classification_id", "not_found", "There is no such class.");
 	else
 		set_class(item, l, rs->nlevels);
-	json_object_set_new(item, "label", json_string(sget(in, "label") ? sget(in, "label") : ""));
+	json_object_set_new(item, "label", json_string(jstr(in, "label") ? jstr(in, "label") : ""));
 	json_object_set_new(item, "asset_tag",
-			    json_string(sget(in, "asset_tag") ? sget(in, "asset_tag") : ""));
+			    json_string(jstr(in, "asset_tag") ? jstr(in, "asset_tag") : ""));
 	json_object_set_new(item, "device", json_boolean(device));
 	json_object_set_new(
 		item, "electronic",
 		json_boolean(device || (!paper && (!medium || strcmp(medium, "paper")))));
-	bool sensitive = bget(in, "sensitive");
-	json_object_set_new(item, "has_pinfo", json_boolean(bget(in, "has_pinfo") || sensitive));
+	bool sensitive = jbool(in, "sensitive");
+	json_object_set_new(item, "has_pinfo", json_boolean(jbool(in, "has_pinfo") || sensitive));
 	json_object_set_new(item, "sensitive", json_boolean(sensitive));
 }
 
@@ -273,7 +245,7 @@ static int resolve_items(struct resolver *rs, json_t *items, json_t *out)
 	json_t *in, *other;
 	json_array_foreach(items, i, in)
 	{
-		const char *kind = sget(in, "kind");
+		const char *kind = jstr(in, "kind");
 		size_t k = 0;
 		while (k < ARRAY_SIZE(item_fields) && strcmp(item_fields[k].kind, kind))
 			k++;
@@ -298,8 +270,8 @@ static int resolve_items(struct resolver *rs, json_t *items, json_t *out)
 				/* The same register entry twice is one item. */
 				json_array_foreach(items, j, other)
 				{
-					if (j < i && !strcmp(sget(other, "kind"), kind) &&
-					    iget(other, idf) == iget(in, idf))
+					if (j < i && !strcmp(jstr(other, "kind"), kind) &&
+					    jint(other, idf) == jint(in, idf))
 						item_error(rs, i, idf, "duplicate",
 							   "This entry is already on the list.");
 				}
@@ -320,16 +292,16 @@ static int resolve_items(struct resolver *rs, json_t *items, json_t *out)
 
 static void facts_of(json_t *item, struct takeout_facts *f)
 {
-	f->electronic = bget(item, "electronic");
-	f->device = bget(item, "device");
-	f->has_pinfo = bget(item, "has_pinfo");
-	f->sensitive = bget(item, "sensitive");
-	f->highest = bget(item, "highest");
-	f->lowest = bget(item, "lowest");
+	f->electronic = jbool(item, "electronic");
+	f->device = jbool(item, "device");
+	f->has_pinfo = jbool(item, "has_pinfo");
+	f->sensitive = jbool(item, "sensitive");
+	f->highest = jbool(item, "highest");
+	f->lowest = jbool(item, "lowest");
 }
 
 /* The assessment of resolved items against the protections stated. */
-static void assess(json_t *items, unsigned stated, struct takeout_assessment *a)
+void takeout_assess_items(json_t *items, unsigned stated, struct takeout_assessment *a)
 {
 	struct takeout_facts f[MAX_ITEMS];
 	size_t n = json_array_size(items);
@@ -341,11 +313,11 @@ static void assess(json_t *items, unsigned stated, struct takeout_assessment *a)
 }
 
 /* The protections stated in a body (or a stored record's object of booleans). */
-static unsigned stated_of(json_t *o)
+unsigned takeout_stated(json_t *o)
 {
 	unsigned s = 0;
 	for (int p = 0; p < TP_COUNT; p++)
-		if (bget(o, takeout_protection_name(p)))
+		if (jbool(o, takeout_protection_name(p)))
 			s |= 1u << p;
 	return s;
 }
@@ -369,8 +341,8 @@ static json_t *why_names(unsigned why)
 
 /* The assessment as the API shows it: one entry per protection, what is missing, and who
  * approves. */
-static void assessment_json(json_t *o, const struct takeout_assessment *a, unsigned stated,
-			    size_t nitems)
+void takeout_assessment_json(json_t *o, const struct takeout_assessment *a, unsigned stated,
+			     size_t nitems)
 {
 	json_t *reqs = json_array(), *missing = json_array();
 	for (int p = 0; p < TP_COUNT; p++) {
@@ -420,7 +392,7 @@ static int check_body(struct db *db, const struct reg_scope *scope, int64_t requ
 	tz_today(today);
 	memset(c, 0, sizeof(*c));
 	c->items = json_array();
-	takeout_check_period(sget(in, "leave_on"), sget(in, "return_on"), today, fe);
+	takeout_check_period(jstr(in, "leave_on"), jstr(in, "return_on"), today, fe);
 	json_t *checker = json_object_get(in, "checker_id");
 	if (json_is_integer(checker)) {
 		int64_t one;
@@ -450,8 +422,8 @@ static int check_body(struct db *db, const struct reg_scope *scope, int64_t requ
 		if (rc)
 			return -1;
 	}
-	c->stated = stated_of(in);
-	assess(c->items, c->stated, &c->a);
+	c->stated = takeout_stated(in);
+	takeout_assess_items(c->items, c->stated, &c->a);
 	if (submit)
 		for (int p = 0; p < TP_COUNT; p++)
 			if (c->a.missing & (1u << p))
@@ -470,7 +442,7 @@ json_t *takeout_requirements(struct db *db, const struct takeout_viewer *v, json
 		return NULL;
 	}
 	json_t *o = json_object();
-	assessment_json(o, &c.a, c.stated, json_array_size(c.items));
+	takeout_assessment_json(o, &c.a, c.stated, json_array_size(c.items));
 	json_object_set_new(o, "items", c.items);
 	c.items = NULL;
 	json_object_set_new(o, "errors", fe.list ? json_incref(fe.list) : json_array());
@@ -495,15 +467,15 @@ static int insert_items(struct db *db, int64_t id, json_t *items)
 			    "class_label_en, class_position, highest, lowest, has_pinfo, "
 			    "sensitive) "
 			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    P(V_INT(id), V_INT((int64_t)i + 1), V_TEXT(sget(it, "kind")),
-			      V_ID(iget(it, "asset_id")), V_ID(iget(it, "pinfo_id")),
-			      V_TEXT(sget(it, "asset_tag")), V_TEXT(sget(it, "label")),
-			      V_BOOL(bget(it, "electronic")),
+			    P(V_INT(id), V_INT((int64_t)i + 1), V_TEXT(jstr(it, "kind")),
+			      V_ID(jint(it, "asset_id")), V_ID(jint(it, "pinfo_id")),
+			      V_TEXT(jstr(it, "asset_tag")), V_TEXT(jstr(it, "label")),
+			      V_BOOL(jbool(it, "electronic")),
 			      json_is_integer(cid) ? V_INT(json_integer_value(cid)) : V_NULL,
-			      V_TEXT(sget(it, "class_label")), V_TEXT(sget(it, "class_label_en")),
+			      V_TEXT(jstr(it, "class_label")), V_TEXT(jstr(it, "class_label_en")),
 			      json_is_integer(pos) ? V_INT(json_integer_value(pos)) : V_NULL,
-			      V_BOOL(bget(it, "highest")), V_BOOL(bget(it, "lowest")),
-			      V_BOOL(bget(it, "has_pinfo")), V_BOOL(bget(it, "sensitive")))))
+			      V_BOOL(jbool(it, "highest")), V_BOOL(jbool(it, "lowest")),
+			      V_BOOL(jbool(it, "has_pinfo")), V_BOOL(jbool(it, "sensitive")))))
 			return -1;
 	}
 	return 0;
@@ -513,12 +485,12 @@ static int insert_items(struct db *db, int64_t id, json_t *items)
 static char *approval_title(json_t *in, json_t *items)
 {
 	struct buf b = BUF_INIT;
-	char *first = clip(sget(json_array_get(items, 0), "label"), TITLE_LABEL_CHAR);
-	char *dest = clip(sget(in, "destination"), TITLE_LABEL_CHAR);
+	char *first = takeout_clip(jstr(json_array_get(items, 0), "label"), TITLE_LABEL_CHAR);
+	char *dest = takeout_clip(jstr(in, "destination"), TITLE_LABEL_CHAR);
 	buf_adds(&b, first);
 	if (json_array_size(items) > 1)
 		buf_printf(&b, " +%zu", json_array_size(items) - 1);
-	buf_printf(&b, " → %s (%s〜%s)", dest, sget(in, "leave_on"), sget(in, "return_on"));
+	buf_printf(&b, " → %s (%s〜%s)", dest, jstr(in, "leave_on"), jstr(in, "return_on"));
 	free(first);
 	free(dest);
 	return buf_detach(&b, NULL);
@@ -532,13 +504,13 @@ static enum status open_approval(struct db *db, const struct actor *who, int64_t
 {
 	static const struct approval_step_spec chain[] = {
 		{ APPROVER_MANAGER },
-		{ APPROVER_PERMISSION, OFFICER_PERM },
+		{ APPROVER_PERMISSION, TAKEOUT_OFFICER_PERM },
 	};
 	int64_t approval_id;
 	char *title = approval_title(in, c->items);
 	enum status st =
 		approval_open_tx(db, who, &takeouts_approvals[0], id, requester, title, chain,
-				 c->a.officer ? 2 : 1, sget(in, "leave_on"), &approval_id, fe);
+				 c->a.officer ? 2 : 1, jstr(in, "leave_on"), &approval_id, fe);
 	free(title);
 	return st;
 }
@@ -566,7 +538,7 @@ static json_t *request_summary(json_t *in, const struct checked *c)
 	return json_pack("{s:O,s:O,s:O,s:b,s:O,s:o,s:o,s:b}", "destination",
 			 json_object_get(in, "destination"), "leave_on",
 			 json_object_get(in, "leave_on"), "return_on",
-			 json_object_get(in, "return_on"), "repeating", bget(in, "repeating"),
+			 json_object_get(in, "return_on"), "repeating", jbool(in, "repeating"),
 			 "checker_id", json_object_get(in, "checker_id"), "items", labels,
 			 "protections", protections_of(c->stated), "officer_needed", c->a.officer);
 }
@@ -604,10 +576,10 @@ static enum status create_fn(struct db *db, void *arg)
 		      "p_copy, p_minimum, p_by_hand, officer_needed, status, created_at, "
 		      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', "
 		      "?, ?) RETURNING id",
-		      P(V_INT(who->id), V_ID(found ? dept : 0), V_INT(iget(o->in, "checker_id")),
-			V_TEXT(sget(o->in, "purpose")), V_TEXT(sget(o->in, "destination")),
-			V_TEXT(sget(o->in, "leave_on")), V_TEXT(sget(o->in, "return_on")),
-			V_BOOL(bget(o->in, "repeating")), V_BOOL(c.stated & (1u << TP_ENCRYPTED)),
+		      P(V_INT(who->id), V_ID(found ? dept : 0), V_INT(jint(o->in, "checker_id")),
+			V_TEXT(jstr(o->in, "purpose")), V_TEXT(jstr(o->in, "destination")),
+			V_TEXT(jstr(o->in, "leave_on")), V_TEXT(jstr(o->in, "return_on")),
+			V_BOOL(jbool(o->in, "repeating")), V_BOOL(c.stated & (1u << TP_ENCRYPTED)),
 			V_BOOL(c.stated & (1u << TP_PASSWORD)), V_BOOL(c.stated & (1u << TP_COPY)),
 			V_BOOL(c.stated & (1u << TP_MINIMUM)),
 			V_BOOL(c.stated & (1u << TP_BY_HAND)), V_BOOL(c.a.officer), V_INT(now),
@@ -639,15 +611,7 @@ enum status takeout_create(struct app *app, struct db *db, const struct takeout_
 
 /* --- the workflow ----------------------------------------------------------------------------- */
 
-/* The record's columns the moves look at. */
-struct record {
-	int64_t requester, checker, trip;
-	bool repeating;
-	char leave_on[11], return_on[11], back_on[11], status[16];
-};
-
-/* 1: none; -1: error. */
-static int record_load(struct db *db, int64_t id, struct record *rec)
+int takeout_record_load(struct db *db, int64_t id, struct takeout_record *rec)
 {
 	struct dbrows r;
 	memset(rec, 0, sizeof(*rec));
@@ -676,35 +640,35 @@ static int record_load(struct db *db, int64_t id, struct record *rec)
 
 static json_t *snapshot(struct db *db, int64_t id)
 {
-	struct record rec;
-	if (record_load(db, id, &rec))
+	struct takeout_record rec;
+	if (takeout_record_load(db, id, &rec))
 		return NULL;
 	return json_pack("{s:s,s:I,s:s?}", "status", rec.status, "trip", (json_int_t)rec.trip,
 			 "back_on", *rec.back_on ? rec.back_on : NULL);
 }
 
 /* A record's facts for `when` callbacks (false on error: the move is then not offered). */
-static bool load_ctx(const struct wf_ctx *c, struct record *rec)
+static bool load_ctx(const struct wf_ctx *c, struct takeout_record *rec)
 {
-	return record_load(c->db, c->id, rec) == 0;
+	return takeout_record_load(c->db, c->id, rec) == 0;
 }
 
 static bool never_left(const struct wf_ctx *c)
 {
-	struct record rec;
+	struct takeout_record rec;
 	return load_ctx(c, &rec) && rec.trip == 0;
 }
 
 static bool has_left(const struct wf_ctx *c)
 {
-	struct record rec;
+	struct takeout_record rec;
 	return load_ctx(c, &rec) && rec.trip > 0;
 }
 
 /* A repeating take-out whose period goes on after today: approved again for the next trip. */
 static bool more_trips(const struct wf_ctx *c)
 {
-	struct record rec;
+	struct takeout_record rec;
 	char today[11];
 	tz_today(today);
 	return load_ctx(c, &rec) && rec.repeating && strcmp(today, rec.return_on) < 0;
@@ -712,7 +676,7 @@ static bool more_trips(const struct wf_ctx *c)
 
 static bool last_trip(const struct wf_ctx *c)
 {
-	struct record rec;
+	struct takeout_record rec;
 	return load_ctx(c, &rec) && !more_trips(c);
 }
 
@@ -720,14 +684,14 @@ static bool last_trip(const struct wf_ctx *c)
  * repeating take-out says when this trip comes back). */
 static int leave_check(struct wf_ctx *c)
 {
-	struct record rec;
+	struct takeout_record rec;
 	char today[11];
-	if (record_load(c->db, c->id, &rec))
+	if (takeout_record_load(c->db, c->id, &rec))
 		return -1;
 	if (c->by->system)
 		return 0;
 	tz_today(today);
-	const char *back = sget(c->in, "back_on");
+	const char *back = jstr(c->in, "back_on");
 	if (strcmp(today, rec.leave_on) < 0)
 		ferr_add(c->fe, "to", "too_early", "The approved period has not started yet.");
 	else if (strcmp(today, rec.return_on) > 0)
@@ -742,10 +706,10 @@ static int leave_check(struct wf_ctx *c)
 
 static int leave_apply(struct wf_ctx *c)
 {
-	struct record rec;
-	if (record_load(c->db, c->id, &rec))
+	struct takeout_record rec;
+	if (takeout_record_load(c->db, c->id, &rec))
 		return -1;
-	const char *back = c->in ? sget(c->in, "back_on") : NULL;
+	const char *back = c->in ? jstr(c->in, "back_on") : NULL;
 	if (!back)
 		back = rec.return_on;
 	c->data = json_pack("{s:I,s:s}", "trip", (json_int_t)rec.trip + 1, "back_on", back);
@@ -877,9 +841,9 @@ static int resubmit_apply(struct wf_ctx *c)
 		    "UPDATE takeouts SET checker_id = ?, purpose = ?, destination = ?, leave_on = "
 		    "?, return_on = ?, repeating = ?, p_encrypted = ?, p_password = ?, p_copy = ?, "
 		    "p_minimum = ?, p_by_hand = ?, officer_needed = ? WHERE id = ?",
-		    P(V_INT(iget(in, "checker_id")), V_TEXT(sget(in, "purpose")),
-		      V_TEXT(sget(in, "destination")), V_TEXT(sget(in, "leave_on")),
-		      V_TEXT(sget(in, "return_on")), V_BOOL(bget(in, "repeating")),
+		    P(V_INT(jint(in, "checker_id")), V_TEXT(jstr(in, "purpose")),
+		      V_TEXT(jstr(in, "destination")), V_TEXT(jstr(in, "leave_on")),
+		      V_TEXT(jstr(in, "return_on")), V_BOOL(jbool(in, "repeating")),
 		      V_BOOL(a->c.stated & (1u << TP_ENCRYPTED)),
 		      V_BOOL(a->c.stated & (1u << TP_PASSWORD)),
 		      V_BOOL(a->c.stated & (1u << TP_COPY)),
@@ -896,11 +860,11 @@ static int resubmit_apply(struct wf_ctx *c)
 }
 
 #define SECOND_PERSON                                                                              \
-	WF_ASSIGNEE | WF_MANAGER | WF_PERM, OFFICER_PERM,                                          \
+	WF_ASSIGNEE | WF_MANAGER | WF_PERM, TAKEOUT_OFFICER_PERM,                                  \
 		.not_by = WF_REQUESTER, .self_field = "confirm", .self_code = "own_takeout",       \
 		.self_message = "Someone other than the requester confirms the return.",           \
 		.group = "confirm", .apply = confirm_apply, .timeline_kind = "return_confirmed"
-#define REQUESTER_OR_MANAGER WF_REQUESTER | WF_MANAGER | WF_PERM, OFFICER_PERM
+#define REQUESTER_OR_MANAGER WF_REQUESTER | WF_MANAGER | WF_PERM, TAKEOUT_OFFICER_PERM
 
 static const struct wf_transition moves[] = {
 	/* The approval's outcome (the decided hook below). */
@@ -918,8 +882,8 @@ static const struct wf_transition moves[] = {
 	/* Not going after all; a repeating take-out ended before its period (or by the job
 	 * after it); one never used expires. */
 	{ "approved", "cancelled", REQUESTER_OR_MANAGER, .when = never_left },
-	{ "approved", "returned", WF_REQUESTER | WF_MANAGER | WF_PERM | WF_SYSTEM, OFFICER_PERM,
-	  .when = has_left, .timeline_kind = "ended" },
+	{ "approved", "returned", WF_REQUESTER | WF_MANAGER | WF_PERM | WF_SYSTEM,
+	  TAKEOUT_OFFICER_PERM, .when = has_left, .timeline_kind = "ended" },
 	{ "approved", "expired", WF_SYSTEM, .when = never_left },
 	/* Return: the requester accounts for every item, then a second person confirms. */
 	{ "out", "checking", WF_REQUESTER, .group = "return", .guard = return_check,
@@ -948,9 +912,9 @@ static enum status decided(struct app *app, struct db *db, const struct actor *w
 			   struct ferrors *fe)
 {
 	(void)comment; /* the engine keeps it on the approval step and the timeline */
-	struct record rec;
+	struct takeout_record rec;
 	char today[11];
-	int rc = record_load(db, record_id, &rec);
+	int rc = takeout_record_load(db, record_id, &rec);
 	if (rc)
 		return rc < 0 ? ST_DB : ST_NOT_FOUND;
 	tz_today(today);
@@ -975,9 +939,9 @@ const struct approval_kind takeouts_approvals[] = {
 enum status takeout_move(struct app *app, struct db *db, const struct takeout_viewer *v, int64_t id,
 			 json_t *in, struct ferrors *fe)
 {
-	struct wf_request r = { .to = sget(in, "to"),
-				.version = iget(in, "version"),
-				.comment = sget(in, "comment"),
+	struct wf_request r = { .to = jstr(in, "to"),
+				.version = jint(in, "version"),
+				.comment = jstr(in, "comment"),
 				.in = in,
 				.field = "to" };
 	return wf_move(app, db, &takeout_workflow, v->by, id, &r, fe);
@@ -987,7 +951,7 @@ enum status takeout_return(struct app *app, struct db *db, const struct takeout_
 			   int64_t id, json_t *in, struct ferrors *fe)
 {
 	struct wf_request r = { .to = "checking",
-				.version = iget(in, "version"),
+				.version = jint(in, "version"),
 				.group = "return",
 				.in = in,
 				.field = "status",
@@ -998,17 +962,17 @@ enum status takeout_return(struct app *app, struct db *db, const struct takeout_
 enum status takeout_confirm(struct app *app, struct db *db, const struct takeout_viewer *v,
 			    int64_t id, json_t *in, struct ferrors *fe)
 {
-	struct record rec;
-	int rc = record_load(db, id, &rec);
+	struct takeout_record rec;
+	int rc = takeout_record_load(db, id, &rec);
 	if (rc)
 		return rc < 0 ? ST_DB : ST_NOT_FOUND;
 	char today[11];
 	tz_today(today);
 	bool more = rec.repeating && strcmp(today, rec.return_on) < 0;
 	struct wf_request r = { .to = more ? "approved" : "returned",
-				.version = iget(in, "version"),
+				.version = jint(in, "version"),
 				.group = "confirm",
-				.comment = sget(in, "comment"),
+				.comment = jstr(in, "comment"),
 				.in = in,
 				.field = "status",
 				.invalid_code = "not_checking" };
@@ -1028,7 +992,7 @@ static enum status resubmit_fn(struct db *db, void *arg)
 	struct resubmit_op *o = arg;
 	struct resubmit_arg a = { o->v, { 0 }, false };
 	struct wf_request r = { .to = "submitted",
-				.version = iget(o->in, "version"),
+				.version = jint(o->in, "version"),
 				.group = "resubmit",
 				.in = o->in,
 				.field = "status",
@@ -1046,738 +1010,6 @@ enum status takeout_resubmit(struct app *app, struct db *db, const struct takeou
 {
 	struct resubmit_op o = { app, v, id, in, fe };
 	return db_tx_st(db, resubmit_fn, &o);
-}
-
-/* --- missing items: the incident ---------------------------------------------------------- */
-
-/* The personal-data facts of a missing item for its incident, from the registers as they are
- * now (the item's own facts when the entry has gone or it is not a register entry). */
-static int pd_facts(struct db *db, json_t *item, json_t *facts)
-{
-	struct buf items = BUF_INIT;
-	int64_t count = 0;
-	bool unknown = false, any = bget(item, "has_pinfo"), sensitive = bget(item, "sensitive");
-	int rc = 0;
-	json_t *pinfo_id = json_object_get(item, "pinfo_id");
-	json_t *asset_id = json_object_get(item, "asset_id");
-	if (json_is_integer(pinfo_id)) {
-		json_t *p = pinfo_json(db, &reg_scope_all, json_integer_value(pinfo_id));
-		if (!p && db_errkind(db) != DBE_NONE)
-			return -1;
-		if (p) {
-			any = true;
-			sensitive = bget(p, "sensitive");
-			buf_printf(&items, "%s: %s", sget(p, "name"), sget(p, "items"));
-			json_t *n = json_object_get(p, "record_count");
-			if (json_is_integer(n))
-				count = json_integer_value(n);
-			else
-				unknown = true;
-			json_decref(p);
-		} else {
-			unknown = true;
-		}
-	} else if (json_is_integer(asset_id)) {
-		struct dbrows r;
-		/* Read-only: the register entries that live in the asset (pinfo.h has no such
-		 * query). */
-		if (db_query(
-			    db, &r,
-			    "SELECT p.name, p.items, p.record_count, p.sensitive FROM pinfo_assets "
-			    "pa JOIN pinfo p ON p.id = pa.pinfo_id WHERE pa.asset_id = ? ORDER BY "
-			    "p.id",
-			    P(V_INT(json_integer_value(asset_id)))))
-			return -1;
-		bool linked = false;
-		while (db_next(&r)) {
-			linked = any = true;
-			if (items.len)
-				buf_addch(&items, '\n');
-			buf_printf(&items, "%s: %s", db_text(&r, 0), db_text(&r, 1));
-			if (db_isnull(&r, 2))
-				unknown = true;
-			else
-				count += db_int(&r, 2);
-			sensitive |= db_int(&r, 3) != 0;
-		}
-		rc = r.failed ? -1 : 0;
-		db_rows_free(&r);
-		if (!linked)
-			unknown = true;
-	} else {
-		unknown = true;
-	}
-	json_object_set_new(facts, "pd_involved", json_boolean(any));
-	json_object_set_new(facts, "pd_items", json_string(items.len ? items.buf : ""));
-	json_object_set_new(facts, "pd_sensitive", json_boolean(any && sensitive));
-	if (any && !unknown)
-		json_object_set_new(facts, "pd_count", json_integer(count));
-	buf_release(&items);
-	return rc;
-}
-
-struct missing_op {
-	struct app *app;
-	const struct takeout_viewer *v;
-	int64_t id, item_id;
-	json_t *in;
-	int64_t incident_id;
-	struct ferrors *fe;
-};
-
-/* The item as a JSON object of its stored columns (label, register ids, facts, state). */
-static json_t *item_row(struct db *db, int64_t takeout_id, int64_t item_id)
-{
-	struct dbrows r;
-	json_t *o = NULL;
-	if (db_query(db, &r,
-		     "SELECT i.label, i.asset_id, i.pinfo_id, i.has_pinfo, i.sensitive, i.state, "
-		     "i.electronic, i.kind, i.asset_tag FROM takeout_items i WHERE i.takeout_id = "
-		     "? AND i.id = ?",
-		     P(V_INT(takeout_id), V_INT(item_id))))
-		return NULL;
-	if (db_next(&r))
-		o = json_pack(
-			"{s:s,s:o,s:o,s:b,s:b,s:s,s:b,s:s,s:s}", "label", db_text(&r, 0),
-			"asset_id", db_isnull(&r, 1) ? json_null() : json_integer(db_int(&r, 1)),
-			"pinfo_id", db_isnull(&r, 2) ? json_null() : json_integer(db_int(&r, 2)),
-			"has_pinfo", db_int(&r, 3) != 0, "sensitive", db_int(&r, 4) != 0, "state",
-			db_text(&r, 5), "electronic", db_int(&r, 6) != 0, "kind", db_text(&r, 7),
-			"asset_tag", db_text(&r, 8));
-	if (r.failed) {
-		json_decref(o);
-		o = NULL;
-	}
-	db_rows_free(&r);
-	return o;
-}
-
-/* May `by` report an item of this take-out missing: its requester, checker, the requester's
- * manager, or the privacy officer. */
-static int may_report(struct db *db, const struct wf_actor *by, const struct record *rec, bool *may)
-{
-	int64_t me = by->actor->id, manager;
-	*may = me == rec->requester || me == rec->checker || wf_has_perm(by->perms, OFFICER_PERM);
-	if (*may)
-		return 0;
-	if (wf_manager_of(db, rec->requester, &manager))
-		return -1;
-	*may = manager == me;
-	return 0;
-}
-
-/* The incident's report: what, where, from which take-out; the facts for the officer. */
-static json_t *incident_input(json_t *item, const char *destination, const char *purpose,
-			      bool encrypted, const char *note, int64_t takeout_id)
-{
-	struct buf title = BUF_INIT, desc = BUF_INIT;
-	char *label = clip(sget(item, "label"), 150);
-	buf_printf(&title, "持ち出し品の紛失: %s", label);
-	buf_printf(&desc,
-		   "持ち出し申請 No.%lld（/takeouts/%lld）の品目「%s」が戻りませんでした。\n"
-		   "持ち出し先: %s\n目的: %s\n",
-		   (long long)takeout_id, (long long)takeout_id, sget(item, "label"), destination,
-		   purpose);
-	if (*sget(item, "asset_tag"))
-		buf_printf(&desc, "資産番号: %s\n", sget(item, "asset_tag"));
-	if (bget(item, "electronic"))
-		buf_adds(&desc, encrypted ? "申請では暗号化済みとされています（高度な暗号化かどう"
-					    "かを確認してください）。\n"
-					  : "申請では暗号化されていません。\n");
-	if (note && *note)
-		buf_printf(&desc, "状況: %s\n", note);
-	json_t *in =
-		json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", "incident", "category", "loss", "title",
-			  title.buf, "description", desc.buf, "location", destination);
-	free(label);
-	buf_release(&title);
-	buf_release(&desc);
-	return in;
-}
-
-static enum status missing_fn(struct db *db, void *arg)
-{
-	struct missing_op *o = arg;
-	const struct actor *who = o->v->by->actor;
-	struct record rec;
-	char lock[48];
-	json_t *item = NULL, *in = NULL;
-	enum status st = ST_DB;
-	int64_t version = 0, encrypted = 0;
-	bool found, may;
-	ferr_release(o->fe);
-	snprintf(lock, sizeof(lock), "takeout:%lld", (long long)o->id);
-	if (db_lock(db, lock))
-		return ST_DB;
-	int rc = record_load(db, o->id, &rec);
-	if (rc)
-		return rc < 0 ? ST_DB : ST_NOT_FOUND;
-	if (db_query_int(db, &version, &found, "SELECT version FROM takeouts WHERE id = ?",
-			 P(V_INT(o->id))) ||
-	    may_report(db, o->v->by, &rec, &may))
-		return ST_DB;
-	if (!may) {
-		o->fe->code = "not_allowed";
-		o->fe->detail = "Only the requester, the checker, their manager or the privacy "
-				"officer report a take-out's item missing.";
-		return ST_FORBIDDEN;
-	}
-	if (iget(o->in, "version") != version)
-		return ST_CONFLICT;
-	if (!(item = item_row(db, o->id, o->item_id))) {
-		if (db_errkind(db) != DBE_NONE)
-			return ST_DB;
-		ferr_add(o->fe, "item_id", "not_found", "This take-out has no such item.");
-		return ST_INVALID;
-	}
-	const char *state = sget(item, "state");
-	if ((strcmp(rec.status, "out") && strcmp(rec.status, "checking")) ||
-	    !strcmp(state, "missing") || !strcmp(state, "pending")) {
-		ferr_add(o->fe, "item_id", "not_out",
-			 !strcmp(state, "missing") ? "This item is already reported missing."
-						   : "Only an item that has left can go missing.");
-		st = ST_INVALID;
-		goto out;
-	}
-	char *destination = NULL, *purpose = NULL;
-	struct dbrows r;
-	if (db_query(db, &r, "SELECT destination, purpose, p_encrypted FROM takeouts WHERE id = ?",
-		     P(V_INT(o->id))))
-		goto out;
-	if (db_next(&r)) {
-		destination = xstrdup(db_text(&r, 0));
-		purpose = xstrdup(db_text(&r, 1));
-		encrypted = db_int(&r, 2);
-	}
-	rc = r.failed;
-	db_rows_free(&r);
-	if (rc || !destination) {
-		free(destination);
-		free(purpose);
-		goto out;
-	}
-	in = incident_input(item, destination, purpose, encrypted != 0, sget(o->in, "note"), o->id);
-	free(destination);
-	free(purpose);
-	if (pd_facts(db, item, in))
-		goto out;
-	st = incident_open_tx(o->app, db, who, in, &o->incident_id, o->fe);
-	if (st != ST_OK)
-		goto out;
-	st = ST_DB;
-	int64_t now = now_unix();
-	json_t *link = json_pack("{s:I,s:I,s:s}", "takeout_id", (json_int_t)o->id, "item_id",
-				 (json_int_t)o->item_id, "label", sget(item, "label"));
-	json_t *back = json_pack("{s:I,s:I,s:s}", "incident_id", (json_int_t)o->incident_id,
-				 "item_id", (json_int_t)o->item_id, "label", sget(item, "label"));
-	rc = db_exec(db,
-		     "UPDATE takeout_items SET state = 'missing', missing_at = ?, missing_by = ?, "
-		     "missing_note = ?, incident_id = ? WHERE id = ?",
-		     P(V_INT(now), V_INT(who->id),
-		       V_TEXT(sget(o->in, "note") ? sget(o->in, "note") : ""),
-		       V_INT(o->incident_id), V_INT(o->item_id))) ||
-	     db_exec(db,
-		     "UPDATE takeouts SET version = version + 1, updated_at = ? WHERE id = ? AND "
-		     "version = ?",
-		     P(V_INT(now), V_INT(o->id), V_INT(version))) ||
-	     wf_event_add(db, "incident", o->incident_id, who, "takeout", NULL, NULL, false, NULL,
-			  link) ||
-	     wf_event_add(db, "takeout", o->id, who, "item_missing", NULL, NULL, false,
-			  sget(o->in, "note"), back);
-	json_decref(link);
-	if (rc) {
-		json_decref(back);
-		goto out;
-	}
-	json_object_set_new(back, "pd_involved", json_incref(json_object_get(in, "pd_involved")));
-	json_object_set_new(back, "pd_sensitive", json_incref(json_object_get(in, "pd_sensitive")));
-	json_t *count = json_object_get(in, "pd_count");
-	json_object_set_new(back, "pd_count", count ? json_incref(count) : json_null());
-	rc = audit_append(db, who, "takeout.item_missing", "takeout", o->id, back);
-	json_decref(back);
-	st = rc ? ST_DB : ST_OK;
-out:
-	json_decref(item);
-	json_decref(in);
-	return st;
-}
-
-enum status takeout_missing(struct app *app, struct db *db, const struct takeout_viewer *v,
-			    int64_t id, int64_t item_id, json_t *in, int64_t *incident_id,
-			    struct ferrors *fe)
-{
-	struct missing_op o = { app, v, id, item_id, in, 0, fe };
-	enum status st = db_tx_st(db, missing_fn, &o);
-	if (st == ST_OK)
-		*incident_id = o.incident_id;
-	return st;
-}
-
-/* --- another checker ----------------------------------------------------------------------- */
-
-struct checker_op {
-	const struct takeout_viewer *v;
-	int64_t id;
-	json_t *in;
-	struct ferrors *fe;
-};
-
-static enum status checker_fn(struct db *db, void *arg)
-{
-	struct checker_op *o = arg;
-	struct record rec;
-	char lock[48];
-	int64_t version = 0, one, to = iget(o->in, "checker_id");
-	bool found;
-	ferr_release(o->fe);
-	snprintf(lock, sizeof(lock), "takeout:%lld", (long long)o->id);
-	if (db_lock(db, lock))
-		return ST_DB;
-	int rc = record_load(db, o->id, &rec);
-	if (rc)
-		return rc < 0 ? ST_DB : ST_NOT_FOUND;
-	if (db_query_int(db, &version, &found, "SELECT version FROM takeouts WHERE id = ?",
-			 P(V_INT(o->id))))
-		return ST_DB;
-	if (iget(o->in, "version") != version)
-		return ST_CONFLICT;
-	static const char *const open_states[] = { "submitted", "sent_back", "approved", "out",
-						   "checking" };
-	bool open = false;
-	for (size_t i = 0; i < ARRAY_SIZE(open_states); i++)
-		open |= !strcmp(rec.status, open_states[i]);
-	if (!open)
-		ferr_add(o->fe, "checker_id", "takeout_ended",
-			 "The take-out has ended: its checker no longer changes.");
-	else if (to == rec.requester)
-		ferr_add(o->fe, "checker_id", "self_checker",
-			 "Someone other than the requester checks the return.");
-	else if (db_query_int(db, &one, &found,
-			      "SELECT 1 FROM users WHERE id = ? AND status = 'active'",
-			      P(V_INT(to))))
-		return ST_DB;
-	else if (!found)
-		ferr_add(o->fe, "checker_id", "not_found", "There is no such active user.");
-	if (ferr_any(o->fe))
-		return ST_INVALID;
-	const char *comment = sget(o->in, "comment");
-	json_t *data =
-		json_pack("{s:I,s:I}", "from", (json_int_t)rec.checker, "to", (json_int_t)to);
-	rc = db_exec(db,
-		     "UPDATE takeouts SET checker_id = ?, version = version + 1, updated_at = ? "
-		     "WHERE id = ? AND version = ?",
-		     P(V_INT(to), V_INT(now_unix()), V_INT(o->id), V_INT(version))) ||
-	     wf_event_add(db, "takeout", o->id, o->v->by->actor, "checker_changed", NULL, NULL,
-			  false, comment, data);
-	json_object_set_new(data, "comment", json_string(comment));
-	if (!rc)
-		rc = audit_append(db, o->v->by->actor, "takeout.checker", "takeout", o->id, data);
-	json_decref(data);
-	return rc ? ST_DB : ST_OK;
-}
-
-enum status takeout_set_checker(struct db *db, const struct takeout_viewer *v, int64_t id,
-				json_t *in, struct ferrors *fe)
-{
-	struct checker_op o = { v, id, in, fe };
-	return db_tx_st(db, checker_fn, &o);
-}
-
-/* --- reading ------------------------------------------------------------------------------- */
-
-const char takeout_list_head[] =
-	"SELECT t.id, t.status, t.requester_id, ru.name, t.department_id, d.name, t.checker_id, "
-	"cu.name, t.purpose, t.destination, t.leave_on, t.return_on, t.repeating, t.back_on, "
-	"t.trip, t.p_encrypted, t.p_password, t.p_copy, t.p_minimum, t.p_by_hand, "
-	"t.officer_needed, t.left_at, t.returned_at, t.checked_by, ku.name, t.checked_at, "
-	"t.created_at, t.updated_at, t.version, "
-	"(SELECT COUNT(*) FROM takeout_items i WHERE i.takeout_id = t.id), "
-	"(SELECT COUNT(*) FROM takeout_items i WHERE i.takeout_id = t.id AND i.state = 'out'), "
-	"(SELECT COUNT(*) FROM takeout_items i WHERE i.takeout_id = t.id AND i.state = "
-	"'missing'), "
-	"(SELECT i.label FROM takeout_items i WHERE i.takeout_id = t.id ORDER BY i.position LIMIT "
-	"1), "
-	"(SELECT i.class_label FROM takeout_items i WHERE i.takeout_id = t.id AND "
-	"i.class_position IS NOT NULL ORDER BY i.class_position, i.position LIMIT 1), "
-	"(SELECT i.class_label_en FROM takeout_items i WHERE i.takeout_id = t.id AND "
-	"i.class_position IS NOT NULL ORDER BY i.class_position, i.position LIMIT 1), "
-	"(SELECT COUNT(*) FROM takeout_items i WHERE i.takeout_id = t.id AND i.has_pinfo = 1), "
-	"(SELECT COUNT(*) FROM takeout_items i WHERE i.takeout_id = t.id AND i.sensitive = 1) "
-	"FROM takeouts t JOIN users ru ON ru.id = t.requester_id "
-	"LEFT JOIN departments d ON d.id = t.department_id JOIN users cu ON cu.id = t.checker_id "
-	"LEFT JOIN users ku ON ku.id = t.checked_by";
-
-enum {
-	L_ID,
-	L_STATUS,
-	L_REQ,
-	L_REQ_NAME,
-	L_DEPT,
-	L_DEPT_NAME,
-	L_CHECKER,
-	L_CHECKER_NAME,
-	L_PURPOSE,
-	L_DEST,
-	L_LEAVE,
-	L_RETURN,
-	L_REPEATING,
-	L_BACK_ON,
-	L_TRIP,
-	L_P_FIRST, /* the five protections, in takeout_protection order */
-	L_OFFICER = L_P_FIRST + TP_COUNT,
-	L_LEFT_AT,
-	L_RETURNED_AT,
-	L_CHECKED_BY,
-	L_CHECKED_NAME,
-	L_CHECKED_AT,
-	L_CREATED,
-	L_UPDATED,
-	L_VERSION,
-	L_N_ITEMS,
-	L_N_OUT,
-	L_N_MISSING,
-	L_FIRST_LABEL,
-	L_CLASS,
-	L_CLASS_EN,
-	L_N_PINFO,
-	L_N_SENSITIVE,
-};
-
-static void w_person(struct jsonw *w, struct dbrows *r, int id_col, int name_col)
-{
-	if (db_isnull(r, id_col)) {
-		jw_null(w);
-		return;
-	}
-	jw_object(w);
-	jw_key(w, "id");
-	jw_int(w, db_int(r, id_col));
-	jw_key(w, "name");
-	jw_str(w, db_text(r, name_col));
-	jw_object_end(w);
-}
-
-static void w_time(struct jsonw *w, struct dbrows *r, int col)
-{
-	char t[21];
-	if (db_isnull(r, col)) {
-		jw_null(w);
-		return;
-	}
-	time_rfc3339(db_int(r, col), t);
-	jw_str(w, t);
-}
-
-void takeout_row_write(struct jsonw *w, struct dbrows *r, const char *today)
-{
-	const char *status = db_text(r, L_STATUS), *back_on = db_text(r, L_BACK_ON);
-	jw_object(w);
-	jw_key(w, "id");
-	jw_int(w, db_int(r, L_ID));
-	jw_key(w, "status");
-	jw_str(w, status);
-	jw_key(w, "requester");
-	w_person(w, r, L_REQ, L_REQ_NAME);
-	jw_key(w, "department");
-	w_person(w, r, L_DEPT, L_DEPT_NAME);
-	jw_key(w, "checker");
-	w_person(w, r, L_CHECKER, L_CHECKER_NAME);
-	jw_key(w, "purpose");
-	jw_str(w, db_text(r, L_PURPOSE));
-	jw_key(w, "destination");
-	jw_str(w, db_text(r, L_DEST));
-	jw_key(w, "leave_on");
-	jw_str(w, db_text(r, L_LEAVE));
-	jw_key(w, "return_on");
-	jw_str(w, db_text(r, L_RETURN));
-	jw_key(w, "repeating");
-	jw_bool(w, db_int(r, L_REPEATING) != 0);
-	jw_key(w, "back_on");
-	jw_str(w, back_on);
-	jw_key(w, "trip");
-	jw_int(w, db_int(r, L_TRIP));
-	jw_key(w, "protections");
-	jw_object(w);
-	for (int p = 0; p < TP_COUNT; p++) {
-		jw_key(w, takeout_protection_name(p));
-		jw_bool(w, db_int(r, L_P_FIRST + p) != 0);
-	}
-	jw_object_end(w);
-	jw_key(w, "officer_needed");
-	jw_bool(w, db_int(r, L_OFFICER) != 0);
-	jw_key(w, "left_at");
-	w_time(w, r, L_LEFT_AT);
-	jw_key(w, "returned_at");
-	w_time(w, r, L_RETURNED_AT);
-	jw_key(w, "checked_by");
-	w_person(w, r, L_CHECKED_BY, L_CHECKED_NAME);
-	jw_key(w, "checked_at");
-	w_time(w, r, L_CHECKED_AT);
-	jw_key(w, "item_count");
-	jw_int(w, db_int(r, L_N_ITEMS));
-	jw_key(w, "first_label");
-	jw_str(w, db_text(r, L_FIRST_LABEL));
-	jw_key(w, "top_class");
-	if (db_isnull(r, L_CLASS)) {
-		jw_null(w);
-	} else {
-		jw_object(w);
-		jw_key(w, "label");
-		jw_str(w, db_text(r, L_CLASS));
-		jw_key(w, "label_en");
-		jw_str(w, db_text(r, L_CLASS_EN));
-		jw_object_end(w);
-	}
-	jw_key(w, "has_pinfo");
-	jw_bool(w, db_int(r, L_N_PINFO) > 0);
-	jw_key(w, "sensitive");
-	jw_bool(w, db_int(r, L_N_SENSITIVE) > 0);
-	jw_key(w, "out_count");
-	jw_int(w, db_int(r, L_N_OUT));
-	jw_key(w, "missing_count");
-	jw_int(w, db_int(r, L_N_MISSING));
-	jw_key(w, "overdue");
-	jw_bool(w, db_int(r, L_N_OUT) > 0 && takeout_item_overdue(TI_OUT, back_on, today));
-	jw_key(w, "created_at");
-	w_time(w, r, L_CREATED);
-	jw_key(w, "updated_at");
-	w_time(w, r, L_UPDATED);
-	jw_key(w, "version");
-	jw_int(w, db_int(r, L_VERSION));
-	jw_object_end(w);
-}
-
-void takeout_visible_where(struct query *q, const struct takeout_viewer *v)
-{
-	int64_t me = v->by->actor->id;
-	if (v->all)
-		return;
-	query_add(q,
-		  "AND (t.requester_id = ? OR t.checker_id = ? OR t.requester_id IN (SELECT u.id "
-		  "FROM users u WHERE u.manager_id = ?) OR t.department_id IN (SELECT d.id FROM "
-		  "departments d WHERE d.manager_id = ? OR d.deputy_id = ?) OR EXISTS (SELECT 1 "
-		  "FROM approvals a JOIN approval_steps s ON s.approval_id = a.id WHERE "
-		  "a.record_type = 'takeout' AND a.record_id = t.id AND (s.approver_id = ? OR "
-		  "s.decided_by = ?)))",
-		  P(V_INT(me), V_INT(me), V_INT(me), V_INT(me), V_INT(me), V_INT(me), V_INT(me)));
-}
-
-/* The record's row as a JSON object, or NULL (none visible, or an error: db_errkind). */
-static json_t *row_json(struct db *db, const struct takeout_viewer *v, int64_t id)
-{
-	struct query q;
-	struct dbrows r;
-	char today[11];
-	json_t *o = NULL;
-	tz_today(today);
-	query_init(&q, takeout_list_head);
-	query_add(&q, "WHERE t.id = ?", P(V_INT(id)));
-	takeout_visible_where(&q, v);
-	int rc = query_run(db, &q, &r);
-	query_release(&q);
-	if (rc)
-		return NULL;
-	if (db_next(&r)) {
-		struct buf out = BUF_INIT;
-		struct jsonw w;
-		jw_init(&w, &out);
-		takeout_row_write(&w, &r, today);
-		o = json_loadb(out.buf, out.len, 0, NULL);
-		buf_release(&out);
-	}
-	if (r.failed) {
-		json_decref(o);
-		o = NULL;
-	}
-	db_rows_free(&r);
-	return o;
-}
-
-static json_t *person_or_null(struct dbrows *r, int id_col, int name_col)
-{
-	if (db_isnull(r, id_col))
-		return json_null();
-	return json_pack("{s:I,s:s?}", "id", (json_int_t)db_int(r, id_col), "name",
-			 db_text(r, name_col));
-}
-
-/* The item's incident, with its web path. */
-static json_t *incident_link(struct dbrows *r, int col)
-{
-	char link[48];
-	if (db_isnull(r, col))
-		return json_null();
-	snprintf(link, sizeof(link), "/incidents/%lld", (long long)db_int(r, col));
-	return json_pack("{s:I,s:s}", "id", (json_int_t)db_int(r, col), "link", link);
-}
-
-/* The items as the API shows them, with their facts as they were approved. */
-static json_t *items_json(struct db *db, int64_t id, const char *back_on, const char *today)
-{
-	struct dbrows r;
-	if (db_query(
-		    db, &r,
-		    "SELECT i.id, i.position, i.kind, i.asset_id, i.pinfo_id, i.asset_tag, "
-		    "i.label, "
-		    "i.electronic, i.classification_id, i.class_label, i.class_label_en, "
-		    "i.highest, i.lowest, i.has_pinfo, i.sensitive, i.state, i.back_at, i.back_by, "
-		    "bu.name, i.missing_at, i.missing_by, mu.name, i.missing_note, i.incident_id, "
-		    "i.class_position FROM takeout_items i LEFT JOIN users bu ON bu.id = "
-		    "i.back_by LEFT JOIN users mu ON mu.id = i.missing_by WHERE i.takeout_id = ? "
-		    "ORDER BY i.position",
-		    P(V_INT(id))))
-		return NULL;
-	json_t *out = json_array();
-	while (db_next(&r)) {
-		int state = takeout_item_state_of(db_text(&r, 15));
-		json_t *cls =
-			db_isnull(&r, 8)
-				? json_null()
-				: json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)db_int(&r, 8),
-					    "label", db_text(&r, 9), "label_en", db_text(&r, 10),
-					    "position",
-					    db_isnull(&r, 24) ? json_null()
-							      : json_integer(db_int(&r, 24)));
-		json_t *item = json_pack(
-			"{s:I,s:I,s:s,s:o,s:o,s:s,s:s,s:s,s:b,s:b,s:o,s:b,s:b,s:b,s:b,s:s,s:b}",
-			"id", (json_int_t)db_int(&r, 0), "position", (json_int_t)db_int(&r, 1),
-			"kind", db_text(&r, 2), "asset_id",
-			db_isnull(&r, 3) ? json_null() : json_integer(db_int(&r, 3)), "pinfo_id",
-			db_isnull(&r, 4) ? json_null() : json_integer(db_int(&r, 4)), "asset_tag",
-			db_text(&r, 5), "label", db_text(&r, 6), "medium",
-			db_int(&r, 7) ? "electronic" : "paper", "electronic", db_int(&r, 7) != 0,
-			"device", !strcmp(db_text(&r, 2), "device"), "classification", cls,
-			"highest", db_int(&r, 11) != 0, "lowest", db_int(&r, 12) != 0, "has_pinfo",
-			db_int(&r, 13) != 0, "sensitive", db_int(&r, 14) != 0, "state",
-			db_text(&r, 15), "overdue", takeout_item_overdue(state, back_on, today));
-		json_object_set_new(item, "back_at", time_or_null(&r, 16));
-		json_object_set_new(item, "back_by", person_or_null(&r, 17, 18));
-		json_object_set_new(item, "missing_at", time_or_null(&r, 19));
-		json_object_set_new(item, "missing_by", person_or_null(&r, 20, 21));
-		json_object_set_new(item, "missing_note", json_string(db_text(&r, 22)));
-		json_object_set_new(item, "incident", incident_link(&r, 23));
-		json_array_append_new(out, item);
-	}
-	if (r.failed) {
-		json_decref(out);
-		out = NULL;
-	}
-	db_rows_free(&r);
-	return out;
-}
-
-/* May the viewer see the record beyond the list's rule: as whoever may decide its approval
- * now (a delegate, a deputy). */
-static int may_decide_now(struct db *db, const struct takeout_viewer *v, int64_t id, bool *may)
-{
-	json_t *a = approval_of_record(db, "takeout", id, v->by->actor->id, v->by->perms);
-	if (!a)
-		return -1;
-	*may = json_is_true(json_object_get(a, "can_decide"));
-	json_decref(a);
-	return 0;
-}
-
-json_t *takeout_json(struct db *db, const struct takeout_viewer *v, int64_t id, enum status *st)
-{
-	char today[11];
-	*st = ST_DB;
-	tz_today(today);
-	json_t *o = row_json(db, v, id);
-	if (!o) {
-		if (db_errkind(db) != DBE_NONE)
-			return NULL;
-		/* Not in the viewer's list: a delegate or deputy deciding its approval may look. */
-		struct takeout_viewer all = *v;
-		bool may = false;
-		all.all = true;
-		if (may_decide_now(db, v, id, &may))
-			return NULL;
-		if (may)
-			o = row_json(db, &all, id);
-		if (!o) {
-			if (db_errkind(db) == DBE_NONE)
-				*st = ST_NOT_FOUND;
-			return NULL;
-		}
-	}
-	json_t *items = items_json(db, id, sget(o, "back_on"), today);
-	json_t *approval =
-		items ? approval_of_record(db, "takeout", id, v->by->actor->id, v->by->perms)
-		      : NULL;
-	json_t *tl = approval ? wf_timeline(db, "takeout", id, true, NULL, NULL) : NULL;
-	json_t *allowed = tl ? wf_allowed(db, &takeout_workflow, v->by, id) : NULL;
-	struct record rec;
-	bool may_missing = false;
-	if (!allowed || record_load(db, id, &rec) || may_report(db, v->by, &rec, &may_missing)) {
-		json_decref(items);
-		json_decref(approval);
-		json_decref(tl);
-		json_decref(allowed);
-		json_decref(o);
-		return NULL;
-	}
-	struct takeout_assessment a;
-	unsigned stated = stated_of(json_object_get(o, "protections"));
-	assess(items, stated, &a);
-	assessment_json(o, &a, stated, json_array_size(items));
-	json_object_set_new(o, "items", items);
-	json_object_set_new(o, "approval", approval);
-	json_object_set_new(o, "timeline", tl);
-	json_object_set_new(o, "allowed_transitions", allowed);
-	json_object_set_new(o, "can_report_missing",
-			    json_boolean(may_missing && (!strcmp(rec.status, "out") ||
-							 !strcmp(rec.status, "checking"))));
-	json_object_set_new(o, "is_mine", json_boolean(rec.requester == v->by->actor->id));
-	*st = ST_OK;
-	return o;
-}
-
-/* --- item candidates from the registers ------------------------------------------------------ */
-
-json_t *takeout_candidates(struct db *db, const struct takeout_viewer *v, const char *q,
-			   int64_t limit)
-{
-	json_t *assets = NULL, *entries = NULL, *out = json_array();
-	int64_t next;
-	struct asset_filter af = { .q = q, .has_pinfo = -1 };
-	struct pinfo_filter pf = { .q = q, .sensitive = -1 };
-	size_t i;
-	json_t *x;
-	if (assets_list(db, v->scope, &af, 0, limit, &assets, &next) ||
-	    pinfo_list(db, v->scope, &pf, 0, limit, &entries, &next)) {
-		json_decref(assets);
-		json_decref(out);
-		return NULL;
-	}
-	json_array_foreach(assets, i, x)
-	{
-		const char *type = sget(x, "asset_type");
-		if (!strcmp(type, "cloud") || !strcmp(type, "people"))
-			continue;
-		json_array_append_new(
-			out,
-			json_pack("{s:s,s:O,s:O,s:s,s:{s:O,s:O?,s:O?},s:O,s:s}", "kind", "asset",
-				  "asset_id", json_object_get(x, "id"), "label",
-				  json_object_get(x, "name"), "asset_type", type, "classification",
-				  "id", json_object_get(x, "classification_id"), "label",
-				  json_object_get(x, "classification_label"), "label_en",
-				  json_object_get(x, "classification_label_en"), "has_pinfo",
-				  json_object_get(x, "has_pinfo"), "medium",
-				  strcmp(type, "paper") ? "electronic" : "paper"));
-	}
-	json_array_foreach(entries, i, x)
-	{
-		json_array_append_new(out, json_pack("{s:s,s:O,s:O,s:b,s:O?,s:O?}", "kind", "pinfo",
-						     "pinfo_id", json_object_get(x, "id"), "label",
-						     json_object_get(x, "name"), "has_pinfo", 1,
-						     "sensitive", json_object_get(x, "sensitive"),
-						     "record_count",
-						     json_object_get(x, "record_count")));
-	}
-	json_decref(assets);
-	json_decref(entries);
-	return out;
 }
 
 /* --- the job ------------------------------------------------------------------------------ */

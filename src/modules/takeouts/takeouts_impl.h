@@ -59,6 +59,50 @@ enum status takeout_missing(struct app *app, struct db *db, const struct takeout
 enum status takeout_set_checker(struct db *db, const struct takeout_viewer *v, int64_t id,
 				json_t *in, struct ferrors *fe);
 
+/* --- shared by the module's files --------------------------------------------------------- */
+
+#define TAKEOUT_OFFICER_PERM "takeouts.manage"
+#define MAX_ITEMS            20
+
+static inline const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static inline int64_t jint(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+static inline bool jbool(json_t *o, const char *k)
+{
+	return json_is_true(json_object_get(o, k));
+}
+
+/* The columns of a take-out the rules look at. */
+struct takeout_record {
+	int64_t requester, checker, trip;
+	bool repeating;
+	char leave_on[11], return_on[11], back_on[11], status[16];
+};
+
+/* Loads take-out `id`: 0, 1 when there is none, -1 on error. */
+int takeout_record_load(struct db *db, int64_t id, struct takeout_record *rec);
+/* May `by` report an item of this take-out missing: its requester, checker, the requester's
+ * manager, or the privacy officer. -1 on database error. */
+int takeout_may_report(struct db *db, const struct wf_actor *by, const struct takeout_record *rec,
+		       bool *may);
+/* The protections stated in a body or a record's "protections" object (1u << TP_*). */
+unsigned takeout_stated(json_t *o);
+/* takeout_assess over resolved or stored items (objects with electronic, device, has_pinfo,
+ * sensitive, highest, lowest). */
+void takeout_assess_items(json_t *items, unsigned stated, struct takeout_assessment *a);
+/* Sets requirements, missing, officer_needed, officer_why and approvers on `o`. */
+void takeout_assessment_json(json_t *o, const struct takeout_assessment *a, unsigned stated,
+			     size_t nitems);
+/* The first `max` characters of UTF-8 text `s` (a new string). */
+char *takeout_clip(const char *s, size_t max);
+
 /* --- lists ------------------------------------------------------------------------------- */
 
 /* "SELECT … FROM takeouts t …": the columns takeout_row_write() reads; callers add WHERE. */
