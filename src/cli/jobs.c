@@ -17,13 +17,14 @@ static int run(struct app *app, struct db *db, void *arg)
 int cmd_jobs(int argc, char **argv)
 {
 	struct cli_args a;
-	int rc = cli_parse(argc, argv,
-			   "usage: mamori jobs run --data DIR [--db URL]\n"
-			   "Runs the background jobs once: disables expired and idle accounts,\n"
-			   "purges ended sessions, escalates waiting approvals, reminds people of\n"
-			   "what is due, sends digests; then sends queued mail. `mamori serve` runs\n"
-			   "the jobs every few minutes and the mail sender every few seconds.\n",
-			   NULL, &a);
+	int rc = cli_parse(
+		argc, argv,
+		"usage: mamori jobs run --data DIR [--db URL]\n"
+		"Runs the background jobs once: disables expired and idle accounts,\n"
+		"purges ended sessions, escalates waiting approvals, reminds people of\n"
+		"what is due, sends digests; then sends queued mail. `mamori serve` runs\n"
+		"the jobs every few minutes and the mail sender every few seconds.\n",
+		NULL, &a);
 	if (rc >= 0)
 		return rc;
 	if (optind != argc - 1 || strcmp(argv[optind], "run")) {
