@@ -354,6 +354,9 @@ class TakeoutsTest(TakeoutWorld):
         self.assertIn("氏名、住所、電話番号", impact["items"])
         self.assertFalse(impact["sensitive"])
         self.assertFalse(impact["encrypted"])  # the officer judges strong encryption
+        self.assertFalse(impact["mynumber"])
+        self.assertEqual(impact["media"], "電子データ")
+        self.assertEqual([e["id"] for e in impact["pinfo"]], [self.customers_pi["id"]])
         self.assertTrue(inc["ppc_mandatory"])  # more than 1,000 people
         # Linked both ways: the incident's timeline names the take-out.
         links = [e for e in inc["timeline"] if e["kind"] == "takeout"]
@@ -392,8 +395,33 @@ class TakeoutsTest(TakeoutWorld):
             "version": t["version"], "item_id": t["items"][0]["id"], "note": "訪問先で紛失"})
         self.assertEqual(r.status, 200, r)
         inc = self.officer.client.get(API + "/incidents/%d" % r.json["items"][0]["incident"]["id"]).json
-        self.assertEqual((inc["impact"]["sensitive"], inc["impact"]["count"]), (True, 80))
+        self.assertEqual((inc["impact"]["sensitive"], inc["impact"]["count"],
+                          inc["impact"]["media"]), (True, 80, "紙"))
+        self.assertEqual([e["name"] for e in inc["impact"]["pinfo"]], ["健康診断結果"])
         self.assertTrue(inc["ppc_mandatory"])
+
+    def test_a_lost_device_with_my_numbers(self):
+        """A described PC says what it is; a register entry with My Numbers says so."""
+        admin = self.admin.client
+        payroll = admin.post(API + "/pinfo", dict(
+            PINFO, name="給与台帳", items="氏名、個人番号", department_id=self.sales,
+            record_count=40, mynumber=True)).json
+        t = self.out(items=[{"kind": "pinfo", "pinfo_id": payroll["id"]},
+                            {"kind": "device", "label": "営業用ノートPC", "asset_tag": "PC-0031",
+                             "classification_id": self.internal, "has_pinfo": True}])
+        url = API + "/takeouts/%d/missing" % t["id"]
+        for item in t["items"]:
+            r = self.emp.client.post(url, {"version": t["version"], "item_id": item["id"],
+                                           "note": "駐車中の車から盗まれた"})
+            self.assertEqual(r.status, 200, r)
+            t = r.json
+        payroll_inc, pc_inc = [self.officer.client.get(API + "/incidents/%d" % i["incident"]["id"])
+                               .json["impact"] for i in t["items"]]
+        self.assertEqual((payroll_inc["mynumber"], payroll_inc["count"]), (True, 40))
+        self.assertIn("個人番号", payroll_inc["items"])
+        # The PC is in no register: personal data it may hold, the number unknown.
+        self.assertEqual((pc_inc["involved"], pc_inc["count"], pc_inc["pinfo"], pc_inc["media"]),
+                         (True, None, [], "端末: 営業用ノートPC（PC-0031）"))
 
     def test_bad_input_is_refused_and_writes_nothing(self):
         c = self.emp.client

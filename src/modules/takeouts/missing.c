@@ -3,74 +3,76 @@
 
 #include "takeouts_impl.h"
 #include "../incidents/incidents.h"
-#include "../pinfo/pinfo.h"
 #include "../../lib/timeutil.h"
 
 /* --- missing items: the incident ---------------------------------------------------------- */
 
 /* The personal-data facts of a missing item for its incident, from the registers as they are
- * now (the item's own facts when the entry has gone or it is not a register entry). */
+ * now (the item's own facts when the entry has gone or it is not a register entry): the
+ * entries it holds (named on the incident), their data items, the number of people (their
+ * sum: an upper bound when entries overlap, so a threshold is never missed), sensitive data,
+ * My Numbers, and the medium. */
 static int pd_facts(struct db *db, json_t *item, json_t *facts)
 {
-	struct buf items = BUF_INIT;
-	int64_t count = 0;
+	struct buf items = BUF_INIT, media = BUF_INIT;
+	struct dbrows r;
+	int64_t count = 0, id = 0;
 	bool unknown = false, any = jbool(item, "has_pinfo"), sensitive = jbool(item, "sensitive");
-	int rc = 0;
+	bool mynumber = false, linked = false;
+	json_t *ids = json_array();
 	json_t *pinfo_id = json_object_get(item, "pinfo_id");
 	json_t *asset_id = json_object_get(item, "asset_id");
-	if (json_is_integer(pinfo_id)) {
-		json_t *p = pinfo_json(db, &reg_scope_all, json_integer_value(pinfo_id));
-		if (!p && db_errkind(db) != DBE_NONE)
-			return -1;
-		if (p) {
-			any = true;
-			sensitive = jbool(p, "sensitive");
-			buf_printf(&items, "%s: %s", jstr(p, "name"), jstr(p, "items"));
-			json_t *n = json_object_get(p, "record_count");
-			if (json_is_integer(n))
-				count = json_integer_value(n);
-			else
-				unknown = true;
-			json_decref(p);
-		} else {
-			unknown = true;
-		}
-	} else if (json_is_integer(asset_id)) {
-		struct dbrows r;
-		/* Read-only: the register entries that live in the asset (pinfo.h has no such
-		 * query). */
-		if (db_query(
-			    db, &r,
-			    "SELECT p.name, p.items, p.record_count, p.sensitive FROM pinfo_assets "
-			    "pa JOIN pinfo p ON p.id = pa.pinfo_id WHERE pa.asset_id = ? ORDER BY "
-			    "p.id",
-			    P(V_INT(json_integer_value(asset_id)))))
-			return -1;
-		bool linked = false;
+	/* Read-only: the register entries of the item — itself, or those living in the asset
+	 * (pinfo.h has no such query). */
+	const char *sql =
+		json_is_integer(pinfo_id)
+			? "SELECT p.id, p.name, p.items, p.record_count, p.sensitive, "
+			  "p.mynumber FROM pinfo p WHERE p.id = ?"
+			: "SELECT p.id, p.name, p.items, p.record_count, p.sensitive, "
+			  "p.mynumber FROM pinfo_assets pa JOIN pinfo p ON p.id = pa.pinfo_id "
+			  "WHERE pa.asset_id = ? ORDER BY p.id";
+	if (json_is_integer(pinfo_id))
+		id = json_integer_value(pinfo_id);
+	else if (json_is_integer(asset_id))
+		id = json_integer_value(asset_id);
+	if (id && db_query(db, &r, sql, P(V_INT(id)))) {
+		json_decref(ids);
+		return -1;
+	}
+	int rc = 0;
+	if (id) {
 		while (db_next(&r)) {
-			linked = any = true;
-			if (items.len)
+			if (linked)
 				buf_addch(&items, '\n');
-			buf_printf(&items, "%s: %s", db_text(&r, 0), db_text(&r, 1));
-			if (db_isnull(&r, 2))
+			linked = any = true;
+			json_array_append_new(ids, json_integer(db_int(&r, 0)));
+			buf_printf(&items, "%s: %s", db_text(&r, 1), db_text(&r, 2));
+			if (db_isnull(&r, 3))
 				unknown = true;
 			else
-				count += db_int(&r, 2);
-			sensitive |= db_int(&r, 3) != 0;
+				count += db_int(&r, 3);
+			sensitive |= db_int(&r, 4) != 0;
+			mynumber |= db_int(&r, 5) != 0;
 		}
 		rc = r.failed ? -1 : 0;
 		db_rows_free(&r);
-		if (!linked)
-			unknown = true;
-	} else {
-		unknown = true;
 	}
+	if (!linked)
+		unknown = true;
+	if (!strcmp(jstr(item, "kind"), "device"))
+		buf_printf(&media, "端末: %s（%s）", jstr(item, "label"), jstr(item, "asset_tag"));
+	else
+		buf_adds(&media, jbool(item, "electronic") ? "電子データ" : "紙");
 	json_object_set_new(facts, "pd_involved", json_boolean(any));
 	json_object_set_new(facts, "pd_items", json_string(items.len ? items.buf : ""));
 	json_object_set_new(facts, "pd_sensitive", json_boolean(any && sensitive));
+	json_object_set_new(facts, "pd_mynumber", json_boolean(mynumber));
+	json_object_set_new(facts, "pd_media", json_string(media.buf));
+	json_object_set_new(facts, "pinfo_ids", ids);
 	if (any && !unknown)
 		json_object_set_new(facts, "pd_count", json_integer(count));
 	buf_release(&items);
+	buf_release(&media);
 	return rc;
 }
 
