@@ -175,6 +175,9 @@ SCHEMAS = {
     ("PATCH", API + "/soa/{id:int}"): {
         "version": ("int", 1), "applicable": ("bool", 0), "justification": ("text", 0),
         "status": ("enum", 0), "evidence": ("text", 0)},
+    ("POST", API + "/soa/versions"): {"note": ("text", 1)},
+    ("POST", API + "/soa/versions/{id:int}/approve"): {"version": ("int", 1), "note": ("text", 0)},
+    ("POST", API + "/soa/versions/{id:int}/reject"): {"version": ("int", 1), "note": ("text", 0)},
     # Take-out requests (src/modules/takeouts).
     ("POST", API + "/takeouts/requirements"): {
         "purpose": ("text", 0), "destination": ("str", 0), "leave_on": ("ndate", 0),
