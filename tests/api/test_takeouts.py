@@ -405,7 +405,7 @@ class TakeoutsTest(TakeoutWorld):
         admin = self.admin.client
         payroll = admin.post(API + "/pinfo", dict(
             PINFO, name="給与台帳", items="氏名、個人番号", department_id=self.sales,
-            record_count=40, mynumber=True)).json
+            record_count=40, my_number=True)).json
         t = self.out(items=[{"kind": "pinfo", "pinfo_id": payroll["id"]},
                             {"kind": "device", "label": "営業用ノートPC", "asset_tag": "PC-0031",
                              "classification_id": self.internal, "has_pinfo": True}])

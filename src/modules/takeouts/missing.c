@@ -3,6 +3,7 @@
 
 #include "takeouts_impl.h"
 #include "../incidents/incidents.h"
+#include "../pinfo/pinfo.h"
 #include "../../lib/timeutil.h"
 
 /* --- missing items: the incident ---------------------------------------------------------- */
@@ -15,48 +16,47 @@
 static int pd_facts(struct db *db, json_t *item, json_t *facts)
 {
 	struct buf items = BUF_INIT, media = BUF_INIT;
-	struct dbrows r;
-	int64_t count = 0, id = 0;
+	int64_t count = 0;
 	bool unknown = false, any = jbool(item, "has_pinfo"), sensitive = jbool(item, "sensitive");
 	bool mynumber = false, linked = false;
-	json_t *ids = json_array();
+	json_t *ids = json_array(), *found = json_array();
 	json_t *pinfo_id = json_object_get(item, "pinfo_id");
 	json_t *asset_id = json_object_get(item, "asset_id");
-	/* Read-only: the register entries of the item — itself, or those living in the asset
-	 * (pinfo.h has no such query). */
-	const char *sql =
-		json_is_integer(pinfo_id)
-			? "SELECT p.id, p.name, p.items, p.record_count, p.sensitive, "
-			  "p.mynumber FROM pinfo p WHERE p.id = ?"
-			: "SELECT p.id, p.name, p.items, p.record_count, p.sensitive, "
-			  "p.mynumber FROM pinfo_assets pa JOIN pinfo p ON p.id = pa.pinfo_id "
-			  "WHERE pa.asset_id = ? ORDER BY p.id";
-	if (json_is_integer(pinfo_id))
-		id = json_integer_value(pinfo_id);
-	else if (json_is_integer(asset_id))
-		id = json_integer_value(asset_id);
-	if (id && db_query(db, &r, sql, P(V_INT(id)))) {
-		json_decref(ids);
-		return -1;
-	}
 	int rc = 0;
-	if (id) {
-		while (db_next(&r)) {
-			if (linked)
-				buf_addch(&items, '\n');
-			linked = any = true;
-			json_array_append_new(ids, json_integer(db_int(&r, 0)));
-			buf_printf(&items, "%s: %s", db_text(&r, 1), db_text(&r, 2));
-			if (db_isnull(&r, 3))
-				unknown = true;
-			else
-				count += db_int(&r, 3);
-			sensitive |= db_int(&r, 4) != 0;
-			mynumber |= db_int(&r, 5) != 0;
-		}
-		rc = r.failed ? -1 : 0;
-		db_rows_free(&r);
+	if (json_is_integer(pinfo_id)) {
+		json_array_append(ids, pinfo_id);
+	} else if (json_is_integer(asset_id)) {
+		json_decref(ids);
+		ids = takeout_asset_entries(db, json_integer_value(asset_id));
+		rc = ids ? 0 : -1;
 	}
+	size_t i;
+	json_t *id;
+	json_array_foreach(rc ? NULL : ids, i, id)
+	{
+		json_t *e = pinfo_json(db, &reg_scope_all, json_integer_value(id));
+		if (!e) {
+			if (db_errkind(db) != DBE_NONE) {
+				rc = -1;
+				break;
+			}
+			continue; /* gone since: the item's own facts stand */
+		}
+		if (linked)
+			buf_addch(&items, '\n');
+		linked = any = true;
+		json_array_append(found, id);
+		buf_printf(&items, "%s: %s", jstr(e, "name"), jstr(e, "items"));
+		json_t *n = json_object_get(e, "record_count");
+		if (json_is_integer(n))
+			count += json_integer_value(n);
+		else
+			unknown = true;
+		sensitive |= jbool(e, "sensitive");
+		mynumber |= jbool(e, "my_number");
+		json_decref(e);
+	}
+	json_decref(ids);
 	if (!linked)
 		unknown = true;
 	if (!strcmp(jstr(item, "kind"), "device"))
@@ -68,7 +68,7 @@ static int pd_facts(struct db *db, json_t *item, json_t *facts)
 	json_object_set_new(facts, "pd_sensitive", json_boolean(any && sensitive));
 	json_object_set_new(facts, "pd_mynumber", json_boolean(mynumber));
 	json_object_set_new(facts, "pd_media", json_string(media.buf));
-	json_object_set_new(facts, "pinfo_ids", ids);
+	json_object_set_new(facts, "pinfo_ids", found);
 	if (any && !unknown)
 		json_object_set_new(facts, "pd_count", json_integer(count));
 	buf_release(&items);

@@ -70,24 +70,50 @@ static json_t *item_new(const char *kind)
 			 "sensitive", 0);
 }
 
-/* The personal information register entries linked to asset `asset_id`: ids, sensitivity. */
+/* Whether register entries live in asset `asset_id`, and whether one holds sensitive data. */
 static int asset_pinfo(struct db *db, int64_t asset_id, bool *any, bool *sensitive)
 {
-	struct dbrows r;
+	json_t *ids = takeout_asset_entries(db, asset_id);
+	size_t i;
+	json_t *id;
+	int rc = ids ? 0 : -1;
 	*any = *sensitive = false;
-	/* Read-only: which register entries live in this asset (pinfo.h has no such query). */
-	if (db_query(db, &r,
-		     "SELECT p.sensitive FROM pinfo_assets pa JOIN pinfo p ON p.id = pa.pinfo_id "
-		     "WHERE pa.asset_id = ?",
-		     P(V_INT(asset_id))))
-		return -1;
-	while (db_next(&r)) {
+	json_array_foreach(ids, i, id)
+	{
+		json_t *e = pinfo_json(db, &reg_scope_all, json_integer_value(id));
+		if (!e) {
+			if (db_errkind(db) != DBE_NONE) {
+				rc = -1;
+				break;
+			}
+			continue;
+		}
 		*any = true;
-		*sensitive |= db_int(&r, 0) != 0;
+		*sensitive |= jbool(e, "sensitive");
+		json_decref(e);
 	}
-	int failed = r.failed;
+	json_decref(ids);
+	return rc;
+}
+
+json_t *takeout_asset_entries(struct db *db, int64_t asset_id)
+{
+	struct dbrows r;
+	/* Read-only: which register entries live in the asset (pinfo.h has no such query);
+	 * callers read each entry through pinfo.h. */
+	if (db_query(db, &r,
+		     "SELECT pinfo_id FROM pinfo_assets WHERE asset_id = ? ORDER BY pinfo_id",
+		     P(V_INT(asset_id))))
+		return NULL;
+	json_t *ids = json_array();
+	while (db_next(&r))
+		json_array_append_new(ids, json_integer(db_int(&r, 0)));
+	if (r.failed) {
+		json_decref(ids);
+		ids = NULL;
+	}
 	db_rows_free(&r);
-	return failed ? -1 : 0;
+	return ids;
 }
 
 struct resolver {

@@ -100,6 +100,9 @@ void takeout_assess_items(json_t *items, unsigned stated, struct takeout_assessm
 /* Sets requirements, missing, officer_needed, officer_why and approvers on `o`. */
 void takeout_assessment_json(json_t *o, const struct takeout_assessment *a, unsigned stated,
 			     size_t nitems);
+/* The ids of the personal information register entries living in asset `asset_id` (an array),
+ * or NULL on database error. */
+json_t *takeout_asset_entries(struct db *db, int64_t asset_id);
 /* The first `max` characters of UTF-8 text `s` (a new string). */
 char *takeout_clip(const char *s, size_t max);
 
