@@ -167,7 +167,8 @@ test('a missing item opens an incident the privacy officer sees', async () => {
   // It waits for triage at the top of the list, and is in the list itself.
   await opage.getByRole('table').getByRole('link', { name: /持ち出し品の紛失: 顧客リスト/ }).click()
   await opage.waitForURL(/\/incidents\/\d+$/)
-  assert.match(await opage.locator('main').textContent(), /網棚に鞄を置き忘れた/)
+  // The reporter's note is in the description (once the incident has loaded).
+  await opage.getByText(/網棚に鞄を置き忘れた/).first().waitFor()
   await opage.locator('#tab-impact').click()
   assert.match(await opage.locator('#f-imp-items').inputValue(), /氏名、住所、電話番号/)
   assert.equal(await opage.locator('#f-imp-count').inputValue(), '300')
