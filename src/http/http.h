@@ -48,9 +48,11 @@ enum ftype {
 	FT_ENUM,     /* one of .choices */
 	FT_STRARRAY, /* array of strings, each .max characters, at most 100 */
 	FT_INTARRAY,
-	FT_ID,     /* positive integer id */
-	FT_OBJECT, /* a JSON object whose compact form has at most .max bytes (default 64 KiB);
-		      its shape is the handler's to check */
+	FT_ID,       /* positive integer id */
+	FT_OBJECT,   /* a JSON object whose compact form has at most .max bytes (default 64 KiB);
+			its shape is the handler's to check */
+	FT_OBJARRAY, /* an array of at most .max (default 100) objects, each checked against
+			.fields; an error names the entry's field, e.g. "items[2].kind" */
 };
 
 #define F_REQUIRED 1u /* must be present (ignored for PATCH bodies) */
@@ -63,6 +65,7 @@ struct field {
 	unsigned flags;
 	int64_t min, max;
 	const char *const *choices; /* NULL-terminated, for FT_ENUM */
+	const struct field *fields; /* FT_OBJARRAY: each entry's schema, { 0 }-terminated */
 };
 
 #define R_BEFORE_GATES 1u /* allowed while a password change or MFA enrolment is pending */

@@ -21,6 +21,7 @@
 #include "notifications/notifications.h"
 #include "visits/visits.h"
 #include "retention/retention_api.h"
+#include "takeouts/takeouts.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -49,6 +50,7 @@ static const struct workflow *const action_workflows[] = { &action_workflow, NUL
 static const struct workflow *const access_workflows[] = { &account_request_workflow,
 							   &offboarding_workflow, NULL };
 static const struct workflow *const visit_workflows[] = { &visit_workflow, NULL };
+static const struct workflow *const takeout_workflows[] = { &takeout_workflow, NULL };
 
 const struct module modules[] = {
 	{ "core", &core_routes, NULL, NULL },
@@ -81,6 +83,8 @@ const struct module modules[] = {
 	{ "visits", &visits_routes, visits_permissions, NULL, .tasks = visits_tasks,
 	  .workflows = visit_workflows },
 	{ "retention", &retention_routes, retention_permissions, retention_job },
+	{ "takeouts", &takeouts_routes, takeouts_permissions, takeouts_job, .tasks = takeouts_tasks,
+	  .workflows = takeout_workflows, .approvals = takeouts_approvals },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);

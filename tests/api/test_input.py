@@ -228,6 +228,31 @@ SCHEMAS = {
     ("POST", API + "/soa/versions"): {"note": ("text", 1)},
     ("POST", API + "/soa/versions/{id:int}/approve"): {"version": ("int", 1), "note": ("text", 0)},
     ("POST", API + "/soa/versions/{id:int}/reject"): {"version": ("int", 1), "note": ("text", 0)},
+    # Take-out requests (src/modules/takeouts).
+    ("POST", API + "/takeouts/requirements"): {
+        "purpose": ("text", 0), "destination": ("str", 0), "leave_on": ("ndate", 0),
+        "return_on": ("ndate", 0), "repeating": ("bool", 0), "checker_id": ("nid", 0),
+        "encrypted": ("bool", 0), "password": ("bool", 0), "copy": ("bool", 0),
+        "minimum": ("bool", 0), "by_hand": ("bool", 0), "items": ("objarray", 1)},
+    ("POST", API + "/takeouts"): {
+        "purpose": ("text", 1), "destination": ("str", 1), "leave_on": ("ndate", 1),
+        "return_on": ("ndate", 1), "repeating": ("bool", 0), "checker_id": ("nid", 1),
+        "encrypted": ("bool", 0), "password": ("bool", 0), "copy": ("bool", 0),
+        "minimum": ("bool", 0), "by_hand": ("bool", 0), "items": ("objarray", 1)},
+    ("POST", API + "/takeouts/{id:int}/resubmit"): {
+        "version": ("int", 1), "purpose": ("text", 1), "destination": ("str", 1), "leave_on": ("ndate", 1),
+        "return_on": ("ndate", 1), "repeating": ("bool", 0), "checker_id": ("nid", 1),
+        "encrypted": ("bool", 0), "password": ("bool", 0), "copy": ("bool", 0),
+        "minimum": ("bool", 0), "by_hand": ("bool", 0), "items": ("objarray", 1)},
+    ("POST", API + "/takeouts/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0), "back_on": ("ndate", 0)},
+    ("POST", API + "/takeouts/{id:int}/return"): {
+        "version": ("int", 1), "back_ids": ("intarray", 1)},
+    ("POST", API + "/takeouts/{id:int}/confirm"): {"version": ("int", 1), "comment": ("text", 0)},
+    ("POST", API + "/takeouts/{id:int}/missing"): {
+        "version": ("int", 1), "item_id": ("nid", 1), "note": ("text", 1)},
+    ("POST", API + "/takeouts/{id:int}/checker"): {
+        "version": ("int", 1), "checker_id": ("nid", 1), "comment": ("text", 1)},
     # Training (src/modules/training).
     ("POST", API + "/courses"): {
         "title_ja": ("str", 1), "title_en": ("str", 0), "description_ja": ("text", 0),
@@ -343,7 +368,7 @@ SCHEMAS = {
 GOOD = {"str": "abc12345", "nstr": "x@example.jp", "text": "line one\nline two", "int": 5,
         "nid": 1, "enum": None, "strarray": ["employee"], "bool": True, "ndate": "2099-01-01",
         "nenum": None, "nint": 5, "ntext": "line one\nline two", "time": "2026-01-01T00:00:00Z",
-        "ntime": "2026-01-01T00:00:00Z", "intarray": [1], "object": {"a": 1}}
+        "ntime": "2026-01-01T00:00:00Z", "intarray": [1], "object": {"a": 1}, "objarray": []}
 ENUMS = {"locale": "ja", "employment_type": "regular"}
 # Enum fields whose choices differ from route to route: (method, path, field) -> a valid value.
 ROUTE_ENUMS = {
@@ -384,6 +409,7 @@ ROUTE_ENUMS = {
     ("POST", API + "/loans/{id:int}/return", "condition"): "good",
     ("POST", API + "/media-requests/{id:int}/transition", "to"): "withdrawn",
     ("POST", API + "/training/assignments", "recurrence"): "yearly",
+    ("POST", API + "/takeouts/{id:int}/transition", "to"): "out",
     ("PATCH", API + "/training/assignments/{id:int}", "recurrence"): "once",
     ("POST", API + "/checklist-campaigns", "recurrence"): "monthly",
     ("POST", API + "/checklist-answers/{id:int}/action", "owner"): "person",
@@ -435,6 +461,8 @@ WRONG = {
                  ([1] * 101, "invalid_type"), (None, "invalid_type")],
     "object": [("x", "invalid_type"), ([1], "invalid_type"), (5, "invalid_type"), (None, None),
                ({"a": "x" * 70000}, "too_long")],
+    "objarray": [("x", "invalid_type"), ({"a": 1}, "invalid_type"), ([1], "invalid_type"),
+                 (["x"], "invalid_type"), ([{}] * 101, "invalid_type"), (None, None)],
 }
 
 MALFORMED = [b"{", b"}", b'{"a":}', b"{'a':1}", b'{"a":1}x', b'{"a":1,}', b"{a:1}",

@@ -1254,6 +1254,37 @@ static int set_links(struct db *db, int64_t id, json_t *ids, struct ferrors *fe)
 	return 0;
 }
 
+enum status incident_open_tx(struct app *app, struct db *db, const struct actor *who, json_t *in,
+			     int64_t *id, struct ferrors *fe)
+{
+	struct create_op o = { app, who, in, fe, 0, ST_DB };
+	if (create_fn(db, &o))
+		return o.st == ST_OK ? ST_DB : o.st;
+	const char *items = sget(in, "pd_items"), *media = sget(in, "pd_media");
+	if (db_exec(db,
+		    "UPDATE incidents SET pd_items = ?, pd_sensitive = ?, pd_financial = ?, "
+		    "pd_encrypted = ?, pd_mynumber = ?, pd_media = ? WHERE id = ?",
+		    P(V_TEXT(items ? items : ""), V_BOOL(bget(in, "pd_sensitive")),
+		      V_BOOL(bget(in, "pd_financial")), V_BOOL(bget(in, "pd_encrypted")),
+		      V_BOOL(bget(in, "pd_mynumber")), V_TEXT(media ? media : ""), V_INT(o.id))))
+		return ST_DB;
+	json_t *links = json_object_get(in, "pinfo_ids");
+	if (links && set_links(db, o.id, links, fe))
+		return ST_DB;
+	if (ferr_any(fe))
+		return ST_INVALID;
+	json_t *raw = incident_raw(db, o.id);
+	if (!raw)
+		return ST_DB;
+	bool mandatory = ppc_mandatory_of(raw);
+	json_decref(raw);
+	if (db_exec(db, "UPDATE incidents SET ppc_mandatory = ? WHERE id = ?",
+		    P(V_BOOL(mandatory), V_INT(o.id))))
+		return ST_DB;
+	*id = o.id;
+	return ST_OK;
+}
+
 static int apply_field(struct db *db, struct change *c, size_t i, json_t *v)
 {
 	struct dbval val = V_NULL;
