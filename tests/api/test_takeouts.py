@@ -314,6 +314,30 @@ class TakeoutsTest(TakeoutWorld):
         self.assertEqual(r.json["status"], "cancelled")
         self.assertFieldError(self.move(self.emp, r.json, "out"), "to", "invalid_transition")
 
+    def test_a_delegate_who_may_decide_finds_and_opens_the_request(self):
+        # The manager names someone of another department to stand in while away: the delegate
+        # finds the take-out in the list, opens it and decides it; afterwards it is not theirs.
+        r = self.mgr.client.post(API + "/me/delegations", {
+            "delegate_id": self.hremp.id, "starts_on": day(), "ends_on": day(3), "note": "出張"})
+        self.assertEqual(r.status, 201, r)
+        try:
+            t = self.request()
+            self.assertIn(t["id"], [x["id"] for x in
+                                    self.hremp.client.get(API + "/takeouts").json["items"]])
+            self.assertEqual(self.decide(self.hremp, t).status, 200)
+            # whoever decided a step keeps seeing the request they decided
+            t = self.get(self.hremp, t)
+            self.assertEqual(t["approval"]["steps"][0]["decided_by"]["id"], self.hremp.id, t)
+            # a colleague of the delegate, who may decide nothing, does not find it
+            other = self.srv.create_user("to_hr2", department_id=self.hr)
+            self.assertNotIn(t["id"], [x["id"] for x in
+                                       other.client.get(API + "/takeouts").json["items"]])
+            self.assertProblem(other.client.get(API + "/takeouts/%d" % t["id"]), 404)
+        finally:
+            d = self.mgr.client.get(API + "/me/delegations").json["items"][0]
+            self.assertEqual(self.mgr.client.delete(API + "/me/delegations/%d" % d["id"]).status,
+                             204)
+
     def test_missing_item_opens_a_linked_incident(self):
         t = self.out(items=[{"kind": "asset", "asset_id": self.customers["id"]},
                             {"kind": "device", "label": "営業用ノートPC", "asset_tag": "PC-0012",

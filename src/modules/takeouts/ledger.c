@@ -6,6 +6,7 @@
 #include "../pinfo/pinfo.h"
 #include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"
+#include "../../workflow/approval.h"
 
 static json_t *time_or_null(struct dbrows *r, int col)
 {
@@ -191,8 +192,11 @@ void takeout_visible_where(struct query *q, const struct takeout_viewer *v)
 		  "departments d WHERE d.manager_id = ? OR d.deputy_id = ?) OR EXISTS (SELECT 1 "
 		  "FROM approvals a JOIN approval_steps s ON s.approval_id = a.id WHERE "
 		  "a.record_type = 'takeout' AND a.record_id = t.id AND (s.approver_id = ? OR "
-		  "s.decided_by = ?)))",
+		  "s.decided_by = ?)) OR",
 		  P(V_INT(me), V_INT(me), V_INT(me), V_INT(me), V_INT(me), V_INT(me), V_INT(me)));
+	/* a delegate, a deputy or an escalation's manager who may decide it today */
+	approval_decider_exists(q, "takeout", "t.id", me, v->today);
+	query_add(q, ")", NULL, 0);
 }
 
 /* The record's row as a JSON object, or NULL (none visible, or an error: db_errkind). */

@@ -35,9 +35,11 @@ static void asker_init(struct req *req, struct asker *a)
 	a->who = req_actor(req);
 	a->by = work_actor(req, &a->who);
 	a->scope = reg_scope_of(req);
-	a->v = (struct takeout_viewer){
-		&a->by, req_can(req, "takeouts.read") || req_can(req, "takeouts.manage"), &a->scope
-	};
+	a->v = (struct takeout_viewer){ &a->by,
+					req_can(req, "takeouts.read") ||
+						req_can(req, "takeouts.manage"),
+					&a->scope, "" };
+	tz_today(a->v.today);
 }
 
 /* The take-out as the caller sees it, or NULL with 404 answered (or -1 on error). */

@@ -20,6 +20,7 @@ struct takeout_viewer {
 	const struct wf_actor *by;     /* the person and their permissions */
 	bool all;                      /* takeouts.read or takeouts.manage: every take-out */
 	const struct reg_scope *scope; /* which register entries they may choose as items */
+	char today[11];                /* the organisation's day, for who may decide today */
 };
 
 /* The assessment of a request body (items resolved from the registers, protections, period,
