@@ -118,8 +118,8 @@ json_t *soa_version_view(struct db *db, int64_t id, int64_t viewer_id, const cha
 	struct actor a = { viewer_id, NULL, NULL };
 	struct wf_actor by = { .actor = &a, .perms = perms };
 	json_t *allowed = wf_allowed(db, &soa_version_workflow, &by, id);
-	json_t *approval = allowed ? approval_of_record(db, RECORD_TYPE, id, viewer_id, perms)
-				   : NULL;
+	json_t *approval =
+		allowed ? approval_of_record(db, RECORD_TYPE, id, viewer_id, perms) : NULL;
 	json_t *timeline = approval ? wf_timeline(db, RECORD_TYPE, id, false, NULL, NULL) : NULL;
 	if (!timeline) {
 		json_decref(allowed);
@@ -188,7 +188,8 @@ int risks_job(struct app *app, struct db *db)
 	size_t n = 0;
 	/* A version's maker is always known (the route that makes one is a person's). */
 	if (db_query(db, &r,
-		     "SELECT v.id FROM soa_versions v WHERE v.status = 'pending' AND v.created_by IS "
+		     "SELECT v.id FROM soa_versions v WHERE v.status = 'pending' AND v.created_by "
+		     "IS "
 		     "NOT NULL AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.record_type = "
 		     "'" RECORD_TYPE "' AND a.record_id = v.id) ORDER BY v.id LIMIT 64",
 		     P0))
