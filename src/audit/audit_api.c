@@ -19,7 +19,7 @@
  * (users.write), even when they also handle incidents: the built-in administrator holds every
  * permission, and the subset rule means no permission can be kept from it. An administrator
  * could still make an officer account and sign in as it; that is an audited user.create. */
-#define PERM_SEES_ANONYMOUS "incidents.manage"
+#define PERM_SEES_ANONYMOUS       "incidents.manage"
 #define PERM_NEVER_SEES_ANONYMOUS "users.write"
 
 static const unsigned char *open_key(struct req *req)
