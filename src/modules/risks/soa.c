@@ -385,14 +385,13 @@ static int create_version_fn(struct db *db, void *arg)
 	int64_t now = now_unix();
 	const char *note = json_string_value(json_object_get(o->in, "note"));
 	if (!text ||
-	    db_insert(
-		    db, &o->new_id,
-		    "INSERT INTO soa_versions (number, note, controls, applicable_count, "
-		    "excluded_count, status, created_by, created_at, updated_at) VALUES (?, ?, ?, "
-		    "?, ?, 'pending', ?, ?, ?) RETURNING id",
-		    P(V_INT(last + 1), V_TEXT(note ? note : ""), V_TEXT(text), V_INT(applicable),
-		      V_INT((int64_t)json_array_size(items) - applicable), V_ID(o->who->id),
-		      V_INT(now), V_INT(now))))
+	    db_insert(db, &o->new_id,
+		      "INSERT INTO soa_versions (number, note, controls, applicable_count, "
+		      "excluded_count, status, created_by, created_at, updated_at) VALUES (?, ?, "
+		      "?, ?, ?, 'pending', ?, ?, ?) RETURNING id",
+		      P(V_INT(last + 1), V_TEXT(note ? note : ""), V_TEXT(text), V_INT(applicable),
+			V_INT((int64_t)json_array_size(items) - applicable), V_ID(o->who->id),
+			V_INT(now), V_INT(now))))
 		goto out;
 	json_t *sum = json_pack("{s:I,s:s,s:I,s:I}", "number", (json_int_t)(last + 1), "note",
 				note ? note : "", "applicable", (json_int_t)applicable, "excluded",
