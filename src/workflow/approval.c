@@ -264,6 +264,18 @@ static int load_row(struct db *db, int64_t id, struct approval_row *a)
 	return failed ? -1 : rc;
 }
 
+/* Blanks only (ASCII and the ideographic space U+3000) are no reason. */
+static bool blank(const char *s)
+{
+	for (; *s; s++) {
+		if (!strncmp(s, "\xE3\x80\x80", 3))
+			s += 2;
+		else if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return false;
+	}
+	return true;
+}
+
 struct decide_op {
 	struct app *app;
 	const struct wf_actor *by;
@@ -321,7 +333,7 @@ static enum status decide_fn(struct db *db, void *arg)
 		}
 	}
 	bool needs_comment = !strcmp(o->decision, "reject") || !strcmp(o->decision, "send_back");
-	const char *comment = o->comment && *o->comment ? o->comment : NULL;
+	const char *comment = o->comment && !blank(o->comment) ? o->comment : NULL;
 	if (needs_comment && !comment) {
 		ferr_add(o->fe, "comment", "required",
 			 "Say why, so that the requester knows what to change.");

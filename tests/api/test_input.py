@@ -226,8 +226,6 @@ SCHEMAS = {
     ("POST", API + "/media-requests/{id:int}/transition"): {
         "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
     ("POST", API + "/soa/versions"): {"note": ("text", 1)},
-    ("POST", API + "/soa/versions/{id:int}/approve"): {"version": ("int", 1), "note": ("text", 0)},
-    ("POST", API + "/soa/versions/{id:int}/reject"): {"version": ("int", 1), "note": ("text", 0)},
     # Take-out requests (src/modules/takeouts).
     ("POST", API + "/takeouts/requirements"): {
         "purpose": ("text", 0), "destination": ("str", 0), "leave_on": ("ndate", 0),
