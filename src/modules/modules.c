@@ -16,6 +16,7 @@
 #include "workflow/work.h"
 #include "access/access.h"
 #include "notifications/notifications.h"
+#include "internal_audit/internal_audit.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -41,6 +42,7 @@ static const struct permission settings_permissions[] = {
 
 static const struct workflow *const incident_workflows[] = { &incident_workflow, NULL };
 static const struct workflow *const action_workflows[] = { &action_workflow, NULL };
+static const struct workflow *const internal_audit_workflows[] = { &internal_audit_workflow, NULL };
 static const struct workflow *const access_workflows[] = { &account_request_workflow,
 							   &offboarding_workflow, NULL };
 
@@ -65,6 +67,8 @@ const struct module modules[] = {
 	  .campaigns = access_campaigns },
 	{ "notifications", &notifications_routes, NULL, notifications_job,
 	  .worker = notifications_worker },
+	{ "internal_audit", &internal_audit_routes, internal_audit_permissions, NULL,
+	  .tasks = internal_audit_tasks, .workflows = internal_audit_workflows },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);
