@@ -500,6 +500,57 @@ class Server:
         return acct
 
 
+class SmtpSink:
+    """A real SMTP server on 127.0.0.1 (tests/api/smtp_sink.py under Debian's python3 with
+    python3-aiosmtpd): start() it, read what it received with messages(), stop() it to make
+    the mail server unreachable."""
+
+    def __init__(self, auth=False):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="mamori-smtp-")
+        self.auth = auth
+        self.proc = None
+
+    def start(self):
+        args = ["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "smtp_sink.py"),
+                str(self.port), self.dir] + (["--auth"] if self.auth else [])
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        line = self.proc.stdout.readline()
+        if line.strip() != "ready":
+            raise AssertionError("the SMTP sink did not start: %s" % self.proc.stderr.read())
+        return self
+
+    def stop(self):
+        if self.proc:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+    def close(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def messages(self):
+        """The raw messages received so far, oldest first (bytes)."""
+        out = []
+        for name in sorted(os.listdir(self.dir)):
+            if name.endswith(".eml"):
+                with open(os.path.join(self.dir, name), "rb") as f:
+                    out.append(f.read())
+        return out
+
+    def wait(self, n, timeout=20):
+        """Waits until at least n messages arrived; returns them."""
+        end = time.time() + timeout
+        while time.time() < end:
+            m = self.messages()
+            if len(m) >= n:
+                return m
+            time.sleep(0.1)
+        raise AssertionError("expected %d mails, got %d" % (n, len(self.messages())))
+
+
 class ServerTestCase(unittest.TestCase):
     """One server for the whole class, with the admin signed in (self.admin, self.srv)."""
 

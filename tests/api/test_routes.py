@@ -7,6 +7,7 @@ answer 403 `forbidden` and leave an `access.denied` audit event, and every route
 permission it holds must get past the permission check.
 """
 import json
+import re
 import subprocess
 
 from harness import API, BIN, Client, ServerTestCase
@@ -21,7 +22,8 @@ def load_routes():
 
 
 def concrete(path, id=1):
-    return path.replace("{id:int}", str(id)).replace("{seq:int}", "1")
+    # {id:int} takes `id`; any other typed parameter ({seq:int}, {copy:int}…) takes 1.
+    return re.sub(r"\{[a-z_]+:int\}", "1", path.replace("{id:int}", str(id)))
 
 
 def call(client, route, id=1):

@@ -29,7 +29,8 @@ struct viewer {
 struct incident_settings {
 	bool holds_pmark;
 	char review_body[201];
-	int review_body_days;
+	int review_body_days;  /* the organisation's own target for the review body, 1..30 */
+	char pmark_number[51]; /* Privacy Mark registration number (登録番号) */
 	int64_t version;
 	int64_t updated_at;
 };
@@ -57,9 +58,16 @@ enum status incident_transition(struct app *app, struct db *db, const struct wf_
 /* A comment: by the reporter on their own report, or by incidents.manage (may be internal). */
 enum status incident_comment(struct app *app, struct db *db, const struct actor *who,
 			     const struct viewer *v, int64_t id, json_t *in, struct ferrors *fe);
-/* Records one report outside (in["kind"], "state", "done_on", "note"). */
-enum status incident_record_report(struct db *db, const struct actor *who, int64_t id, json_t *in,
+/* Records one report outside (in["kind"], "state", "done_on", "note"). A report made after
+ * its limit is kept marked late; marking a report to the PPC or the review body done freezes
+ * a copy of its document as sent (report_doc.h, written for `org`). */
+struct doc_org;
+enum status incident_record_report(struct app *app, struct db *db, const struct actor *who,
+				   const struct doc_org *org, int64_t id, json_t *in,
 				   struct ferrors *fe);
+/* The frozen copy `copy_id` of incident `id`'s reports: the document as it was sent. NULL
+ * with *st = ST_NOT_FOUND when there is no such copy (ST_DB on error). */
+json_t *incident_copy(struct app *app, struct db *db, int64_t id, int64_t copy_id, enum status *st);
 /* Opens a corrective action from the incident (actions.h) and notes it on the timeline. */
 enum status incident_open_action(struct db *db, const struct actor *who, int64_t id, json_t *in,
 				 int64_t *action_id, struct ferrors *fe);

@@ -20,10 +20,12 @@ static int officer_tasks(const struct task_query *q, json_t *out)
 		json_int_t id = json_integer_value(json_object_get(x, "incident_id"));
 		const char *report = json_string_value(json_object_get(x, "report"));
 		char key[64], link[40];
+		struct buf title = BUF_INIT;
 		snprintf(key, sizeof(key), "incident:%lld:%s", (long long)id, report ? report : "");
 		snprintf(link, sizeof(link), "/incidents/%lld", (long long)id);
-		task_add(out, "incident_report", key,
-			 json_string_value(json_object_get(x, "title")), NULL,
+		buf_printf(&title, "No.%lld %s", (long long)id,
+			   json_string_value(json_object_get(x, "title")));
+		task_add(out, "incident_report", key, title.buf, NULL,
 			 json_string_value(json_object_get(x, "due")), !strcmp(flag, "missed"),
 			 link, json_pack("{s:I,s:s?}", "incident_id", id, "report", report));
 	}

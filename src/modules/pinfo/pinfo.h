@@ -6,7 +6,8 @@
  * storage location (保管場所), storage method (保管方法), who has access (アクセス権を有する者),
  * use-by (利用期限) and retention deadline (保管期限); the two deadlines are words ("契約終了後
  * 5年"), as registers write them. Also kept: owning department, number of people, data
- * subjects, sensitive personal information, how it is acquired and whether directly from the
+ * subjects, sensitive personal information, My Numbers (特定個人情報: an incident naming the
+ * entry takes the fact from it), how it is acquired and whether directly from the
  * person in writing, how the purpose was notified, consent, third-party provision / joint use,
  * the outsourcing contractor, disposal, the information assets it lives in, and the lifecycle
  * risk analysis: for each of the five stages (acquisition/input, transfer/sending,

@@ -138,6 +138,7 @@ static const struct field pinfo_patch_schema[] = {
 	{ "record_count", FT_INT, F_NULLABLE, .min = 0, .max = 1000000000000LL },
 	{ "subjects", FT_STRING, 0, .max = 200 },
 	{ "sensitive", FT_BOOL, 0 },
+	{ "mynumber", FT_BOOL, 0 },
 	{ "acquisition", FT_STRING, 0, .max = 200 },
 	{ "direct_written", FT_BOOL, 0 },
 	{ "purpose_notice", FT_STRING, 0, .max = 200 },

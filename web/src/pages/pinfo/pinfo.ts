@@ -20,6 +20,8 @@ export interface Pinfo extends Record<string, unknown> {
   department_name: string | null
   record_count: number | null
   sensitive: boolean
+  /** Holds My Numbers (特定個人情報). */
+  mynumber: boolean
   direct_written: boolean
   subjects: string
   asset_ids: number[]
