@@ -20,6 +20,7 @@ struct pdf {
 	cairo_t *cr;
 	PangoContext *ctx;
 	PangoLayout *layout;
+	PangoLayout *aux; /* page headers and footers, drawn while `layout` may be in use */
 	PangoFontDescription *body, *small, *bold, *heading, *sub, *cell, *cell_bold;
 	pdf_write_fn write;
 	void *arg;
@@ -112,18 +113,19 @@ static void grey(struct pdf *p, double level)
 	cairo_set_source_rgb(p->cr, level, level, level);
 }
 
-/* Text at (x, y) in one line, no wrapping. */
+/* Text at (x, y) in one line, no wrapping (with the page's own layout). */
 static void draw_line(struct pdf *p, double x, double y, const char *text,
 		      const PangoFontDescription *f, bool right_aligned)
 {
-	layout_set(p, text, f, 0);
+	pango_layout_set_font_description(p->aux, f);
+	pango_layout_set_text(p->aux, text ? text : "", -1);
 	if (right_aligned) {
 		int w, h;
-		pango_layout_get_size(p->layout, &w, &h);
+		pango_layout_get_size(p->aux, &w, &h);
 		x -= (double)w / PANGO_SCALE;
 	}
 	cairo_move_to(p->cr, x, y);
-	pango_cairo_show_layout(p->cr, p->layout);
+	pango_cairo_show_layout(p->cr, p->aux);
 }
 
 static void draw_table_header(struct pdf *p);
@@ -180,6 +182,7 @@ struct pdf *pdf_open(const struct pdf_options *o, pdf_write_fn write, void *arg)
 	pango_cairo_context_set_font_options(p->ctx, fo);
 	cairo_font_options_destroy(fo);
 	p->layout = pango_layout_new(p->ctx);
+	p->aux = pango_layout_new(p->ctx);
 	p->body = font(9.5, false);
 	p->small = font(7.5, false);
 	p->bold = font(9.5, true);
@@ -213,6 +216,7 @@ int pdf_close(struct pdf *p)
 		pdf_table_end(p);
 	cairo_show_page(p->cr);
 	g_object_unref(p->layout);
+	g_object_unref(p->aux);
 	g_object_unref(p->ctx);
 	cairo_destroy(p->cr);
 	cairo_surface_finish(p->surface);
@@ -269,9 +273,12 @@ static void paragraph(struct pdf *p, const char *text, const PangoFontDescriptio
 
 void pdf_heading(struct pdf *p, const char *text)
 {
+	if (p->in_table)
+		pdf_table_end(p);
 	layout_set(p, text, p->heading, content_width(p));
 	double h = layout_height(p);
 	need(p, h + 60); /* never a heading alone at the foot of a page */
+	layout_set(p, text, p->heading, content_width(p));
 	p->y += 6;
 	cairo_move_to(p->cr, MARGIN_X, p->y);
 	pango_cairo_show_layout(p->cr, p->layout);
@@ -285,9 +292,12 @@ void pdf_heading(struct pdf *p, const char *text)
 
 void pdf_subheading(struct pdf *p, const char *text)
 {
+	if (p->in_table)
+		pdf_table_end(p);
 	layout_set(p, text, p->sub, content_width(p));
 	double h = layout_height(p);
 	need(p, h + 40);
+	layout_set(p, text, p->sub, content_width(p));
 	p->y += 4;
 	cairo_move_to(p->cr, MARGIN_X, p->y);
 	pango_cairo_show_layout(p->cr, p->layout);
@@ -318,6 +328,8 @@ void pdf_page_break(struct pdf *p)
 
 void pdf_field(struct pdf *p, const char *label, const char *value)
 {
+	if (p->in_table)
+		pdf_table_end(p);
 	double lw = content_width(p) * 0.28, vw = content_width(p) - lw - 8;
 	const char *v = value && *value ? value : "—";
 	layout_set(p, label, p->bold, lw);

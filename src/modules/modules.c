@@ -17,6 +17,7 @@
 #include "access/access.h"
 #include "notifications/notifications.h"
 #include "internal_audit/internal_audit.h"
+#include "reviews/reviews.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -43,6 +44,7 @@ static const struct permission settings_permissions[] = {
 static const struct workflow *const incident_workflows[] = { &incident_workflow, NULL };
 static const struct workflow *const action_workflows[] = { &action_workflow, NULL };
 static const struct workflow *const internal_audit_workflows[] = { &internal_audit_workflow, NULL };
+static const struct workflow *const review_workflows[] = { &review_workflow, NULL };
 static const struct workflow *const access_workflows[] = { &account_request_workflow,
 							   &offboarding_workflow, NULL };
 
@@ -69,6 +71,8 @@ const struct module modules[] = {
 	  .worker = notifications_worker },
 	{ "internal_audit", &internal_audit_routes, internal_audit_permissions, NULL,
 	  .tasks = internal_audit_tasks, .workflows = internal_audit_workflows },
+	{ "reviews", &reviews_routes, reviews_permissions, NULL, .tasks = reviews_tasks,
+	  .workflows = review_workflows, .approvals = reviews_approvals },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);

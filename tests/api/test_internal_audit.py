@@ -4,12 +4,10 @@ conflict named), checklists from requirement sets, results with evidence and att
 the department manager's answer, the audit's workflow, who may do what, and the report as JSON
 and as a PDF whose text carries the Japanese headings and figures."""
 import os
-import shutil
-import subprocess
-import tempfile
 from datetime import timedelta
 
 from harness import API, ServerTestCase, org_today
+from pdftext import pdf_text
 
 PDF_BYTES = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
              b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -17,19 +15,6 @@ PDF_BYTES = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
 
 def day(n=0):
     return (org_today() + timedelta(days=n)).isoformat()
-
-
-def pdf_text(data):
-    """The text pdftotext extracts from PDF bytes."""
-    d = tempfile.mkdtemp()
-    try:
-        path = os.path.join(d, "r.pdf")
-        with open(path, "wb") as f:
-            f.write(data)
-        return subprocess.run(["pdftotext", path, "-"], capture_output=True,
-                              text=True, check=True).stdout
-    finally:
-        shutil.rmtree(d)
 
 
 class InternalAuditTest(ServerTestCase):

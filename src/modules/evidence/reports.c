@@ -55,3 +55,15 @@ int reply_pdf(struct req *req, const char *title, const char *subtitle, bool lan
 	char *data = buf_detach(&out, &len);
 	return reply_download(req, "application/pdf", filename, data, len);
 }
+
+void report_document_pdf(struct pdf *p, json_t *doc)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(doc, "items"), i, it)
+	{
+		const char *value = json_string_value(json_object_get(it, "value"));
+		pdf_subheading(p, json_string_value(json_object_get(it, "heading")));
+		pdf_text(p, value && *value ? value : "—");
+	}
+}

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "../../http/http.h"
 #include "../../lib/pdf.h"
 
@@ -30,5 +32,9 @@ void report_made_at(char out[40]);
 int reply_pdf(struct req *req, const char *title, const char *subtitle, bool landscape,
 	      void (*draw)(struct pdf *p, void *arg), void *arg, const char *filename,
 	      const char *action, const char *object_type, int64_t object_id);
+
+/* A document of headed items ({title, items: [{heading, value}]}, as the incidents' report
+ * documents are) drawn item by item: each heading, then its text. */
+void report_document_pdf(struct pdf *p, json_t *doc);
 
 #endif
