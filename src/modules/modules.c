@@ -18,6 +18,7 @@
 #include "notifications/notifications.h"
 #include "internal_audit/internal_audit.h"
 #include "reviews/reviews.h"
+#include "evidence/evidence.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -73,6 +74,7 @@ const struct module modules[] = {
 	  .tasks = internal_audit_tasks, .workflows = internal_audit_workflows },
 	{ "reviews", &reviews_routes, reviews_permissions, NULL, .tasks = reviews_tasks,
 	  .workflows = review_workflows, .approvals = reviews_approvals },
+	{ "evidence", &evidence_routes, evidence_permissions, NULL },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);

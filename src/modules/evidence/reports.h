@@ -18,8 +18,6 @@
 #include "../../http/http.h"
 #include "../../lib/pdf.h"
 
-extern const struct route_table reports_routes;
-
 /* The organisation's name (settings) into `out` (n bytes); "" when unset or unreadable. */
 void report_org_name(struct app *app, struct db *db, char *out, size_t n);
 /* "作成 YYYY-MM-DD HH:MM" in the organisation's time zone, into out. */

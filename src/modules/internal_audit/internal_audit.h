@@ -48,6 +48,9 @@ extern const struct workflow internal_audit_workflow;
 extern const char *const audit_results[];  /* conforms minor major observation not_audited */
 extern const char *const finding_grades[]; /* major minor observation */
 
+/* Japanese words for results, grades, audit states and action states (paper, exports). */
+const char *audit_finding_word(const char *code);
+
 /* The audit report as the API and the printable page show it: the audit (scope, team,
  * dates, summary), its checklist with results, its findings with their actions' status.
  * NULL if there is none (or on error: check db_errkind). */

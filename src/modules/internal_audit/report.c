@@ -37,6 +37,11 @@ const char *ia_word(const char *code)
 	return code ? code : "";
 }
 
+const char *audit_finding_word(const char *code)
+{
+	return ia_word(code);
+}
+
 const char *audit_report_title(void)
 {
 	return "内部監査報告書";

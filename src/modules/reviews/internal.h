@@ -29,7 +29,4 @@ enum status decision_delete(struct db *db, const struct wf_actor *by, int64_t id
 enum status decision_open_action(struct db *db, const struct wf_actor *by, int64_t id, json_t *in,
 				 struct ferrors *fe);
 
-/* Japanese words for the review's coded values (paper). */
-const char *review_word(const char *code);
-
 #endif

@@ -44,6 +44,10 @@ json_t *review_plain(struct db *db, int64_t id);
 /* Reviews whose period meets [from, to], oldest first (review_plain each). NULL on error. */
 json_t *reviews_in_period(struct db *db, const char *from, const char *to);
 
+/* Japanese words for the review's coded values: statuses, decision kinds, employment types,
+ * action sources and states, incident categories (paper, exports). */
+const char *review_word(const char *code);
+
 /* Draws review `r` (review_plain) as the review's minutes (議事録). */
 void review_pdf(struct pdf *p, json_t *r);
 /* Draws the inputs alone (the dashboard on paper, and part of the minutes), numbering their
