@@ -22,6 +22,7 @@ struct app {
 	char *db_url;
 	char *web_root; /* folder of the built web UI, or NULL */
 	unsigned char master_key[MASTER_KEY_BYTES];
+	unsigned char audit_key[MASTER_KEY_BYTES]; /* the audit chain's, from master_key */
 	bool secure_cookies; /* Secure flag on cookies (HTTPS or --secure-cookies) */
 	bool trust_proxy;    /* take the client address from X-Forwarded-For */
 	pthread_key_t db_key;

@@ -47,6 +47,8 @@ int cli_with_db(const struct cli_args *a, const char *cmd,
 
 /* Opens the app for a data folder (and --db / MAMORI_DB) and migrates. Prints why on error. */
 int cli_open(struct app *app, const char *data, const char *db_url, struct db **db);
+/* Keys a trail written before the audit chain was keyed (audit_upgrade), saying so. */
+int cli_audit_upgrade(struct db *db);
 /* The actor for changes made from the command line: "cli:<os user>". */
 struct actor cli_actor(void);
 /* "--data DIR" is required: prints usage hint and returns EXIT_USAGE when missing. */

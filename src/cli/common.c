@@ -39,6 +39,21 @@ int cli_open(struct app *app, const char *data, const char *db_url, struct db **
 		buf_release(&err);
 		return EXIT_USAGE;
 	}
+	return cli_audit_upgrade(*db);
+}
+
+int cli_audit_upgrade(struct db *db)
+{
+	int64_t at;
+	if (audit_upgrade(db, &at)) {
+		fprintf(stderr, "mamori: cannot key the audit trail: %s\n", db_errmsg(db));
+		return EXIT_USAGE;
+	}
+	if (at)
+		fprintf(stderr,
+			"mamori: the audit trail is keyed from event %lld on (recorded as the "
+			"event audit.rekey); note the new head: `mamori audit head`\n",
+			(long long)at);
 	return 0;
 }
 

@@ -41,7 +41,8 @@ struct jobs {
 static void *jobs_main(void *arg)
 {
 	struct jobs *j = arg;
-	int64_t next = 0, next_worker = 0;
+	/* Jobs at once; the sender after one interval (the server is up and answering by then). */
+	int64_t next = 0, next_worker = now_ms() + (int64_t)j->worker_interval * 1000;
 	while (!j->stop) {
 		if (now_ms() >= next) {
 			struct db *db = app_db(j->app);

@@ -202,6 +202,10 @@ int csv_decode(const char *data, size_t len, enum csv_encoding enc, struct buf *
 	size_t skip = 0;
 	*bad_offset = 0;
 	buf_reset(out);
+	if (len == 0) { /* an empty body may come as NULL: nothing to copy, nothing to decode */
+		*used = enc == CSV_AUTO ? CSV_UTF8 : enc;
+		return 0;
+	}
 	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
 		skip = 3;
 		if (enc == CSV_AUTO)

@@ -1,8 +1,10 @@
 /* timeutil.c — RFC 3339, calendar dates and the organisation's time zone. */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -226,6 +228,50 @@ int time_parse_rfc3339(const char *s, int64_t *out)
 	return 0;
 }
 
+#define ZONEINFO "/usr/share/zoneinfo"
+
+/* Whether the IANA database's own list (tzdata.zi: "Z name ..." for a zone, "L target name"
+ * for a link) names `name`. -1 when the list cannot be read. Directories ("Asia") and files
+ * that are not zones ("posixrules", "localtime", "posix/...", "right/...") are not in it. */
+static int listed(const char *name)
+{
+	FILE *f = fopen(ZONEINFO "/tzdata.zi", "re");
+	if (!f)
+		return -1;
+	char line[512];
+	size_t n = strlen(name);
+	int found = 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *p = NULL;
+		if (line[0] == 'Z' && line[1] == ' ') {
+			p = line + 2;
+		} else if (line[0] == 'L' && line[1] == ' ') {
+			p = strchr(line + 2, ' '); /* after the link's target */
+			p = p ? p + 1 : NULL;
+		}
+		found = p && !strncmp(p, name, n) && (p[n] == ' ' || p[n] == '\n' || !p[n]);
+	}
+	fclose(f);
+	return found;
+}
+
+/* A compiled zone: a regular file that starts with the TZif magic. */
+static bool tzif_file(const char *name)
+{
+	char path[128];
+	struct stat st;
+	char magic[4];
+	snprintf(path, sizeof(path), ZONEINFO "/%s", name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		  read(fd, magic, sizeof(magic)) == (ssize_t)sizeof(magic) &&
+		  !memcmp(magic, "TZif", 4);
+	close(fd);
+	return ok;
+}
+
 bool tz_known(const char *name)
 {
 	if (!name || !*name || strstr(name, "..") || name[0] == '/' || strlen(name) > 64)
@@ -236,9 +282,15 @@ bool tz_known(const char *name)
 			return false;
 	if (strcmp(name, "UTC") == 0)
 		return true;
-	char path[128];
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
-	return access(path, R_OK) == 0;
+	/* "Factory" is in the list but is no place: its offset is a placeholder. */
+	if (!strcmp(name, "Factory") || !tzif_file(name))
+		return false;
+	int in_list = listed(name);
+	if (in_list >= 0)
+		return in_list == 1;
+	/* Without the list, refuse at least what is known not to be a zone. */
+	return strcmp(name, "posixrules") && strcmp(name, "localtime") &&
+	       strncmp(name, "posix/", 6) && strncmp(name, "right/", 6);
 }
 
 /* TZ is process state: changing it while another thread converts a time is a race, so both

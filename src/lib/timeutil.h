@@ -45,6 +45,9 @@ int64_t date_diff(const char *from, const char *to);
 /* Sets the organisation time zone (IANA name); -1 if unknown. Not thread-safe: call at start
  * or under the settings lock. */
 int tz_set(const char *name);
+/* A real IANA zone or link name ("Asia/Tokyo", "Japan", "UTC"): listed by the system's time
+ * zone database and a compiled zone file. Not a directory ("Asia"), nor "posixrules",
+ * "localtime", "Factory" or the posix/ and right/ copies. */
 bool tz_known(const char *name);
 /* Today's date in the organisation's zone, "YYYY-MM-DD" (11 bytes). */
 void tz_today(char out[11]);

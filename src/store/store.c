@@ -1,4 +1,5 @@
 /* store.c — engine dispatch, transactions with retry, and migrations. */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,8 +20,21 @@ int db_open(const char *url, struct db **out, struct buf *err)
 
 void db_close(struct db *db)
 {
-	if (db)
+	if (db) {
+		sodium_memzero(db->audit_key, sizeof(db->audit_key));
 		db->eng->close(db);
+	}
+}
+
+void db_set_audit_key(struct db *db, const unsigned char key[32])
+{
+	memcpy(db->audit_key, key, sizeof(db->audit_key));
+	db->has_audit_key = true;
+}
+
+const unsigned char *db_audit_key(const struct db *db)
+{
+	return db->has_audit_key ? db->audit_key : NULL;
 }
 
 const char *db_engine(const struct db *db)
@@ -124,6 +138,11 @@ int64_t db_int(struct dbrows *rows, int col)
 const char *db_text(struct dbrows *rows, int col)
 {
 	return rows->db->eng->get_text(rows, col);
+}
+
+size_t db_len(struct dbrows *rows, int col)
+{
+	return rows->db->eng->get_len(rows, col);
 }
 
 void db_rows_free(struct dbrows *rows)

@@ -82,6 +82,9 @@ bool db_next(struct dbrows *rows);
 bool db_isnull(struct dbrows *rows, int col);
 int64_t db_int(struct dbrows *rows, int col);
 const char *db_text(struct dbrows *rows, int col); /* NULL for SQL NULL */
+/* The bytes of db_text's value as stored, including any after a NUL byte (0 for NULL): for
+ * checking stored text exactly (the audit chain). */
+size_t db_len(struct dbrows *rows, int col);
 void db_rows_free(struct dbrows *rows);
 
 /* One integer from the first row: *found says whether there was a row. */
@@ -124,6 +127,12 @@ int db_lock(struct db *db, const char *name);
  * of several run a background job. Always granted on SQLite. */
 int db_try_lock(struct db *db, const char *name, bool *got);
 int db_unlock(struct db *db, const char *name);
+
+/* The key that authenticates the audit chain (audit.h), carried by the connection so that every
+ * audit event appended through it can be signed; set by app_db() from the master key. A
+ * connection without one cannot append audit events. Wiped by db_close(). */
+void db_set_audit_key(struct db *db, const unsigned char key[32]);
+const unsigned char *db_audit_key(const struct db *db); /* NULL until set */
 
 enum db_errkind db_errkind(const struct db *db);
 const char *db_errmsg(const struct db *db);

@@ -338,10 +338,12 @@ class UsersTest(ServerTestCase):
 
     def test_last_admin(self):
         admin = self.admin.client
-        # Someone allowed to manage users but not an administrator.
+        # Someone who holds every permission (so may act on administrators) but has not the
+        # administrator role.
+        every = [p["name"] for p in admin.get(API + "/permissions").json["items"]]
         r = admin.post(API + "/roles", {"name": "useradmin", "label_ja": "利用者管理",
-                                        "label_en": "User admin",
-                                        "permissions": ["users.read", "users.write"]})
+                                        "label_en": "User admin", "mfa_required": True,
+                                        "permissions": every})
         self.assertEqual(r.status, 201, r)
         ua = self.srv.create_user("useradm1", roles=["useradmin"])
         r = ua.client.post(API + "/users/%d/disable" % self.admin.id)

@@ -256,6 +256,34 @@ static void markdown_carries_no_markup(void **state)
 	free(s);
 }
 
+/* Same-site paths only as a browser reads them: no "\\" or "//" after the first "/", nothing a
+ * browser drops (tab, line break) or trims. */
+static void markdown_links_stay_on_site(void **state)
+{
+	(void)state;
+	static const char *const off_site[] = {
+		"[x](/\\evil.example/x)",    "[x](//evil.example/x)",
+		"[x](</&#9;/evil.example>)", "[x](</&#10;/evil.example>)",
+		"[x](/&#92;evil.example)",   "[x](&#32;//evil.example)",
+		"[x](vbscript:msgbox)",      "[x](data:text/html,hi)",
+	};
+	for (size_t i = 0; i < sizeof(off_site) / sizeof(off_site[0]); i++) {
+		char *s = tree_text(off_site[i]);
+		print_message("%s -> %s\n", off_site[i], s);
+		assert_null(strstr(s, "\"href\""));
+		assert_non_null(strstr(s, "\"t\":\"span\""));
+		free(s);
+	}
+	static const char *const kept[] = { "[x](/training/courses/1)", "[x](#top)",
+					    "[x](https://example.jp/a?b=1)",
+					    "[x](mailto:isms@example.jp)" };
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		char *s = tree_text(kept[i]);
+		assert_non_null(strstr(s, "\"href\""));
+		free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +296,7 @@ int main(void)
 		cmocka_unit_test(retake_rules),
 		cmocka_unit_test(recurrence_dates),
 		cmocka_unit_test(markdown_carries_no_markup),
+		cmocka_unit_test(markdown_links_stay_on_site),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,6 +76,7 @@ static int setup(void **state)
 	assert_int_equal(db_open(path, &db, &err), 0);
 	assert_int_equal(db_migrate(db, &err), 0);
 	buf_release(&err);
+	db_set_audit_key(db, (const unsigned char[32]){ 9 }); /* every move appends audit events */
 	assert_int_equal(
 		db_exec(db,
 			"CREATE TABLE things (id INTEGER PRIMARY KEY, owner_id BIGINT, status "

@@ -120,6 +120,16 @@ export interface AuditEvent {
   summary: Record<string, unknown> | null
   hash: string
   prev_hash: string
+  /** The actor is sealed (an anonymous near-miss report): shown only to incident managers. */
+  anonymous?: boolean
+}
+
+/** The trail's latest event as recorded now (GET /audit/head), for operators to note. */
+export interface AuditHead {
+  seq: number
+  hash: string
+  /** "seq:hash", as `mamori audit verify --expect-head` takes it. */
+  expect_head: string
 }
 
 export interface VerifyResult {
@@ -127,4 +137,6 @@ export interface VerifyResult {
   count: number
   head: { seq: number; hash: string } | null
   first_bad: { seq: number; reason: string } | null
+  /** The first event recorded with the key (1 unless the trail was keyed later). */
+  keyed_from?: number
 }

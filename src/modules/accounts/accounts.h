@@ -52,8 +52,10 @@ enum status user_update(struct app *app, struct db *db, const struct actor *who,
 			json_t *patch, struct ferrors *fe);
 enum status user_set_active(struct db *db, const struct actor *who, int64_t id, bool active,
 			    const char *reason, struct ferrors *fe);
+/* A new one-time password (15 bytes into password_out); ends the user's sessions and lifts
+ * their sign-in locks. */
 enum status user_reset_password(struct db *db, const struct actor *who, int64_t id,
-				char password_out[15]);
+				char password_out[15], struct ferrors *fe);
 /* The user as the API shows it, or NULL if there is none. */
 json_t *user_json(struct db *db, int64_t id);
 /* Finds a user id by login (case-insensitive); 0 if none. -1 on database error. */
@@ -128,7 +130,24 @@ enum status departments_import_csv(struct db *db, const struct actor *who, const
 json_t *account_import_json(const struct account_import_result *res);
 void account_import_release(struct account_import_result *res);
 
-/* Disables expired and idle accounts and purges dead sessions. */
+/* No one acts on an account or a role that holds more than they do. *covers is true when the
+ * actor holds every permission that user `target` (role `role_id`) holds; otherwise `missing`
+ * names the first they lack. The command line and the system (actor id 0) cover everyone.
+ * Every step where one user acts on another (reset password, disable, enable, any change to
+ * the account) and every change to a role checks this; a refusal is ST_FORBIDDEN with code
+ * exceeds_own_permissions (beyond_own_refuse) and an access.denied event (beyond_own_audit,
+ * after the transaction rolled back). */
+#define PERMISSION_NAME_MAX 64
+int user_covered(struct db *db, const struct actor *who, int64_t target, bool *covers,
+		 char missing[PERMISSION_NAME_MAX]);
+int role_covered(struct db *db, const struct actor *who, int64_t role_id, bool *covers,
+		 char missing[PERMISSION_NAME_MAX]);
+void beyond_own_refuse(struct ferrors *fe, bool role);
+void beyond_own_audit(struct db *db, const struct actor *who, const char *action,
+		      const char *object_type, int64_t id, const char *missing);
+
+/* Disables expired and idle accounts, writes the coalesced audit events of refused sign-in
+ * attempts (auth/throttle.h) and purges dead sessions. */
 int accounts_job(struct app *app, struct db *db);
 
 /* A login id: letters, digits and . _ @ -, starting with a letter or digit. */

@@ -257,7 +257,8 @@ static int users_reset(struct req *req)
 	struct ferrors fe = FERRORS_INIT;
 	struct actor who = req_actor(req);
 	char password[15];
-	enum status st = user_reset_password(req->db, &who, req_param_int(req, "id"), password);
+	enum status st =
+		user_reset_password(req->db, &who, req_param_int(req, "id"), password, &fe);
 	return reply_outcome(req, st, &fe, 200,
 			     st == ST_OK ? json_pack("{s:s}", "initial_password", password) : NULL);
 }

@@ -88,6 +88,7 @@ struct dept_op {
 	json_t *in;
 	struct ferrors *fe;
 	enum status st;
+	char missing[PERMISSION_NAME_MAX]; /* a role holding more than the actor */
 };
 
 static int dept_create_fn(struct db *db, void *arg)
@@ -133,7 +134,7 @@ int department_insert(struct db *db, const struct actor *who, json_t *in, int64_
 enum status department_create(struct db *db, const struct actor *who, json_t *in, int64_t *id,
 			      struct ferrors *fe)
 {
-	struct dept_op o = { who, 0, in, fe, ST_OK };
+	struct dept_op o = { who, 0, in, fe, ST_OK, "" };
 	if (db_tx(db, dept_create_fn, &o))
 		return o.st == ST_OK ? ST_DB : o.st;
 	*id = o.id;
@@ -197,7 +198,7 @@ out:
 enum status department_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 			      struct ferrors *fe)
 {
-	struct dept_op o = { who, id, patch, fe, ST_OK };
+	struct dept_op o = { who, id, patch, fe, ST_OK, "" };
 	if (db_tx(db, dept_update_fn, &o))
 		return o.st == ST_OK ? ST_DB : o.st;
 	return ST_OK;
@@ -365,7 +366,7 @@ static int role_create_fn(struct db *db, void *arg)
 enum status role_create(struct db *db, const struct actor *who, json_t *in, int64_t *id,
 			struct ferrors *fe)
 {
-	struct dept_op o = { who, 0, in, fe, ST_OK };
+	struct dept_op o = { who, 0, in, fe, ST_OK, "" };
 	if (db_tx(db, role_create_fn, &o))
 		return o.st == ST_OK ? ST_DB : o.st;
 	*id = o.id;
@@ -385,6 +386,16 @@ static int role_update_fn(struct db *db, void *arg)
 	if (json_integer_value(json_object_get(before, "version")) !=
 	    json_integer_value(json_object_get(o->in, "version"))) {
 		o->st = ST_CONFLICT;
+		goto out;
+	}
+	/* A role holding a permission the actor lacks is theirs to change no more than an
+	 * account holding it: not its MFA rule, nor its permissions, nor its labels. */
+	bool covers;
+	if (role_covered(db, o->who, o->id, &covers, o->missing))
+		goto out;
+	if (!covers) {
+		beyond_own_refuse(o->fe, true);
+		o->st = ST_FORBIDDEN;
 		goto out;
 	}
 	bool builtin = json_is_true(json_object_get(before, "builtin"));
@@ -454,8 +465,11 @@ out:
 enum status role_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 			struct ferrors *fe)
 {
-	struct dept_op o = { who, id, patch, fe, ST_OK };
-	if (db_tx(db, role_update_fn, &o))
+	struct dept_op o = { who, id, patch, fe, ST_OK, "" };
+	if (db_tx(db, role_update_fn, &o)) {
+		if (o.st == ST_FORBIDDEN && o.missing[0])
+			beyond_own_audit(db, who, "role.update", "role", id, o.missing);
 		return o.st == ST_OK ? ST_DB : o.st;
+	}
 	return ST_OK;
 }

@@ -621,6 +621,18 @@ static int add_note_event(struct app *app, struct db *db, const struct actor *wh
 	return rc;
 }
 
+/* An audit event about incident `raw`: when its anonymous reporter acts (reports, reads,
+ * comments), the event names nobody but to officers (the actor is sealed, audit.h), so that
+ * auditors and administrators reading the trail cannot tell who reported. */
+int incident_audit(struct app *app, struct db *db, const struct actor *who, json_t *raw,
+		   const char *action, json_t *sum)
+{
+	int64_t id = iget(raw, "id");
+	if (bget(raw, "anonymous") && who && who->id && who->id == iget(raw, "reporter_id"))
+		return audit_append_sealed(db, app->master_key, who, action, "incident", id, sum);
+	return audit_append(db, who, action, "incident", id, sum);
+}
+
 /* The reporter of an anonymous near-miss is hidden from `v` unless v manages or is them. */
 static bool reporter_hidden(json_t *raw, const struct viewer *v)
 {
@@ -1004,7 +1016,7 @@ static int create_fn(struct db *db, void *arg)
 				sget(in, "category"), "title", sget(in, "title"), "anonymous",
 				bget(in, "anonymous"), "discovered_on", day, "pd_count",
 				count ? count : json_null());
-	rc = audit_append(db, o->who, "incident.create", "incident", o->id, sum);
+	rc = incident_audit(o->app, db, o->who, raw, "incident.create", sum);
 	json_decref(sum);
 	if (rc)
 		goto out;
@@ -1547,7 +1559,7 @@ static int comment_fn(struct db *db, void *arg)
 			   sget(c->in, "body"), NULL))
 		return -1;
 	json_t *sum = json_pack("{s:b}", "internal", internal);
-	int rc = audit_append(db, c->who, "incident.comment", "incident", c->id, sum);
+	int rc = incident_audit(c->app, db, c->who, c->before, "incident.comment", sum);
 	json_decref(sum);
 	if (rc)
 		return -1;

@@ -101,9 +101,14 @@ static int incidents_show(struct req *req)
 	json_t *o = incident_json(req->app, req->db, id, &v, &st);
 	if (!o)
 		return reply_status_of(req, st, NULL);
-	/* Reading an incident is reading personal information: an audit event. */
+	/* Reading an incident is reading personal information: an audit event. The reporter of
+	 * an anonymous near-miss reading it is not named to others (see incident_audit). */
 	struct actor who = req_actor(req);
-	if (audit_append_tx(req->db, &who, "incident.read", "incident", id, NULL)) {
+	bool anonymous = json_is_true(json_object_get(o, "anonymous")) &&
+			 json_is_true(json_object_get(o, "is_mine"));
+	if (anonymous ? audit_append_sealed_tx(req->db, req->app->master_key, &who, "incident.read",
+					       "incident", id, NULL)
+		      : audit_append_tx(req->db, &who, "incident.read", "incident", id, NULL)) {
 		json_decref(o);
 		return -1;
 	}

@@ -45,6 +45,10 @@ enum status incident_create(struct app *app, struct db *db, const struct actor *
 			    int64_t *id, struct ferrors *fe);
 /* The incident as `v` may see it, with its timeline; NULL with *st = ST_NOT_FOUND when it
  * does not exist or `v` may not see it (ST_DB on error). */
+/* Appends the audit event `action` about the incident `raw` (its stored row) in the caller's
+ * transaction; the anonymous reporter's own actions are recorded with the actor sealed. */
+int incident_audit(struct app *app, struct db *db, const struct actor *who, json_t *raw,
+		   const char *action, json_t *sum);
 json_t *incident_json(struct app *app, struct db *db, int64_t id, const struct viewer *v,
 		      enum status *st);
 /* Officers' edit (with "version"). */

@@ -273,6 +273,30 @@ json_t *pinfo_read(struct db *db, const struct actor *who, const struct reg_scop
 	return o;
 }
 
+int pinfo_list_audit(struct db *db, const struct actor *who, const struct pinfo_filter *f,
+		     json_t *items)
+{
+	json_t *ids = json_array(), *sum;
+	size_t i;
+	json_t *e;
+	json_array_foreach(items, i, e)
+	{
+		json_array_append(ids, json_object_get(e, "id"));
+	}
+	sum = json_pack("{s:o}", "ids", ids);
+	if (f->q && *f->q)
+		json_object_set_new(sum, "q", json_string(f->q));
+	if (f->department_id)
+		json_object_set_new(sum, "department_id", json_integer(f->department_id));
+	if (f->sensitive >= 0)
+		json_object_set_new(sum, "sensitive", json_boolean(f->sensitive));
+	if (f->overdue)
+		json_object_set_new(sum, "review", json_string("overdue"));
+	int rc = audit_append_tx(db, who, "pinfo.list", "pinfo", 0, sum);
+	json_decref(sum);
+	return rc;
+}
+
 static void filters(struct query *q, const struct reg_scope *scope, const struct pinfo_filter *f,
 		    struct arena *a)
 {

@@ -14,7 +14,8 @@
  * use/processing, storage/backup, deletion/disposal) its risks and the controls against them.
  *
  * An entry says where personal data lives, so reading one (pinfo_read) is an audit event, as
- * is every export. Department scope and the yearly review as in registers.h.
+ * is every page of the list (pinfo_list_audit, with the ids it returned) and every export.
+ * Department scope and the yearly review as in registers.h.
  */
 #ifndef MAMORI_PINFO_H
 #define MAMORI_PINFO_H
@@ -47,6 +48,10 @@ struct pinfo_filter {
 
 int pinfo_list(struct db *db, const struct reg_scope *scope, const struct pinfo_filter *f,
 	       int64_t cursor, int64_t limit, json_t **items, int64_t *next);
+/* A page of the list is a read of every entry on it: appends "pinfo.list" with the ids
+ * returned and the filters (q= searches every column, so even an empty page says something). */
+int pinfo_list_audit(struct db *db, const struct actor *who, const struct pinfo_filter *f,
+		     json_t *items);
 enum status pinfo_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 const struct pinfo_filter *f, enum reg_format fmt, char **out,
 			 size_t *len);

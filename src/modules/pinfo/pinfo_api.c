@@ -36,8 +36,13 @@ static int pinfo_index(struct req *req)
 	json_t *items;
 	read_filter(req, &f);
 	reg_page_options(req, &limit, &cursor);
+	struct actor who = req_actor(req);
 	if (pinfo_list(req->db, &scope, &f, cursor, limit, &items, &next))
 		return -1;
+	if (pinfo_list_audit(req->db, &who, &f, items)) {
+		json_decref(items);
+		return -1;
+	}
 	return reg_reply_page(req, items, next);
 }
 
