@@ -111,23 +111,23 @@ static int part_pdf(struct req *req, const char *name, const char *subtitle,
 
 static int assets_pdf(struct req *req)
 {
-	return part_pdf(req, "02-asset-register", NULL, NULL, "assets.pdf", "export.assets",
+	return part_pdf(req, "02-asset-register", NULL, NULL, "asset-register.pdf", "export.assets",
 			"asset");
 }
 
 static int pinfo_pdf(struct req *req)
 {
-	return part_pdf(req, "01-pinfo-register", NULL, NULL, "pinfo.pdf", "export.pinfo", "pinfo");
+	return part_pdf(req, "01-pinfo-register", NULL, NULL, "pinfo-register.pdf", "export.pinfo", "pinfo");
 }
 
 static int risks_pdf(struct req *req)
 {
-	return part_pdf(req, "03-risk-assessment", NULL, NULL, "risks.pdf", "export.risks", "risk");
+	return part_pdf(req, "03-risk-assessment", NULL, NULL, "risk-assessment.pdf", "export.risks", "risk");
 }
 
 static int soa_pdf(struct req *req)
 {
-	return part_pdf(req, "04-statement-of-applicability", NULL, NULL, "soa.pdf", "export.soa",
+	return part_pdf(req, "04-statement-of-applicability", NULL, NULL, "statement-of-applicability.pdf", "export.soa",
 			"soa");
 }
 

@@ -8,6 +8,9 @@
 #include "evidence.h"
 #include "../../lib/pdf.h"
 
+/* The pack's machine-readable list of files and figures. */
+#define EVIDENCE_MANIFEST "manifest.json"
+
 struct roster_filter;
 struct reg_scope;
 

@@ -273,7 +273,7 @@ enum status evidence_pack_write(struct app *app, struct db *db, const struct act
 		goto out;
 	json_object_set_new(manifest, "files", json_integer((json_int_t)z.files + 1));
 	char *text = json_dumps(manifest, JSON_INDENT(1) | JSON_SORT_KEYS);
-	rc = zip_add(&z, "manifest.json", text, strlen(text));
+	rc = zip_add(&z, EVIDENCE_MANIFEST, text, strlen(text));
 	free(text);
 	if (rc || archive_write_close(z.a) != ARCHIVE_OK || z.failed)
 		goto out;

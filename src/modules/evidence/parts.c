@@ -252,7 +252,7 @@ static void draw_heat(struct pdf *p, json_t *h, const char *title)
 	json_t *headers = json_array(), *rows = json_array(), *v;
 	json_array_append_new(headers, json_string("起こりやすさ＼影響"));
 	for (int i = 1; i <= scale; i++) {
-		char n[8];
+		char n[16];
 		snprintf(n, sizeof(n), "%d", i);
 		json_array_append_new(headers, json_string(n));
 	}

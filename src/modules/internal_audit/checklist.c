@@ -465,10 +465,8 @@ static enum status build_fn(struct db *db, void *arg)
 	free(text);
 	if (urc)
 		return ST_DB;
-	char body[64];
-	snprintf(body, sizeof(body), "%lld", (long long)o->out);
 	json_t *sum = json_pack("{s:O,s:I}", "sets", sets, "added", (json_int_t)o->out);
-	int rc = ia_event(db, o->by->actor, o->id, "checklist", body) ||
+	int rc = ia_event(db, o->by->actor, o->id, "checklist", NULL) ||
 		 audit_append(db, o->by->actor, "internal_audit.checklist", "internal_audit", o->id,
 			      sum);
 	json_decref(sum);

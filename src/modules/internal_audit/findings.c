@@ -286,7 +286,7 @@ static enum status create_fn(struct db *db, void *arg)
 	    (st = open_action(db, o->by->actor, o->out, o->in, o->fe)) != ST_OK)
 		return st;
 	json_t *f = finding_json(db, o->out), *view = f ? finding_view(f) : NULL;
-	int rc = !view || ia_event(db, o->by->actor, o->id, "finding", grade) ||
+	int rc = !view || ia_event(db, o->by->actor, o->id, "finding", NULL) ||
 		 audit_change(db, o->by->actor, "internal_audit.finding.create",
 			      "internal_audit_finding", o->out, NULL, view);
 	json_decref(f);
