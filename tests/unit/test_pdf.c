@@ -8,9 +8,8 @@
 static int pages(const struct buf *b)
 {
 	int n = 0;
-	for (const char *p = b->buf; (p = memmem(p, b->len - (size_t)(p - b->buf), "/Type /Page",
-						 11));
-	     p += 11)
+	for (const char *p = b->buf;
+	     (p = memmem(p, b->len - (size_t)(p - b->buf), "/Type /Page", 11)); p += 11)
 		if (p[11] != 's')
 			n++;
 	return n;
@@ -20,15 +19,17 @@ static void draws_a_document(void **state)
 {
 	(void)state;
 	struct buf out = BUF_INIT;
-	struct pdf_options o = { "マネジメントレビュー議事録", "株式会社サンプル 2025-04-01 〜 2026-03-31",
+	struct pdf_options o = { "マネジメントレビュー議事録",
+				 "株式会社サンプル 2025-04-01 〜 2026-03-31",
 				 "作成 2026-04-01 10:00", false };
 	struct pdf *p = pdf_open(&o, pdf_to_buf, &out);
 	pdf_heading(p, "1. 教育の実施状況");
 	pdf_text(p, "受講率は 92% です。\n未受講の人には部門責任者から受講を促します。");
 	pdf_field(p, "対象期間", "2025-04-01 〜 2026-03-31");
 	pdf_field(p, "出席者", NULL);
-	static const struct pdf_column cols[] = {
-		{ "部署", 2, false }, { "対象", 1, true }, { "修了", 1, true } };
+	static const struct pdf_column cols[] = { { "部署", 2, false },
+						  { "対象", 1, true },
+						  { "修了", 1, true } };
 	pdf_table_begin(p, cols, 3);
 	for (int i = 0; i < 200; i++) {
 		char n[16];

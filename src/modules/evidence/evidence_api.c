@@ -117,18 +117,20 @@ static int assets_pdf(struct req *req)
 
 static int pinfo_pdf(struct req *req)
 {
-	return part_pdf(req, "01-pinfo-register", NULL, NULL, "pinfo-register.pdf", "export.pinfo", "pinfo");
+	return part_pdf(req, "01-pinfo-register", NULL, NULL, "pinfo-register.pdf", "export.pinfo",
+			"pinfo");
 }
 
 static int risks_pdf(struct req *req)
 {
-	return part_pdf(req, "03-risk-assessment", NULL, NULL, "risk-assessment.pdf", "export.risks", "risk");
+	return part_pdf(req, "03-risk-assessment", NULL, NULL, "risk-assessment.pdf",
+			"export.risks", "risk");
 }
 
 static int soa_pdf(struct req *req)
 {
-	return part_pdf(req, "04-statement-of-applicability", NULL, NULL, "statement-of-applicability.pdf", "export.soa",
-			"soa");
+	return part_pdf(req, "04-statement-of-applicability", NULL, NULL,
+			"statement-of-applicability.pdf", "export.soa", "soa");
 }
 
 static int roster_pdf(struct req *req)
