@@ -62,7 +62,7 @@ const struct module modules[] = {
 	{ "training", &training_routes, training_permissions, training_job,
 	  .tasks = training_tasks },
 	{ "assets", &assets_routes, assets_permissions, NULL, .tasks = asset_tasks },
-	{ "pinfo", &pinfo_routes, pinfo_permissions, NULL, .tasks = pinfo_tasks },
+	{ "pinfo", &pinfo_routes, pinfo_permissions, pinfo_job, .tasks = pinfo_tasks },
 	{ "risks", &risks_routes, risks_permissions, NULL, .tasks = risks_tasks },
 	{ "workflow", &work_routes, work_permissions, work_job, .tasks = work_tasks },
 	{ "access", &access_routes, access_permissions, access_job, .tasks = access_tasks,

@@ -491,7 +491,7 @@ class IncidentsTest(ServerTestCase):
         self.assertEqual(rows[0][:4], ["ID", "種別", "分類", "件名"])
         self.assertTrue(any(row[3].startswith("'=") for row in rows[1:]))
         r = self.auditor.client.get(API + "/incidents.csv?encoding=cp932")
-        self.assertIn("Shift_JIS", r.headers["Content-Type"])
+        self.assertEqual(r.headers["Content-Type"], "text/csv; charset=Windows-31J")
         r.body.decode("cp932")
         r = self.auditor.client.get(API + "/incidents.xlsx")
         self.assertEqual(r.status, 200, r)
@@ -854,16 +854,16 @@ class IncidentsTest(ServerTestCase):
 
     def test_register_entries_with_my_numbers(self):
         admin = self.admin.client
-        r = admin.post(API + "/pinfo", dict(PINFO, record_count=150, mynumber=True))
+        r = admin.post(API + "/pinfo", dict(PINFO, record_count=150, my_number=True))
         self.assertEqual(r.status, 201, r)
         pid = r.json["id"]
-        self.assertTrue(admin.get(API + "/pinfo/%d" % pid).json["mynumber"])
+        self.assertTrue(admin.get(API + "/pinfo/%d" % pid).json["my_number"])
         iid = self.report(pd_involved=True)["id"]
         v = self.patch(iid, pinfo_ids=[pid])
         self.assertEqual(v["impact"]["pinfo"], [{"id": pid, "name": "源泉徴収関係書類",
                                                  "items": "氏名、住所、個人番号",
                                                  "record_count": 150, "sensitive": False,
-                                                 "mynumber": True}])
+                                                 "my_number": True}])
         cur = self.officer_view(iid)
         r = self.officer.client.patch(API + "/incidents/%d" % iid,
                                       {"version": cur["version"], "pinfo_ids": [999999]})
@@ -872,7 +872,7 @@ class IncidentsTest(ServerTestCase):
         upd = self.events("incident.update", iid)
         self.assertTrue(any("pinfo_ids" in e["summary"]["fields"] for e in upd))
         csv_text = admin.get(API + "/pinfo.csv").body.decode("utf-8-sig")
-        self.assertIn("特定個人情報（マイナンバー）", csv_text.splitlines()[0])
+        self.assertIn("特定個人情報 (マイナンバー)", csv_text.splitlines()[0])
 
     # --- one word for one thing ---------------------------------------------------------------
 

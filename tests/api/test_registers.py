@@ -262,7 +262,7 @@ class AssetsTest(ServerTestCase):
         self.assertTrue(text.startswith("ID,資産名,種別,管理部署"))
         self.assertIn("'=HYPERLINK", text)                     # no formula reaches Excel
         r = admin.get(q("/assets.csv", encoding="cp932"))
-        self.assertIn("Shift_JIS", r.headers["Content-Type"])
+        self.assertEqual(r.headers["Content-Type"], "text/csv; charset=Windows-31J")
         self.assertTrue(r.body.decode("cp932").startswith("ID,資産名"))
         r = admin.get(API + "/assets.xlsx")
         self.assertEqual(r.status, 200)
@@ -474,7 +474,13 @@ class PinfoRisksTest(ServerTestCase):
         self.assertFalse(r.json["applicable"])
         self.assertProblem(admin.patch(API + "/soa/%d" % c["id"], {"version": 1,
                                                                    "status": "planned"}), 409)
+        # Including one needs a reason too.
+        self.assertFieldError(admin.patch(API + "/soa/1", {"version": 1, "status": "planned"}),
+                              "justification", "required")
+        self.assertFieldError(admin.patch(API + "/soa/1", {"version": 1, "justification": "　 "}),
+                              "justification", "required")
         r = admin.patch(API + "/soa/1", {"version": 1, "status": "implemented",
+                                         "justification": "方針群は経営層が承認し全員に周知する",
                                          "evidence": "基本方針 第3版"})
         self.assertEqual(r.json["status"], "implemented")
         self.assertProblem(self.mgr.client.patch(API + "/soa/1", {"version": 2,

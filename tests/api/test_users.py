@@ -273,7 +273,8 @@ class UsersTest(ServerTestCase):
         self.assertEqual(r.status, 200, r)
         self.assertTrue(r.headers["Content-Type"].startswith("text/csv"), r.headers)
         self.assertIn("utf-8", r.headers["Content-Type"].lower())
-        self.assertIn('attachment; filename="users.csv"', r.headers["Content-Disposition"])
+        self.assertRegex(r.headers["Content-Disposition"],
+                         r'^attachment; filename="users-\d{4}-\d{2}-\d{2}\.csv"$')
         self.assertTrue(r.body.startswith(b"\xef\xbb\xbf"), r.body[:10])
         text = r.body[3:].decode("utf-8")
         rows = list(csv.reader(io.StringIO(text, newline="")))
@@ -295,7 +296,7 @@ class UsersTest(ServerTestCase):
         # Shift_JIS for Excel.
         r = admin.get(API + "/users.csv?encoding=cp932")
         self.assertEqual(r.status, 200)
-        self.assertIn("shift_jis", r.headers["Content-Type"].lower())
+        self.assertEqual(r.headers["Content-Type"], "text/csv; charset=Windows-31J")
         self.assertFalse(r.body.startswith(b"\xef\xbb\xbf"))
         self.assertTrue(r.body.decode("cp932").startswith("ID,ログインID,氏名"))
         # Each export is an audit event.

@@ -32,7 +32,7 @@ before(async () => {
   await admin.api.must('POST', '/pinfo', {
     name: '源泉徴収関係書類', items: '氏名、住所、個人番号、扶養親族', purpose: '源泉徴収事務',
     storage_location: '人事部キャビネット', storage_method: '施錠保管', access: '人事部員',
-    use_until: '在籍中', retention_until: '退職後7年', record_count: 150, mynumber: true,
+    use_until: '在籍中', retention_until: '退職後7年', record_count: 150, my_number: true,
   })
   officer = await prepareOfficer()
   browser = await launchBrowser()

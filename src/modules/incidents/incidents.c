@@ -740,7 +740,7 @@ static json_t *pinfo_links(struct db *db, int64_t id)
 						     json_object_get(e, "items"), "record_count",
 						     json_object_get(e, "record_count"),
 						     "sensitive", json_object_get(e, "sensitive"),
-						     "mynumber", json_object_get(e, "mynumber")));
+						     "my_number", json_object_get(e, "my_number")));
 		json_decref(e);
 	}
 	json_decref(ids);

@@ -587,6 +587,7 @@ static int create_fn(struct db *db, void *arg)
 	struct reg_op *o = arg;
 	int64_t dept;
 	o->st = ST_DB;
+	reg_trim_strings(o->in);
 	schema_validate(risk_create_schema, o->in, false, o->fe);
 	if (!ferr_any(o->fe) && check_rules(db, o->scope, o->in, &dept, o->fe))
 		return -1;
@@ -642,6 +643,7 @@ static int update_fn(struct db *db, void *arg)
 	if (!before)
 		return -1;
 	json_t *rec = reg_patched(fields, NFIELDS, before, o->in);
+	reg_trim_strings(rec);
 	if (!json_object_get(o->in, "control_ids"))
 		json_object_set(rec, "control_ids", json_object_get(before, "control_ids"));
 	schema_validate(risk_create_schema, rec, false, o->fe);
@@ -727,15 +729,14 @@ enum status risk_accept(struct db *db, const struct actor *who, const struct reg
 }
 
 enum status risks_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 const struct risk_filter *f, enum reg_format fmt, char **out, size_t *len)
+			 const struct risk_filter *f, struct reg_export *x)
 {
 	json_t *items;
 	int64_t next;
 	if (risks_list(db, scope, f, 0, 0, &items, &next))
 		return ST_DB;
-	enum status st =
-		reg_export_audited(db, who, risk_columns, ARRAY_SIZE(risk_columns), items, fmt,
-				   "リスクアセスメント", "export.risks", "risk", out, len);
+	enum status st = reg_export_audited(db, who, risk_columns, ARRAY_SIZE(risk_columns), items,
+					    x, "リスクアセスメント", "export.risks", "risk");
 	json_decref(items);
 	return st;
 }

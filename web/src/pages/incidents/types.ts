@@ -128,7 +128,7 @@ export interface RegisterLink {
   items: string
   record_count: number | null
   sensitive: boolean
-  mynumber: boolean
+  my_number: boolean
 }
 
 export interface Impact {

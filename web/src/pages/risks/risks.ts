@@ -58,5 +58,22 @@ export interface Control {
   risks?: Risk[]
 }
 
+/** A frozen version of the SoA (its controls only when one version is asked for). */
+export interface SoaVersion {
+  id: number
+  number: number
+  note: string
+  state: 'pending' | 'approved' | 'rejected'
+  applicable_count: number
+  excluded_count: number
+  created_by_name: string | null
+  created_at: string
+  decided_by_name: string | null
+  decided_at: string | null
+  decision_note: string
+  version: number
+  controls?: Pick<Control, 'number' | 'theme' | 'title_ja' | 'title_en' | 'applicable' | 'justification' | 'status' | 'evidence'>[]
+}
+
 export const THEMES = ['organizational', 'people', 'physical', 'technological'] as const
 export const STATUSES = ['not_started', 'planned', 'partial', 'implemented'] as const
