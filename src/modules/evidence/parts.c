@@ -98,6 +98,18 @@ static void draw_table(struct pdf *p, json_t *t)
 	pdf_table_json(p, json_object_get(t, "headers"), json_object_get(t, "rows"), widths);
 }
 
+/* A register's own .xlsx export (with its audit event) as the part's file. */
+static int register_xlsx(enum status st, struct reg_export *x, struct part_out *o)
+{
+	if (st != ST_OK || !x->file.data) {
+		free(x->file.data);
+		return -1;
+	}
+	o->xlsx = x->file.data;
+	o->xlsx_len = x->file.len;
+	return 0;
+}
+
 /* A part whose .xlsx and PDF are the same table. */
 static int table_part(const struct part_ctx *c, struct part_out *o, const char *sheet,
 		      json_t *table)
@@ -147,11 +159,11 @@ static void draw_pinfo(struct pdf *p, json_t *d)
 static int part_pinfo(const struct part_ctx *c, struct part_out *o)
 {
 	struct pinfo_filter f = { .sensitive = -1 };
+	struct reg_export x = { .fmt = REG_XLSX };
 	json_t *items, *it;
 	int64_t next;
 	size_t i;
-	if (!c->pdf_only &&
-	    pinfo_export(c->db, c->who, c->scope, &f, REG_XLSX, &o->xlsx, &o->xlsx_len) != ST_OK)
+	if (!c->pdf_only && register_xlsx(pinfo_export(c->db, c->who, c->scope, &f, &x), &x, o))
 		return -1;
 	if (pinfo_list(c->db, c->scope, &f, 0, 0, &items, &next))
 		return -1;
@@ -208,6 +220,7 @@ static const char *const asset_types_ja[] = {
 static int part_assets(const struct part_ctx *c, struct part_out *o)
 {
 	struct asset_filter f = { .has_pinfo = -1 };
+	struct reg_export x = { .fmt = REG_XLSX };
 	json_t *items;
 	int64_t next;
 	static const struct pcol cols[] = {
@@ -224,8 +237,7 @@ static int part_assets(const struct part_ctx *c, struct part_out *o)
 		{ "個人情報", "has_pinfo", 0.6 },
 		{ "次回見直し", "review_due", 0.9 },
 	};
-	if (!c->pdf_only &&
-	    assets_export(c->db, c->who, c->scope, &f, REG_XLSX, &o->xlsx, &o->xlsx_len) != ST_OK)
+	if (!c->pdf_only && register_xlsx(assets_export(c->db, c->who, c->scope, &f, &x), &x, o))
 		return -1;
 	if (assets_list(c->db, c->scope, &f, 0, 0, &items, &next))
 		return -1;
@@ -289,6 +301,7 @@ static void draw_risks(struct pdf *p, json_t *d)
 static int part_risks(const struct part_ctx *c, struct part_out *o)
 {
 	struct risk_filter f = { .accepted = -1 };
+	struct reg_export x = { .fmt = REG_XLSX };
 	json_t *items;
 	int64_t next;
 	static const struct pcol cols[] = {
@@ -307,8 +320,7 @@ static int part_risks(const struct part_ctx *c, struct part_out *o)
 		{ "所有者", "owner_name", 0.9 },
 		{ "受容者", "accepted_by_name", 0.9 },
 	};
-	if (!c->pdf_only &&
-	    risks_export(c->db, c->who, c->scope, &f, REG_XLSX, &o->xlsx, &o->xlsx_len) != ST_OK)
+	if (!c->pdf_only && register_xlsx(risks_export(c->db, c->who, c->scope, &f, &x), &x, o))
 		return -1;
 	if (risks_list(c->db, c->scope, &f, 0, 0, &items, &next))
 		return -1;
@@ -344,9 +356,10 @@ static int part_soa(const struct part_ctx *c, struct part_out *o)
 		{ "実施状況", "status", 0.7, soa_statuses, soa_statuses_ja },
 		{ "根拠・証跡", "evidence", 2 },
 	};
-	if (!c->pdf_only && soa_export(c->db, c->who, REG_XLSX, &o->xlsx, &o->xlsx_len) != ST_OK)
+	struct reg_export x = { .fmt = REG_XLSX };
+	if (!c->pdf_only && register_xlsx(soa_export(c->db, c->who, c->scope, 0, &x), &x, o))
 		return -1;
-	json_t *items = soa_list(c->db), *it;
+	json_t *items = soa_list(c->db, c->scope), *it;
 	if (!items)
 		return -1;
 	int64_t applicable = 0, implemented = 0;
