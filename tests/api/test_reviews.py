@@ -200,3 +200,55 @@ class ReviewsTest(ServerTestCase):
         r = self.exec.client.get(API + "/dashboard.pdf")
         self.assertEqual(r.status, 200)
         self.assertIn("教育の実施状況", "".join(pdf_text(r.body).split()))
+
+
+class OptionalPartsTest(ServerTestCase):
+    """The parts other modules bring (checklists 0620, devices 0600, take-outs 0610): counted
+    once their migration is applied. Until those modules are merged, the tables are stood in
+    for here with the columns the review reads, so the queries are checked now; once merged,
+    the real tables are used and the figures must still come out."""
+
+    STAND_INS = {
+        620: ("0620_checklists", "CREATE TABLE checklist_answers (id INTEGER PRIMARY KEY, "
+                                 "answer TEXT NOT NULL, answered_at BIGINT NOT NULL)"),
+        600: ("0600_devices", "CREATE TABLE loans (id INTEGER PRIMARY KEY, status TEXT NOT NULL, "
+                              "due_on TEXT NOT NULL)"),
+        610: ("0610_takeouts", "CREATE TABLE takeouts (id INTEGER PRIMARY KEY, status TEXT NOT "
+                               "NULL, back_on TEXT); CREATE TABLE takeout_items (id INTEGER "
+                               "PRIMARY KEY, takeout_id BIGINT NOT NULL, state TEXT NOT NULL)"),
+    }
+
+    def test_installed_parts_are_counted(self):
+        installed = {v for (v,) in self.srv.sql("SELECT version FROM schema_migrations")}
+        stood_in = []
+        for version, (name, ddl) in self.STAND_INS.items():
+            if version in installed:
+                continue
+            for stmt in ddl.split("; "):
+                self.srv.sql(stmt)
+            self.srv.sql("INSERT INTO schema_migrations (version, name, applied_at) VALUES "
+                         "(?, ?, 0)", (version, name))
+            stood_in.append(version)
+        now = int(__import__("time").time())
+        if 620 in stood_in:
+            for i, a in enumerate(("yes", "yes", "yes", "no", "na")):
+                self.srv.sql("INSERT INTO checklist_answers (id, answer, answered_at) VALUES "
+                             "(?, ?, ?)", (i + 1, a, now))
+        if 600 in stood_in:
+            self.srv.sql("INSERT INTO loans (id, status, due_on) VALUES (1, 'lent', ?), "
+                         "(2, 'lent', ?), (3, 'returned', ?)", (day(-3), day(5), day(-9)))
+        if 610 in stood_in:
+            self.srv.sql("INSERT INTO takeouts (id, status, back_on) VALUES (1, 'out', ?), "
+                         "(2, 'out', ?)", (day(-2), day(2)))
+            self.srv.sql("INSERT INTO takeout_items (id, takeout_id, state) VALUES (1, 1, 'out'), "
+                         "(2, 2, 'out')")
+        officer = self.srv.create_user("opt_officer", roles=["officer"])
+        d = officer.client.get(API + "/dashboard").json
+        for part in ("checklists", "loans", "takeouts"):
+            self.assertTrue(d[part]["available"], part)
+        if 620 in stood_in:
+            self.assertEqual((d["checklists"]["answers"], d["checklists"]["percent"]), (5, 75))
+        if 600 in stood_in:
+            self.assertEqual((d["loans"]["lent"], d["loans"]["overdue"]), (2, 1))
+        if 610 in stood_in:
+            self.assertEqual((d["takeouts"]["out"], d["takeouts"]["overdue"]), (2, 1))

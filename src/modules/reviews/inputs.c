@@ -322,10 +322,14 @@ static json_t *takeouts(struct db *db)
 		return unavailable();
 	tz_today(today);
 	static const char *const names[] = { "out", "overdue", NULL };
-	json_t *out = one_row(db,
-			      "SELECT COUNT(*), COALESCE(SUM(CASE WHEN return_on < ? THEN 1 ELSE 0 "
-			      "END), 0) FROM takeouts WHERE status = 'out'",
-			      P(V_TEXT(today)), names);
+	/* As the take-out ledger counts it: out, past the day it was due back, with an item
+	 * still out. */
+	json_t *out =
+		one_row(db,
+			"SELECT COUNT(*), COALESCE(SUM(CASE WHEN t.back_on < ? AND EXISTS "
+			"(SELECT 1 FROM takeout_items i WHERE i.takeout_id = t.id AND i.state "
+			"= 'out') THEN 1 ELSE 0 END), 0) FROM takeouts t WHERE t.status = 'out'",
+			P(V_TEXT(today)), names);
 	if (out)
 		json_object_set_new(out, "available", json_true());
 	return out;
