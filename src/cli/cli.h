@@ -53,6 +53,8 @@ int cli_audit_upgrade(struct db *db);
 struct actor cli_actor(void);
 /* "--data DIR" is required: prints usage hint and returns EXIT_USAGE when missing. */
 int cli_need_data(const char *data, const char *cmd);
+/* `mamori init`: the starter checklists and policy documents next to the training content. */
+void content_load_starter(struct db *db, const struct actor *who);
 /* Runs every module's job once. */
 /* Runs every module's short worker once (sending queued mail). */
 int cli_run_workers(struct app *app, struct db *db);

@@ -121,6 +121,7 @@ int cmd_init(int argc, char **argv)
 			"mamori init: could not register mamori's own personal data in the "
 			"register (%s); the background job will retry.\n",
 			db_errmsg(db));
+	content_load_starter(db, &who);
 	printf("mamori: data folder %s is ready.\n", data);
 	printf("  login:             admin\n");
 	if (given && *given)

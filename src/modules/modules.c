@@ -15,6 +15,8 @@
 #include "risks/risks.h"
 #include "workflow/work.h"
 #include "access/access.h"
+#include "checklists/checklists.h"
+#include "policies/policies.h"
 #include "notifications/notifications.h"
 #include "internal_audit/internal_audit.h"
 #include "reviews/reviews.h"
@@ -68,6 +70,11 @@ const struct module modules[] = {
 	{ "access", &access_routes, access_permissions, access_job, .tasks = access_tasks,
 	  .workflows = access_workflows, .approvals = access_approvals,
 	  .campaigns = access_campaigns },
+	{ "checklists", &checklists_routes, checklists_permissions, NULL,
+	  .campaigns = checklists_campaigns },
+	{ "policies", &policies_routes, policies_permissions, policies_job, .tasks = policies_tasks,
+	  .workflows = policies_workflows, .approvals = policies_approvals },
+	{ "pledges", &pledges_routes, pledges_permissions, NULL, .campaigns = pledges_campaigns },
 	{ "notifications", &notifications_routes, NULL, notifications_job,
 	  .worker = notifications_worker },
 	{ "internal_audit", &internal_audit_routes, internal_audit_permissions, NULL,

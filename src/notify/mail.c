@@ -138,9 +138,52 @@ static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-int mail_send(const struct mail_server *s, const struct mail *m, struct buf *err)
+struct mail_conn {
+	CURL *curl;
+	const struct mail_server *s;
+	char url[300];
+};
+
+struct mail_conn *mail_conn_open(const struct mail_server *s)
 {
-	struct buf msg = BUF_INIT, url = BUF_INIT, rcpt = BUF_INIT, from = BUF_INIT;
+	CURL *c = curl_easy_init();
+	if (!c)
+		return NULL;
+	struct mail_conn *m = xcalloc(1, sizeof(*m));
+	m->curl = c;
+	m->s = s;
+	bool tls = s->security && !strcmp(s->security, "tls");
+	snprintf(m->url, sizeof(m->url), "%s://%s:%d", tls ? "smtps" : "smtp",
+		 s->host ? s->host : "", s->port);
+	long timeout = s->timeout_s > 0 ? s->timeout_s : 15;
+	curl_easy_setopt(c, CURLOPT_URL, m->url);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 4 * timeout);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	if (s->security && !strcmp(s->security, "starttls"))
+		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (s->username && *s->username) {
+		curl_easy_setopt(c, CURLOPT_USERNAME, s->username);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, s->password ? s->password : "");
+	}
+	return m;
+}
+
+void mail_conn_close(struct mail_conn *m)
+{
+	if (!m)
+		return;
+	curl_easy_cleanup(m->curl);
+	free(m);
+}
+
+int mail_conn_send(struct mail_conn *mc, const struct mail *m, struct buf *err)
+{
+	const struct mail_server *s = mc->s;
+	struct buf msg = BUF_INIT, rcpt = BUF_INIT, from = BUF_INIT;
 	char date[64];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -151,47 +194,37 @@ int mail_send(const struct mail_server *s, const struct mail *m, struct buf *err
 		buf_release(&msg);
 		return -1;
 	}
-	bool tls = s->security && !strcmp(s->security, "tls");
-	buf_printf(&url, "%s://%s:%d", tls ? "smtps" : "smtp", s->host, s->port);
 	buf_printf(&from, "<%s>", s->from);
 	buf_printf(&rcpt, "<%s>", m->to);
-	CURL *c = curl_easy_init();
-	if (!c) {
-		buf_adds(err, "curl_easy_init failed");
-		buf_release(&msg);
-		buf_release(&url);
-		buf_release(&from);
-		buf_release(&rcpt);
-		return -1;
-	}
 	struct curl_slist *to = curl_slist_append(NULL, rcpt.buf);
 	struct upload up = { msg.buf, msg.len, 0 };
 	char errbuf[CURL_ERROR_SIZE] = "";
-	curl_easy_setopt(c, CURLOPT_URL, url.buf);
-	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.buf);
-	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, to);
-	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(c, CURLOPT_READDATA, &up);
-	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)(s->timeout_s > 0 ? s->timeout_s : 15));
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)(s->timeout_s > 0 ? 4 * s->timeout_s : 60));
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	if (s->security && !strcmp(s->security, "starttls"))
-		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
-	if (s->username && *s->username) {
-		curl_easy_setopt(c, CURLOPT_USERNAME, s->username);
-		curl_easy_setopt(c, CURLOPT_PASSWORD, s->password ? s->password : "");
-	}
-	CURLcode rc = curl_easy_perform(c);
+	curl_easy_setopt(mc->curl, CURLOPT_MAIL_FROM, from.buf);
+	curl_easy_setopt(mc->curl, CURLOPT_MAIL_RCPT, to);
+	curl_easy_setopt(mc->curl, CURLOPT_READDATA, &up);
+	curl_easy_setopt(mc->curl, CURLOPT_ERRORBUFFER, errbuf);
+	CURLcode rc = curl_easy_perform(mc->curl);
 	if (rc != CURLE_OK)
 		buf_printf(err, "%s", *errbuf ? errbuf : curl_easy_strerror(rc));
+	/* The handle keeps the connection for the next mail; its options must not point at this
+	 * call's buffers afterwards. */
+	curl_easy_setopt(mc->curl, CURLOPT_MAIL_RCPT, NULL);
+	curl_easy_setopt(mc->curl, CURLOPT_ERRORBUFFER, NULL);
 	curl_slist_free_all(to);
-	curl_easy_cleanup(c);
 	buf_release(&msg);
-	buf_release(&url);
 	buf_release(&from);
 	buf_release(&rcpt);
 	return rc == CURLE_OK ? 0 : -1;
+}
+
+int mail_send(const struct mail_server *s, const struct mail *m, struct buf *err)
+{
+	struct mail_conn *c = mail_conn_open(s);
+	if (!c) {
+		buf_adds(err, "curl_easy_init failed");
+		return -1;
+	}
+	int rc = mail_conn_send(c, m, err);
+	mail_conn_close(c);
+	return rc;
 }

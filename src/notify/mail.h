@@ -54,4 +54,11 @@ int mail_build(struct buf *out, const struct mail_server *s, const struct mail *
 /* Sends `m` through `s`. 0 on success; -1 with a sentence for the log in `err`. */
 int mail_send(const struct mail_server *s, const struct mail *m, struct buf *err);
 
+/* A connection kept open for several mails (libcurl reuses it between sends): the sender
+ * drains its queue through one. `s` must outlive it. NULL if libcurl cannot start. */
+struct mail_conn;
+struct mail_conn *mail_conn_open(const struct mail_server *s);
+int mail_conn_send(struct mail_conn *c, const struct mail *m, struct buf *err);
+void mail_conn_close(struct mail_conn *c);
+
 #endif

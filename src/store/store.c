@@ -6,6 +6,7 @@
 
 #include "store_impl.h"
 #include "migrations.h"
+#include "../lib/log.h"
 #include "../lib/timeutil.h"
 
 int db_open(const char *url, struct db **out, struct buf *err)
@@ -208,6 +209,13 @@ void db_read_end(struct db *db)
 
 int db_begin(struct db *db)
 {
+	/* A transaction inside a transaction is a bug (on SQLite it would wait for itself):
+	 * it fails, and the log says so. */
+	if (db->in_tx) {
+		log_error("db: a transaction was begun inside another");
+		db_fail(db, DBE_OTHER, "nested transaction");
+		return -1;
+	}
 	db->err = DBE_NONE;
 	db_read_end(db);
 	if (db->eng->begin(db))

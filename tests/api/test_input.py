@@ -210,6 +210,42 @@ SCHEMAS = {
     ("PATCH", API + "/training/assignments/{id:int}"): {
         "version": ("int", 1), "targets": ("strarray", 0), "due_date": ("ndate", 0),
         "recurrence": ("enum", 0), "active": ("bool", 0)},
+    # Checklists, policies and pledges (src/modules/checklists, src/modules/policies).
+    ("POST", API + "/checklists"): {
+        "title_ja": ("str", 1), "title_en": ("str", 0), "description_ja": ("text", 0),
+        "description_en": ("text", 0), "content": ("object", 0)},
+    ("PATCH", API + "/checklists/{id:int}"): {
+        "version": ("int", 1), "title_ja": ("str", 0), "title_en": ("str", 0),
+        "description_ja": ("text", 0), "description_en": ("text", 0), "content": ("object", 0),
+        "archived": ("bool", 0)},
+    ("POST", API + "/checklists/{id:int}/publish"): {"version": ("int", 1)},
+    ("POST", API + "/checklist-campaigns"): {
+        "template_id": ("nid", 1), "title": ("str", 0), "targets": ("strarray", 1),
+        "starts_on": ("ndate", 0), "due_on": ("ndate", 1), "recurrence": ("enum", 0)},
+    ("POST", API + "/checklist-answers/{id:int}/action"): {
+        "owner": ("enum", 1), "due_on": ("ndate", 0), "title": ("str", 0), "plan": ("text", 0)},
+    ("POST", API + "/policies"): {
+        "category": ("enum", 1), "title_ja": ("str", 1), "title_en": ("str", 0),
+        "on_hire": ("bool", 0), "on_exit": ("bool", 0), "hire_due_days": ("int", 0)},
+    ("POST", API + "/policies/preview"): {"markdown": ("text", 1)},
+    ("PATCH", API + "/policies/{id:int}"): {
+        "version": ("int", 1), "category": ("enum", 0), "title_ja": ("str", 0),
+        "title_en": ("str", 0), "on_hire": ("bool", 0), "on_exit": ("bool", 0),
+        "hire_due_days": ("int", 0)},
+    ("POST", API + "/policies/{id:int}/versions"): {
+        "body_ja": ("text", 0), "body_en": ("text", 0), "effective_on": ("ndate", 0),
+        "change_note": ("text", 1)},
+    ("PATCH", API + "/policy-versions/{id:int}"): {
+        "version": ("int", 1), "format": ("enum", 0), "body_ja": ("text", 0),
+        "body_en": ("text", 0), "effective_on": ("ndate", 0), "change_note": ("text", 0)},
+    ("POST", API + "/policy-versions/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/pledges/campaigns"): {
+        "policy_id": ("nid", 1), "title": ("str", 0), "targets": ("strarray", 1),
+        "starts_on": ("ndate", 0), "due_on": ("ndate", 1), "recurrence": ("enum", 0)},
+    ("POST", API + "/pledges/exit"): {"user_id": ("nid", 1), "due_on": ("ndate", 0)},
+    ("POST", API + "/pledges/items/{id:int}/acknowledge"): {
+        "version": ("int", 1), "policy_version_id": ("nid", 1), "password": ("str", 1)},
     # Internal audit and management review (src/modules/internal_audit, src/modules/reviews).
     ("POST", API + "/audit-programmes"): {"year": ("int", 1), "title": ("str", 1),
                                           "objectives": ("text", 0)},
@@ -305,6 +341,13 @@ ROUTE_ENUMS = {
     ("PATCH", API + "/soa/{id:int}", "status"): "planned",
     ("POST", API + "/training/assignments", "recurrence"): "yearly",
     ("PATCH", API + "/training/assignments/{id:int}", "recurrence"): "once",
+    ("POST", API + "/checklist-campaigns", "recurrence"): "monthly",
+    ("POST", API + "/checklist-answers/{id:int}/action", "owner"): "person",
+    ("POST", API + "/policies", "category"): "standard",
+    ("PATCH", API + "/policies/{id:int}", "category"): "pledge",
+    ("PATCH", API + "/policy-versions/{id:int}", "format"): "markdown",
+    ("POST", API + "/policy-versions/{id:int}/transition", "to"): "submitted",
+    ("POST", API + "/pledges/campaigns", "recurrence"): "yearly",
     ("PATCH", API + "/settings", "setup_state"): "skipped",
     ("POST", API + "/audits/{id:int}/transition", "to"): "in_progress",
     ("PATCH", API + "/audit-items/{id:int}", "result"): "conforms",

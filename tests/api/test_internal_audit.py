@@ -3,6 +3,7 @@ conflict named), checklists from requirement sets, results with evidence and att
 (typed by their bytes, size-limited), findings that open corrective actions linked both ways,
 the department manager's answer, the audit's workflow, who may do what, and the report as JSON
 and as a PDF whose text carries the Japanese headings and figures."""
+import hashlib
 import os
 from datetime import timedelta
 
@@ -155,9 +156,12 @@ class InternalAuditTest(ServerTestCase):
         att = r.json["attachments"][0]
         self.assertEqual((att["name"], att["content_type"], att["size"]),
                          ("report (3).pdf", "application/pdf", len(PDF_BYTES)))
-        stored = [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(self.srv.data, "files"))
-                  for f in fs]
-        self.assertTrue(any(open(p, "rb").read() == PDF_BYTES for p in stored))
+        # Stored once by its content hash, in the database (every backup has it), nowhere
+        # the web server serves files from.
+        digest = hashlib.blake2b(PDF_BYTES, digest_size=32).hexdigest()
+        self.assertEqual(self.srv.sql("SELECT size, type FROM files WHERE hash = ?", (digest,)),
+                         [(len(PDF_BYTES), "application/pdf")])
+        self.assertFalse(os.path.exists(os.path.join(self.srv.data, "files")))
         r = self.exec.client.get(API + "/audit-attachments/%d" % att["id"])
         self.assertEqual((r.status, r.body), (200, PDF_BYTES))
         self.assertIn("attachment", r.headers["Content-Disposition"])

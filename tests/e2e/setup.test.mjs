@@ -163,21 +163,30 @@ test("an incident's printed report carries the organisation and the review body'
   const made = await emp.must('POST', '/incidents', {
     category: 'loss', title: '顧客名簿を含むUSBメモリの紛失', description: '外出先で紛失しました。', pd_involved: true,
   })
-  const due = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', year: 'numeric', month: 'long', day: 'numeric' })
-    .format(new Date(Date.parse(made.discovered_at) + 3 * 86400000))
   await page.locator('[data-testid=user-menu]').click()
   await page.getByRole('button', { name: 'サインアウト' }).click()
   await page.waitForURL(/\/signin/)
   await uiSignIn(page, 'admin', ADMIN_PASSWORD, admin.totpSecret)
-  await page.goto(`/incidents/${made.id}/print`)
+  // The wizard turned the Privacy Mark on with a target of the 3rd day (the day it was learned
+  // of is the 1st): the review body's report is required, and the target is printed with it.
+  const full = await admin.api.must('GET', `/incidents/${made.id}`)
+  const row = full.reports.find((r) => r.kind === 'review_body_preliminary')
+  assert.ok(row.required && row.due, `the review body's report is required: ${JSON.stringify(row)}`)
+  const learned = Date.parse(full.discovered_at) + 9 * 3600000 // the day in Japan
+  const third = new Date(learned + 2 * 86400000).toISOString().slice(0, 10)
+  const target = row.target && row.target < row.due ? row.target : row.due
+  assert.ok(target <= third, `target ${target} by the 3rd day ${third}: ${JSON.stringify(row)}`)
+  const ja = (day) => {
+    const [y, m, d] = day.split('-').map(Number)
+    return `${y}年${m}月${d}日`
+  }
+  await page.goto(`/incidents/${made.id}/print?kind=review_body_preliminary`)
   const sheet = page.getByTestId('print-sheet')
   await sheet.waitFor()
-  const org = sheet.locator('tr', { has: page.locator('th', { hasText: '事業者' }) })
+  const org = sheet.locator('tr[data-item="org"]')
   assert.equal((await org.locator('td').textContent()).trim(), ORG)
-  const body = sheet.locator('li', { hasText: '審査機関への報告' })
-  const line = await body.textContent()
-  assert.doesNotMatch(line, /不要/)
-  assert.ok(line.includes(due), `the review body's deadline (${due}) is printed: ${line}`)
+  const line = await sheet.getByTestId('document-due').textContent()
+  assert.ok(line.includes(ja(row.due)) && line.includes(ja(target)), `the review body's deadline is printed: ${line}`)
   await screenshot(page, 'incident-print-org')
   assert.deepEqual(page.problems, [])
 })

@@ -14,6 +14,7 @@
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
 #include "../settings/settings.h"
+#include "../policies/policies.h"
 
 void login_key(const char *login, char *out, size_t n)
 {
@@ -590,6 +591,8 @@ enum status user_create_also(struct app *app, struct db *db, const struct actor 
 	if (password_out && password == generated)
 		memcpy(password_out, generated, sizeof(generated));
 	*id = c.id;
+	/* The new person's items in running campaigns and the pledges asked on hire. */
+	pledges_user_created(db, who, c.id);
 	return ST_OK;
 }
 

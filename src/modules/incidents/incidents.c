@@ -633,10 +633,12 @@ int incident_audit(struct app *app, struct db *db, const struct actor *who, json
 	return audit_append(db, who, action, "incident", id, sum);
 }
 
-/* The reporter of an anonymous near-miss is hidden from `v` unless v manages or is them. */
+/* The reporter of an anonymous near-miss is hidden from `v` unless v is an officer (see struct
+ * viewer) or the reporter. */
 static bool reporter_hidden(json_t *raw, const struct viewer *v)
 {
-	return bget(raw, "anonymous") && !v->can_manage && iget(raw, "reporter_id") != v->user_id;
+	return bget(raw, "anonymous") && !v->sees_anonymous &&
+	       iget(raw, "reporter_id") != v->user_id;
 }
 
 struct timeline_view {
@@ -1579,7 +1581,7 @@ enum status incident_comment(struct app *app, struct db *db, const struct actor 
 static int freeze_copy(struct db *db, struct change *c, const char *kind, const char *done_on,
 		       int64_t *copy_id)
 {
-	struct viewer officer = { c->who->id, true, true };
+	struct viewer officer = { c->who->id, true, true, false };
 	enum status st;
 	json_t *inc = incident_json(c->app, db, c->id, &officer, &st);
 	if (!inc)

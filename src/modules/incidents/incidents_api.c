@@ -40,8 +40,9 @@ static const char *const encodings[] = { "utf-8", "cp932", NULL };
 
 static struct viewer viewer_of(struct req *req)
 {
-	return (struct viewer){ req->user->id, req_can(req, "incidents.read"),
-				req_can(req, "incidents.manage") };
+	bool manage = req_can(req, "incidents.manage");
+	return (struct viewer){ req->user->id, req_can(req, "incidents.read"), manage,
+				manage && !req_can(req, "users.write") };
 }
 
 /* Makes the organisation's time zone current for this thread's date arithmetic. */
@@ -395,8 +396,8 @@ static int incidents_report(struct req *req)
  * incident is reading personal information). */
 static json_t *read_for_document(struct req *req, int64_t id, const char *why, enum status *st)
 {
-	struct viewer officer = { req->user->id, true, true };
 	struct viewer v = viewer_of(req);
+	struct viewer officer = { req->user->id, true, true, v.sees_anonymous };
 	json_t *inc = incident_json(req->app, req->db, id, v.can_manage ? &officer : &v, st);
 	if (!inc)
 		return NULL;

@@ -451,6 +451,16 @@ json_t *incident_document(json_t *inc, const char *kind, const struct doc_org *o
 	json_t *doc =
 		json_pack("{s:s,s:s,s:s,s:s,s:o}", "form", ppc ? "ppc" : "review_body", "kind",
 			  kind, "title", title, "lang", d.en ? "en" : "ja", "items", d.items);
+	/* When it is due, and the organisation's own earlier target (not part of the form: the
+	 * page prints them above the sheet). */
+	json_t *row = report_row(inc, kind);
+	bool required = json_is_true(json_object_get(row, "required"));
+	static const char *const dates[] = { "due", "target" };
+	for (size_t i = 0; i < ARRAY_SIZE(dates); i++) {
+		json_t *day = json_object_get(row, dates[i]);
+		json_object_set_new(doc, dates[i],
+				    required && json_is_string(day) ? json_copy(day) : json_null());
+	}
 	char *text = incident_document_text(doc);
 	json_object_set_new(doc, "text", json_string(text));
 	free(text);

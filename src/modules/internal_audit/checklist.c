@@ -2,8 +2,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "../../lib/filestore.h"
-#include "../../lib/log.h"
+#include "../../store/files.h"
 #include "../../lib/timeutil.h"
 
 const char *const requirement_sets[] = { "jisq15001", "iso27001", "annex_a", "own", NULL };
@@ -695,8 +694,11 @@ static const char *const file_types[] = {
 struct attach_op {
 	const struct wf_actor *by;
 	int64_t item_id;
-	const char *name, *hash, *type;
-	int64_t size, id;
+	const char *name, *type;
+	const void *data;
+	size_t len;
+	char hash[FILESTORE_HASH_HEX];
+	int64_t id;
 	struct ferrors *fe;
 };
 
@@ -714,16 +716,20 @@ static enum status attach_fn(struct db *db, void *arg)
 	if ((st = lock_audit(db, audit_id, &a)) != ST_OK ||
 	    (st = ia_may_perform(db, o->by, &a, o->fe)) != ST_OK)
 		return st;
+	/* The file lands with the row that points at it, or neither does. */
+	if (filestore_put(db, o->data, o->len, o->type, o->hash))
+		return ST_DB;
 	if (db_insert(
 		    db, &o->id,
 		    "INSERT INTO internal_audit_attachments (audit_id, item_id, file_hash, "
 		    "file_name, content_type, size, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, "
 		    "?, ?, ?, ?) RETURNING id",
 		    P(V_INT(audit_id), V_INT(o->item_id), V_TEXT(o->hash), V_TEXT(o->name),
-		      V_TEXT(o->type), V_INT(o->size), V_ID(o->by->actor->id), V_INT(now_unix()))))
+		      V_TEXT(o->type), V_INT((int64_t)o->len), V_ID(o->by->actor->id),
+		      V_INT(now_unix()))))
 		return ST_DB;
 	json_t *sum = json_pack("{s:I,s:s,s:s,s:I}", "item_id", (json_int_t)o->item_id, "hash",
-				o->hash, "content_type", o->type, "size", (json_int_t)o->size);
+				o->hash, "content_type", o->type, "size", (json_int_t)o->len);
 	int rc = ia_event(db, o->by->actor, audit_id, "attachment", o->name) ||
 		 audit_append(db, o->by->actor, "internal_audit.attachment.add",
 			      "internal_audit_attachment", o->id, sum);
@@ -735,7 +741,8 @@ enum status attachment_add(struct app *app, struct db *db, const struct wf_actor
 			   int64_t item_id, const char *name, const void *data, size_t len,
 			   int64_t *id, struct ferrors *fe)
 {
-	char type[128], hash[FILESTORE_HASH_HEX];
+	char type[128];
+	(void)app;
 	if (len == 0) {
 		ferr_add(fe, "file", "required", "The file is empty.");
 		return ST_INVALID;
@@ -753,13 +760,13 @@ enum status attachment_add(struct app *app, struct db *db, const struct wf_actor
 		buf_release(&msg);
 		return ST_INVALID;
 	}
-	/* Stored before the transaction: a file nobody refers to is harmless (it is found again
-	 * by its hash), a row without its file is not. */
-	if (filestore_put(app->data_dir, data, len, hash)) {
-		log_error("internal audit: cannot store an upload in %s/files", app->data_dir);
-		return ST_DB;
-	}
-	struct attach_op o = { by, item_id, name, hash, type, (int64_t)len, 0, fe };
+	struct attach_op o = { .by = by,
+			       .item_id = item_id,
+			       .name = name,
+			       .type = type,
+			       .data = data,
+			       .len = len,
+			       .fe = fe };
 	enum status st = db_tx_st(db, attach_fn, &o);
 	*id = o.id;
 	return st;

@@ -1,13 +1,11 @@
 /* internal_audit_api.c — /api/v1/audit-programmes, /audits, /audit-items, /audit-findings,
  * /audit-attachments and /audit-requirements. */
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "internal.h"
 #include "../evidence/reports.h"
 #include "../workflow/work.h"
-#include "../../lib/filestore.h"
+#include "../../store/files.h"
 
 static const char *const statuses[] = { "planned", "in_progress", "reported",
 					"closed",  "cancelled",   NULL };
@@ -244,37 +242,36 @@ static const char *encoded_name(struct req *req, const char *name)
 static int attachments_get(struct req *req)
 {
 	char hash[65];
-	char *name = NULL, *type = NULL;
-	int64_t id = req_param_int(req, "id"), size;
+	char *name = NULL, *type = NULL, *data = NULL;
+	size_t len = 0;
+	int64_t id = req_param_int(req, "id");
 	int rc = attachment_file(req->db, id, hash, &name, &type);
 	if (rc)
 		return rc > 0 ? reply_status_of(req, ST_NOT_FOUND, NULL) : -1;
-	int fd = filestore_open(req->app->data_dir, hash, &size);
-	if (fd < 0) {
+	rc = filestore_get(req->db, hash, &data, &len);
+	if (rc) {
 		free(name);
 		free(type);
-		return reply_problem(req, 404, "file_missing", "File missing",
-				     "The stored file is not in the data folder.");
+		return rc > 0 ? reply_problem(req, 404, "file_missing", "File missing",
+					      "The stored file is not in the database.")
+			      : -1;
 	}
 	struct actor who = req_actor(req);
-	json_t *sum = json_pack("{s:s,s:I}", "hash", hash, "size", (json_int_t)size);
+	json_t *sum = json_pack("{s:s,s:I}", "hash", hash, "size", (json_int_t)len);
 	rc = audit_append_tx(req->db, &who, "export.internal_audit_attachment",
 			     "internal_audit_attachment", id, sum);
 	json_decref(sum);
 	if (rc) {
-		close(fd);
+		free(data);
 		free(name);
 		free(type);
 		return -1;
 	}
-	req->static_fd = fd;
-	req->static_size = size;
-	req->status = 200;
-	req->content_type = arena_strdup(&req->arena, type);
+	reply_download(req, arena_strdup(&req->arena, type),
+		       arena_printf(&req->arena, "attachment-%lld", (long long)id), data, len);
 	req->content_disposition = arena_printf(
 		&req->arena, "attachment; filename=\"attachment-%lld\"; filename*=UTF-8''%s",
 		(long long)id, encoded_name(req, name));
-	req->replied = true;
 	free(name);
 	free(type);
 	return 0;

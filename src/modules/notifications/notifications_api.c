@@ -16,7 +16,9 @@
 #define PAGE_DEFAULT  30
 #define PAGE_MAX      200
 #define REMIND_BATCH  5000 /* people per job run: a rolling pass over everyone */
-#define SEND_BATCH    100  /* mails per worker run */
+#define SEND_BATCH    100  /* mails read from the queue at a time */
+#define SEND_BUDGET_S 4    /* seconds one worker run may spend sending */
+#define RECORD_EVERY  1    /* mails sent between two records of their outcome */
 #define MAX_ATTEMPTS  8    /* then the mail is marked failed and shown to the administrator */
 #define SENDING_STALE 600  /* a claim older than this (a crash while sending) is retried */
 #define PASSWORD_CTX  "mail_settings.password"
@@ -845,14 +847,144 @@ struct outgoing {
 	int64_t id;
 	int attempts;
 	char *to, *to_name, *subject, *body;
+	bool claimed, sent;
+	struct buf err;
 };
+
+/* The outcome of sent[from, to) in one transaction. */
+static int record(struct db *db, struct outgoing *out, size_t from, size_t to)
+{
+	if (from == to)
+		return 0;
+	if (db_begin(db))
+		return -1;
+	for (size_t i = from; i < to; i++) {
+		struct outgoing *m = &out[i];
+		if (!m->claimed)
+			continue;
+		if (m->sent) {
+			if (db_exec(db,
+				    "UPDATE mail_outbox SET status = 'sent', sent_at = ?, "
+				    "attempts = attempts + 1, last_error = NULL WHERE id = ?",
+				    P(V_INT(now_unix()), V_INT(m->id))))
+				goto fail;
+			continue;
+		}
+		/* Backoff: 30 s, 1, 2, 4… minutes; after the last attempt, failed. */
+		int attempts = m->attempts + 1;
+		bool last = attempts >= MAX_ATTEMPTS;
+		const char *why = m->err.buf ? m->err.buf : "error";
+		if (db_exec(db,
+			    "UPDATE mail_outbox SET status = ?, attempts = ?, next_attempt_at = ?, "
+			    "last_error = ? WHERE id = ?",
+			    P(V_TEXT(last ? "failed" : "queued"), V_INT(attempts),
+			      V_INT(now_unix() + (30LL << (attempts - 1))), V_TEXT(why),
+			      V_INT(m->id))))
+			goto fail;
+		if (last) {
+			json_t *sum = json_pack("{s:s}", "error", why);
+			int rc = audit_append(db, &job_actor, "mail.failed", "mail", m->id, sum);
+			json_decref(sum);
+			if (rc)
+				goto fail;
+		}
+	}
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+/* One batch: the due mails claimed together (so that no other sender takes them), sent
+ * through `conn`, their outcome recorded every RECORD_EVERY mails — a crash while sending
+ * repeats at most that many, once their claim is stale. Returns how many were read from the
+ * queue (0: nothing due), or -1 on a database error. A mail the server refuses, or the run's
+ * time running out, ends the run (`*stop`): the rest are released for the next run rather
+ * than each waiting out a server that is down. */
+static int send_batch(struct db *db, struct mail_conn *conn, int64_t deadline, bool *stop)
+{
+	struct dbrows r;
+	struct outgoing *out = NULL;
+	size_t n = 0, cap = 0;
+	if (db_query(db, &r,
+		     "SELECT id, attempts, to_addr, to_name, subject, body FROM mail_outbox WHERE "
+		     "status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+		     P(V_INT(now_unix()), V_INT(SEND_BATCH))))
+		return -1;
+	while (db_next(&r)) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 32;
+			out = xrealloc(out, cap * sizeof(*out));
+		}
+		out[n++] = (struct outgoing){
+			.id = db_int(&r, 0),
+			.attempts = (int)db_int(&r, 1),
+			.to = xstrdup(db_text(&r, 2)),
+			.to_name = xstrdup(db_text(&r, 3) ? db_text(&r, 3) : ""),
+			.subject = xstrdup(db_text(&r, 4)),
+			.body = xstrdup(db_text(&r, 5)),
+			.err = BUF_INIT,
+		};
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	if (!failed && n) {
+		failed = db_begin(db);
+		for (size_t i = 0; i < n && !failed; i++) {
+			failed =
+				db_exec(db,
+					"UPDATE mail_outbox SET status = 'sending', claimed_at = ? "
+					"WHERE id = ? AND status = 'queued'",
+					P(V_INT(now_unix()), V_INT(out[i].id)));
+			out[i].claimed = !failed && db_changes(db) == 1;
+		}
+		if (!failed)
+			failed = db_commit(db);
+		else
+			db_rollback(db);
+	}
+	size_t done = 0; /* out[0, done) recorded */
+	for (size_t i = 0; i < n && !failed; i++) {
+		struct outgoing *m = &out[i];
+		if (*stop || now_unix() >= deadline) {
+			*stop = true;
+			/* Not tried: back to the queue as it was. */
+			if (m->claimed &&
+			    db_exec(db, "UPDATE mail_outbox SET status = 'queued' WHERE id = ?",
+				    P(V_INT(m->id))))
+				failed = 1;
+			m->claimed = false;
+			continue;
+		}
+		if (!m->claimed)
+			continue;
+		char seed[40];
+		snprintf(seed, sizeof(seed), "outbox:%lld", (long long)m->id);
+		struct mail mail = { m->to, m->to_name, m->subject, m->body, seed };
+		m->sent = mail_conn_send(conn, &mail, &m->err) == 0;
+		if (!m->sent)
+			*stop = true;
+		if (i + 1 - done >= RECORD_EVERY) {
+			failed = record(db, out, done, i + 1);
+			done = i + 1;
+		}
+	}
+	if (!failed)
+		failed = record(db, out, done, n);
+	for (size_t i = 0; i < n; i++) {
+		free(out[i].to);
+		free(out[i].to_name);
+		free(out[i].subject);
+		free(out[i].body);
+		buf_release(&out[i].err);
+	}
+	free(out);
+	return failed ? -1 : (int)n;
+}
 
 int notifications_worker(struct app *app, struct db *db)
 {
 	struct mail_conf c;
-	struct dbrows r;
-	struct outgoing *out = NULL;
-	size_t n = 0, cap = 0;
 	int64_t now = now_unix();
 	if (conf_load(app, db, &c))
 		return -1;
@@ -868,77 +1000,22 @@ int notifications_worker(struct app *app, struct db *db)
 		conf_release(&c);
 		return 0;
 	}
-	if (db_query(db, &r,
-		     "SELECT id, attempts, to_addr, to_name, subject, body FROM mail_outbox WHERE "
-		     "status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-		     P(V_INT(now), V_INT(SEND_BATCH)))) {
-		conf_release(&c);
-		return -1;
-	}
-	while (db_next(&r)) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 32;
-			out = xrealloc(out, cap * sizeof(*out));
-		}
-		out[n++] = (struct outgoing){
-			db_int(&r, 0),           (int)db_int(&r, 1),
-			xstrdup(db_text(&r, 2)), xstrdup(db_text(&r, 3) ? db_text(&r, 3) : ""),
-			xstrdup(db_text(&r, 4)), xstrdup(db_text(&r, 5))
-		};
-	}
-	int failed = r.failed;
-	db_rows_free(&r);
 	struct mail_server s = server_of(&c);
-	for (size_t i = 0; i < n; i++) {
-		struct outgoing *m = &out[i];
-		if (failed)
-			goto next;
-		/* Claim it, so that no other sender takes it meanwhile. */
-		if (db_exec(db,
-			    "UPDATE mail_outbox SET status = 'sending', claimed_at = ? WHERE id = "
-			    "? "
-			    "AND status = 'queued'",
-			    P(V_INT(now_unix()), V_INT(m->id)))) {
-			failed = 1;
-			goto next;
+	struct mail_conn *conn = mail_conn_open(&s);
+	int rc = conn ? 0 : -1;
+	bool stop = false;
+	/* Batches through one connection until the queue is empty or the run's time is spent;
+	 * the next run carries on. */
+	while (conn && !stop) {
+		int taken = send_batch(db, conn, now + SEND_BUDGET_S, &stop);
+		if (taken <= 0) {
+			rc = taken < 0 ? -1 : 0;
+			break;
 		}
-		if (db_changes(db) != 1)
-			goto next;
-		char seed[40];
-		snprintf(seed, sizeof(seed), "outbox:%lld", (long long)m->id);
-		struct mail mail = { m->to, m->to_name, m->subject, m->body, seed };
-		struct buf err = BUF_INIT;
-		if (mail_send(&s, &mail, &err) == 0) {
-			failed = db_exec(db,
-					 "UPDATE mail_outbox SET status = 'sent', sent_at = ?, "
-					 "attempts = attempts + 1, last_error = NULL WHERE id = ?",
-					 P(V_INT(now_unix()), V_INT(m->id))) != 0;
-		} else {
-			/* Backoff: 30 s, 1, 2, 4… minutes; after the last attempt, failed. */
-			int attempts = m->attempts + 1;
-			bool last = attempts >= MAX_ATTEMPTS;
-			failed = db_exec(db,
-					 "UPDATE mail_outbox SET status = ?, attempts = ?, "
-					 "next_attempt_at = ?, last_error = ? WHERE id = ?",
-					 P(V_TEXT(last ? "failed" : "queued"), V_INT(attempts),
-					   V_INT(now_unix() + (30LL << (attempts - 1))),
-					   V_TEXT(err.buf ? err.buf : "error"), V_INT(m->id))) != 0;
-			if (last) {
-				json_t *sum = json_pack("{s:s}", "error", err.buf ? err.buf : "");
-				audit_append_tx(db, &job_actor, "mail.failed", "mail", m->id, sum);
-				json_decref(sum);
-			}
-		}
-		buf_release(&err);
-	next:
-		free(m->to);
-		free(m->to_name);
-		free(m->subject);
-		free(m->body);
 	}
-	free(out);
+	mail_conn_close(conn);
 	conf_release(&c);
-	return failed ? -1 : 0;
+	return rc;
 }
 
 /* --- routes ------------------------------------------------------------------------------- */

@@ -190,6 +190,10 @@ export interface ReportDocument {
   lang: 'ja' | 'en'
   items: { key: string; heading: string; value: string }[]
   text: string
+  /** When the report is due (null when it is not required); not part of the form. */
+  due: string | null
+  /** The organisation's own earlier target, when it has one. */
+  target: string | null
   copy_id?: number
   frozen_at?: string
 }
