@@ -118,10 +118,20 @@ class EvidencePackTest(ServerTestCase):
         # Reviews in the period, with the dashboard's figures on paper.
         self.assertEqual(fig["08-management-reviews"]["rows"], 1)
         self.assertIn("年次レビュー", "".join(pdf_text(z.read("08-management-reviews.pdf")).split()))
-        # Pledges: not available until the policies module is installed, and said so.
+        # Pledges: who has signed each published pledge's current version, as the pledges'
+        # status list counts it (or, without the policies module, said to be not available).
         if not fig["11-pledges"]["available"]:
             self.assertIn("まだ導入されていない",
                           "".join(pdf_text(z.read("11-pledges.pdf")).split()))
+        else:
+            rows = signed = 0
+            for p in c.get(API + "/policies?category=pledge").json["items"]:
+                items = c.get(API + "/pledges/status?policy_id=%d" % p["id"]).json["items"]
+                rows += len(items)
+                signed += len([i for i in items if i["state"] == "current"])
+            self.assertEqual((fig["11-pledges"]["rows"], fig["11-pledges"]["signed"]),
+                             (rows, signed))
+            self.assertGreater(rows, 0)
         # The audit trail: verified intact, and its head is the trail's head now.
         trail = manifest["audit_trail"]
         self.assertTrue(trail["intact"])

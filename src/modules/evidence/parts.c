@@ -854,6 +854,13 @@ static int part_actions(const struct part_ctx *c, struct part_out *o)
 
 /* Who has signed the current version of each pledge (誓約書): read from the policies module
  * once it is installed; until then the part says it is not available. */
+static const char *pledge_state_ja(const char *state)
+{
+	return !strcmp(state, "current")    ? "提出済み（現行版）"
+	       : !strcmp(state, "outdated") ? "旧版のみ提出"
+					    : "未提出";
+}
+
 static int part_pledges(const struct part_ctx *c, struct part_out *o)
 {
 	int64_t one;
@@ -869,12 +876,16 @@ static int part_pledges(const struct part_ctx *c, struct part_out *o)
 		if (db_query(
 			    c->db, &r,
 			    "SELECT u.name, u.login, d.name, u.employment_type, p.title_ja, "
-			    "v.number, "
-			    "(SELECT MAX(k.acknowledged_at) FROM pledge_acknowledgements k WHERE "
-			    "k.user_id = u.id AND k.policy_version_id = v.id) FROM policies p JOIN "
-			    "policy_versions v ON v.id = p.published_version_id JOIN users u ON "
-			    "u.status = 'active' LEFT JOIN departments d ON d.id = u.department_id "
-			    "WHERE p.category = 'pledge' ORDER BY p.id, d.name, u.name, u.id",
+			    "v.number, a.acknowledged_at, CASE WHEN a.id IS NULL THEN 'never' WHEN "
+			    "a.policy_version_id = p.published_version_id THEN 'current' ELSE "
+			    "'outdated' END FROM policies p JOIN users u ON u.status = 'active' "
+			    "LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN "
+			    "pledge_acknowledgements a ON a.id = (SELECT x.id FROM "
+			    "pledge_acknowledgements x WHERE x.user_id = u.id AND x.policy_id = "
+			    "p.id "
+			    "ORDER BY x.acknowledged_at DESC, x.id DESC LIMIT 1) LEFT JOIN "
+			    "policy_versions v ON v.id = a.policy_version_id WHERE p.category = "
+			    "'pledge' ORDER BY p.id, d.name, u.name, u.id",
 			    P0)) {
 			json_decref(items);
 			return -1;
@@ -887,12 +898,15 @@ static int part_pledges(const struct part_ctx *c, struct part_out *o)
 			}
 			json_array_append_new(
 				items,
-				json_pack("{s:s,s:s,s:s?,s:s,s:s,s:I,s:s,s:s}", "name",
+				json_pack("{s:s,s:s,s:s?,s:s,s:s,s:o,s:s,s:s,s:b}", "name",
 					  db_text(&r, 0), "login", db_text(&r, 1), "department",
 					  db_text(&r, 2), "employment", db_text(&r, 3), "pledge",
-					  db_text(&r, 4), "version", (json_int_t)db_int(&r, 5),
+					  db_text(&r, 4), "version",
+					  db_isnull(&r, 5) ? json_string("")
+							   : json_integer(db_int(&r, 5)),
 					  "signed_on", signed_on, "state",
-					  *signed_on ? "提出済み" : "未提出"));
+					  pledge_state_ja(db_text(&r, 7)), "current",
+					  !strcmp(db_text(&r, 7), "current")));
 		}
 		int failed = r.failed;
 		db_rows_free(&r);
@@ -906,9 +920,9 @@ static int part_pledges(const struct part_ctx *c, struct part_out *o)
 		{ "ログインID", "login", 1 },
 		{ "部署", "department", 1.1 },
 		{ "雇用形態", "employment", 0.9, employment, employment_ja },
-		{ "誓約書", "pledge", 2 },
+		{ "誓約書", "pledge", 1.6 },
 		{ "版", "version", 0.4 },
-		{ "状態", "state", 0.7 },
+		{ "状態", "state", 1.1 },
 		{ "提出日", "signed_on", 0.8 },
 	};
 	int64_t signed_count = 0;
@@ -916,7 +930,7 @@ static int part_pledges(const struct part_ctx *c, struct part_out *o)
 	json_t *it;
 	json_array_foreach(items, i, it)
 	{
-		signed_count += *json_string_value(json_object_get(it, "signed_on")) != '\0';
+		signed_count += json_is_true(json_object_get(it, "current"));
 	}
 	o->available = installed;
 	o->figures = json_pack("{s:I,s:I,s:b}", "rows", (json_int_t)json_array_size(items),
