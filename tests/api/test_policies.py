@@ -256,6 +256,21 @@ class PoliciesTest(ServerTestCase):
         self.assertEqual(states["po_emp"], "never")
         part = [s for s in st["summary"] if s["employment_type"] == "part_time"][0]
         self.assertEqual((part["department"]["name"], part["people"], part["current"]), ("営業部", 1, 1))
+        # In pages, each with the summary of everyone; the pages together are the whole list.
+        self.assertEqual(st["total"], len(st["items"]))
+        seen, cursor = [], None
+        while True:
+            page = self.officer.client.get(API + "/pledges/status?policy_id=%d&limit=2%s" % (
+                pledge["id"], "&cursor=%d" % cursor if cursor is not None else "")).json
+            self.assertLessEqual(len(page["items"]), 2)
+            self.assertEqual((page["total"], page["summary"]), (st["total"], st["summary"]))
+            seen += [x["user"]["login"] for x in page["items"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        self.assertEqual(seen, [x["user"]["login"] for x in st["items"]])
+        self.assertFieldError(self.officer.client.get(
+            API + "/pledges/status?policy_id=%d&limit=0" % pledge["id"]), "limit", "invalid_type")
         r = self.officer.client.get(API + "/pledges/status.csv?policy_id=%d&state=unsigned" % pledge["id"])
         self.assertEqual(r.status, 200, r)
         rows = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))

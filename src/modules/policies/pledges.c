@@ -17,6 +17,9 @@
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
 
+#define STATUS_PAGE_DEFAULT 200
+#define STATUS_PAGE_MAX     1000
+
 #define MAX_KINDS 32
 
 static json_t *time_json(struct dbrows *r, int col)
@@ -776,11 +779,16 @@ static int status_policy(struct req *req, bool *ok)
 	return 0;
 }
 
+/* A page of the people (`limit`, from the `cursor`-th in the list's order), with the summary
+ * of all of them: an organisation of 100,000 is not one answer. */
 static int pledges_status(struct req *req)
 {
 	struct dbrows r;
 	bool ok;
 	char today[11];
+	int64_t limit = query_int(req, "limit"), from = query_int(req, "cursor"), at = 0;
+	if (limit <= 0)
+		limit = STATUS_PAGE_DEFAULT;
 	tz_today(today);
 	if (status_policy(req, &ok))
 		return -1;
@@ -791,26 +799,30 @@ static int pledges_status(struct req *req)
 	json_t *items = json_array(), *summary = json_object();
 	while (db_next(&r)) {
 		const char *state = db_text(&r, 11), *due = db_text(&r, 10);
-		json_array_append_new(
-			items,
-			json_pack("{s:{s:I,s:s,s:s},s:s,s:o,s:s,s:o,s:o}", "user", "id",
-				  (json_int_t)db_int(&r, 0), "name", db_text(&r, 1), "login",
-				  db_text(&r, 2), "employment_type", db_text(&r, 3), "department",
-				  db_isnull(&r, 4)
-					  ? json_null()
-					  : json_pack("{s:I,s:s}", "id", (json_int_t)db_int(&r, 4),
-						      "name", db_text(&r, 5)),
-				  "state", state, "acknowledgement",
-				  db_isnull(&r, 6)
-					  ? json_null()
-					  : json_pack("{s:I,s:I,s:o,s:s}", "id",
-						      (json_int_t)db_int(&r, 6), "number",
-						      (json_int_t)db_int(&r, 7), "acknowledged_at",
-						      time_json(&r, 8), "occasion", db_text(&r, 9)),
-				  "pending",
-				  due ? json_pack("{s:s,s:b}", "due_on", due, "overdue",
-						  strcmp(due, today) < 0)
-				      : json_null()));
+		int64_t pos = at++;
+		if (pos >= from && pos < from + limit)
+			json_array_append_new(
+				items,
+				json_pack("{s:{s:I,s:s,s:s},s:s,s:o,s:s,s:o,s:o}", "user", "id",
+					  (json_int_t)db_int(&r, 0), "name", db_text(&r, 1),
+					  "login", db_text(&r, 2), "employment_type",
+					  db_text(&r, 3), "department",
+					  db_isnull(&r, 4) ? json_null()
+							   : json_pack("{s:I,s:s}", "id",
+								       (json_int_t)db_int(&r, 4),
+								       "name", db_text(&r, 5)),
+					  "state", state, "acknowledgement",
+					  db_isnull(&r, 6)
+						  ? json_null()
+						  : json_pack("{s:I,s:I,s:o,s:s}", "id",
+							      (json_int_t)db_int(&r, 6), "number",
+							      (json_int_t)db_int(&r, 7),
+							      "acknowledged_at", time_json(&r, 8),
+							      "occasion", db_text(&r, 9)),
+					  "pending",
+					  due ? json_pack("{s:s,s:b}", "due_on", due, "overdue",
+							  strcmp(due, today) < 0)
+					      : json_null()));
 		/* Per department and employment type: how many signed the current version. */
 		char key[160];
 		snprintf(key, sizeof(key), "%lld|%s",
@@ -847,7 +859,10 @@ static int pledges_status(struct req *req)
 		json_array_append(sum_list, v);
 	}
 	json_decref(summary);
-	return reply_json(req, 200, json_pack("{s:o,s:o}", "items", items, "summary", sum_list));
+	return reply_json(req, 200,
+			  json_pack("{s:o,s:o,s:I,s:o}", "items", items, "summary", sum_list,
+				    "total", (json_int_t)at, "next_cursor",
+				    from + limit < at ? json_integer(from + limit) : json_null()));
 }
 
 static const char *ja_word(const char *code)
@@ -954,6 +969,8 @@ static const struct field status_query_fields[] = {
 	{ "department_id", FT_ID, 0 },
 	{ "employment_type", FT_ENUM, 0, .choices = employment },
 	{ "state", FT_ENUM, 0, .choices = states },
+	{ "limit", FT_INT, 0, .min = 1, .max = STATUS_PAGE_MAX },
+	{ "cursor", FT_INT, 0, .min = 0 },
 	{ 0 },
 };
 
