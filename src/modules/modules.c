@@ -22,6 +22,9 @@
 #include "visits/visits.h"
 #include "retention/retention_api.h"
 #include "takeouts/takeouts.h"
+#include "internal_audit/internal_audit.h"
+#include "reviews/reviews.h"
+#include "evidence/evidence.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -47,6 +50,8 @@ static const struct permission settings_permissions[] = {
 
 static const struct workflow *const incident_workflows[] = { &incident_workflow, NULL };
 static const struct workflow *const action_workflows[] = { &action_workflow, NULL };
+static const struct workflow *const internal_audit_workflows[] = { &internal_audit_workflow, NULL };
+static const struct workflow *const review_workflows[] = { &review_workflow, NULL };
 static const struct workflow *const access_workflows[] = { &account_request_workflow,
 							   &offboarding_workflow, NULL };
 static const struct workflow *const visit_workflows[] = { &visit_workflow, NULL };
@@ -86,6 +91,11 @@ const struct module modules[] = {
 	{ "retention", &retention_routes, retention_permissions, retention_job },
 	{ "takeouts", &takeouts_routes, takeouts_permissions, takeouts_job, .tasks = takeouts_tasks,
 	  .workflows = takeout_workflows, .approvals = takeouts_approvals },
+	{ "internal_audit", &internal_audit_routes, internal_audit_permissions, NULL,
+	  .tasks = internal_audit_tasks, .workflows = internal_audit_workflows },
+	{ "reviews", &reviews_routes, reviews_permissions, NULL, .tasks = reviews_tasks,
+	  .workflows = review_workflows, .approvals = reviews_approvals },
+	{ "evidence", &evidence_routes, evidence_permissions, NULL },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);

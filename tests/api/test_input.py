@@ -359,6 +359,62 @@ SCHEMAS = {
     ("POST", API + "/pledges/exit"): {"user_id": ("nid", 1), "due_on": ("ndate", 0)},
     ("POST", API + "/pledges/items/{id:int}/acknowledge"): {
         "version": ("int", 1), "policy_version_id": ("nid", 1), "password": ("str", 1)},
+    # Internal audit and management review (src/modules/internal_audit, src/modules/reviews).
+    ("POST", API + "/audit-programmes"): {"year": ("int", 1), "title": ("str", 1),
+                                          "objectives": ("text", 0)},
+    ("PATCH", API + "/audit-programmes/{id:int}"): {
+        "version": ("int", 1), "year": ("int", 0), "title": ("str", 0), "objectives": ("text", 0)},
+    ("POST", API + "/audits"): {
+        "programme_id": ("nid", 1), "title": ("str", 1), "scope": ("text", 0),
+        "req_sets": ("strarray", 0), "starts_on": ("ndate", 1), "ends_on": ("ndate", 1),
+        "lead_id": ("nid", 1), "auditor_ids": ("intarray", 0), "department_ids": ("intarray", 1)},
+    ("PATCH", API + "/audits/{id:int}"): {
+        "version": ("int", 1), "programme_id": ("nid", 0), "title": ("str", 0),
+        "scope": ("text", 0), "req_sets": ("strarray", 0), "starts_on": ("ndate", 0),
+        "ends_on": ("ndate", 0), "lead_id": ("nid", 0), "auditor_ids": ("intarray", 0),
+        "department_ids": ("intarray", 0), "summary": ("text", 0)},
+    ("POST", API + "/audits/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/audits/{id:int}/checklist"): {"sets": ("strarray", 1)},
+    ("POST", API + "/audits/{id:int}/items"): {
+        "code": ("str", 1), "title_ja": ("str", 1), "title_en": ("str", 0),
+        "department_id": ("nid", 0)},
+    ("PATCH", API + "/audit-items/{id:int}"): {
+        "version": ("int", 1), "result": ("nenum", 0), "evidence": ("text", 0),
+        "note": ("text", 0), "department_id": ("nid", 0)},
+    ("DELETE", API + "/audit-items/{id:int}"): {"version": ("int", 1)},
+    ("POST", API + "/audits/{id:int}/findings"): {
+        "item_id": ("nid", 0), "department_id": ("nid", 1), "grade": ("enum", 1),
+        "requirement": ("str", 0), "statement": ("text", 1), "evidence": ("text", 0),
+        "due_on": ("ndate", 0), "owner_id": ("nid", 0), "effectiveness_due": ("ndate", 0)},
+    ("POST", API + "/audit-findings/{id:int}/response"): {
+        "version": ("int", 1), "cause": ("text", 1), "plan": ("text", 1)},
+    ("POST", API + "/audit-findings/{id:int}/action"): {
+        "version": ("int", 1), "due_on": ("ndate", 1), "owner_id": ("nid", 0),
+        "effectiveness_due": ("ndate", 0)},
+    ("POST", API + "/audit-requirements"): {
+        "set": ("enum", 1), "code": ("str", 1), "title_ja": ("str", 1), "title_en": ("str", 0)},
+    ("PATCH", API + "/audit-requirements/{id:int}"): {
+        "version": ("int", 1), "code": ("str", 0), "title_ja": ("str", 0), "title_en": ("str", 0),
+        "active": ("bool", 0)},
+    ("POST", API + "/reviews"): {
+        "title": ("str", 1), "period_from": ("ndate", 1), "period_to": ("ndate", 1),
+        "held_on": ("ndate", 0), "attendees": ("text", 0), "context_changes": ("text", 0),
+        "other_inputs": ("text", 0)},
+    ("PATCH", API + "/reviews/{id:int}"): {
+        "version": ("int", 1), "title": ("str", 0), "period_from": ("ndate", 0),
+        "period_to": ("ndate", 0), "held_on": ("ndate", 0), "attendees": ("text", 0),
+        "context_changes": ("text", 0), "other_inputs": ("text", 0), "summary": ("text", 0)},
+    ("POST", API + "/reviews/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/reviews/{id:int}/decisions"): {
+        "kind": ("enum", 1), "body": ("text", 1), "owner_id": ("nid", 0), "due_on": ("ndate", 0)},
+    ("PATCH", API + "/review-decisions/{id:int}"): {
+        "version": ("int", 1), "kind": ("enum", 0), "body": ("text", 0), "owner_id": ("nid", 0),
+        "due_on": ("ndate", 0)},
+    ("DELETE", API + "/review-decisions/{id:int}"): {"version": ("int", 1)},
+    ("POST", API + "/review-decisions/{id:int}/action"): {
+        "version": ("int", 1), "title": ("str", 0), "owner_id": ("nid", 0), "due_on": ("ndate", 0)},
 }
 
 # A value of each kind that passes the schema (rules behind it may still refuse it; the
@@ -418,6 +474,13 @@ ROUTE_ENUMS = {
     ("POST", API + "/pledges/campaigns", "recurrence"): "yearly",
     ("PATCH", API + "/settings", "setup_state"): "skipped",
     ("POST", API + "/visits/{id:int}/transition", "to"): "arrived",
+    ("POST", API + "/audits/{id:int}/transition", "to"): "in_progress",
+    ("PATCH", API + "/audit-items/{id:int}", "result"): "conforms",
+    ("POST", API + "/audits/{id:int}/findings", "grade"): "minor",
+    ("POST", API + "/audit-requirements", "set"): "own",
+    ("POST", API + "/reviews/{id:int}/transition", "to"): "submitted",
+    ("POST", API + "/reviews/{id:int}/decisions", "kind"): "decision",
+    ("PATCH", API + "/review-decisions/{id:int}", "kind"): "instruction",
 }
 # Integer fields whose range does not take GOOD["int"] (5): (method, path, field) -> value.
 ROUTE_INTS = {
@@ -425,6 +488,8 @@ ROUTE_INTS = {
                                     ("POST", "/risks"), ("PATCH", "/risks/{id:int}"))
     for f in ("c", "i", "a", "likelihood", "impact", "residual_likelihood", "residual_impact")
 }
+ROUTE_INTS.update({(m, API + p, "year"): 2026 for m, p in (
+    ("POST", "/audit-programmes"), ("PATCH", "/audit-programmes/{id:int}"))})
 
 # Values of the wrong type for each kind: (value, code).
 WRONG = {

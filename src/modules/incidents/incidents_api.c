@@ -4,6 +4,7 @@
 #include "incidents_impl.h"
 #include "../workflow/work.h"
 #include "report_doc.h"
+#include "../evidence/reports.h"
 #include "../actions/actions.h"
 #include "../modules.h"
 #include "../settings/settings.h"
@@ -412,8 +413,15 @@ static json_t *read_for_document(struct req *req, int64_t id, const char *why, e
 	return inc;
 }
 
-/* The report document as it would be sent today (kind, lang): JSON, or plain text. */
-static int document(struct req *req, bool text)
+static void draw_document(struct pdf *p, void *doc)
+{
+	report_document_pdf(p, doc);
+}
+
+enum doc_form { DOC_JSON, DOC_TEXT, DOC_PDF };
+
+/* The report document as it would be sent today (kind, lang): JSON, plain text or PDF. */
+static int document(struct req *req, enum doc_form form)
 {
 	struct org_info o;
 	enum status st;
@@ -435,8 +443,17 @@ static int document(struct req *req, bool text)
 	json_decref(inc);
 	if (!doc)
 		return -1;
-	if (!text)
+	if (form == DOC_JSON)
 		return reply_json(req, 200, doc);
+	if (form == DOC_PDF) {
+		int rc = reply_pdf(req, json_string_value(json_object_get(doc, "title")), NULL,
+				   false, draw_document, doc,
+				   arena_printf(&req->arena, "incident-%lld-%s-%s.pdf",
+						(long long)id, kind, today),
+				   "export.incident_document", "incident", id);
+		json_decref(doc);
+		return rc;
+	}
 	char *body = xstrdup(json_string_value(json_object_get(doc, "text")));
 	json_decref(doc);
 	return reply_download(
@@ -447,12 +464,17 @@ static int document(struct req *req, bool text)
 
 static int incidents_document(struct req *req)
 {
-	return document(req, false);
+	return document(req, DOC_JSON);
 }
 
 static int incidents_document_txt(struct req *req)
 {
-	return document(req, true);
+	return document(req, DOC_TEXT);
+}
+
+static int incidents_document_pdf(struct req *req)
+{
+	return document(req, DOC_PDF);
 }
 
 /* A frozen copy: the report as it was sent. */
@@ -695,6 +717,8 @@ static const struct route routes[] = {
 	  .query = document_query },
 	{ "GET", "/api/v1/incidents/{id:int}/document.txt", "incidents.read",
 	  incidents_document_txt, .query = document_query },
+	{ "GET", "/api/v1/incidents/{id:int}/document.pdf", "incidents.read",
+	  incidents_document_pdf, .query = document_query },
 	{ "GET", "/api/v1/incidents/{id:int}/copies/{copy:int}", "incidents.read", incidents_copy },
 	{ "GET", "/api/v1/incidents/{id:int}/notice-draft", "incidents.manage",
 	  incidents_notice_draft },
