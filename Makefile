@@ -8,6 +8,10 @@ CC      ?= cc
 PKGS    := libmicrohttpd jansson sqlite3 libsodium liboath libqrencode libpq xlsxwriter libcmark libcurl libmagic
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# PDF reports (cairo + pango), the evidence pack's ZIP (libarchive), upload types (libmagic).
+REPORT_PKGS := pangocairo libarchive libmagic
+PKG_CFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(REPORT_PKGS) 2>/dev/null))
+PKG_LIBS   += $(shell pkg-config --libs $(REPORT_PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-missing-field-initializers -Wformat=2 -Wvla
 CFLAGS_COMMON := -std=c11 -D_GNU_SOURCE -Isrc -Ibuild/gen $(WARN) $(PKG_CFLAGS) -MMD -MP
 CFLAGS_REL  := $(CFLAGS_COMMON) -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2

@@ -15,12 +15,13 @@ run_pkgs=(
   libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libpq-dev
   libsodium-dev liboath-dev libqrencode-dev libcurl4-openssl-dev libmagic-dev
   libxlsxwriter-dev libcmark-dev
+  libcairo2-dev libpango1.0-dev fonts-ipaexfont libarchive-dev
   nodejs
 )
 check_pkgs=(
   clang clang-format cppcheck libcmocka-dev
   postgresql postgresql-client
-  python3 python3-openpyxl python3-aiosmtpd chromium fonts-ipaexfont wrk nginx-light
+  python3 python3-openpyxl python3-aiosmtpd chromium fonts-ipaexfont wrk nginx-light poppler-utils
 )
 case "$what" in
 run) pkgs=("${run_pkgs[@]}") ;;

@@ -26,6 +26,8 @@ static const struct command {
 	{ "import", cmd_import, "import a register (assets, pinfo) from a CSV file" },
 	{ "export", cmd_export, "export a register (assets, pinfo, risks, soa) as CSV or xlsx" },
 	{ "content", cmd_content, "load or update training courses from files" },
+	{ "evidence-pack", cmd_evidence,
+	  "write the evidence pack for auditors (ZIP of PDF and xlsx)" },
 };
 
 static void usage(FILE *to)

@@ -88,6 +88,22 @@ int principal_load(struct req *req, int64_t user_id, struct principal **out)
 	return 0;
 }
 
+/* A kiosk is nobody: no name, no roles, one permission, its own idle limit. The officer who
+ * started it (p->id as loaded) only keeps the row alive. */
+static void kiosk_principal(struct principal *p, int64_t idle_limit)
+{
+	static const char *kiosk_perms[] = { PERM_KIOSK, NULL };
+	p->id = 0;
+	p->login = KIOSK_LOGIN;
+	p->name = "";
+	p->department_id = 0;
+	p->must_change_password = false;
+	p->mfa_enabled = p->mfa_required = false;
+	p->perms = kiosk_perms;
+	p->idle_timeout_s = idle_limit > 0 ? (int)idle_limit : 60;
+	p->kiosk = true;
+}
+
 const char *session_cookie(struct req *req)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
@@ -102,8 +118,8 @@ enum sess_result session_load(struct req *req)
 	token_hash(token, hash);
 	struct dbrows r;
 	if (db_query(req->db, &r,
-		     "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, "
-		     "u.status, " PRINCIPAL_COLUMNS
+		     "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.kind, "
+		     "s.idle_limit_s, u.status, " PRINCIPAL_COLUMNS
 		     " FROM sessions s JOIN users u ON u.id = s.user_id "
 		     "WHERE s.token_hash = ?",
 		     P(V_TEXT(hash))))
@@ -117,12 +133,18 @@ enum sess_result session_load(struct req *req)
 	p->id = db_int(&r, 0);
 	const char *csrf = arena_strdup(&req->arena, db_text(&r, 1));
 	int64_t created = db_int(&r, 2), seen = db_int(&r, 3);
-	bool active = !strcmp(db_text(&r, 4), "active");
-	principal_fields(req, p, &r, 5);
+	bool kiosk = !strcmp(db_text(&r, 4), "kiosk");
+	int64_t idle_limit = db_isnull(&r, 5) ? 0 : db_int(&r, 5);
+	bool active = !strcmp(db_text(&r, 6), "active");
+	principal_fields(req, p, &r, 7);
 	db_rows_free(&r);
 
 	struct settings s;
-	if (finish_principal(req, p) || settings_get(req->app, req->db, &s))
+	if (kiosk)
+		kiosk_principal(p, idle_limit);
+	else if (finish_principal(req, p))
+		return SESS_DB;
+	if (settings_get(req->app, req->db, &s))
 		return SESS_DB;
 	int64_t now = now_unix();
 	if (!active || now - seen > p->idle_timeout_s ||
@@ -147,17 +169,19 @@ void session_touch(struct req *req)
 		log_error("cannot record session activity: %s", db_errmsg(req->db));
 }
 
-int session_create(struct req *req, int64_t user_id, const char **csrf)
+/* Inserts a session row of `kind` and sets the cookie; created_at is when the absolute limit
+ * starts counting, idle_s its own idle limit (0: the user's). */
+static int create(struct req *req, int64_t user_id, const char *kind, int64_t created_at,
+		  int64_t idle_s, const char **csrf, char hash[65])
 {
 	char *token = random_token(32), *csrf_token = random_token(32);
-	char hash[65];
 	token_hash(token, hash);
 	int64_t now = now_unix();
 	int rc = db_exec(req->db,
 			 "INSERT INTO sessions (token_hash, user_id, csrf_token, ip, created_at, "
-			 "last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+			 "last_seen_at, kind, idle_limit_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			 P(V_TEXT(hash), V_INT(user_id), V_TEXT(csrf_token), V_TEXT(req->ip),
-			   V_INT(now), V_INT(now)));
+			   V_INT(created_at), V_INT(now), V_TEXT(kind), V_ID(idle_s)));
 	if (rc == 0) {
 		req->set_cookie = arena_printf(
 			&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", SESSION_COOKIE,
@@ -167,6 +191,60 @@ int session_create(struct req *req, int64_t user_id, const char **csrf)
 	free(token);
 	free(csrf_token);
 	return rc;
+}
+
+int session_create(struct req *req, int64_t user_id, const char **csrf)
+{
+	char hash[65];
+	return create(req, user_id, "user", now_unix(), 0, csrf, hash);
+}
+
+int session_start_kiosk(struct req *req, int64_t officer_id, int idle_s, const char **csrf,
+			char hash_out[65])
+{
+	const char *old = session_cookie(req);
+	if (old) {
+		char h[65];
+		token_hash(old, h);
+		if (db_exec(req->db, "DELETE FROM sessions WHERE token_hash = ?", P(V_TEXT(h))))
+			return -1;
+	}
+	return create(req, officer_id, "kiosk", now_unix(), idle_s > 0 ? idle_s : 60, csrf,
+		      hash_out);
+}
+
+int session_rotate_kiosk(struct req *req, bool *gone, const char **csrf, char hash_out[65])
+{
+	struct dbrows r;
+	int64_t officer = 0, created = 0, idle = 0;
+	*gone = true;
+	if (!req->user || !req->user->kiosk || !req->user->session_hash)
+		return 0;
+	if (db_query(req->db, &r,
+		     "SELECT user_id, created_at, idle_limit_s FROM sessions WHERE token_hash = ? "
+		     "AND kind = 'kiosk'",
+		     P(V_TEXT(req->user->session_hash))))
+		return -1;
+	bool found = db_next(&r);
+	if (found) {
+		officer = db_int(&r, 0);
+		created = db_int(&r, 1);
+		idle = db_isnull(&r, 2) ? 60 : db_int(&r, 2);
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	if (failed)
+		return -1;
+	if (!found)
+		return 0;
+	/* The delete decides: of two requests on one kiosk session, exactly one removes it. */
+	if (db_exec(req->db, "DELETE FROM sessions WHERE token_hash = ? AND kind = 'kiosk'",
+		    P(V_TEXT(req->user->session_hash))))
+		return -1;
+	if (db_changes(req->db) != 1)
+		return 0;
+	*gone = false;
+	return create(req, officer, "kiosk", created, idle, csrf, hash_out);
 }
 
 int session_destroy(struct req *req)

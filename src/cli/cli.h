@@ -26,6 +26,7 @@ int cmd_routes(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_content(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
 
 /* What every command that touches the database takes. */
 struct cli_args {

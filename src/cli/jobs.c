@@ -22,7 +22,8 @@ int cmd_jobs(int argc, char **argv)
 		"usage: mamori jobs run --data DIR [--db URL]\n"
 		"Runs the background jobs once: disables expired and idle accounts,\n"
 		"purges ended sessions, escalates waiting approvals, reminds people of\n"
-		"what is due, sends digests; then sends queued mail. `mamori serve` runs\n"
+		"what is due, sends digests, purges records past their retention period;\n"
+		"then sends queued mail. `mamori serve` runs\n"
 		"the jobs every few minutes and the mail sender every few seconds.\n",
 		NULL, &a);
 	if (rc >= 0)

@@ -2,9 +2,10 @@
  * router.c — from a parsed request to a handler, through every gate.
  *
  * Order: match method and path → session (unless the route is public) → CSRF on unsafe
- * methods → password-change and MFA-enrolment gates → the route's permission (a denial is an
- * audit event) → query parameters and JSON body against the route's schema → handler; a
- * signed-in user's request the handler answers 404 is an audit event too (access.denied).
+ * methods → password-change and MFA-enrolment gates → a kiosk session only on kiosk routes,
+ * kiosk routes only for a kiosk session → the route's permission (a denial is an audit event)
+ * → query parameters and JSON body against the route's schema → handler; a signed-in user's
+ * request the handler answers 404 is an audit event too (access.denied).
  */
 #include <microhttpd.h>
 #include <string.h>
@@ -252,6 +253,12 @@ static void dispatch(const struct route_set *rs, struct req *req)
 					      "first.");
 				return;
 			}
+		}
+		/* A reception kiosk (never gated) reaches its own routes and nothing else, reads
+		 * included; no person's session reaches those. */
+		if (req->user->kiosk != !strcmp(r->perm, PERM_KIOSK)) {
+			deny(req, r->perm);
+			return;
 		}
 		if (strcmp(r->perm, PERM_SIGNED_IN) && !req_can(req, r->perm)) {
 			deny(req, r->perm);

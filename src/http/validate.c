@@ -32,6 +32,40 @@ static bool in_choices(const struct field *f, const char *s)
 	return false;
 }
 
+/* The entries of an FT_OBJARRAY, each against f->fields; an entry's errors are named
+ * "<name>[i].<field>" so a form can point at the row. */
+static void check_entries(const struct field *f, json_t *v, struct ferrors *fe)
+{
+	size_t limit = f->max ? (size_t)f->max : 100, i, j;
+	json_t *e, *x;
+	if (!json_is_array(v) || json_array_size(v) > limit) {
+		ferr_add(fe, f->name, "invalid_type", "Must be a list of objects (not too many).");
+		return;
+	}
+	json_array_foreach(v, i, e)
+	{
+		if (!json_is_object(e)) {
+			ferr_add(fe, f->name, "invalid_type", "Every entry must be an object.");
+			return;
+		}
+	}
+	json_array_foreach(v, i, e)
+	{
+		struct ferrors sub = FERRORS_INIT;
+		schema_validate(f->fields, e, false, &sub);
+		json_array_foreach(sub.list, j, x)
+		{
+			struct buf name = BUF_INIT;
+			buf_printf(&name, "%s[%zu].%s", f->name, i,
+				   json_string_value(json_object_get(x, "field")));
+			ferr_add(fe, name.buf, json_string_value(json_object_get(x, "code")),
+				 json_string_value(json_object_get(x, "message")));
+			buf_release(&name);
+		}
+		ferr_release(&sub);
+	}
+}
+
 static void check_value(const struct field *f, json_t *v, struct ferrors *fe)
 {
 	if (json_is_null(v)) {
@@ -94,6 +128,9 @@ static void check_value(const struct field *f, json_t *v, struct ferrors *fe)
 		free(text);
 		break;
 	}
+	case FT_OBJARRAY:
+		check_entries(f, v, fe);
+		break;
 	case FT_STRARRAY:
 	case FT_INTARRAY: {
 		size_t i;

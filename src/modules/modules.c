@@ -19,7 +19,14 @@
 #include "access/access.h"
 #include "checklists/checklists.h"
 #include "policies/policies.h"
+#include "devices/devices.h"
 #include "notifications/notifications.h"
+#include "visits/visits.h"
+#include "retention/retention_api.h"
+#include "takeouts/takeouts.h"
+#include "internal_audit/internal_audit.h"
+#include "reviews/reviews.h"
+#include "evidence/evidence.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -45,8 +52,12 @@ static const struct permission settings_permissions[] = {
 
 static const struct workflow *const incident_workflows[] = { &incident_workflow, NULL };
 static const struct workflow *const action_workflows[] = { &action_workflow, NULL };
+static const struct workflow *const internal_audit_workflows[] = { &internal_audit_workflow, NULL };
+static const struct workflow *const review_workflows[] = { &review_workflow, NULL };
 static const struct workflow *const access_workflows[] = { &account_request_workflow,
 							   &offboarding_workflow, NULL };
+static const struct workflow *const visit_workflows[] = { &visit_workflow, NULL };
+static const struct workflow *const takeout_workflows[] = { &takeout_workflow, NULL };
 
 const struct module modules[] = {
 	{ "core", &core_routes, NULL, NULL },
@@ -62,7 +73,8 @@ const struct module modules[] = {
 	  .tasks = training_tasks },
 	{ "assets", &assets_routes, assets_permissions, NULL, .tasks = asset_tasks },
 	{ "pinfo", &pinfo_routes, pinfo_permissions, pinfo_job, .tasks = pinfo_tasks },
-	{ "risks", &risks_routes, risks_permissions, NULL, .tasks = risks_tasks },
+	{ "risks", &risks_routes, risks_permissions, risks_job, .tasks = risks_tasks,
+	  .workflows = risks_workflows, .approvals = risks_approvals },
 	{ "workflow", &work_routes, work_permissions, work_job, .tasks = work_tasks },
 	{ "access", &access_routes, access_permissions, access_job, .tasks = access_tasks,
 	  .workflows = access_workflows, .approvals = access_approvals,
@@ -72,8 +84,20 @@ const struct module modules[] = {
 	{ "policies", &policies_routes, policies_permissions, policies_job, .tasks = policies_tasks,
 	  .workflows = policies_workflows, .approvals = policies_approvals },
 	{ "pledges", &pledges_routes, pledges_permissions, NULL, .campaigns = pledges_campaigns },
+	{ "devices", &devices_routes, devices_permissions, devices_job, .tasks = devices_tasks,
+	  .workflows = devices_workflows, .approvals = devices_approvals },
 	{ "notifications", &notifications_routes, NULL, notifications_job,
 	  .worker = notifications_worker },
+	{ "visits", &visits_routes, visits_permissions, NULL, .tasks = visits_tasks,
+	  .workflows = visit_workflows },
+	{ "retention", &retention_routes, retention_permissions, retention_job },
+	{ "takeouts", &takeouts_routes, takeouts_permissions, takeouts_job, .tasks = takeouts_tasks,
+	  .workflows = takeout_workflows, .approvals = takeouts_approvals },
+	{ "internal_audit", &internal_audit_routes, internal_audit_permissions, NULL,
+	  .tasks = internal_audit_tasks, .workflows = internal_audit_workflows },
+	{ "reviews", &reviews_routes, reviews_permissions, NULL, .tasks = reviews_tasks,
+	  .workflows = review_workflows, .approvals = reviews_approvals },
+	{ "evidence", &evidence_routes, evidence_permissions, NULL },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);

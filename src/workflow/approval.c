@@ -189,6 +189,19 @@ void approval_waiting_where(struct query *q, int64_t user_id, const char *today)
 		    V_INT(user_id), V_INT(user_id)));
 }
 
+void approval_decider_exists(struct query *q, const char *record_type, const char *record_col,
+			     int64_t user_id, const char *today)
+{
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+		 "EXISTS (SELECT 1 FROM approvals a JOIN approval_steps s ON s.approval_id = a.id "
+		 "AND s.position = a.current_step WHERE a.record_type = ? AND a.record_id = %s AND",
+		 record_col);
+	query_add(q, sql, P(V_TEXT(record_type)));
+	approval_waiting_where(q, user_id, today);
+	query_add(q, ")", NULL, 0);
+}
+
 int approval_may_decide(struct db *db, int64_t id, int64_t user_id, const char *const *perms,
 			bool *may)
 {
@@ -251,6 +264,18 @@ static int load_row(struct db *db, int64_t id, struct approval_row *a)
 	return failed ? -1 : rc;
 }
 
+/* Blanks only (ASCII and the ideographic space U+3000) are no reason. */
+static bool blank(const char *s)
+{
+	for (; *s; s++) {
+		if (!strncmp(s, "\xE3\x80\x80", 3))
+			s += 2;
+		else if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return false;
+	}
+	return true;
+}
+
 struct decide_op {
 	struct app *app;
 	const struct wf_actor *by;
@@ -308,7 +333,7 @@ static enum status decide_fn(struct db *db, void *arg)
 		}
 	}
 	bool needs_comment = !strcmp(o->decision, "reject") || !strcmp(o->decision, "send_back");
-	const char *comment = o->comment && *o->comment ? o->comment : NULL;
+	const char *comment = o->comment && !blank(o->comment) ? o->comment : NULL;
 	if (needs_comment && !comment) {
 		ferr_add(o->fe, "comment", "required",
 			 "Say why, so that the requester knows what to change.");

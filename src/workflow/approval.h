@@ -99,6 +99,13 @@ json_t *approval_json(struct db *db, int64_t id, int64_t viewer_id, const char *
  * its approver, the approver's delegate or deputy, or hold its permission. */
 struct query;
 void approval_waiting_where(struct query *q, int64_t user_id, const char *today);
+/* Appends "EXISTS (…)": a pending approval of the record (`record_type`, the id in column
+ * `record_col`, an SQL column name written by the caller, never input) waits for `user_id` on
+ * `today` — so that whoever may decide a request (a delegate, a deputy, an escalation's
+ * manager) may also open it, whatever the module's own scope. Like every bound value,
+ * `record_type` and `today` must outlive the query. */
+void approval_decider_exists(struct query *q, const char *record_type, const char *record_col,
+			     int64_t user_id, const char *today);
 
 /* Escalates every pending step that has waited `days` working days or more (by `cal`) to
  * its approver's manager; one transaction and audit event per step. Returns how many were

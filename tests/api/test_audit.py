@@ -266,7 +266,10 @@ class AuditEventsTest(ServerTestCase):
         self.assertEqual(r.status, 200)
         self.assertTrue(r.body.startswith(b"\xef\xbb\xbf"))
         rows = list(csv.reader(io.StringIO(r.body[3:].decode(), newline="")))
-        self.assertEqual(rows[0][:6], ["seq", "at", "actor_id", "actor_login", "ip", "action"])
+        # Japanese headings, as every other export.
+        self.assertEqual(rows[0], ["連番", "日時", "操作者ID", "操作者のログインID", "IPアドレス",
+                                   "操作", "対象の種類", "対象ID", "内容", "前のハッシュ",
+                                   "ハッシュ"])
         self.assertTrue(all(row[5].startswith("session.") for row in rows[1:]))
         self.assertEqual(len(rows) - 1, len(self.events("&action=session.*")) )
         self.assertGreater(int(self.srv.audit_head().split(":")[0]), head)

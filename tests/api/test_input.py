@@ -175,9 +175,82 @@ SCHEMAS = {
     ("PATCH", API + "/soa/{id:int}"): {
         "version": ("int", 1), "applicable": ("bool", 0), "justification": ("text", 0),
         "status": ("enum", 0), "evidence": ("text", 0)},
+    # Devices, loans and removable media (src/modules/devices).
+    ("PATCH", API + "/devices/settings"): {
+        "version": ("int", 1), "definitions_max_days": ("int", 0), "patch_max_days": ("int", 0)},
+    ("POST", API + "/devices"): {
+        "asset_tag": ("str", 1), "kind": ("enum", 1), "model": ("str", 0), "serial": ("str", 0),
+        "department_id": ("nid", 0), "holder_id": ("nid", 0), "status": ("enum", 0),
+        "os": ("str", 0), "os_version": ("str", 0), "patched_on": ("ndate", 0),
+        "antivirus": ("str", 0), "definitions_on": ("ndate", 0), "disk_encrypted": ("bool", 0),
+        "bios_password": ("bool", 0), "screen_lock_minutes": ("nint", 0),
+        "p2p_present": ("bool", 0), "wire_lock": ("bool", 0), "portable": ("bool", 0),
+        "asset_id": ("nid", 0), "notes": ("text", 0)},
+    ("PATCH", API + "/devices/{id:int}"): {
+        "version": ("int", 1), "asset_tag": ("str", 0), "kind": ("enum", 0), "model": ("str", 0),
+        "serial": ("str", 0), "department_id": ("nid", 0), "holder_id": ("nid", 0),
+        "status": ("enum", 0), "os": ("str", 0), "os_version": ("str", 0),
+        "patched_on": ("ndate", 0), "antivirus": ("str", 0), "definitions_on": ("ndate", 0),
+        "disk_encrypted": ("bool", 0), "bios_password": ("bool", 0),
+        "screen_lock_minutes": ("nint", 0), "p2p_present": ("bool", 0), "wire_lock": ("bool", 0),
+        "portable": ("bool", 0), "asset_id": ("nid", 0), "notes": ("text", 0)},
+    ("POST", API + "/devices/{id:int}/dispose"): {
+        "version": ("int", 1), "method": ("enum", 1), "certificate_no": ("str", 0),
+        "disposed_by": ("str", 1), "disposed_on": ("ndate", 1), "witness": ("str", 0),
+        "note": ("text", 0)},
+    ("POST", API + "/loans"): {
+        "borrower_id": ("nid", 0), "device_id": ("nid", 0), "device_kind": ("enum", 0),
+        "duty": ("str", 1), "contact": ("str", 1), "starts_on": ("ndate", 1),
+        "due_on": ("ndate", 1)},
+    ("PATCH", API + "/loans/{id:int}"): {
+        "version": ("int", 1), "device_id": ("nid", 0), "device_kind": ("enum", 0),
+        "duty": ("str", 0), "contact": ("str", 0), "starts_on": ("ndate", 0),
+        "due_on": ("ndate", 0)},
+    ("POST", API + "/loans/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/loans/{id:int}/handover"): {
+        "version": ("int", 1), "device_id": ("nid", 0), "encrypted": ("bool", 1),
+        "definitions_on": ("ndate", 1), "software_ok": ("bool", 1), "note": ("text", 0)},
+    ("POST", API + "/loans/{id:int}/return"): {
+        "version": ("int", 1), "data_erased": ("bool", 1), "virus_scanned": ("bool", 1),
+        "software_ok": ("bool", 1), "condition": ("enum", 1), "note": ("text", 0)},
+    ("POST", API + "/media-requests"): {
+        "device_id": ("nid", 1), "purpose": ("text", 1), "data_description": ("text", 1),
+        "classification_id": ("nid", 1), "personal_info": ("bool", 0), "encrypted": ("bool", 0),
+        "password_protected": ("bool", 0), "starts_on": ("ndate", 1), "ends_on": ("ndate", 1)},
+    ("PATCH", API + "/media-requests/{id:int}"): {
+        "version": ("int", 1), "device_id": ("nid", 0), "purpose": ("text", 0),
+        "data_description": ("text", 0), "classification_id": ("nid", 0),
+        "personal_info": ("bool", 0), "encrypted": ("bool", 0), "password_protected": ("bool", 0),
+        "starts_on": ("ndate", 0), "ends_on": ("ndate", 0)},
+    ("POST", API + "/media-requests/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
     ("POST", API + "/soa/versions"): {"note": ("text", 1)},
-    ("POST", API + "/soa/versions/{id:int}/approve"): {"version": ("int", 1), "note": ("text", 0)},
-    ("POST", API + "/soa/versions/{id:int}/reject"): {"version": ("int", 1), "note": ("text", 0)},
+    # Take-out requests (src/modules/takeouts).
+    ("POST", API + "/takeouts/requirements"): {
+        "purpose": ("text", 0), "destination": ("str", 0), "leave_on": ("ndate", 0),
+        "return_on": ("ndate", 0), "repeating": ("bool", 0), "checker_id": ("nid", 0),
+        "encrypted": ("bool", 0), "password": ("bool", 0), "copy": ("bool", 0),
+        "minimum": ("bool", 0), "by_hand": ("bool", 0), "items": ("objarray", 1)},
+    ("POST", API + "/takeouts"): {
+        "purpose": ("text", 1), "destination": ("str", 1), "leave_on": ("ndate", 1),
+        "return_on": ("ndate", 1), "repeating": ("bool", 0), "checker_id": ("nid", 1),
+        "encrypted": ("bool", 0), "password": ("bool", 0), "copy": ("bool", 0),
+        "minimum": ("bool", 0), "by_hand": ("bool", 0), "items": ("objarray", 1)},
+    ("POST", API + "/takeouts/{id:int}/resubmit"): {
+        "version": ("int", 1), "purpose": ("text", 1), "destination": ("str", 1), "leave_on": ("ndate", 1),
+        "return_on": ("ndate", 1), "repeating": ("bool", 0), "checker_id": ("nid", 1),
+        "encrypted": ("bool", 0), "password": ("bool", 0), "copy": ("bool", 0),
+        "minimum": ("bool", 0), "by_hand": ("bool", 0), "items": ("objarray", 1)},
+    ("POST", API + "/takeouts/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0), "back_on": ("ndate", 0)},
+    ("POST", API + "/takeouts/{id:int}/return"): {
+        "version": ("int", 1), "back_ids": ("intarray", 1)},
+    ("POST", API + "/takeouts/{id:int}/confirm"): {"version": ("int", 1), "comment": ("text", 0)},
+    ("POST", API + "/takeouts/{id:int}/missing"): {
+        "version": ("int", 1), "item_id": ("nid", 1), "note": ("text", 1)},
+    ("POST", API + "/takeouts/{id:int}/checker"): {
+        "version": ("int", 1), "checker_id": ("nid", 1), "comment": ("text", 1)},
     # Training (src/modules/training).
     ("POST", API + "/courses"): {
         "title_ja": ("str", 1), "title_en": ("str", 0), "description_ja": ("text", 0),
@@ -210,6 +283,46 @@ SCHEMAS = {
     ("PATCH", API + "/training/assignments/{id:int}"): {
         "version": ("int", 1), "targets": ("strarray", 0), "due_date": ("ndate", 0),
         "recurrence": ("enum", 0), "active": ("bool", 0)},
+    # Visitor slips, the kiosk, sites and the office log (src/modules/visits).
+    ("POST", API + "/visits"): {
+        "visitor_name": ("str", 1), "visitor_company": ("nstr", 0), "purpose": ("str", 1),
+        "host_id": ("nid", 0), "site_id": ("nid", 0), "expected_arrival_at": ("ntime", 0),
+        "expected_departure_at": ("ntime", 0), "areas": ("strarray", 0), "escorted": ("bool", 0),
+        "badge_number": ("nstr", 0), "arrived": ("bool", 0), "notice_accepted": ("bool", 0)},
+    ("PATCH", API + "/visits/{id:int}"): {
+        "version": ("int", 1), "visitor_name": ("str", 0), "visitor_company": ("nstr", 0),
+        "purpose": ("str", 0), "host_id": ("nid", 0), "site_id": ("nid", 0),
+        "expected_arrival_at": ("ntime", 0), "expected_departure_at": ("ntime", 0),
+        "areas": ("strarray", 0), "escorted": ("bool", 0), "badge_number": ("nstr", 0)},
+    ("POST", API + "/visits/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "at": ("ntime", 0), "badge_number": ("nstr", 0),
+        "badge_returned": ("bool", 0), "notice_accepted": ("bool", 0)},
+    ("POST", API + "/visits/{id:int}/badge-return"): {"version": ("int", 1)},
+    ("PATCH", API + "/visits/settings"): {
+        "version": ("int", 1), "notice_ja": ("text", 0), "notice_en": ("text", 0),
+        "kiosk_idle_minutes": ("int", 0)},
+    ("POST", API + "/visits/kiosk"): {"site_id": ("nid", 1)},
+    ("POST", API + "/kiosk/visits"): {
+        "visitor_name": ("str", 1), "visitor_company": ("str", 0), "purpose": ("str", 1),
+        "host_name": ("str", 0), "notice_accepted": ("bool", 0), "locale": ("enum", 0)},
+    ("POST", API + "/sites"): {
+        "name": ("str", 1), "address": ("nstr", 0), "manager_id": ("nid", 0),
+        "track_closing": ("bool", 0)},
+    ("PATCH", API + "/sites/{id:int}"): {
+        "version": ("int", 1), "name": ("str", 0), "address": ("nstr", 0),
+        "manager_id": ("nid", 0), "track_closing": ("bool", 0), "active": ("bool", 0)},
+    ("POST", API + "/office-log/open"): {"site_id": ("nid", 1), "day": ("ndate", 0)},
+    ("POST", API + "/office-log/close"): {
+        "site_id": ("nid", 1), "day": ("ndate", 0), "windows": ("bool", 1),
+        "cabinets": ("bool", 1), "pcs_off": ("bool", 1), "alarm_set": ("bool", 1),
+        "note": ("text", 0)},
+    # Retention (src/retention, src/modules/retention).
+    ("POST", API + "/retention/periods"): {"kind": ("str", 1), "months": ("int", 1),
+                                           "version": ("int", 1)},
+    ("POST", API + "/retention/holds"): {"kind": ("str", 1), "record_id": ("nid", 0),
+                                         "reason": ("text", 1)},
+    ("POST", API + "/retention/holds/{id:int}/lift"): {"version": ("int", 1),
+                                                       "reason": ("text", 1)},
     # Checklists, policies and pledges (src/modules/checklists, src/modules/policies).
     ("POST", API + "/checklists"): {
         "title_ja": ("str", 1), "title_en": ("str", 0), "description_ja": ("text", 0),
@@ -246,6 +359,62 @@ SCHEMAS = {
     ("POST", API + "/pledges/exit"): {"user_id": ("nid", 1), "due_on": ("ndate", 0)},
     ("POST", API + "/pledges/items/{id:int}/acknowledge"): {
         "version": ("int", 1), "policy_version_id": ("nid", 1), "password": ("str", 1)},
+    # Internal audit and management review (src/modules/internal_audit, src/modules/reviews).
+    ("POST", API + "/audit-programmes"): {"year": ("int", 1), "title": ("str", 1),
+                                          "objectives": ("text", 0)},
+    ("PATCH", API + "/audit-programmes/{id:int}"): {
+        "version": ("int", 1), "year": ("int", 0), "title": ("str", 0), "objectives": ("text", 0)},
+    ("POST", API + "/audits"): {
+        "programme_id": ("nid", 1), "title": ("str", 1), "scope": ("text", 0),
+        "req_sets": ("strarray", 0), "starts_on": ("ndate", 1), "ends_on": ("ndate", 1),
+        "lead_id": ("nid", 1), "auditor_ids": ("intarray", 0), "department_ids": ("intarray", 1)},
+    ("PATCH", API + "/audits/{id:int}"): {
+        "version": ("int", 1), "programme_id": ("nid", 0), "title": ("str", 0),
+        "scope": ("text", 0), "req_sets": ("strarray", 0), "starts_on": ("ndate", 0),
+        "ends_on": ("ndate", 0), "lead_id": ("nid", 0), "auditor_ids": ("intarray", 0),
+        "department_ids": ("intarray", 0), "summary": ("text", 0)},
+    ("POST", API + "/audits/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/audits/{id:int}/checklist"): {"sets": ("strarray", 1)},
+    ("POST", API + "/audits/{id:int}/items"): {
+        "code": ("str", 1), "title_ja": ("str", 1), "title_en": ("str", 0),
+        "department_id": ("nid", 0)},
+    ("PATCH", API + "/audit-items/{id:int}"): {
+        "version": ("int", 1), "result": ("nenum", 0), "evidence": ("text", 0),
+        "note": ("text", 0), "department_id": ("nid", 0)},
+    ("DELETE", API + "/audit-items/{id:int}"): {"version": ("int", 1)},
+    ("POST", API + "/audits/{id:int}/findings"): {
+        "item_id": ("nid", 0), "department_id": ("nid", 1), "grade": ("enum", 1),
+        "requirement": ("str", 0), "statement": ("text", 1), "evidence": ("text", 0),
+        "due_on": ("ndate", 0), "owner_id": ("nid", 0), "effectiveness_due": ("ndate", 0)},
+    ("POST", API + "/audit-findings/{id:int}/response"): {
+        "version": ("int", 1), "cause": ("text", 1), "plan": ("text", 1)},
+    ("POST", API + "/audit-findings/{id:int}/action"): {
+        "version": ("int", 1), "due_on": ("ndate", 1), "owner_id": ("nid", 0),
+        "effectiveness_due": ("ndate", 0)},
+    ("POST", API + "/audit-requirements"): {
+        "set": ("enum", 1), "code": ("str", 1), "title_ja": ("str", 1), "title_en": ("str", 0)},
+    ("PATCH", API + "/audit-requirements/{id:int}"): {
+        "version": ("int", 1), "code": ("str", 0), "title_ja": ("str", 0), "title_en": ("str", 0),
+        "active": ("bool", 0)},
+    ("POST", API + "/reviews"): {
+        "title": ("str", 1), "period_from": ("ndate", 1), "period_to": ("ndate", 1),
+        "held_on": ("ndate", 0), "attendees": ("text", 0), "context_changes": ("text", 0),
+        "other_inputs": ("text", 0)},
+    ("PATCH", API + "/reviews/{id:int}"): {
+        "version": ("int", 1), "title": ("str", 0), "period_from": ("ndate", 0),
+        "period_to": ("ndate", 0), "held_on": ("ndate", 0), "attendees": ("text", 0),
+        "context_changes": ("text", 0), "other_inputs": ("text", 0), "summary": ("text", 0)},
+    ("POST", API + "/reviews/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/reviews/{id:int}/decisions"): {
+        "kind": ("enum", 1), "body": ("text", 1), "owner_id": ("nid", 0), "due_on": ("ndate", 0)},
+    ("PATCH", API + "/review-decisions/{id:int}"): {
+        "version": ("int", 1), "kind": ("enum", 0), "body": ("text", 0), "owner_id": ("nid", 0),
+        "due_on": ("ndate", 0)},
+    ("DELETE", API + "/review-decisions/{id:int}"): {"version": ("int", 1)},
+    ("POST", API + "/review-decisions/{id:int}/action"): {
+        "version": ("int", 1), "title": ("str", 0), "owner_id": ("nid", 0), "due_on": ("ndate", 0)},
 }
 
 # A value of each kind that passes the schema (rules behind it may still refuse it; the
@@ -253,7 +422,7 @@ SCHEMAS = {
 GOOD = {"str": "abc12345", "nstr": "x@example.jp", "text": "line one\nline two", "int": 5,
         "nid": 1, "enum": None, "strarray": ["employee"], "bool": True, "ndate": "2099-01-01",
         "nenum": None, "nint": 5, "ntext": "line one\nline two", "time": "2026-01-01T00:00:00Z",
-        "ntime": "2026-01-01T00:00:00Z", "intarray": [1], "object": {"a": 1}}
+        "ntime": "2026-01-01T00:00:00Z", "intarray": [1], "object": {"a": 1}, "objarray": []}
 ENUMS = {"locale": "ja", "employment_type": "regular"}
 # Enum fields whose choices differ from route to route: (method, path, field) -> a valid value.
 ROUTE_ENUMS = {
@@ -283,7 +452,18 @@ ROUTE_ENUMS = {
     ("POST", API + "/risks", "treatment"): "reduce",
     ("PATCH", API + "/risks/{id:int}", "treatment"): "accept",
     ("PATCH", API + "/soa/{id:int}", "status"): "planned",
+    ("POST", API + "/devices", "kind"): "pc",
+    ("POST", API + "/devices", "status"): "in_stock",
+    ("PATCH", API + "/devices/{id:int}", "kind"): "tablet",
+    ("PATCH", API + "/devices/{id:int}", "status"): "lost",
+    ("POST", API + "/devices/{id:int}/dispose", "method"): "overwrite",
+    ("POST", API + "/loans", "device_kind"): "pc",
+    ("PATCH", API + "/loans/{id:int}", "device_kind"): "tablet",
+    ("POST", API + "/loans/{id:int}/transition", "to"): "withdrawn",
+    ("POST", API + "/loans/{id:int}/return", "condition"): "good",
+    ("POST", API + "/media-requests/{id:int}/transition", "to"): "withdrawn",
     ("POST", API + "/training/assignments", "recurrence"): "yearly",
+    ("POST", API + "/takeouts/{id:int}/transition", "to"): "out",
     ("PATCH", API + "/training/assignments/{id:int}", "recurrence"): "once",
     ("POST", API + "/checklist-campaigns", "recurrence"): "monthly",
     ("POST", API + "/checklist-answers/{id:int}/action", "owner"): "person",
@@ -293,6 +473,14 @@ ROUTE_ENUMS = {
     ("POST", API + "/policy-versions/{id:int}/transition", "to"): "submitted",
     ("POST", API + "/pledges/campaigns", "recurrence"): "yearly",
     ("PATCH", API + "/settings", "setup_state"): "skipped",
+    ("POST", API + "/visits/{id:int}/transition", "to"): "arrived",
+    ("POST", API + "/audits/{id:int}/transition", "to"): "in_progress",
+    ("PATCH", API + "/audit-items/{id:int}", "result"): "conforms",
+    ("POST", API + "/audits/{id:int}/findings", "grade"): "minor",
+    ("POST", API + "/audit-requirements", "set"): "own",
+    ("POST", API + "/reviews/{id:int}/transition", "to"): "submitted",
+    ("POST", API + "/reviews/{id:int}/decisions", "kind"): "decision",
+    ("PATCH", API + "/review-decisions/{id:int}", "kind"): "instruction",
 }
 # Integer fields whose range does not take GOOD["int"] (5): (method, path, field) -> value.
 ROUTE_INTS = {
@@ -300,6 +488,8 @@ ROUTE_INTS = {
                                     ("POST", "/risks"), ("PATCH", "/risks/{id:int}"))
     for f in ("c", "i", "a", "likelihood", "impact", "residual_likelihood", "residual_impact")
 }
+ROUTE_INTS.update({(m, API + p, "year"): 2026 for m, p in (
+    ("POST", "/audit-programmes"), ("PATCH", "/audit-programmes/{id:int}"))})
 
 # Values of the wrong type for each kind: (value, code).
 WRONG = {
@@ -334,6 +524,8 @@ WRONG = {
                  ([1] * 101, "invalid_type"), (None, "invalid_type")],
     "object": [("x", "invalid_type"), ([1], "invalid_type"), (5, "invalid_type"), (None, None),
                ({"a": "x" * 70000}, "too_long")],
+    "objarray": [("x", "invalid_type"), ({"a": 1}, "invalid_type"), ([1], "invalid_type"),
+                 (["x"], "invalid_type"), ([{}] * 101, "invalid_type"), (None, None)],
 }
 
 MALFORMED = [b"{", b"}", b'{"a":}', b"{'a':1}", b'{"a":1}x', b'{"a":1,}', b"{a:1}",
@@ -357,6 +549,10 @@ class InputSweepTest(ServerTestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.routes = [r for r in load_routes() if r["has_body"]]
+        # A reception kiosk on a tablet, for the kiosk's own route (nothing else answers it).
+        cls.kiosk = cls.admin.new_client()
+        r = cls.kiosk.post(API + "/visits/kiosk", {"site_id": None})
+        assert r.status == 200, r
 
     def setUp(self):
         self.head = self.srv.audit_head()
@@ -375,6 +571,8 @@ class InputSweepTest(ServerTestCase):
             "(SELECT COUNT(*) FROM password_history)")[0]
 
     def client_for(self, route):
+        if route["permission"] == "kiosk":
+            return self.kiosk
         return Client(self.srv) if route["permission"] == "public" else self.admin.client
 
     def path(self, route):

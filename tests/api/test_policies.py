@@ -159,17 +159,19 @@ class PoliciesTest(ServerTestCase):
         r = admin.request("PUT", url, raw=b"MZ\x90\x00 not a pdf at all" * 10,
                           content_type="application/pdf")
         self.assertFieldError(r, "file", "invalid_file_type")
-        self.assertFalse(os.path.exists(os.path.join(self.srv.data, "files")))
+        self.assertEqual(self.srv.sql("SELECT COUNT(*) FROM files")[0][0], 0)
         r = admin.request("PUT", url, raw=PDF, content_type="application/pdf")
         self.assertEqual(r.status, 200, r)
         self.assertEqual((r.json["format"], r.json["file"]["name"], r.json["file"]["size"]),
                          ("pdf", "rules.pdf", len(PDF)))
         h = r.json["file"]["hash"]
-        stored = os.path.join(self.srv.data, "files", h[:2], h)
-        with open(stored, "rb") as f:
-            self.assertEqual(f.read(), PDF)
-        # A stale version is refused.
+        # In the database, with the version (so in every backup, and the same on every node).
+        self.assertEqual(self.srv.sql("SELECT size, type FROM files WHERE hash = ?", (h,)),
+                         [(len(PDF), "application/pdf")])
+        self.assertFalse(os.path.exists(os.path.join(self.srv.data, "files")))
+        # A stale version is refused, and the same bytes again are still one file.
         self.assertProblem(admin.request("PUT", url, raw=PDF, content_type="application/pdf"), 409)
+        self.assertEqual(self.srv.sql("SELECT COUNT(*) FROM files")[0][0], 1)
         r = admin.get(API + "/policy-versions/%d/file" % v["id"])
         self.assertEqual((r.status, r.body), (200, PDF))
         self.assertEqual(r.headers["Content-Type"], "application/pdf")
@@ -254,6 +256,21 @@ class PoliciesTest(ServerTestCase):
         self.assertEqual(states["po_emp"], "never")
         part = [s for s in st["summary"] if s["employment_type"] == "part_time"][0]
         self.assertEqual((part["department"]["name"], part["people"], part["current"]), ("営業部", 1, 1))
+        # In pages, each with the summary of everyone; the pages together are the whole list.
+        self.assertEqual(st["total"], len(st["items"]))
+        seen, cursor = [], None
+        while True:
+            page = self.officer.client.get(API + "/pledges/status?policy_id=%d&limit=2%s" % (
+                pledge["id"], "&cursor=%d" % cursor if cursor is not None else "")).json
+            self.assertLessEqual(len(page["items"]), 2)
+            self.assertEqual((page["total"], page["summary"]), (st["total"], st["summary"]))
+            seen += [x["user"]["login"] for x in page["items"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        self.assertEqual(seen, [x["user"]["login"] for x in st["items"]])
+        self.assertFieldError(self.officer.client.get(
+            API + "/pledges/status?policy_id=%d&limit=0" % pledge["id"]), "limit", "invalid_type")
         r = self.officer.client.get(API + "/pledges/status.csv?policy_id=%d&state=unsigned" % pledge["id"])
         self.assertEqual(r.status, 200, r)
         rows = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))

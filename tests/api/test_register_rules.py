@@ -10,6 +10,7 @@ import urllib.parse
 from harness import API, ServerTestCase
 from test_exports import cells
 from test_registers import xlsx_rows
+from test_workflow import at_once
 
 PINFO = {"name": "会員名簿", "items": "氏名、メールアドレス", "purpose": "会報の送付",
          "storage_location": "会員管理システム", "storage_method": "暗号化して保存",
@@ -21,6 +22,14 @@ STAGES = ("acquire", "transfer", "use", "store", "dispose")
 
 def q(path, **params):
     return API + path + ("?" + urllib.parse.urlencode(params) if params else "")
+
+
+def decide(who, approval, decision, comment=None):
+    """A decision on an approval in the shared approvals inbox."""
+    body = {"version": approval["version"], "decision": decision}
+    if comment is not None:
+        body["comment"] = comment
+    return who.client.post(API + "/approvals/%d/decision" % approval["id"], body)
 
 
 class PinfoRulesTest(ServerTestCase):
@@ -149,7 +158,7 @@ class OwnDataTest(ServerTestCase):
     def test_registered_at_init_counted_live_and_kept(self):
         admin = self.admin.client
         own = self.own()
-        self.assertEqual(set(own), {"accounts", "training", "incidents"})
+        self.assertEqual(set(own), {"accounts", "training", "incidents", "visits", "office_log"})
         users = self.srv.sql("SELECT COUNT(*) FROM users")[0][0]
         self.assertEqual(own["accounts"]["record_count"], users)
         self.assertTrue(own["accounts"]["retained"])
@@ -161,7 +170,7 @@ class OwnDataTest(ServerTestCase):
             for s in STAGES:
                 self.assertTrue(full["lc_%s_risks" % s] and full["lc_%s_controls" % s])
         creates = self.srv.sql("SELECT COUNT(*) FROM audit_events WHERE action = 'pinfo.create'")
-        self.assertEqual(creates[0][0], 3)
+        self.assertEqual(creates[0][0], 5)
         # The count follows the module's data.
         self.srv.create_user("own_new")
         self.assertEqual(self.own()["accounts"]["record_count"], users + 1)
@@ -185,9 +194,10 @@ class OwnDataTest(ServerTestCase):
         r = self.srv.cli("jobs", "run")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.srv.cli("jobs", "run")
-        self.assertEqual(set(self.own()), {"accounts", "training", "incidents"})
+        self.assertEqual(set(self.own()), {"accounts", "training", "incidents", "visits",
+                                           "office_log"})
         self.assertEqual(self.srv.sql("SELECT COUNT(*) FROM pinfo WHERE own_key IS NOT NULL")
-                         [0][0], 3)
+                         [0][0], 5)
 
 
 class SoaVersionsTest(ServerTestCase):
@@ -201,6 +211,7 @@ class SoaVersionsTest(ServerTestCase):
         cls.officer = cls.srv.create_user("soa_officer", roles=["officer"], name="管理 花子")
         cls.smgr = cls.srv.create_user("soa_smgr", roles=["manager"], department_id=cls.sales)
         cls.dmgr = cls.srv.create_user("soa_dmgr", roles=["manager"], department_id=cls.dev)
+        cls.approver = cls.srv.create_user("soa_approver", roles=["officer"], name="承認 次郎")
 
     def reason_for_all(self, client):
         for c in client.get(API + "/soa").json["items"]:
@@ -224,31 +235,49 @@ class SoaVersionsTest(ServerTestCase):
         r = officer.post(API + "/soa/versions", {"note": "初版"})
         self.assertEqual(r.status, 201, r)
         v1 = r.json
-        self.assertEqual((v1["number"], v1["state"], v1["applicable_count"],
+        self.assertEqual((v1["number"], v1["status"], v1["applicable_count"],
                           v1["excluded_count"], v1["created_by_name"]),
                          (1, "pending", 92, 1, "管理 花子"))
         self.assertEqual(len(v1["controls"]), 93)
         frozen = [c for c in v1["controls"] if c["number"] == "7.4"][0]
         self.assertEqual((frozen["applicable"], frozen["justification"], frozen["updated_by_name"]),
                          (False, "監視カメラを置く施設がない", "管理 花子"))
-        # One pending version at a time; only soa.approve decides; a rejection says why.
+        # One pending version at a time, and its approval is open: anyone holding soa.approve
+        # but its maker decides it, in the approvals inbox.
         self.assertProblem(officer.post(API + "/soa/versions", {"note": "もう一つ"}), 409,
                            "pending")
         self.assertFieldError(officer.post(API + "/soa/versions", {"note": "\u3000"}), "note",
                               "required")
-        self.assertProblem(self.smgr.client.post(API + "/soa/versions/%d/approve" % v1["id"],
-                                                 {"version": 1}), 403)
-        self.assertFieldError(officer.post(API + "/soa/versions/%d/reject" % v1["id"],
-                                           {"version": 1, "note": " "}), "note", "required")
-        self.assertProblem(officer.post(API + "/soa/versions/%d/approve" % v1["id"],
-                                        {"version": 9}), 409, "conflict")
-        r = officer.post(API + "/soa/versions/%d/approve" % v1["id"], {"version": 1,
-                                                                      "note": "承認します"})
+        a = v1["approval"]
+        self.assertEqual((a["status"], a["can_decide"], a["can_withdraw"]),
+                         ("pending", False, True))
+        self.assertEqual([(s["kind"], s["permission"]) for s in a["steps"]],
+                         [("permission", "soa.approve")])
+        self.assertEqual([e["kind"] for e in v1["timeline"]], ["created", "approval_requested"])
+        self.assertEqual(v1["allowed_transitions"], [])
+        # The module's own approve / reject routes are gone.
+        for verb in ("approve", "reject"):
+            r = officer.post(API + "/soa/versions/%d/%s" % (v1["id"], verb), {"version": 1})
+            self.assertIn(r.status, (404, 405), r)
+        self.assertProblem(decide(self.officer, a, "approve"), 403, "own_request")
+        self.assertProblem(decide(self.smgr, a, "approve"), 404)  # not theirs to see
+        self.assertFieldError(decide(self.approver, a, "reject", " \u3000"), "comment", "required")
+        self.assertProblem(decide(self.approver, dict(a, version=a["version"] + 1), "approve"),
+                           409)
+        seen = self.approver.client.get(API + "/soa/versions/%d" % v1["id"]).json
+        self.assertTrue(seen["approval"]["can_decide"])
+        r = decide(self.approver, a, "approve", "承認します")
         self.assertEqual(r.status, 200, r)
-        self.assertEqual((r.json["state"], r.json["decided_by_name"], r.json["decision_note"]),
-                         ("approved", "管理 花子", "承認します"))
-        self.assertProblem(officer.post(API + "/soa/versions/%d/reject" % v1["id"],
-                                        {"version": 2, "note": "やはり"}), 409, "decided")
+        r = officer.get(API + "/soa/versions/%d" % v1["id"])
+        self.assertEqual((r.json["status"], r.json["decided_by_name"], r.json["decision_note"]),
+                         ("approved", "承認 次郎", "承認します"))
+        self.assertEqual(r.json["approval"]["status"], "approved")
+        self.assertEqual([e["kind"] for e in r.json["timeline"]],
+                         ["created", "approval_requested", "approval", "status"])
+        self.assertEqual(r.json["timeline"][-1]["to_status"], "approved")
+        # Decided once: a second decision finds it closed.
+        self.assertFieldError(decide(self.approver, r.json["approval"], "reject", "やはり"),
+                              "decision", "approval_closed")
         # Later changes leave the approved version as it was.
         r = officer.patch(API + "/soa/%d" % ctl["id"], {
             "version": ctl["version"] + 1, "applicable": True, "justification": "施設を新設した"})
@@ -265,17 +294,23 @@ class SoaVersionsTest(ServerTestCase):
         # Version 2, rejected with a reason.
         v2 = officer.post(API + "/soa/versions", {"note": "施設の新設"}).json
         self.assertEqual(v2["number"], 2)
-        r = officer.post(API + "/soa/versions/%d/reject" % v2["id"], {"version": 1,
-                                                                     "note": "理由を詳しく"})
-        self.assertEqual(r.json["state"], "rejected")
+        self.assertEqual(decide(self.approver, v2["approval"], "reject", "理由を詳しく").status,
+                         200)
+        self.assertEqual(officer.get(API + "/soa/versions/%d" % v2["id"]).json["status"],
+                         "rejected")
         self.assertEqual([v["number"] for v in officer.get(API + "/soa/versions").json["items"]],
                          [2, 1])
         self.assertEqual(officer.get(API + "/soa").json["approved"]["number"], 1)
-        actions = [a for (a,) in self.srv.sql(
-            "SELECT action FROM audit_events WHERE object_type = 'soa_version' AND action LIKE "
-            "'soa.%' ORDER BY seq")]
-        self.assertEqual(actions, ["soa.version.create", "soa.version.approve",
-                                   "soa.version.create", "soa.version.reject"])
+        # The same audit events as before the engine, by whoever made or decided them.
+        events = [(a, who, json.loads(s).get("after", {}).get("note")) for (a, who, s) in
+                  self.srv.sql("SELECT action, actor_id, summary FROM audit_events WHERE "
+                               "object_type = 'soa_version' AND action LIKE 'soa.%' ORDER BY "
+                               "seq")]
+        self.assertEqual(events, [
+            ("soa.version.create", self.officer.id, None),
+            ("soa.version.approve", self.approver.id, "承認します"),
+            ("soa.version.create", self.officer.id, None),
+            ("soa.version.reject", self.approver.id, "理由を詳しく")])
         # The command line prints a version too.
         out = os.path.join(self.srv.tmp, "soa1.csv")
         r = self.srv.cli("export", "soa", "--version", "1", out)
@@ -335,3 +370,126 @@ class SoaVersionsTest(ServerTestCase):
                 self.assertFalse(name in ours and len(ours) - len(name) <= 6, ours)
         self.assertNotEqual(by_number["8.4"]["title_en"], "Access to source code")
         self.assertNotEqual(by_number["8.21"]["title_en"], "Security of network services")
+
+
+class SoaApprovalTest(ServerTestCase):
+    """A version's approval is the workflow engine's: its maker never decides it, a reason goes
+    with a rejection or a sending back, a stale decision is refused, of two decisions at once
+    exactly one wins, the inbox and /me/tasks show it, and a version left pending from before
+    the engine gets its approval from the job."""
+    threads = 4
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.maker = cls.srv.create_user("soaa_maker", roles=["officer"], name="作成 一郎")
+        cls.one = cls.srv.create_user("soaa_one", roles=["officer"], name="承認 二郎")
+        cls.two = cls.srv.create_user("soaa_two", roles=["officer"], name="承認 三郎")
+        cls.emp = cls.srv.create_user("soaa_emp")
+        admin = cls.admin.client
+        for c in admin.get(API + "/soa").json["items"]:
+            r = admin.patch(API + "/soa/%d" % c["id"], {
+                "version": c["version"], "justification": "当社の業務に必要 (%s)" % c["number"]})
+            assert r.status == 200, r
+
+    def make(self, note="見直し"):
+        r = self.maker.client.post(API + "/soa/versions", {"note": note})
+        self.assertEqual(r.status, 201, r)
+        return r.json
+
+    def show(self, who, v):
+        r = who.client.get(API + "/soa/versions/%d" % v["id"])
+        self.assertEqual(r.status, 200, r)
+        return r.json
+
+    def audit(self, v):
+        return [a for (a,) in self.srv.sql(
+            "SELECT action FROM audit_events WHERE object_type = 'soa_version' AND object_id = "
+            "? ORDER BY seq", (v["id"],))]
+
+    def test_the_maker_never_approves_and_of_two_decisions_one_wins(self):
+        v = self.make("同時に承認")
+        a = v["approval"]
+        self.assertProblem(decide(self.maker, a, "approve"), 403, "own_request")
+        # Someone without soa.approve does not even see it in the inbox.
+        self.assertProblem(decide(self.emp, a, "approve"), 404)
+        answers = at_once([lambda: decide(self.one, a, "approve", "一郎さんの版を承認"),
+                           lambda: decide(self.two, a, "reject", "やり直し")])
+        self.assertEqual(sorted(x.status for x in answers), [200, 409], answers)
+        won = self.one if answers[0].status == 200 else self.two
+        seen = self.show(self.maker, v)
+        self.assertEqual(seen["status"], "approved" if won is self.one else "rejected")
+        self.assertEqual(seen["decided_by"], won.id)
+        self.assertEqual(len([x for x in self.audit(v) if x.startswith("soa.version.") and
+                              x != "soa.version.create"]), 1)
+        # The maker is never recorded as its approver, whatever the order of events.
+        self.assertNotEqual(seen["decided_by"], self.maker.id)
+
+    def test_send_back_and_withdraw_say_so(self):
+        v = self.make("差し戻される版")
+        a = v["approval"]
+        self.assertFieldError(decide(self.one, a, "send_back"), "comment", "required")
+        self.assertEqual(decide(self.one, a, "send_back", "5.23 の理由を具体的に").status, 200)
+        seen = self.show(self.maker, v)
+        self.assertEqual((seen["status"], seen["decided_by_name"], seen["decision_note"]),
+                         ("sent_back", "承認 二郎", "5.23 の理由を具体的に"))
+        self.assertEqual(self.audit(v)[-1], "soa.version.send_back")
+        # Sent back, it waits no more: the maker fixes the working copy and makes another.
+        self.assertIsNone(self.maker.client.get(API + "/soa").json["pending"])
+        w = self.make("取り下げる版")
+        self.assertProblem(decide(self.one, w["approval"], "withdraw"), 403, "not_requester")
+        self.assertEqual(decide(self.maker, w["approval"], "withdraw").status, 200)
+        seen = self.show(self.one, w)
+        self.assertEqual((seen["status"], seen["decided_by"]), ("withdrawn", self.maker.id))
+        self.assertEqual(seen["approval"]["status"], "withdrawn")
+        self.assertEqual(self.audit(w)[-1], "soa.version.withdraw")
+
+    def test_the_inbox_and_my_tasks_show_it(self):
+        v = self.make("受信箱で承認")
+        link = "/soa/versions/%d" % v["id"]
+        waiting = self.one.client.get(API + "/approvals?box=waiting").json["items"]
+        mine = [x for x in waiting if x["record_type"] == "soa_version" and
+                x["record_id"] == v["id"]]
+        self.assertEqual(len(mine), 1, waiting)
+        self.assertEqual((mine[0]["link"], mine[0]["title"]),
+                         (link, "適用宣言書 第%d版" % v["number"]))
+        task = [t for t in self.two.client.get(API + "/me/tasks").json["items"]
+                if t["key"] == "approval:%d" % v["approval"]["id"]]
+        self.assertEqual([(t["kind"], t["link"]) for t in task],
+                         [("approval", "/approvals/%d" % v["approval"]["id"])])
+        # Not waiting for its maker, nor for someone without soa.approve.
+        for who in (self.maker, self.emp):
+            items = who.client.get(API + "/approvals?box=waiting").json.get("items", [])
+            self.assertNotIn(v["approval"]["id"], [x["id"] for x in items])
+            keys = [t["key"] for t in who.client.get(API + "/me/tasks").json["items"]]
+            self.assertNotIn("approval:%d" % v["approval"]["id"], keys)
+        r = self.one.client.get(API + "/approvals/%d" % v["approval"]["id"])
+        self.assertEqual(r.json["link"], link)
+        self.assertEqual(decide(self.two, r.json, "approve").status, 200)
+        self.assertEqual(self.show(self.maker, v)["status"], "approved")
+
+    def test_a_version_pending_from_before_gets_its_approval(self):
+        # A version made before approvals moved to the engine: pending, with no approval.
+        self.srv.sql(
+            "INSERT INTO soa_versions (number, note, controls, applicable_count, "
+            "excluded_count, status, created_by, created_at, updated_at) SELECT "
+            "COALESCE(MAX(number), 0) + 1, '以前の版', '[]', 93, 0, 'pending', ?, 1, 1 FROM "
+            "soa_versions", (self.maker.id,))
+        old = self.maker.client.get(API + "/soa").json["pending"]
+        self.assertIsNotNone(old)
+        self.assertIsNone(self.show(self.maker, old)["approval"])
+        for _ in range(2):  # the job runs again and again: one approval, never two
+            r = self.srv.cli("jobs", "run")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        n = self.srv.sql("SELECT COUNT(*) FROM approvals WHERE record_type = 'soa_version' AND "
+                         "record_id = ?", (old["id"],))
+        self.assertEqual(n, [(1,)])
+        seen = self.show(self.maker, old)
+        a = seen["approval"]
+        self.assertEqual((a["status"], a["can_withdraw"]), ("pending", True))
+        self.assertProblem(decide(self.maker, a, "approve"), 403, "own_request")
+        self.assertEqual(decide(self.one, a, "approve", "引き継いで承認").status, 200)
+        seen = self.show(self.maker, old)
+        self.assertEqual((seen["status"], seen["decided_by"], seen["decision_note"]),
+                         ("approved", self.one.id, "引き継いで承認"))
+        self.assertEqual(self.maker.client.get(API + "/soa").json["approved"]["id"], old["id"])

@@ -344,7 +344,8 @@ class SignInRulesTest(ServerTestCase):
 
 class AnonymousAuditTest(ServerTestCase):
     """The reporter of an anonymous near-miss is named in the trail to officers only
-    (incidents.manage); auditors and those who run the system see 「（匿名）」."""
+    (incidents.manage without users.write); auditors and those who run the system — the
+    built-in administrator too, who holds every permission — see 「（匿名）」."""
 
     @classmethod
     def setUpClass(cls):
@@ -380,7 +381,7 @@ class AnonymousAuditTest(ServerTestCase):
                 '"actor_id":%d' % self.alice.id)
 
     def test_others_see_no_reporter(self):
-        for who in (self.auditor, self.sysops):
+        for who in (self.auditor, self.sysops, self.admin):
             with self.subTest(reader=who.login):
                 c = who.client
                 evs = events(c, "&object_type=incident&object_id=%d" % self.iid)
@@ -415,6 +416,24 @@ class AnonymousAuditTest(ServerTestCase):
                 named = events(c, "&action=incident.create&object_id=%d" % self.named)[0]
                 self.assertFalse(named["anonymous"])
                 self.assertEqual(named["actor_login"], "anon-alice")
+
+    def test_with_the_incident_pages_the_administrator_does_not_learn_it_either(self):
+        # (Named to run after the tests that count the incident's events: these reads add some.)
+        # The built-in administrator holds incidents.manage, but also users.write.
+        for who, hidden in ((self.admin, True), (self.officer, False)):
+            with self.subTest(reader=who.login):
+                inc = who.client.get(API + "/incidents/%d" % self.iid).json
+                self.assertEqual(inc["reporter_hidden"], hidden, inc)
+                self.assertEqual("匿名 花子" in json.dumps(inc, ensure_ascii=False), not hidden)
+                listed = [x for x in who.client.get(API + "/incidents?kind=near_miss").json["items"]
+                          if x["id"] == self.iid]
+                self.assertEqual(len(listed), 1)
+                self.assertEqual("匿名 花子" in json.dumps(listed, ensure_ascii=False), not hidden)
+                rows = list(csv.reader(io.StringIO(
+                    who.client.get(API + "/incidents.csv").body.decode("utf-8-sig"), newline="")))
+                row = [r for r in rows[1:] if r[0] == str(self.iid)]
+                self.assertEqual(len(row), 1)
+                self.assertEqual("匿名 花子" in row[0], not hidden, row)
 
     def test_an_officer_sees_the_reporter(self):
         evs = events(self.officer.client, "&object_type=incident&object_id=%d" % self.iid)

@@ -3,15 +3,18 @@
 // of being saved empty — and every number field of every form does the same; each list offers
 // UTF-8, Shift_JIS and Excel, and a Shift_JIS download that would lose characters says where
 // and offers UTF-8 or '?' instead; the roles page words the registers' permissions; and the
-// Statement of Applicability is frozen as a version and approved.
+// Statement of Applicability is frozen as a version and approved — by someone other than the
+// person who made it, through the approvals inbox and the version's page.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import {
-  startServer, launchBrowser, newPage, screenshot, uiSignIn, prepareAdmin, ADMIN_PASSWORD,
+  ApiClient, startServer, launchBrowser, newPage, screenshot, uiSignIn, prepareAdmin, ADMIN_PASSWORD,
 } from './harness.mjs'
+import { freshTotp } from './totp.mjs'
 
 let server, browser, page, admin
+const OFFICER_PASSWORD = 'Hanako-approves-2026'
 
 const PINFO = {
   items: '氏名、会社名、電話番号', purpose: '商談の連絡', storage_location: '営業部の共有フォルダ',
@@ -214,7 +217,16 @@ test('the roles page words the registers\u2019 permissions in both languages', a
   assert.deepEqual(page.problems, [])
 })
 
-test('the Statement of Applicability is frozen as version 1 and approved', async () => {
+test('the Statement of Applicability is frozen as version 1 and approved by someone else', async () => {
+  // The privacy officer approves; the administrator who makes the version cannot.
+  const made = await admin.api.must('POST', '/users', { login: 'kanri', name: '管理 花子', employment_type: 'regular', roles: ['officer'], purpose: '適用宣言書の承認' })
+  const officer = new ApiClient(server.url)
+  await officer.signIn('kanri', made.initial_password)
+  await officer.must('POST', '/me/password', { current_password: made.initial_password, new_password: OFFICER_PASSWORD })
+  await officer.must('GET', '/session').then((s) => (officer.csrf = s.csrf_token ?? officer.csrf))
+  const enrol = await officer.must('POST', '/me/mfa', {})
+  await officer.must('POST', '/me/mfa/confirm', { code: await freshTotp(enrol.secret) })
+
   const soa = await admin.api.must('GET', '/soa')
   for (const c of soa.items) {
     await admin.api.must('PATCH', `/soa/${c.id}`, { version: c.version, justification: `当社の業務に必要 (${c.number})` })
@@ -225,8 +237,41 @@ test('the Statement of Applicability is frozen as version 1 and approved', async
   await page.locator('input[name=version_note]').fill('2026年度の初版')
   await page.getByRole('button', { name: 'この内容で版を確定する' }).click()
   await page.getByTestId('soa-pending').waitFor()
-  await page.getByRole('button', { name: '承認する' }).click()
+  // Its page: the maker may withdraw it, never approve it.
+  await page.getByTestId('soa-pending-open').click()
+  await page.waitForURL(/\/soa\/versions\/\d+$/)
+  const versionUrl = new URL(page.url()).pathname
+  await page.getByTestId('approval-panel').waitFor()
+  await page.locator('[data-decision=withdraw]').waitFor()
+  assert.equal(await page.locator('[data-decision=approve]').count(), 0)
+  assert.equal((await page.getByTestId('soa-version-status').textContent()).trim(), '承認待ち')
+
+  // The officer finds it in the approvals inbox and approves it on the version's page.
+  const other = await newPage(browser, server.url)
+  await uiSignIn(other, 'kanri', OFFICER_PASSWORD, enrol.secret)
+  await other.goto('/approvals')
+  await other.getByTestId('approval-link').filter({ hasText: '適用宣言書 第1版' }).click()
+  await other.getByTestId('approval-record').click()
+  await other.waitForURL((u) => u.pathname === versionUrl)
+  await other.locator('.soa-theme table tbody tr').first().waitFor()
+  assert.equal(await other.locator('.soa-theme table tbody tr').count(), 93)
+  await other.getByLabel('コメント').fill('内容を確認しました')
+  await other.locator('[data-decision=approve]').click()
+  await other.getByTestId('soa-version-decided').filter({ hasText: '管理 花子' }).waitFor()
+  assert.equal((await other.getByTestId('soa-version-status').textContent()).trim(), '承認済み')
+  await other.locator('.timeline li[data-kind=status]').filter({ hasText: '承認済み' }).waitFor()
+  await screenshot(other, 'soa-version')
+  // In English too.
+  await other.locator('[data-testid=user-menu]').click()
+  await other.getByRole('button', { name: 'English' }).click()
+  await other.getByTestId('soa-version-status').filter({ hasText: 'Approved' }).waitFor()
+  await other.locator('.timeline li[data-kind=approval]').filter({ hasText: 'Approval decision: approved' }).waitFor()
+  assert.deepEqual(other.problems, [])
+  await other.context().close()
+
+  await page.goto('/soa')
   await page.getByTestId('soa-approved').filter({ hasText: '第1版' }).waitFor()
+  assert.match(await page.getByTestId('soa-approved').textContent(), /管理 花子/)
   await page.getByTestId('export-v1-xlsx').waitFor()
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-v1-csv').click()])
   assert.equal(dl.suggestedFilename(), `soa-v1-${tokyoToday()}.csv`)

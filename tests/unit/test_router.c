@@ -100,11 +100,71 @@ static void schemas(void **state)
 	json_decref(e);
 }
 
+/* An array of objects: each entry against its own schema, errors named by the entry. */
+static const char *const kinds[] = { "asset", "paper", NULL };
+static const struct field entry[] = { { "kind", FT_ENUM, F_REQUIRED, .choices = kinds },
+				      { "label", FT_STRING, 0, .min = 1, .max = 5 },
+				      { 0 } };
+static const struct field list_schema[] = {
+	{ "items", FT_OBJARRAY, F_REQUIRED, .max = 3, .fields = entry }, { 0 }
+};
+
+static json_t *list_errors(const char *body)
+{
+	json_t *obj = json_loads(body, 0, NULL);
+	assert_non_null(obj);
+	struct ferrors fe = FERRORS_INIT;
+	schema_validate(list_schema, obj, false, &fe);
+	json_decref(obj);
+	return fe.list ? fe.list : json_array();
+}
+
+static void object_arrays(void **state)
+{
+	(void)state;
+	json_t *e = list_errors("{\"items\":[{\"kind\":\"asset\"},{\"kind\":\"paper\","
+				"\"label\":\"memo\"}]}");
+	assert_int_equal(json_array_size(e), 0);
+	json_decref(e);
+	e = list_errors("{\"items\":[]}");
+	assert_int_equal(json_array_size(e), 0);
+	json_decref(e);
+	/* Each entry's problems name the entry and its field; an entry never leaks into the
+	 * top level. */
+	e = list_errors("{\"items\":[{\"kind\":\"asset\"},{\"label\":\"too long\","
+			"\"x\":1},{\"kind\":\"car\"}]}");
+	assert_int_equal(json_array_size(e), 4);
+	assert_string_equal(code_of(e, "items[1].kind"), "required");
+	assert_string_equal(code_of(e, "items[1].label"), "too_long");
+	assert_string_equal(code_of(e, "items[1].x"), "unknown_field");
+	assert_string_equal(code_of(e, "items[2].kind"), "invalid_choice");
+	json_decref(e);
+	/* Not a list of objects, or too many: one error on the list itself. */
+	static const char *const bad[] = {
+		"{\"items\":{}}",
+		"{\"items\":[1]}",
+		"{\"items\":[{},\"x\"]}",
+		"{\"items\":\"x\"}",
+		"{\"items\":[{\"kind\":\"asset\"},{\"kind\":\"asset\"},{\"kind\":\"asset\"},"
+		"{\"kind\":\"asset\"}]}",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		e = list_errors(bad[i]);
+		assert_int_equal(json_array_size(e), 1);
+		assert_string_equal(code_of(e, "items"), "invalid_type");
+		json_decref(e);
+	}
+	e = list_errors("{}");
+	assert_string_equal(code_of(e, "items"), "required");
+	json_decref(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(patterns),
 		cmocka_unit_test(schemas),
+		cmocka_unit_test(object_arrays),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,8 @@ export class ApiError extends Error {
   errors: FieldError[]
   /** True when a global handler already acted on it (redirect to sign-in or a gate page). */
   handled = false
+  /** The problem's other members (e.g. "conflicts"), for pages that show more than words. */
+  extra: Record<string, unknown> = {}
 
   constructor(status: number, code: string, title = '', detail = '', errors: FieldError[] = []) {
     super(detail || title || code)
@@ -143,13 +145,15 @@ async function toApiError(res: Response): Promise<ApiError> {
   const errors = Array.isArray(p.errors)
     ? (p.errors as FieldError[]).filter((e) => e && typeof e.field === 'string')
     : []
-  return new ApiError(
+  const err = new ApiError(
     res.status,
     code,
     typeof p.title === 'string' ? p.title : '',
     typeof p.detail === 'string' ? p.detail : '',
     errors,
   )
+  err.extra = p
+  return err
 }
 
 function fallbackCode(status: number): string {

@@ -78,6 +78,8 @@ export interface Settings {
   idle_timeout_min: number
   session_absolute_hours: number
   idle_disable_days: number
+  approval_escalation_days: number
+  year_end_closure: number
 }
 
 export interface Department {

@@ -143,6 +143,14 @@ int user_covered(struct db *db, const struct actor *who, int64_t target, bool *c
 int role_covered(struct db *db, const struct actor *who, int64_t role_id, bool *covers,
 		 char missing[PERMISSION_NAME_MAX]);
 void beyond_own_refuse(struct ferrors *fe, bool role);
+
+/* A signed-in user gave a wrong password where their own password is asked for again
+ * (changing it, turning two-step verification off, signing a pledge): it counts toward the
+ * lockout like a failed sign-in, so a stolen session cannot be used to guess the password.
+ * Audited as `action`. Answers 422 on `field`, or 401 account_locked (and signs out) when
+ * this failure locks the account. */
+struct req;
+int wrong_own_password(struct req *req, const char *field, const char *action);
 void beyond_own_audit(struct db *db, const struct actor *who, const char *action,
 		      const char *object_type, int64_t id, const char *missing);
 

@@ -184,21 +184,16 @@ static int fail_attempt(struct attempt *a, const char *reason, const char *code)
 			     "The login id or the password is wrong.");
 }
 
-/* A signed-in user gave a wrong password where their own password is asked for again
- * (changing it, turning two-step verification off): it counts toward the lockout like a
- * failed sign-in, so a stolen session cannot be used to guess the password. Answers 422 on
- * `field`, or 401 account_locked (and signs out) when this failure locks the account. */
-static int wrong_own_password(struct req *req, const char *field)
+int wrong_own_password(struct req *req, const char *field, const char *action)
 {
 	struct attempt a;
 	if (attempt_init(req, req->user->login, &a))
 		return -1;
 	a.id = req->user->id;
 	a.account = req->user->login;
-	struct failure f = { .a = &a,
-			     .reason = "wrong_password",
-			     .action = "password.check_failed",
-			     .end_sessions = true };
+	struct failure f = {
+		.a = &a, .reason = "wrong_password", .action = action, .end_sessions = true
+	};
 	if (db_tx(req->db, failure_fn, &f))
 		return -1;
 	if (f.count.refused || f.count.locked || f.count.account_locked) {
@@ -471,7 +466,7 @@ static int me_password(struct req *req)
 	if (!hash || settings_get(req->app, req->db, &s))
 		return -1;
 	if (!password_verify(hash, current))
-		return wrong_own_password(req, "current_password");
+		return wrong_own_password(req, "current_password", "password.check_failed");
 	password_check_rules(next, req->user->login, s.password_min_length, "new_password", &fe);
 	if (!ferr_any(&fe)) {
 		if (password_in_history(req->db, req->user->id, next, s.password_history, &reused))
@@ -663,7 +658,7 @@ static int me_mfa_disable(struct req *req)
 	if (!hash)
 		return -1;
 	if (!password_verify(hash, req_str(req, "password")))
-		return wrong_own_password(req, "password");
+		return wrong_own_password(req, "password", "password.check_failed");
 	if (db_tx(req->db, mfa_disable_fn, req))
 		return -1;
 	return reply_status(req, 204);

@@ -332,10 +332,17 @@ struct change {
 static enum status update_fn(struct db *db, void *arg)
 {
 	struct change *c = arg;
+	ferr_release(c->fe);
+	return action_update_tx(db, c->who, c->id, c->patch, c->fe);
+}
+
+enum status action_update_tx(struct db *db, const struct actor *who, int64_t id, json_t *patch,
+			     struct ferrors *fe)
+{
+	struct change c_ = { who, id, patch, fe }, *c = &c_;
 	json_t *v, *before = NULL, *after = NULL;
 	char lock[48];
 	enum status st = ST_DB;
-	ferr_release(c->fe);
 	/* One change at a time per action (the engine takes the same lock for moves). */
 	snprintf(lock, sizeof(lock), "action:%lld", (long long)c->id);
 	if (db_lock(db, lock))

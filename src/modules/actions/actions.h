@@ -77,6 +77,10 @@ json_t *action_json(struct db *db, int64_t id);
 /* Updates from the API. `in` has been checked against the route schemas in actions_api.c. */
 enum status action_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 			  struct ferrors *fe);
+/* action_update() inside the caller's open transaction (for a module whose own change edits
+ * the action it opened, e.g. a department's answer to an audit finding). */
+enum status action_update_tx(struct db *db, const struct actor *who, int64_t id, json_t *patch,
+			     struct ferrors *fe);
 /* The actions' workflow (src/workflow/workflow.h): its owner or the security office
  * (actions.write) moves an action on; only the office cancels and restores; the effectiveness
  * check is the office's, never the owner's. */

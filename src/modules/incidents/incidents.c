@@ -631,10 +631,12 @@ int incident_audit(struct app *app, struct db *db, const struct actor *who, json
 	return audit_append(db, who, action, "incident", id, sum);
 }
 
-/* The reporter of an anonymous near-miss is hidden from `v` unless v manages or is them. */
+/* The reporter of an anonymous near-miss is hidden from `v` unless v is an officer (see struct
+ * viewer) or the reporter. */
 static bool reporter_hidden(json_t *raw, const struct viewer *v)
 {
-	return bget(raw, "anonymous") && !v->can_manage && iget(raw, "reporter_id") != v->user_id;
+	return bget(raw, "anonymous") && !v->sees_anonymous &&
+	       iget(raw, "reporter_id") != v->user_id;
 }
 
 struct timeline_view {
@@ -904,7 +906,7 @@ out:
 
 /* --- create ------------------------------------------------------------------------------- */
 
-/* The organisation's calendar day of instant t (settings_get keeps the zone current). */
+/* The organisation's calendar day of instant t (in the zone settings_use_zone put in force). */
 static void org_date(int64_t t, char out[11])
 {
 	incident_local_date(t, tz_offset(t), out);
@@ -1250,6 +1252,37 @@ static int set_links(struct db *db, int64_t id, json_t *ids, struct ferrors *fe)
 	return 0;
 }
 
+enum status incident_open_tx(struct app *app, struct db *db, const struct actor *who, json_t *in,
+			     int64_t *id, struct ferrors *fe)
+{
+	struct create_op o = { app, who, in, fe, 0, ST_DB };
+	if (create_fn(db, &o))
+		return o.st == ST_OK ? ST_DB : o.st;
+	const char *items = sget(in, "pd_items"), *media = sget(in, "pd_media");
+	if (db_exec(db,
+		    "UPDATE incidents SET pd_items = ?, pd_sensitive = ?, pd_financial = ?, "
+		    "pd_encrypted = ?, pd_mynumber = ?, pd_media = ? WHERE id = ?",
+		    P(V_TEXT(items ? items : ""), V_BOOL(bget(in, "pd_sensitive")),
+		      V_BOOL(bget(in, "pd_financial")), V_BOOL(bget(in, "pd_encrypted")),
+		      V_BOOL(bget(in, "pd_mynumber")), V_TEXT(media ? media : ""), V_INT(o.id))))
+		return ST_DB;
+	json_t *links = json_object_get(in, "pinfo_ids");
+	if (links && set_links(db, o.id, links, fe))
+		return ST_DB;
+	if (ferr_any(fe))
+		return ST_INVALID;
+	json_t *raw = incident_raw(db, o.id);
+	if (!raw)
+		return ST_DB;
+	bool mandatory = ppc_mandatory_of(raw);
+	json_decref(raw);
+	if (db_exec(db, "UPDATE incidents SET ppc_mandatory = ? WHERE id = ?",
+		    P(V_BOOL(mandatory), V_INT(o.id))))
+		return ST_DB;
+	*id = o.id;
+	return ST_OK;
+}
+
 static int apply_field(struct db *db, struct change *c, size_t i, json_t *v)
 {
 	struct dbval val = V_NULL;
@@ -1573,7 +1606,7 @@ enum status incident_comment(struct app *app, struct db *db, const struct actor 
 static int freeze_copy(struct db *db, struct change *c, const char *kind, const char *done_on,
 		       int64_t *copy_id)
 {
-	struct viewer officer = { c->who->id, true, true };
+	struct viewer officer = { c->who->id, true, true, false };
 	enum status st;
 	json_t *inc = incident_json(c->app, db, c->id, &officer, &st);
 	if (!inc)

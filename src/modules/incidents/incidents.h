@@ -42,6 +42,16 @@
 extern const struct route_table incidents_routes;
 extern const struct permission incidents_permissions[];
 
+/* Opens an incident for another module inside the caller's open transaction (a take-out's
+ * missing item): `in` holds the report's fields as POST /incidents takes them (kind,
+ * category, title, description, location, pd_involved, pd_count) and also the impact facts
+ * pd_items and pd_media (text), pd_sensitive, pd_financial, pd_encrypted and pd_mynumber
+ * (bools) and pinfo_ids (the register entries it names). The reporter is
+ * who->id; the organisation's time zone must be current (settings_get). Field errors leave
+ * nothing written by this call (the caller rolls back); on ST_OK *id is the incident. */
+enum status incident_open_tx(struct app *app, struct db *db, const struct actor *who, json_t *in,
+			     int64_t *id, struct ferrors *fe);
+
 /* --- The reporting decision and the deadlines: pure functions, no database -------------- */
 
 /* What an incident's personal-data impact is, as far as the reporting rules care. */

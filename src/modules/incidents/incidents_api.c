@@ -4,6 +4,7 @@
 #include "incidents_impl.h"
 #include "../workflow/work.h"
 #include "report_doc.h"
+#include "../evidence/reports.h"
 #include "../actions/actions.h"
 #include "../modules.h"
 #include "../../settings.h"
@@ -39,8 +40,9 @@ static const char *const encodings[] = { "utf-8", "cp932", NULL };
 
 static struct viewer viewer_of(struct req *req)
 {
-	return (struct viewer){ req->user->id, req_can(req, "incidents.read"),
-				req_can(req, "incidents.manage") };
+	bool manage = req_can(req, "incidents.manage");
+	return (struct viewer){ req->user->id, req_can(req, "incidents.read"), manage,
+				manage && !req_can(req, "users.write") };
 }
 
 /* Makes the organisation's time zone current for this thread's date arithmetic. */
@@ -385,8 +387,8 @@ static int incidents_report(struct req *req)
  * incident is reading personal information). */
 static json_t *read_for_document(struct req *req, int64_t id, const char *why, enum status *st)
 {
-	struct viewer officer = { req->user->id, true, true };
 	struct viewer v = viewer_of(req);
+	struct viewer officer = { req->user->id, true, true, v.sees_anonymous };
 	json_t *inc = incident_json(req->app, req->db, id, v.can_manage ? &officer : &v, st);
 	if (!inc)
 		return NULL;
@@ -402,8 +404,15 @@ static json_t *read_for_document(struct req *req, int64_t id, const char *why, e
 	return inc;
 }
 
-/* The report document as it would be sent today (kind, lang): JSON, or plain text. */
-static int document(struct req *req, bool text)
+static void draw_document(struct pdf *p, void *doc)
+{
+	report_document_pdf(p, doc);
+}
+
+enum doc_form { DOC_JSON, DOC_TEXT, DOC_PDF };
+
+/* The report document as it would be sent today (kind, lang): JSON, plain text or PDF. */
+static int document(struct req *req, enum doc_form form)
 {
 	struct org_info o;
 	enum status st;
@@ -425,8 +434,17 @@ static int document(struct req *req, bool text)
 	json_decref(inc);
 	if (!doc)
 		return -1;
-	if (!text)
+	if (form == DOC_JSON)
 		return reply_json(req, 200, doc);
+	if (form == DOC_PDF) {
+		int rc = reply_pdf(req, json_string_value(json_object_get(doc, "title")), NULL,
+				   false, draw_document, doc,
+				   arena_printf(&req->arena, "incident-%lld-%s-%s.pdf",
+						(long long)id, kind, today),
+				   "export.incident_document", "incident", id);
+		json_decref(doc);
+		return rc;
+	}
 	char *body = xstrdup(json_string_value(json_object_get(doc, "text")));
 	json_decref(doc);
 	return reply_download(
@@ -437,12 +455,17 @@ static int document(struct req *req, bool text)
 
 static int incidents_document(struct req *req)
 {
-	return document(req, false);
+	return document(req, DOC_JSON);
 }
 
 static int incidents_document_txt(struct req *req)
 {
-	return document(req, true);
+	return document(req, DOC_TEXT);
+}
+
+static int incidents_document_pdf(struct req *req)
+{
+	return document(req, DOC_PDF);
 }
 
 /* A frozen copy: the report as it was sent. */
@@ -682,6 +705,8 @@ static const struct route routes[] = {
 	  .query = document_query },
 	{ "GET", "/api/v1/incidents/{id:int}/document.txt", "incidents.read",
 	  incidents_document_txt, .query = document_query },
+	{ "GET", "/api/v1/incidents/{id:int}/document.pdf", "incidents.read",
+	  incidents_document_pdf, .query = document_query },
 	{ "GET", "/api/v1/incidents/{id:int}/copies/{copy:int}", "incidents.read", incidents_copy },
 	{ "GET", "/api/v1/incidents/{id:int}/notice-draft", "incidents.manage",
 	  incidents_notice_draft },

@@ -23,7 +23,10 @@
 struct viewer {
 	int64_t user_id;
 	bool can_read;   /* incidents.read: every report, the handling side */
-	bool can_manage; /* incidents.manage: also personal details and anonymous names */
+	bool can_manage; /* incidents.manage: also personal details */
+	/* The reporter of an anonymous near-miss: incidents.manage without users.write (those who
+	 * administer accounts never learn it; see audit_api.c). */
+	bool sees_anonymous;
 };
 
 struct incident_settings {

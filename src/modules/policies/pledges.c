@@ -7,6 +7,7 @@
 #include "policies.h"
 #include "internal.h"
 #include "../access/access.h"
+#include "../accounts/accounts.h"
 #include "../../settings.h"
 #include "../training/training.h"
 #include "../../auth/password.h"
@@ -15,6 +16,9 @@
 #include "../../lib/log.h"
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
+
+#define STATUS_PAGE_DEFAULT 200
+#define STATUS_PAGE_MAX     1000
 
 #define MAX_KINDS 32
 
@@ -577,68 +581,6 @@ static int items_show(struct req *req)
 	return o ? reply_json(req, 200, o) : reply_status_of(req, st, NULL);
 }
 
-struct failure {
-	int64_t id;
-	const char *login, *ip;
-	int threshold, minutes;
-	bool locked;
-};
-
-/* A wrong password where the pledge asks for it counts toward the lockout like a failed
- * sign-in (a stolen session cannot be used to guess the password), in its own transaction. */
-static int failure_fn(struct db *db, void *arg)
-{
-	struct failure *f = arg;
-	int64_t count;
-	bool found;
-	struct actor who = { f->id, f->login, f->ip };
-	if (db_exec(db, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?",
-		    P(V_INT(f->id))) ||
-	    db_query_int(db, &count, &found, "SELECT failed_logins FROM users WHERE id = ?",
-			 P(V_INT(f->id))))
-		return -1;
-	json_t *sum = json_pack("{s:s,s:s,s:I}", "login", f->login, "reason", "wrong_password",
-				"consecutive_failures", (json_int_t)count);
-	int rc = audit_append(db, &who, "pledge.password_failed", "user", f->id, sum);
-	json_decref(sum);
-	if (rc)
-		return -1;
-	f->locked = count >= f->threshold;
-	if (!f->locked)
-		return 0;
-	int64_t until = now_unix() + (int64_t)f->minutes * 60;
-	if (db_exec(db, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
-		    P(V_INT(until), V_INT(f->id))) ||
-	    session_end_user(db, f->id, NULL))
-		return -1;
-	sum = json_pack("{s:i}", "minutes", f->minutes);
-	rc = audit_append(db, &who, "user.locked", "user", f->id, sum);
-	json_decref(sum);
-	return rc;
-}
-
-static int wrong_password(struct req *req)
-{
-	struct settings s;
-	if (settings_get(req->app, req->db, &s))
-		return -1;
-	struct failure f = { req->user->id,       req->user->login,  req->ip,
-			     s.lockout_threshold, s.lockout_minutes, false };
-	if (db_tx(req->db, failure_fn, &f))
-		return -1;
-	if (f.locked) {
-		session_destroy(req);
-		return reply_problem(req, 401, "account_locked", "Account locked",
-				     "Too many wrong passwords. You have been signed out; try "
-				     "again later or ask an administrator.");
-	}
-	struct ferrors fe = FERRORS_INIT;
-	ferr_add(&fe, "password", "wrong_password", "The password is wrong.");
-	reply_errors(req, &fe);
-	ferr_release(&fe);
-	return 0;
-}
-
 static int items_acknowledge(struct req *req)
 {
 	struct ferrors fe = FERRORS_INIT;
@@ -667,7 +609,7 @@ static int items_acknowledge(struct req *req)
 	if (!hash)
 		return -1;
 	if (!password_verify(hash, req_str(req, "password")))
-		return wrong_password(req);
+		return wrong_own_password(req, "password", "pledge.password_failed");
 	json_t *in = json_pack("{s:b,s:b,s:{s:I,s:b}}", "final", 1, "confirmed", 1, "answer",
 			       "policy_version_id",
 			       (json_int_t)req_int(req, "policy_version_id", 0), "acknowledged", 1);
@@ -837,11 +779,16 @@ static int status_policy(struct req *req, bool *ok)
 	return 0;
 }
 
+/* A page of the people (`limit`, from the `cursor`-th in the list's order), with the summary
+ * of all of them: an organisation of 100,000 is not one answer. */
 static int pledges_status(struct req *req)
 {
 	struct dbrows r;
 	bool ok;
 	char today[11];
+	int64_t limit = query_int(req, "limit"), from = query_int(req, "cursor"), at = 0;
+	if (limit <= 0)
+		limit = STATUS_PAGE_DEFAULT;
 	tz_today(today);
 	if (status_policy(req, &ok))
 		return -1;
@@ -852,26 +799,30 @@ static int pledges_status(struct req *req)
 	json_t *items = json_array(), *summary = json_object();
 	while (db_next(&r)) {
 		const char *state = db_text(&r, 11), *due = db_text(&r, 10);
-		json_array_append_new(
-			items,
-			json_pack("{s:{s:I,s:s,s:s},s:s,s:o,s:s,s:o,s:o}", "user", "id",
-				  (json_int_t)db_int(&r, 0), "name", db_text(&r, 1), "login",
-				  db_text(&r, 2), "employment_type", db_text(&r, 3), "department",
-				  db_isnull(&r, 4)
-					  ? json_null()
-					  : json_pack("{s:I,s:s}", "id", (json_int_t)db_int(&r, 4),
-						      "name", db_text(&r, 5)),
-				  "state", state, "acknowledgement",
-				  db_isnull(&r, 6)
-					  ? json_null()
-					  : json_pack("{s:I,s:I,s:o,s:s}", "id",
-						      (json_int_t)db_int(&r, 6), "number",
-						      (json_int_t)db_int(&r, 7), "acknowledged_at",
-						      time_json(&r, 8), "occasion", db_text(&r, 9)),
-				  "pending",
-				  due ? json_pack("{s:s,s:b}", "due_on", due, "overdue",
-						  strcmp(due, today) < 0)
-				      : json_null()));
+		int64_t pos = at++;
+		if (pos >= from && pos < from + limit)
+			json_array_append_new(
+				items,
+				json_pack("{s:{s:I,s:s,s:s},s:s,s:o,s:s,s:o,s:o}", "user", "id",
+					  (json_int_t)db_int(&r, 0), "name", db_text(&r, 1),
+					  "login", db_text(&r, 2), "employment_type",
+					  db_text(&r, 3), "department",
+					  db_isnull(&r, 4) ? json_null()
+							   : json_pack("{s:I,s:s}", "id",
+								       (json_int_t)db_int(&r, 4),
+								       "name", db_text(&r, 5)),
+					  "state", state, "acknowledgement",
+					  db_isnull(&r, 6)
+						  ? json_null()
+						  : json_pack("{s:I,s:I,s:o,s:s}", "id",
+							      (json_int_t)db_int(&r, 6), "number",
+							      (json_int_t)db_int(&r, 7),
+							      "acknowledged_at", time_json(&r, 8),
+							      "occasion", db_text(&r, 9)),
+					  "pending",
+					  due ? json_pack("{s:s,s:b}", "due_on", due, "overdue",
+							  strcmp(due, today) < 0)
+					      : json_null()));
 		/* Per department and employment type: how many signed the current version. */
 		char key[160];
 		snprintf(key, sizeof(key), "%lld|%s",
@@ -908,7 +859,10 @@ static int pledges_status(struct req *req)
 		json_array_append(sum_list, v);
 	}
 	json_decref(summary);
-	return reply_json(req, 200, json_pack("{s:o,s:o}", "items", items, "summary", sum_list));
+	return reply_json(req, 200,
+			  json_pack("{s:o,s:o,s:I,s:o}", "items", items, "summary", sum_list,
+				    "total", (json_int_t)at, "next_cursor",
+				    from + limit < at ? json_integer(from + limit) : json_null()));
 }
 
 static const char *ja_word(const char *code)
@@ -1006,6 +960,8 @@ static const struct field status_query_fields[] = {
 	{ "department_id", FT_ID, 0 },
 	{ "employment_type", FT_ENUM, 0, .choices = employment },
 	{ "state", FT_ENUM, 0, .choices = states },
+	{ "limit", FT_INT, 0, .min = 1, .max = STATUS_PAGE_MAX },
+	{ "cursor", FT_INT, 0, .min = 0 },
 	{ 0 },
 };
 

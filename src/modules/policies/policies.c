@@ -5,7 +5,7 @@
 #include "policies.h"
 #include "internal.h"
 #include "../training/training.h"
-#include "../../lib/filestore.h"
+#include "../../store/files.h"
 #include "../../lib/log.h"
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
@@ -674,8 +674,9 @@ enum status policy_version_update(struct db *db, const struct actor *who, int64_
 struct attach_op {
 	const struct actor *who;
 	int64_t id, version;
-	const char *hash, *name;
+	const char *data, *type, *name;
 	size_t len;
+	char hash[FILESTORE_HASH_HEX];
 	struct ferrors *fe;
 };
 
@@ -686,6 +687,9 @@ static enum status attach_fn(struct db *db, void *arg)
 	enum status st = editable(db, o->id, o->version, o->fe);
 	if (st != ST_OK)
 		return st;
+	/* The file lands with the version that points at it, or not at all. */
+	if (filestore_put(db, o->data, o->len, o->type, o->hash))
+		return ST_DB;
 	if (db_exec(db,
 		    "UPDATE policy_versions SET format = 'pdf', file_hash = ?, file_name = ?, "
 		    "file_size = ?, updated_at = ?, version = version + 1 WHERE id = ?",
@@ -703,7 +707,7 @@ enum status policy_version_attach(struct app *app, struct db *db, const struct a
 				  int64_t id, int64_t version, const char *data, size_t len,
 				  const char *name, struct ferrors *fe)
 {
-	char type[128], hash[FILESTORE_HASH_HEX];
+	char type[128];
 	if (len == 0) {
 		ferr_add(fe, "file", "required", "Choose a PDF file.");
 		return ST_INVALID;
@@ -715,13 +719,7 @@ enum status policy_version_attach(struct app *app, struct db *db, const struct a
 		ferr_extra(fe, "detected_type", json_string(type));
 		return ST_INVALID;
 	}
-	/* Stored before the transaction: content-addressed, so a file whose record was refused
-	 * is merely unused, never wrong. */
-	if (filestore_put(app->data_dir, data, len, hash)) {
-		log_error("policy file: cannot store an upload in %s/files", app->data_dir);
-		return ST_DB;
-	}
-	struct attach_op o = { who, id, version, hash, name, len, fe };
+	struct attach_op o = { who, id, version, data, type, name, len, "", fe };
 	return db_tx_st(db, attach_fn, &o);
 }
 

@@ -6,8 +6,8 @@
  *             numbered versions; the published one is what everyone reads, earlier ones are
  *             kept (superseded) and stay readable.
  *   version   Markdown in Japanese and English (rendered like training lessons: a tree of
- *             plain data, never HTML), or an attached PDF kept by content hash in the data
- *             folder (lib/filestore.h). It moves through the workflow engine:
+ *             plain data, never HTML), or an attached PDF kept by content hash in the
+ *             database (store/files.h). It moves through the workflow engine:
  *
  *               draft → submitted → approved → published → superseded
  *                 ↑        ├→ sent_back → submitted        (approval: privacy officer,

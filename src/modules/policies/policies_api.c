@@ -8,7 +8,7 @@
 #include "internal.h"
 #include "../training/training.h"
 #include "../workflow/work.h"
-#include "../../lib/filestore.h"
+#include "../../store/files.h"
 
 static struct policy_viewer viewer_of(struct req *req)
 {
@@ -136,23 +136,21 @@ static int versions_file(struct req *req)
 {
 	struct policy_viewer v = viewer_of(req);
 	char hash[65];
-	int64_t number = 0, size = 0, id = req_param_int(req, "id");
+	int64_t number = 0, id = req_param_int(req, "id");
 	int rc = policy_version_file(req->db, id, &v, hash, &number);
 	if (rc)
 		return rc < 0 ? -1 : reply_status_of(req, ST_NOT_FOUND, NULL);
-	int fd = filestore_open(req->app->data_dir, hash, &size);
-	if (fd < 0)
-		return reply_problem(req, 404, "file_missing", "File missing",
-				     "The stored file is not in the data folder.");
-	req->static_fd = fd;
-	req->static_size = size;
-	req->status = 200;
-	req->content_type = "application/pdf";
-	req->content_disposition =
-		arena_printf(&req->arena, "attachment; filename=\"policy-%lld-v%lld.pdf\"",
-			     (long long)id, (long long)number);
-	req->replied = true;
-	return 0;
+	char *data;
+	size_t size;
+	rc = filestore_get(req->db, hash, &data, &size);
+	if (rc)
+		return rc < 0 ? -1
+			      : reply_problem(req, 404, "file_missing", "File missing",
+					      "The stored file is not in the database.");
+	return reply_download(req, "application/pdf",
+			      arena_printf(&req->arena, "policy-%lld-v%lld.pdf", (long long)id,
+					   (long long)number),
+			      data, size);
 }
 
 /* The versions on their way (submitted, or approved and waiting for their date): what top

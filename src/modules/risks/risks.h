@@ -81,10 +81,13 @@ enum status risks_export(struct db *db, const struct actor *who, const struct re
  *
  * Versions: soa_version_create() freezes the working copy as version 1, 2, 3…, "pending",
  * with who made it and when; it is refused while a control has no reason or another version
- * is pending. soa_version_decide() — the approval step, kept as one function so that the
- * workflow engine can take it over — approves or rejects it (soa.approve), recording who and
- * when. The latest approved version (soa_approved) is the SoA as the organisation declares it:
- * what an auditor is shown and what the evidence pack prints. */
+ * is pending. In the same transaction it opens the version's approval on the workflow engine
+ * (record type "soa_version", one step: anyone holding soa.approve but its maker), decided in
+ * the shared approvals inbox. The approval's outcome moves the version (soa_approval.c):
+ * pending → approved, rejected, sent_back (差し戻し: fix the working copy and make a new
+ * version) or withdrawn (by its maker), with who decided, when and their comment. The latest
+ * approved version (soa_approved) is the SoA as the organisation declares it: what an auditor
+ * is shown and what the evidence pack prints. */
 
 json_t *soa_list(struct db *db, const struct reg_scope *scope);
 /* One control with the risks (inside `scope`) that name it. */
@@ -107,10 +110,22 @@ json_t *soa_approved(struct db *db);
  */
 enum status soa_version_create(struct db *db, const struct actor *who, json_t *in, int64_t *id,
 			       struct ferrors *fe);
-/* The approval step: approves or rejects the pending version `id` seen at `version`; a
- * rejection needs a note. ST_CONFLICT (stale, or code "decided"), ST_NOT_FOUND, ST_INVALID. */
-enum status soa_version_decide(struct db *db, const struct actor *who, int64_t id, int64_t version,
-			       bool approve, const char *note, struct ferrors *fe);
+/* The version with its approval, timeline and allowed transitions as `viewer_id` (holding
+ * `perms`) sees them; NULL if none (or db_errkind). */
+json_t *soa_version_view(struct db *db, int64_t id, int64_t viewer_id, const char *const *perms);
+
+/* --- its approval (soa_approval.c) --- */
+
+/* Opens the approval of version `id` (number `number`, made with `note`) for its maker `who`,
+ * inside the caller's transaction. */
+enum status soa_version_ask_approval(struct db *db, const struct actor *who, int64_t id,
+				     int64_t number, const char *note, struct ferrors *fe);
+extern const struct workflow soa_version_workflow;
+extern const struct workflow *const risks_workflows[];
+extern const struct approval_kind risks_approvals[];
+/* The module's job: opens the approval of every pending version that has none (versions made
+ * before approvals moved to the workflow engine), so that none waits for nobody. */
+int risks_job(struct app *app, struct db *db);
 
 /* What waits in the risk assessment (risks_tasks.c): residual risks to accept. */
 extern const struct task_source risks_tasks[];

@@ -162,10 +162,10 @@ static int soa_index(struct req *req)
 	size_t i;
 	json_array_foreach(versions, i, v)
 	{
-		const char *state = json_string_value(json_object_get(v, "state"));
-		if (!strcmp(state, "approved") && json_is_null(approved))
+		const char *status = json_string_value(json_object_get(v, "status"));
+		if (!strcmp(status, "approved") && json_is_null(approved))
 			approved = json_incref(v);
-		else if (!strcmp(state, "pending") && json_is_null(pending))
+		else if (!strcmp(status, "pending") && json_is_null(pending))
 			pending = json_incref(v);
 	}
 	json_decref(versions);
@@ -211,9 +211,15 @@ static int soa_versions_index(struct req *req)
 	return items ? reply_json(req, 200, json_pack("{s:o}", "items", items)) : -1;
 }
 
+/* A version with its approval (decided in the approvals inbox) and its timeline. */
+static json_t *version_view(struct req *req, int64_t id)
+{
+	return soa_version_view(req->db, id, req->user->id, (const char *const *)req->user->perms);
+}
+
 static int soa_version_show(struct req *req)
 {
-	return reg_reply_record(req, soa_version_json(req->db, req_param_int(req, "id")));
+	return reg_reply_record(req, version_view(req, req_param_int(req, "id")));
 }
 
 static int soa_version_new(struct req *req)
@@ -222,27 +228,7 @@ static int soa_version_new(struct req *req)
 	struct actor who = req_actor(req);
 	int64_t id = 0;
 	enum status st = soa_version_create(req->db, &who, req->json, &id, &fe);
-	return reply_outcome(req, st, &fe, 201, st == ST_OK ? soa_version_json(req->db, id) : NULL);
-}
-
-static int soa_version_decision(struct req *req, bool approve)
-{
-	struct ferrors fe = FERRORS_INIT;
-	struct actor who = req_actor(req);
-	int64_t id = req_param_int(req, "id");
-	enum status st = soa_version_decide(req->db, &who, id, req_int(req, "version", 0), approve,
-					    req_str(req, "note"), &fe);
-	return reply_outcome(req, st, &fe, 200, st == ST_OK ? soa_version_json(req->db, id) : NULL);
-}
-
-static int soa_version_approve(struct req *req)
-{
-	return soa_version_decision(req, true);
-}
-
-static int soa_version_reject(struct req *req)
-{
-	return soa_version_decision(req, false);
+	return reply_outcome(req, st, &fe, 201, st == ST_OK ? version_view(req, id) : NULL);
 }
 
 /* --- schemas and routes --------------------------------------------------------------------- */
@@ -318,11 +304,6 @@ static const struct field soa_xlsx_query[] = { { "version", FT_INT, 0, .min = 1 
 static const struct field soa_version_schema[] = {
 	{ "note", FT_TEXT, F_REQUIRED, .min = 1, .max = 2000 }, { 0 }
 };
-static const struct field soa_decision_schema[] = { { "version", FT_INT, F_REQUIRED | F_ALWAYS,
-						      .min = 1 },
-						    { "note", FT_TEXT, 0, .max = 2000 },
-						    { 0 } };
-
 static const struct route routes[] = {
 	{ "GET", "/api/v1/risks", "risks.read", risks_index, .query = list_query },
 	{ "GET", "/api/v1/risks.csv", "risks.read", risks_download, .query = csv_query,
@@ -353,10 +334,6 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/soa/versions", "soa.write", soa_version_new,
 	  .body = soa_version_schema },
 	{ "GET", "/api/v1/soa/versions/{id:int}", "soa.read", soa_version_show },
-	{ "POST", "/api/v1/soa/versions/{id:int}/approve", "soa.approve", soa_version_approve,
-	  .body = soa_decision_schema },
-	{ "POST", "/api/v1/soa/versions/{id:int}/reject", "soa.approve", soa_version_reject,
-	  .body = soa_decision_schema },
 };
 
 const struct route_table risks_routes = { routes, ARRAY_SIZE(routes) };

@@ -1,5 +1,5 @@
 /* soa.c — the Statement of Applicability over ISO/IEC 27001:2022 Annex A: the working copy of
- * the 93 controls, its frozen versions, and the approval of a version. */
+ * the 93 controls and its frozen versions (their approval: soa_approval.c). */
 #include <string.h>
 
 #include "risks.h"
@@ -127,7 +127,7 @@ json_t *soa_json(struct db *db, const struct reg_scope *scope, int64_t id)
 
 struct op {
 	const struct actor *who;
-	int64_t id, version;
+	int64_t id;
 	json_t *in;
 	struct ferrors *fe;
 	enum status st;
@@ -216,11 +216,12 @@ enum status soa_update(struct db *db, const struct actor *who, int64_t id, json_
 /* --- versions --------------------------------------------------------------------------------
  *
  * A version is the working copy frozen: every control with its applicability, reason, status,
- * evidence notes and who changed it last, numbered 1, 2, 3… It is made "pending" and becomes
- * "approved" (or "rejected") by one decision, soa_version_decide(). */
+ * evidence notes and who changed it last, numbered 1, 2, 3… It is made "pending" with its
+ * approval opened in the same transaction; the approval's outcome sets its status
+ * (soa_approval.c). */
 
 #define VERSION_SELECT                                                                             \
-	"SELECT v.id, v.number, v.note, v.state, v.applicable_count, v.excluded_count, "           \
+	"SELECT v.id, v.number, v.note, v.status, v.applicable_count, v.excluded_count, "          \
 	"v.created_by, cu.name, v.created_at, v.decided_by, du.name, v.decided_at, "               \
 	"v.decision_note, v.version, v.controls FROM soa_versions v LEFT JOIN users cu ON cu.id "  \
 	"= v.created_by LEFT JOIN users du ON du.id = v.decided_by"
@@ -245,7 +246,7 @@ static json_t *version_row(struct dbrows *r, bool controls)
 	json_t *o =
 		json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:I}", "id",
 			  (json_int_t)db_int(r, 0), "number", (json_int_t)db_int(r, 1), "note",
-			  db_text(r, 2), "state", db_text(r, 3), "applicable_count",
+			  db_text(r, 2), "status", db_text(r, 3), "applicable_count",
 			  (json_int_t)db_int(r, 4), "excluded_count", (json_int_t)db_int(r, 5),
 			  "created_by", db_isnull(r, 6) ? json_null() : json_integer(db_int(r, 6)),
 			  "created_by_name", opt_text(r, 7), "created_at", opt_time(r, 8),
@@ -307,7 +308,7 @@ json_t *soa_version_by_number(struct db *db, int64_t number)
 json_t *soa_approved(struct db *db)
 {
 	return version_where(db,
-			     "v.number = (SELECT MAX(number) FROM soa_versions WHERE state = "
+			     "v.number = (SELECT MAX(number) FROM soa_versions WHERE status = "
 			     "'approved')",
 			     P0, true);
 }
@@ -338,7 +339,7 @@ static int create_version_fn(struct db *db, void *arg)
 	}
 	if (db_lock(db, "soa:versions") ||
 	    db_query_int(db, &pending, &found,
-			 "SELECT COUNT(*) FROM soa_versions WHERE state = 'pending'", P0) ||
+			 "SELECT COUNT(*) FROM soa_versions WHERE status = 'pending'", P0) ||
 	    db_query_int(db, &last, &found, "SELECT COALESCE(MAX(number), 0) FROM soa_versions",
 			 P0))
 		return -1;
@@ -384,8 +385,8 @@ static int create_version_fn(struct db *db, void *arg)
 	if (!text ||
 	    db_insert(db, &o->new_id,
 		      "INSERT INTO soa_versions (number, note, controls, applicable_count, "
-		      "excluded_count, state, created_by, created_at, updated_at) VALUES (?, ?, ?, "
-		      "?, ?, 'pending', ?, ?, ?) RETURNING id",
+		      "excluded_count, status, created_by, created_at, updated_at) VALUES (?, ?, "
+		      "?, ?, ?, 'pending', ?, ?, ?) RETURNING id",
 		      P(V_INT(last + 1), V_TEXT(note ? note : ""), V_TEXT(text), V_INT(applicable),
 			V_INT((int64_t)json_array_size(items) - applicable), V_ID(o->who->id),
 			V_INT(now), V_INT(now))))
@@ -396,7 +397,9 @@ static int create_version_fn(struct db *db, void *arg)
 	ret = audit_append(db, o->who, "soa.version.create", "soa_version", o->new_id, sum);
 	json_decref(sum);
 	if (ret == 0)
-		o->st = ST_OK;
+		o->st = soa_version_ask_approval(db, o->who, o->new_id, last + 1, note, o->fe);
+	if (o->st != ST_OK)
+		ret = -1;
 out:
 	free(text);
 	buf_release(&missing);
@@ -412,69 +415,6 @@ enum status soa_version_create(struct db *db, const struct actor *who, json_t *i
 	enum status st = db_tx_status(db, create_version_fn, &o, &o.st);
 	if (st == ST_OK)
 		*id = o.new_id;
-	return st;
-}
-
-/* --- the approval step ---------------------------------------------------------------------- *
- *
- * The whole of the approval is this one decision on a pending version: approve or reject, by
- * whoever the route allows (soa.approve), with an optional note (required to reject). When the
- * workflow engine exists, it takes the place of this step and keeps its effect: the state, who
- * decided, when, and the audit event. */
-
-static int decide_fn(struct db *db, void *arg)
-{
-	struct op *o = arg;
-	bool approve = json_is_true(json_object_get(o->in, "approve"));
-	const char *note = json_string_value(json_object_get(o->in, "note"));
-	o->st = ST_DB;
-	json_t *v = version_where(db, "v.id = ?", P(V_INT(o->id)), false);
-	if (!v) {
-		o->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
-		return -1;
-	}
-	int ret = -1;
-	if (json_integer_value(json_object_get(v, "version")) != o->version) {
-		o->st = ST_CONFLICT;
-		goto out;
-	}
-	if (strcmp(json_string_value(json_object_get(v, "state")), "pending")) {
-		o->st = ST_CONFLICT;
-		o->fe->code = "decided";
-		o->fe->detail = "This version has already been approved or rejected.";
-		goto out;
-	}
-	if (!approve && blank(note)) {
-		ferr_add(o->fe, "note", "required", "Say why the version is rejected.");
-		o->st = ST_INVALID;
-		goto out;
-	}
-	int64_t now = now_unix();
-	if (db_exec(db,
-		    "UPDATE soa_versions SET state = ?, decided_by = ?, decided_at = ?, "
-		    "decision_note = ?, updated_at = ?, version = version + 1 WHERE id = ?",
-		    P(V_TEXT(approve ? "approved" : "rejected"), V_ID(o->who->id), V_INT(now),
-		      V_TEXT(note ? note : ""), V_INT(now), V_INT(o->id))))
-		goto out;
-	json_t *sum = json_pack("{s:O,s:s}", "number", json_object_get(v, "number"), "note",
-				note ? note : "");
-	ret = audit_append(db, o->who, approve ? "soa.version.approve" : "soa.version.reject",
-			   "soa_version", o->id, sum);
-	json_decref(sum);
-	if (ret == 0)
-		o->st = ST_OK;
-out:
-	json_decref(v);
-	return ret;
-}
-
-enum status soa_version_decide(struct db *db, const struct actor *who, int64_t id, int64_t version,
-			       bool approve, const char *note, struct ferrors *fe)
-{
-	json_t *in = json_pack("{s:b,s:s}", "approve", approve, "note", note ? note : "");
-	struct op o = { .who = who, .id = id, .version = version, .in = in, .fe = fe };
-	enum status st = db_tx_status(db, decide_fn, &o, &o.st);
-	json_decref(in);
 	return st;
 }
 

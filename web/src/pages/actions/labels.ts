@@ -31,5 +31,7 @@ export function sourceLine(a: Pick<Action, 'source_type' | 'source_id'>): string
 /** Where the source record lives in the UI, for the modules that have pages. */
 export function sourceRoute(a: Pick<Action, 'source_type' | 'source_id'>): string | null {
   if (a.source_type === 'incident' && a.source_id) return `/incidents/${a.source_id}`
+  if (a.source_type === 'finding' && a.source_id) return `/audit-findings/${a.source_id}`
+  if (a.source_type === 'review' && a.source_id) return `/reviews/${a.source_id}`
   return null
 }

@@ -1,7 +1,7 @@
 // Words for the incident area's coded values, shared by its pages. Unknown codes show as they
 // are rather than as nothing.
 import { i18n, currentLocale } from '../../i18n'
-import { formatDate } from '../../format'
+import { formatDate, formatList } from '../../format'
 import { word } from '../actions/labels'
 import type { DayInfo } from './types'
 
@@ -38,7 +38,7 @@ export function stepsFor(key: string): string[] {
 
 /** The reasons of a decision as one line in the UI language. */
 export function reasonsText(codes: string[] | undefined): string {
-  return (codes ?? []).map(reasonLabel).join(currentLocale() === 'ja' ? '、' : ', ')
+  return formatList((codes ?? []).map(reasonLabel))
 }
 
 /**

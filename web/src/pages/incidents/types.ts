@@ -72,7 +72,7 @@ export interface TimelineEntry {
   at: string
   actor: PersonRef | null
   by_reporter: boolean
-  kind: 'reported' | 'status' | 'comment' | 'updated' | 'report' | 'action'
+  kind: 'reported' | 'status' | 'comment' | 'updated' | 'report' | 'action' | 'takeout'
   from_status: IncidentStatus | null
   to_status: IncidentStatus | null
   internal: boolean

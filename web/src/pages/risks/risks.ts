@@ -1,4 +1,6 @@
 // Risks and SoA controls as the API returns them.
+import type { Approval } from '../approvals/types'
+import type { TimelineEntry } from '../../workflow'
 
 export interface Risk {
   id: number
@@ -58,22 +60,31 @@ export interface Control {
   risks?: Risk[]
 }
 
-/** A frozen version of the SoA (its controls only when one version is asked for). */
+/** A frozen version of the SoA (its controls, approval and timeline only when one version is
+ * asked for). Its approval is the workflow engine's, decided in the approvals inbox. */
 export interface SoaVersion {
   id: number
   number: number
   note: string
-  state: 'pending' | 'approved' | 'rejected'
+  status: 'pending' | 'approved' | 'rejected' | 'sent_back' | 'withdrawn'
   applicable_count: number
   excluded_count: number
   created_by_name: string | null
   created_at: string
+  created_by: number | null
+  decided_by: number | null
   decided_by_name: string | null
   decided_at: string | null
   decision_note: string
   version: number
   controls?: Pick<Control, 'number' | 'theme' | 'title_ja' | 'title_en' | 'applicable' | 'justification' | 'status' | 'evidence'>[]
+  approval?: Approval | null
+  timeline?: TimelineEntry[]
 }
+
+/** The tag colour of a version's status. */
+export const versionTag = (v: SoaVersion) =>
+  v.status === 'approved' ? 'tag-ok' : v.status === 'pending' ? 'tag-warn' : 'tag-off'
 
 export const THEMES = ['organizational', 'people', 'physical', 'technological'] as const
 export const STATUSES = ['not_started', 'planned', 'partial', 'implemented'] as const

@@ -35,6 +35,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { perm: 'soa.read', title: 'risks.soaTitle' },
   },
   {
+    path: '/soa/versions/:id(\\d+)',
+    name: 'soa-version',
+    component: () => import('./SoaVersionPage.vue'),
+    meta: { perm: 'soa.read', title: 'risks.versions.pageTitle' },
+    props: true,
+  },
+  {
     path: '/soa/:id(\\d+)',
     name: 'soa-control',
     component: () => import('./SoaControlPage.vue'),

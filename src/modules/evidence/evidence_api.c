@@ -1,0 +1,193 @@
+/* evidence_api.c — GET /api/v1/evidence-pack, and the PDFs of the registers and the training
+ * roster (the same pages the evidence pack prints, for one register at a time). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "reports.h"
+#include "../registers/registers_api.h"
+#include "../training/training.h"
+#include "../../lib/log.h"
+
+/* --- the pack ------------------------------------------------------------------------------ */
+
+static int fd_write(void *arg, const void *data, size_t len)
+{
+	int fd = *(int *)arg;
+	const char *p = data;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The ZIP goes to a file in the data folder that is unlinked at once: the pack never sits in
+ * memory whole, and nothing is left behind whatever happens to the request. */
+static int evidence_pack(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	const char *from = req_query(req, "from"), *to = req_query(req, "to");
+	evidence_check_period(from, to, &fe);
+	if (ferr_any(&fe)) {
+		reply_errors(req, &fe);
+		ferr_release(&fe);
+		return 0;
+	}
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/.evidence-XXXXXX", req->app->data_dir);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		log_error("evidence pack: cannot create a temporary file in %s",
+			  req->app->data_dir);
+		return -1;
+	}
+	unlink(path);
+	struct actor who = req_actor(req);
+	enum status st =
+		evidence_pack_write(req->app, req->db, &who, from, to, fd_write, &fd, NULL);
+	struct stat sb;
+	if (st != ST_OK || fstat(fd, &sb) || lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		return reply_status_of(req, st == ST_OK ? ST_DB : st, NULL);
+	}
+	req->static_fd = fd;
+	req->static_size = sb.st_size;
+	req->status = 200;
+	req->content_type = "application/zip";
+	req->content_disposition = arena_printf(
+		&req->arena, "attachment; filename=\"evidence-pack-%s-%s.zip\"", from, to);
+	req->replied = true;
+	return 0;
+}
+
+/* --- one part as a PDF --------------------------------------------------------------------- */
+
+static void draw_part(struct pdf *p, void *arg)
+{
+	struct part_out *o = arg;
+	o->draw(p, o->data);
+}
+
+static const struct part *part_named(const char *name)
+{
+	for (size_t i = 0; i < evidence_part_count; i++)
+		if (!strcmp(evidence_parts[i].name, name))
+			return &evidence_parts[i];
+	return NULL;
+}
+
+/* Builds part `name` for the caller (their register scope) and answers its PDF. */
+static int part_pdf(struct req *req, const char *name, const char *subtitle,
+		    const struct roster_filter *roster, const char *file, const char *action,
+		    const char *object_type)
+{
+	const struct part *pt = part_named(name);
+	struct actor who = req_actor(req);
+	struct reg_scope scope = reg_scope_of(req);
+	struct part_ctx c = { req->app, req->db, &who, NULL, NULL, &scope, roster, true };
+	struct part_out o = { .available = true };
+	if (pt->build(&c, &o)) {
+		free(o.xlsx);
+		json_decref(o.data);
+		json_decref(o.figures);
+		return -1;
+	}
+	int rc = reply_pdf(req, pt->title, subtitle, o.landscape, draw_part, &o, file, action,
+			   object_type, 0);
+	free(o.xlsx);
+	json_decref(o.data);
+	json_decref(o.figures);
+	return rc;
+}
+
+static int assets_pdf(struct req *req)
+{
+	return part_pdf(req, "02-asset-register", NULL, NULL, "asset-register.pdf", "export.assets",
+			"asset");
+}
+
+static int pinfo_pdf(struct req *req)
+{
+	return part_pdf(req, "01-pinfo-register", NULL, NULL, "pinfo-register.pdf", "export.pinfo",
+			"pinfo");
+}
+
+static int risks_pdf(struct req *req)
+{
+	return part_pdf(req, "03-risk-assessment", NULL, NULL, "risk-assessment.pdf",
+			"export.risks", "risk");
+}
+
+static int soa_pdf(struct req *req)
+{
+	return part_pdf(req, "04-statement-of-applicability", NULL, NULL,
+			"statement-of-applicability.pdf", "export.soa", "soa");
+}
+
+static int roster_pdf(struct req *req)
+{
+	struct roster_filter f = { 0 };
+	const char *v;
+	int64_t id;
+	if ((v = req_query(req, "course_id")) && !parse_i64(v, 1, INT64_MAX, &id))
+		f.course_id = id;
+	if ((v = req_query(req, "department_id")) && !parse_i64(v, 1, INT64_MAX, &id))
+		f.department_id = id;
+	f.status = req_query(req, "status");
+	f.due_from = req_query(req, "due_from");
+	f.due_to = req_query(req, "due_to");
+	f.q = req_query(req, "q");
+	const char *subtitle = NULL;
+	if (f.due_from || f.due_to)
+		subtitle = arena_printf(&req->arena, "期限 %s 〜 %s", f.due_from ? f.due_from : "",
+					f.due_to ? f.due_to : "");
+	if (training_sync(req->db, 0))
+		return -1;
+	return part_pdf(req, "06-training-roster", subtitle, &f, "training-roster.pdf",
+			"export.training_roster", "training_roster");
+}
+
+/* --- routes -------------------------------------------------------------------------------- */
+
+static const char *const duty_statuses[] = { "pending", "overdue", "completed", NULL };
+
+static const struct field pack_query[] = {
+	{ "from", FT_DATE, 0 },
+	{ "to", FT_DATE, 0 },
+	{ 0 },
+};
+static const struct field roster_query[] = {
+	{ "course_id", FT_ID, 0 },
+	{ "department_id", FT_ID, 0 },
+	{ "status", FT_ENUM, 0, .choices = duty_statuses },
+	{ "due_from", FT_DATE, 0 },
+	{ "due_to", FT_DATE, 0 },
+	{ "q", FT_STRING, 0, .max = 100 },
+	{ 0 },
+};
+
+static const struct route routes[] = {
+	{ "GET", "/api/v1/evidence-pack", "evidence.export", evidence_pack, .query = pack_query },
+	{ "GET", "/api/v1/assets.pdf", "assets.read", assets_pdf },
+	{ "GET", "/api/v1/pinfo.pdf", "pinfo.read", pinfo_pdf },
+	{ "GET", "/api/v1/risks.pdf", "risks.read", risks_pdf },
+	{ "GET", "/api/v1/soa.pdf", "soa.read", soa_pdf },
+	{ "GET", "/api/v1/training/roster.pdf", "training.records", roster_pdf,
+	  .query = roster_query },
+};
+
+const struct route_table evidence_routes = { routes, ARRAY_SIZE(routes) };
+
+const struct permission evidence_permissions[] = {
+	{ "evidence.export", "evidence" },
+	{ 0 },
+};
