@@ -12,7 +12,6 @@
 #include "app.h"
 #include "audit/audit.h"
 #include "lib/log.h"
-#include "modules/settings/settings.h"
 
 static void close_db(void *p)
 {
@@ -67,7 +66,6 @@ int app_init(struct app *app, const char *data_dir, const char *db_url, struct b
 	app->data_dir = xstrdup(data_dir);
 	app->db_url = db_url ? xstrdup(db_url) : app_default_db_url(data_dir);
 	pthread_key_create(&app->db_key, close_db);
-	pthread_mutex_init(&app->settings_lock, NULL);
 	return read_key(app, err);
 }
 
@@ -79,8 +77,6 @@ void app_release(struct app *app)
 		pthread_setspecific(app->db_key, NULL);
 	}
 	pthread_key_delete(app->db_key);
-	pthread_mutex_destroy(&app->settings_lock);
-	settings_free(app->settings);
 	free(app->data_dir);
 	free(app->db_url);
 	free(app->web_root);

@@ -17,6 +17,8 @@
 
 #define MASTER_KEY_BYTES 32
 
+struct route_set;
+
 struct app {
 	char *data_dir;
 	char *db_url;
@@ -26,10 +28,9 @@ struct app {
 	bool secure_cookies; /* Secure flag on cookies (HTTPS or --secure-cookies) */
 	bool trust_proxy;    /* take the client address from X-Forwarded-For */
 	pthread_key_t db_key;
-	pthread_mutex_t settings_lock;
-	struct settings *settings; /* last loaded copy (time zone changes are applied from it) */
-	int64_t settings_loaded_ms;
-	int64_t settings_generation; /* bumped by every settings update */
+	int64_t settings_generation; /* bumped by every settings update (settings.h) */
+	/* What the HTTP server answers (http.h): set by serve from the module list. */
+	const struct route_set *routes;
 };
 
 /* Resolves the data folder's database URL and reads the master key. -1 with a sentence in err. */

@@ -3,10 +3,10 @@
 #include <string.h>
 
 #include "audit.h"
+#include "audit_api.h"
 #include "../http/http.h"
 #include "../http/export.h"
 #include "../lib/timeutil.h"
-#include "../modules/core.h"
 #include "../store/query.h"
 
 #define PAGE_DEFAULT 50
@@ -126,8 +126,9 @@ static int event_show(struct req *req)
 	return reply_json(req, 200, e);
 }
 
-static int events_export(struct req *req, enum export_format fmt)
+static int events_export(struct req *req)
 {
+	enum export_format fmt = export_format_of(req);
 	struct query q;
 	struct dbrows r;
 	query_init(&q, "SELECT " AUDIT_COLUMNS " FROM audit_events");
@@ -169,16 +170,6 @@ static int events_export(struct req *req, enum export_format fmt)
 	json_decref(headers);
 	json_decref(rows);
 	return rc;
-}
-
-static int events_csv(struct req *req)
-{
-	return events_export(req, EXPORT_CSV);
-}
-
-static int events_xlsx(struct req *req)
-{
-	return events_export(req, EXPORT_XLSX);
 }
 
 static int chain_verify(struct req *req)
@@ -243,9 +234,10 @@ static const struct field filter_query_xlsx[] = { { "actor", FT_STRING, 0, .max 
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/audit/events", "audit.read", events_list, .query = filter_query },
-	{ "GET", "/api/v1/audit/events.csv", "audit.export", events_csv, .query = export_query },
-	{ "GET", "/api/v1/audit/events.xlsx", "audit.export", events_xlsx,
-	  .query = filter_query_xlsx },
+	{ "GET", "/api/v1/audit/events.csv", "audit.export", events_export, .query = export_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/audit/events.xlsx", "audit.export", events_export,
+	  .query = filter_query_xlsx, .arg = &export_as_xlsx },
 	{ "GET", "/api/v1/audit/events/{seq:int}", "audit.read", event_show },
 	{ "POST", "/api/v1/audit/verify", "audit.read", chain_verify },
 	{ "GET", "/api/v1/audit/head", "audit.read", chain_head },

@@ -8,7 +8,7 @@
 #include "../lib/crypto.h"
 #include "../lib/log.h"
 #include "../lib/timeutil.h"
-#include "../modules/settings/settings.h"
+#include "../settings.h"
 
 #define TOUCH_EVERY 15 /* seconds between last_seen updates */
 

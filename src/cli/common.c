@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "../lib/log.h"
 #include "../modules/modules.h"
+#include "../settings.h"
 
 int cli_need_data(const char *data, const char *cmd)
 {
@@ -37,6 +38,12 @@ int cli_open(struct app *app, const char *data, const char *db_url, struct db **
 	if (db_migrate(*db, &err)) {
 		fprintf(stderr, "mamori: %s\n", err.buf);
 		buf_release(&err);
+		return EXIT_USAGE;
+	}
+	/* Every command counts dates in the organisation's time zone, not the machine's. */
+	if (settings_use_zone(app, *db)) {
+		fprintf(stderr, "mamori: cannot read the organisation's settings: %s\n",
+			db_errmsg(*db));
 		return EXIT_USAGE;
 	}
 	return cli_audit_upgrade(*db);

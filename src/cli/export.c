@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../http/export.h"
 #include "../modules/assets/assets.h"
 #include "../modules/pinfo/pinfo.h"
 #include "../modules/risks/risks.h"
@@ -23,7 +24,7 @@ static const char usage[] =
 
 struct export_cmd {
 	const char *what, *file;
-	struct reg_export x;
+	struct export x;
 	int64_t version;
 };
 
@@ -110,9 +111,8 @@ int cmd_export(int argc, char **argv)
 	}
 	struct export_cmd c = { argv[optind],
 				argv[optind + 1],
-				{ .fmt = !strcmp(fmt, "xlsx")    ? REG_XLSX
-					 : !strcmp(enc, "cp932") ? REG_CSV_CP932
-								 : REG_CSV,
+				{ .fmt = !strcmp(fmt, "xlsx") ? EXPORT_XLSX : EXPORT_CSV,
+				  .cp932 = strcmp(fmt, "xlsx") && !strcmp(enc, "cp932"),
 				  .replace = a.value[2] != NULL },
 				version };
 	return cli_with_db(&a, "export", run, &c);

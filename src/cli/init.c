@@ -13,7 +13,6 @@
 #include "../auth/password.h"
 #include "../modules/accounts/accounts.h"
 #include "../modules/pinfo/pinfo.h"
-#include "../modules/settings/settings.h"
 #include "../modules/training/training.h"
 
 static const char usage[] =

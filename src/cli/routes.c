@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "../http/http.h"
+#include "../modules/modules.h"
 
 static void add(const struct route *r, void *arg)
 {
@@ -32,7 +33,7 @@ int cmd_routes(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	json_t *all = json_array();
-	router_each(add, all);
+	router_each(module_routes(), add, all);
 	char *s = json_dumps(all, JSON_INDENT(1));
 	puts(s);
 	free(s);

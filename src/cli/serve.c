@@ -16,7 +16,8 @@
 #include "../http/http.h"
 #include "../lib/log.h"
 #include "../lib/timeutil.h"
-#include "../modules/settings/settings.h"
+#include "../modules/modules.h"
+#include "../settings.h"
 
 static const char usage[] =
 	"usage: mamori serve --data DIR [--db URL] [--listen ADDR:PORT] [--threads N]\n"
@@ -44,6 +45,11 @@ static void *jobs_main(void *arg)
 	/* Jobs at once; the sender after one interval (the server is up and answering by then). */
 	int64_t next = 0, next_worker = now_ms() + (int64_t)j->worker_interval * 1000;
 	while (!j->stop) {
+		/* A time zone changed on another node is in force here within seconds (the
+		 * settings are read from the database at most every two seconds). */
+		struct db *zone_db = app_db(j->app);
+		if (zone_db)
+			settings_use_zone(j->app, zone_db);
 		if (now_ms() >= next) {
 			struct db *db = app_db(j->app);
 			if (db)
@@ -194,15 +200,13 @@ int cmd_serve(int argc, char **argv)
 		app_release(&app);
 		return rc;
 	}
+	app.routes = module_routes();
 	app.secure_cookies = secure;
 	app.trust_proxy = proxy;
 	app.web_root = web ? realpath(web, NULL) : default_web_root();
 	if (web && !app.web_root)
 		fprintf(stderr,
 			"mamori serve: --web-root %s does not exist; serving the API only\n", web);
-	struct settings s;
-	if (settings_get(&app, db, &s) == 0)
-		tz_set(s.timezone);
 
 	/* A port another program holds: say so, and how to choose another, before starting. */
 	struct ready ready = { .listen = listen, .data = data };

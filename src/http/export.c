@@ -7,6 +7,13 @@
 
 const char *const export_encodings[] = { "utf-8", "cp932", NULL };
 const char *const export_unmappable[] = { "refuse", "replace", NULL };
+const enum export_format export_as_csv = EXPORT_CSV, export_as_xlsx = EXPORT_XLSX;
+
+enum export_format export_format_of(const struct req *req)
+{
+	const enum export_format *fmt = req->route ? req->route->arg : NULL;
+	return fmt ? *fmt : EXPORT_CSV;
+}
 
 void export_local_time(int64_t t, char out[20])
 {
@@ -155,6 +162,57 @@ int reply_unmappable(struct req *req, const struct csv_loss *loss)
 	return 0;
 }
 
+/* --- one export, step by step ---------------------------------------------------------------- */
+
+struct export export_of(struct req *req, enum export_format fmt)
+{
+	return (struct export){ .fmt = fmt,
+				.cp932 = fmt == EXPORT_CSV && export_cp932(req),
+				.replace = export_replace(req) };
+}
+
+static const char *format_name(const struct export *x)
+{
+	return x->fmt == EXPORT_XLSX ? "xlsx" : x->cp932 ? "csv-cp932" : "csv";
+}
+
+enum status export_audited(struct db *db, const struct actor *who, json_t *headers, json_t *rows,
+			   struct export *x, const char *sheet, const char *action,
+			   const char *object_type, json_t *summary)
+{
+	int rc = export_build(headers, rows, x->fmt == EXPORT_XLSX, x->cp932, x->replace, sheet,
+			      &x->file);
+	if (rc)
+		return rc > 0 ? ST_INVALID : ST_DB;
+	json_t *sum = summary ? json_copy(summary) : json_object();
+	json_object_set_new(sum, "rows", json_integer((json_int_t)json_array_size(rows)));
+	json_object_set_new(sum, "format", json_string(format_name(x)));
+	if (x->file.loss.chars)
+		json_object_set_new(sum, "replaced", json_integer((json_int_t)x->file.loss.chars));
+	rc = audit_append_tx(db, who, action, object_type, 0, sum);
+	json_decref(sum);
+	if (rc) {
+		free(x->file.data);
+		x->file.data = NULL;
+		return ST_DB;
+	}
+	return ST_OK;
+}
+
+int reply_export_file(struct req *req, enum status st, struct export *x, const char *name)
+{
+	if (st == ST_INVALID && x->file.loss.chars)
+		return reply_unmappable(req, &x->file.loss);
+	if (st != ST_OK)
+		return reply_status_of(req, st, NULL);
+	bool xlsx = x->fmt == EXPORT_XLSX;
+	char *data = x->file.data;
+	x->file.data = NULL;
+	return reply_download(req, export_content_type(xlsx, x->cp932),
+			      export_file_name(req, name, xlsx ? "xlsx" : "csv"), data,
+			      x->file.len);
+}
+
 /* --- reply_export ---------------------------------------------------------------------------- */
 
 /* API values as typed cells: "…T…Z" instants and YYYY-MM-DD dates. */
@@ -186,29 +244,11 @@ static json_t *typed_rows(json_t *rows)
 int reply_export(struct req *req, enum export_format fmt, const char *name, json_t *headers,
 		 json_t *rows)
 {
-	bool xlsx = fmt == EXPORT_XLSX, cp932 = !xlsx && export_cp932(req);
-	struct export_file f;
-	json_t *typed = typed_rows(rows);
-	int rc = export_build(headers, typed, xlsx, cp932, export_replace(req), name, &f);
-	json_decref(typed);
-	if (rc < 0)
-		return -1;
-	if (rc > 0)
-		return reply_unmappable(req, &f.loss);
+	struct export x = export_of(req, fmt);
 	struct actor who = req_actor(req);
-	json_t *sum = json_pack("{s:I,s:s}", "rows", (json_int_t)json_array_size(rows), "format",
-				xlsx    ? "xlsx"
-				: cp932 ? "csv-cp932"
-					: "csv");
-	if (f.loss.chars)
-		json_object_set_new(sum, "replaced", json_integer((json_int_t)f.loss.chars));
-	char *action = arena_printf(&req->arena, "export.%s", name);
-	rc = audit_append_tx(req->db, &who, action, name, 0, sum);
-	json_decref(sum);
-	if (rc) {
-		free(f.data);
-		return -1;
-	}
-	return reply_download(req, export_content_type(xlsx, cp932),
-			      export_file_name(req, name, xlsx ? "xlsx" : "csv"), f.data, f.len);
+	json_t *typed = typed_rows(rows);
+	enum status st = export_audited(req->db, &who, headers, typed, &x, name,
+					arena_printf(&req->arena, "export.%s", name), name, NULL);
+	json_decref(typed);
+	return reply_export_file(req, st, &x, name);
 }

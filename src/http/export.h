@@ -5,6 +5,14 @@
  *
  * Every list that can be exported offers both formats next to it (`/things.csv`,
  * `/things.xlsx`); building the rows once and choosing the format here keeps the two alike.
+ * One handler serves both: the routes carry their format (`.arg = &export_as_csv` or
+ * `&export_as_xlsx`), which export_format_of() reads.
+ *
+ * One declaration, struct export, describes every export: what was asked for (format, CP932,
+ * replacing what CP932 lacks) and the file built. A list answers in one call with
+ * reply_export(); a list with its own audit event or file name (the registers, the training
+ * roster, `mamori export`) takes the steps: export_of(), export_audited(),
+ * reply_export_file().
  *
  * What every export shares:
  * - The file is named "<name>-<today>.<csv|xlsx>", today in the organisation's time zone.
@@ -30,22 +38,51 @@
 
 enum export_format { EXPORT_CSV, EXPORT_XLSX };
 
+/* The route arguments (struct route's arg) of a list's two downloads. */
+extern const enum export_format export_as_csv, export_as_xlsx;
+/* The format the request's route carries (EXPORT_CSV when it carries none). */
+enum export_format export_format_of(const struct req *req);
+
 /* Sends `headers` (array of strings) and `rows` (array of arrays of cells, see above) as
  * `<name>-<today>.csv` or `.xlsx`, after appending the audit event `export.<name>` with the
  * row count and format. The CSV encoding comes from the request's `encoding` query parameter
  * ("cp932" or UTF-8), and `unmappable=replace` from the request too. Borrows both arrays.
- * Returns 0 with the answer set (the file, or 422 unmappable), or -1 (nothing sent: the
- * caller answers 500/503). */
+ * The answer is the file, 422 unmappable, or 500/503 when the event cannot be stored (as
+ * reply_export_file). */
 int reply_export(struct req *req, enum export_format fmt, const char *name, json_t *headers,
 		 json_t *rows);
 
-/* --- the parts, for lists with their own audit event (the registers) ------------------------ */
+/* --- the steps, for lists with their own audit event or file name -------------------------- */
 
 struct export_file {
 	char *data; /* the file (malloc'd), NULL when refused */
 	size_t len;
 	struct csv_loss loss; /* CP932: the characters it lacks (replaced, or the refusal) */
 };
+
+/* One export of a list: what was asked for and, once built, the file. */
+struct export
+{
+	enum export_format fmt;
+	bool cp932;              /* CSV in CP932 (Windows-31J) instead of UTF-8 with a BOM */
+	bool replace;            /* CP932: '?' for the characters it lacks (else refused) */
+	struct export_file file; /* out: the file, or what CP932 lacks when refused */
+};
+
+/* The export a request asks for in `fmt`: CP932 with ?encoding=cp932 (CSV only), replacing
+ * with ?unmappable=replace. */
+struct export export_of(struct req *req, enum export_format fmt);
+/* Builds x->file from `headers` and typed `rows` (sheet: the workbook's sheet name), then
+ * appends the audit event `action` on `object_type` — {rows, format, replaced when CP932
+ * lacked characters} after the members of `summary` (borrowed; may be NULL) — in its own
+ * transaction; the file is kept only when the event is stored. ST_OK; ST_INVALID when refused
+ * because CP932 lacks characters (x->file.loss says which; no file); ST_DB. */
+enum status export_audited(struct db *db, const struct actor *who, json_t *headers, json_t *rows,
+			   struct export *x, const char *sheet, const char *action,
+			   const char *object_type, json_t *summary);
+/* Answers an export: the download "<name>-<today>.<csv|xlsx>" (x->file.data is handed
+ * over), the 422 `unmappable` problem when refused for CP932, or the problem of `st`. */
+int reply_export_file(struct req *req, enum status st, struct export *x, const char *name);
 
 /* Builds the file from typed cells. 0 done; 1 refused because CP932 lacks some characters
  * and `replace` is false (f->loss says which; no file); -1 on failure. Borrows the arrays. */

@@ -87,6 +87,9 @@ struct route {
 	const struct field *body;  /* JSON object schema, { 0 }-terminated; NULL: no body */
 	const struct field *query; /* allowed query parameters; NULL: none */
 	unsigned flags;
+	/* What this route serves, for a handler that serves several routes (req->route->arg):
+	 * e.g. the register (struct reg_record) or a download's format (export_as_xlsx). */
+	const void *arg;
 };
 
 /* The signed-in user, as loaded by the session layer for this request. */
@@ -145,6 +148,13 @@ struct route_table {
 	size_t count;
 };
 
+/* The routes a server answers, in the order they are tried: handed to the router by its caller
+ * (serve puts the modules' tables, module_routes(), in app->routes). */
+struct route_set {
+	const struct route_table *const *tables;
+	size_t count;
+};
+
 /* --- Reading a request ------------------------------------------------------------------ */
 
 /* The integer path parameter `name` ({name:int}); 0 if absent. */
@@ -195,12 +205,15 @@ struct server_options {
 /* Serves until SIGTERM/SIGINT, then finishes in-flight requests. */
 int http_serve(struct app *app, const struct server_options *opt);
 
-/* Runs one request through the router (used by the server and by tests). */
-void router_dispatch(struct req *req);
-/* All routes of all modules, for the route walk test and `mamori routes`. */
-void router_each(void (*fn)(const struct route *r, void *arg), void *arg);
-/* The largest body the route at method/path takes (BODY_LIMIT unless it is R_LARGE_BODY). */
-size_t router_body_limit(const char *method, const char *path);
+/* Runs one request through the router, among the routes of `rs` (used by the server and by
+ * tests). */
+void router_dispatch(const struct route_set *rs, struct req *req);
+/* Every route of `rs`, for the route walk test and `mamori routes`. */
+void router_each(const struct route_set *rs, void (*fn)(const struct route *r, void *arg),
+		 void *arg);
+/* The largest body the route of `rs` at method/path takes (BODY_LIMIT unless it is
+ * R_LARGE_BODY). */
+size_t router_body_limit(const struct route_set *rs, const char *method, const char *path);
 /* Matches `path` against `pattern`, filling req params; true on match. */
 bool route_match(const char *pattern, const char *path, struct req *req);
 /* Checks one query parameter against a route's query schema (NULL: none accepted). */

@@ -15,7 +15,6 @@
 #include "../auth/session.h"
 #include "../lib/log.h"
 #include "../lib/timeutil.h"
-#include "../modules/modules.h"
 
 bool route_match(const char *pattern, const char *path, struct req *req)
 {
@@ -62,18 +61,19 @@ bool route_match(const char *pattern, const char *path, struct req *req)
 	return true;
 }
 
-void router_each(void (*fn)(const struct route *r, void *arg), void *arg)
+void router_each(const struct route_set *rs, void (*fn)(const struct route *r, void *arg),
+		 void *arg)
 {
-	for (size_t m = 0; m < module_count; m++)
-		for (size_t i = 0; i < modules[m].routes->count; i++)
-			fn(&modules[m].routes->routes[i], arg);
+	for (size_t m = 0; m < rs->count; m++)
+		for (size_t i = 0; i < rs->tables[m]->count; i++)
+			fn(&rs->tables[m]->routes[i], arg);
 }
 
-static const struct route *find_route(struct req *req, bool *path_known)
+static const struct route *find_route(const struct route_set *rs, struct req *req, bool *path_known)
 {
 	*path_known = false;
-	for (size_t m = 0; m < module_count; m++) {
-		const struct route_table *t = modules[m].routes;
+	for (size_t m = 0; m < rs->count; m++) {
+		const struct route_table *t = rs->tables[m];
 		for (size_t i = 0; i < t->count; i++) {
 			const struct route *r = &t->routes[i];
 			if (!route_match(r->pattern, req->path, NULL))
@@ -89,10 +89,10 @@ static const struct route *find_route(struct req *req, bool *path_known)
 	return NULL;
 }
 
-size_t router_body_limit(const char *method, const char *path)
+size_t router_body_limit(const struct route_set *rs, const char *method, const char *path)
 {
-	for (size_t m = 0; m < module_count; m++) {
-		const struct route_table *t = modules[m].routes;
+	for (size_t m = 0; m < rs->count; m++) {
+		const struct route_table *t = rs->tables[m];
 		for (size_t i = 0; i < t->count; i++) {
 			const struct route *r = &t->routes[i];
 			if ((r->flags & R_LARGE_BODY) && !strcmp(r->method, method) &&
@@ -191,11 +191,11 @@ static int parse_body(struct req *req, struct ferrors *fe)
 	return 0;
 }
 
-static void dispatch(struct req *req)
+static void dispatch(const struct route_set *rs, struct req *req)
 {
 	bool known;
 	struct ferrors fe = FERRORS_INIT;
-	const struct route *r = find_route(req, &known);
+	const struct route *r = find_route(rs, req, &known);
 	if (!r) {
 		if (known)
 			reply_problem(req, 405, "method_not_allowed", "Method not allowed", NULL);
@@ -282,9 +282,9 @@ out:
 	ferr_release(&fe);
 }
 
-void router_dispatch(struct req *req)
+void router_dispatch(const struct route_set *rs, struct req *req)
 {
-	dispatch(req);
+	dispatch(rs, req);
 	if (req->db) {
 		db_read_end(req->db);
 		session_touch(req);

@@ -120,7 +120,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				snprintf(req->ip, sizeof(req->ip), "%.63s", last);
 			}
 		}
-		req->body_limit = router_body_limit(method, url);
+		req->body_limit = router_body_limit(app->routes, method, url);
 		const char *cl =
 			MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
@@ -146,7 +146,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			      req->body_limit > BODY_LIMIT ? "The file is larger than 64 MiB."
 							   : "The body is larger than 1 MiB.");
 	else if (!static_serve(req))
-		router_dispatch(req);
+		router_dispatch(req->app->routes, req);
 	return send_answer(req);
 }
 

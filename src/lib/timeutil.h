@@ -3,8 +3,9 @@
  *
  * Instants are stored and passed as int64 Unix seconds (UTC) and shown in the API as
  * RFC 3339 UTC ("2026-11-23T02:05:00Z"). Calendar dates are "YYYY-MM-DD" strings. Deadlines
- * and "today" are counted in the organisation's time zone (default Asia/Tokyo): set it once
- * with tz_set(); tz_today() is thread-safe.
+ * and "today" are counted in the organisation's time zone (default Asia/Tokyo): every entry
+ * point sets it before its work (settings_use_zone in src/settings.h); tz_today() is
+ * thread-safe.
  */
 #ifndef MAMORI_TIMEUTIL_H
 #define MAMORI_TIMEUTIL_H
@@ -42,8 +43,9 @@ int date_weekday(const char *date);
 /* to - from in days; 0 when either is not a real date. */
 int64_t date_diff(const char *from, const char *to);
 
-/* Sets the organisation time zone (IANA name); -1 if unknown. Not thread-safe: call at start
- * or under the settings lock. */
+/* Sets the organisation time zone (IANA name); -1 if unknown. Called by the settings
+ * (settings_use_zone, an update of the zone), never as a side effect of reading them; the
+ * conversions here take the same lock, and TZ changes only when the zone does. */
 int tz_set(const char *name);
 /* A real IANA zone or link name ("Asia/Tokyo", "Japan", "UTC"): listed by the system's time
  * zone database and a compiled zone file. Not a directory ("Asia"), nor "posixrules",

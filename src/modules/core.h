@@ -1,6 +1,6 @@
 /*
- * core.h — routes that belong to no domain area: health, the permission catalogue and the
- * audit trail's API.
+ * core.h — routes that belong to no domain area: health and the permission catalogue (the
+ * audit trail's are audit/audit_api.h).
  */
 #ifndef MAMORI_CORE_H
 #define MAMORI_CORE_H
@@ -8,6 +8,5 @@
 #include "../http/http.h"
 
 extern const struct route_table core_routes;
-extern const struct route_table audit_routes;
 
 #endif

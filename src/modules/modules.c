@@ -1,8 +1,10 @@
 /* modules.c — the list of modules. */
+#include <pthread.h>
 #include <string.h>
 
 #include "modules.h"
 #include "core.h"
+#include "../audit/audit_api.h"
 #include "accounts/accounts.h"
 #include "settings/settings.h"
 #include "actions/actions.h"
@@ -135,4 +137,21 @@ size_t module_campaign_kinds(const struct campaign_kind **out, size_t max)
 		     k++)
 			out[n++] = k;
 	return n;
+}
+
+static const struct route_table *route_tables[ARRAY_SIZE(modules)];
+static struct route_set route_set;
+static pthread_once_t route_set_once = PTHREAD_ONCE_INIT;
+
+static void route_set_build(void)
+{
+	for (size_t m = 0; m < module_count; m++)
+		route_tables[m] = modules[m].routes;
+	route_set = (struct route_set){ route_tables, module_count };
+}
+
+const struct route_set *module_routes(void)
+{
+	pthread_once(&route_set_once, route_set_build);
+	return &route_set;
 }

@@ -41,6 +41,10 @@ struct module {
 extern const struct module modules[];
 extern const size_t module_count;
 
+/* Every module's route table, in module order: the route set the server is handed
+ * (app->routes) and `mamori routes` lists. */
+const struct route_set *module_routes(void);
+
 /* True if `name` is a permission some module declares. */
 bool permission_known(const char *name);
 

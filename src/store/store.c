@@ -287,12 +287,18 @@ static int tx_st_fn(struct db *db, void *arg)
 	return t->st == ST_OK ? 0 : -1;
 }
 
+enum status db_tx_status(struct db *db, int (*fn)(struct db *db, void *arg), void *arg,
+			 enum status *st)
+{
+	if (db_tx(db, fn, arg) == 0)
+		return ST_OK;
+	return *st == ST_OK ? ST_DB : *st;
+}
+
 enum status db_tx_st(struct db *db, enum status (*fn)(struct db *db, void *arg), void *arg)
 {
 	struct tx_st t = { fn, arg, ST_DB };
-	if (db_tx(db, tx_st_fn, &t) == 0)
-		return ST_OK;
-	return t.st == ST_OK ? ST_DB : t.st;
+	return db_tx_status(db, tx_st_fn, &t, &t.st);
 }
 
 int db_lock_chain(struct db *db)

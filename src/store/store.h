@@ -112,10 +112,15 @@ void db_read_end(struct db *db);
  * otherwise; retries the whole transaction a few times when the failure is DBE_BUSY. */
 int db_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg);
 
-/* db_tx for a domain step that answers a status: commits when fn returns ST_OK and rolls back
- * otherwise, retrying on DBE_BUSY like db_tx. Returns fn's status, or ST_DB when the database
- * failed (including a failed COMMIT after fn's ST_OK). */
+/* The one way a domain step runs in a transaction and answers a status. db_tx_st: fn returns
+ * its status; commits when it is ST_OK and rolls back otherwise, retrying on DBE_BUSY like
+ * db_tx. db_tx_status: fn returns 0 or -1 like db_tx's and, when it refuses for a reason of the
+ * domain, leaves that status in *st (which the caller initialises; fn may point it anywhere in
+ * arg). Both return ST_OK after the commit, else fn's status, or ST_DB when the database failed
+ * (a status still ST_OK after a failure, including a failed COMMIT). */
 enum status db_tx_st(struct db *db, enum status (*fn)(struct db *db, void *arg), void *arg);
+enum status db_tx_status(struct db *db, int (*fn)(struct db *db, void *arg), void *arg,
+			 enum status *st);
 
 /* Serialises appends to the audit chain across connections and nodes, inside a transaction
  * (SQLite's write lock already does; PostgreSQL takes a transaction advisory lock). */

@@ -302,9 +302,10 @@ def change_password(client, current, new):
 # --- the server ------------------------------------------------------------------------------
 
 class Server:
-    """`mamori init` + `mamori serve` in a temporary folder, on a free port."""
+    """`mamori init` + `mamori serve` in a temporary folder, on a free port. `init_env` adds
+    to the environment of `mamori init` (e.g. a pinned clock)."""
 
-    def __init__(self, threads=4, env=None, args=()):
+    def __init__(self, threads=4, env=None, args=(), init_env=None):
         self.tmp = tempfile.mkdtemp(prefix="mamori-api-")
         self.data = os.path.join(self.tmp, "data")
         self.log_path = os.path.join(self.tmp, "serve.log")
@@ -320,7 +321,7 @@ class Server:
         try:
             if self.pg:
                 self._reset_pg()
-            r = self.cli("init", env={"MAMORI_INIT_PASSWORD": INIT_PASSWORD})
+            r = self.cli("init", env=dict(init_env or {}, MAMORI_INIT_PASSWORD=INIT_PASSWORD))
             if r.returncode != 0:
                 raise RuntimeError("mamori init failed: %s %s" % (r.stdout, r.stderr))
         except BaseException:
@@ -589,12 +590,14 @@ class ServerTestCase(unittest.TestCase):
 
     server_env = None
     server_args = ()
+    init_env = None
     threads = 2
     setup_admin = True
 
     @classmethod
     def setUpClass(cls):
-        cls.srv = Server(threads=cls.threads, env=cls.server_env, args=cls.server_args)
+        cls.srv = Server(threads=cls.threads, env=cls.server_env, args=cls.server_args,
+                         init_env=cls.init_env)
         try:
             cls.srv.start()
             cls.admin = cls.srv.setup_admin() if cls.setup_admin else None

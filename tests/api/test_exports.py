@@ -11,7 +11,7 @@ import os
 import re
 import urllib.parse
 
-from harness import API, ServerTestCase, org_today
+from harness import API, ServerTestCase, mamori, org_today
 from test_registers import xlsx_rows
 
 # Look-alikes of formula characters, as a reporter might type them (full-width, small forms,
@@ -284,3 +284,45 @@ class UnmappableTest(ServerTestCase):
         row = [x for x in rows if x[1] == "日付の確認"][0]
         self.assertEqual(str(row[rows[0].index("最終見直し日")]), "2026-04-01 00:00:00")
         self.assertEqual(str(row[rows[0].index("更新日時")]), local)
+
+
+class EveryDownloadTest(ServerTestCase):
+    """One handler serves a list's two downloads, the format coming with the route: every
+    `.csv` route answers a CSV file and every `.xlsx` route a workbook, named to match, each
+    with its audit event saying that format."""
+
+    def last_export(self):
+        items = self.admin.client.get(API + "/audit/events?action=export.*&limit=1").json["items"]
+        return items[0] if items else None
+
+    def test_each_download_is_the_format_its_name_says(self):
+        admin = self.admin.client
+        routes = json.loads(mamori("routes").stdout)
+        downloads = [r["path"] for r in routes
+                     if r["method"] == "GET" and r["path"].endswith((".csv", ".xlsx"))]
+        self.assertGreaterEqual(len(downloads), 20)
+        today = org_today().isoformat()
+        # The pledges' status is one pledge's: the starter content's.
+        pledge = self.srv.sql("SELECT MIN(id) FROM policies WHERE category = 'pledge'")[0][0]
+        query = {API + "/pledges/status.csv": "?policy_id=%s" % pledge,
+                 API + "/pledges/status.xlsx": "?policy_id=%s" % pledge}
+        for path in downloads:
+            if "{" in path:
+                continue  # a campaign's downloads: test_workflow, test_checklists
+            with self.subTest(path=path):
+                before = self.last_export()
+                r = admin.get(path + query.get(path, ""))
+                self.assertEqual(r.status, 200, r)
+                ext = path.rsplit(".", 1)[1]
+                if ext == "xlsx":
+                    self.assertEqual(r.headers["Content-Type"], "application/vnd.openxmlformats-"
+                                     "officedocument.spreadsheetml.sheet")
+                    self.assertTrue(r.body.startswith(b"PK"))
+                else:
+                    self.assertEqual(r.headers["Content-Type"], "text/csv; charset=utf-8")
+                    self.assertTrue(r.body.startswith(b"\xef\xbb\xbf"))
+                self.assertRegex(r.headers["Content-Disposition"],
+                                 r'^attachment; filename="[a-z0-9_-]+-%s\.%s"$' % (today, ext))
+                event = self.last_export()
+                self.assertNotEqual(event, before)
+                self.assertEqual(event["summary"]["format"], ext)

@@ -105,6 +105,32 @@ class TwoNodes(unittest.TestCase):
         seqs = [row[0] for row in self.server.sql("SELECT seq FROM audit_events ORDER BY seq")]
         self.assertEqual(seqs, list(range(1, len(seqs) + 1)), "one chain without gaps")
 
+    def test_a_time_zone_changed_on_one_node_is_in_force_on_the_other(self):
+        """The other node puts the new zone in force on its own within seconds (reading the
+        settings changes nothing: its background loop applies the zone)."""
+        c1 = self.admin.client
+        c2 = client_on(self.node2, c1)
+        at = "2026-03-31T15:30:00Z"   # 00:30 on 1 April in Tokyo
+
+        def day_on_node2():
+            r = c2.post(API + "/incidents", {"category": "loss", "title": "時差の確認",
+                                             "description": "ノード間の時間帯", "discovered_at": at})
+            self.assertEqual(r.status, 201, r)
+            return r.json["discovered_on"]
+
+        self.assertEqual(day_on_node2(), "2026-04-01")
+        s = c1.get(API + "/settings").json
+        try:
+            r = c1.patch(API + "/settings", {"version": s["version"], "timezone": "UTC"})
+            self.assertEqual(r.status, 200, r)
+            deadline = time.time() + 10
+            while day_on_node2() != "2026-03-31" and time.time() < deadline:
+                time.sleep(0.5)
+            self.assertEqual(day_on_node2(), "2026-03-31")
+        finally:
+            s = c1.get(API + "/settings").json
+            c1.patch(API + "/settings", {"version": s["version"], "timezone": "Asia/Tokyo"})
+
 
 if __name__ == "__main__":
     unittest.main()

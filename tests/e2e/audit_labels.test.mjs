@@ -54,9 +54,12 @@ for (const [, src] of sources) {
   }
   for (const m of src.matchAll(/reply_export\(\s*\w+,\s*\w+,\s*"([a-z_]+)"/g)) actions.add(`export.${m[1]}`)
   for (const [step, re] of [
-    ['create', /reg_create(?:_route)?\(\s*[^;]*?&(\w+)/g],
-    ['review', /reg_review_route\(\s*\w+,\s*&(\w+)/g],
-    ['delete', /reg_delete_route\(\s*\w+,\s*&(\w+)/g],
+    // reg_create(db, ..., &kind, ...) and the routes that carry their register:
+    // { "POST", "/api/v1/x", "x.write", reg_create_route, ..., .arg = &kind }
+    ['create', /reg_create\(\s*[^;]*?&(\w+)/g],
+    ['create', /reg_create_route,[^}]*?\.arg\s*=\s*&(\w+)/g],
+    ['review', /reg_review_route,[^}]*?\.arg\s*=\s*&(\w+)/g],
+    ['delete', /reg_delete_route,[^}]*?\.arg\s*=\s*&(\w+)/g],
     ['import', /\.kind\s*=\s*&(\w+)[^;]*?;[\s\S]{0,400}?reg_import_csv/g],
   ]) {
     for (const m of src.matchAll(re)) if (kinds.has(m[1])) actions.add(`${kinds.get(m[1])}.${step}`)

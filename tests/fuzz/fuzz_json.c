@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "http/http.h"
+#include "modules/modules.h"
 #include "lib/jsonw.h"
 
 static void each(const struct route *r, void *arg)
@@ -27,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(j);
 		return 0;
 	}
-	router_each(each, j);
+	router_each(module_routes(), each, j);
 	struct buf b = BUF_INIT;
 	const char *key;
 	json_t *v;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "http/http.h"
+#include "modules/modules.h"
 
 struct probe {
 	const char *path;
@@ -47,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (q)
 		*q++ = '\0';
 	struct probe p = { path, q };
-	router_each(each, &p);
+	router_each(module_routes(), each, &p);
 	free(path);
 	return 0;
 }

@@ -232,8 +232,9 @@ static int requests_choices(struct req *req)
 
 /* The request ledger (アカウント申請台帳), evidence for an auditor: every request with who asked,
  * for whom, what, and what became of it. */
-static int requests_export(struct req *req, enum export_format fmt)
+static int requests_export(struct req *req)
 {
+	enum export_format fmt = export_format_of(req);
 	struct dbrows r;
 	if (db_query(
 		    req->db, &r,
@@ -287,16 +288,6 @@ static int requests_export(struct req *req, enum export_format fmt)
 	json_decref(headers);
 	json_decref(rows);
 	return rc;
-}
-
-static int requests_csv(struct req *req)
-{
-	return requests_export(req, EXPORT_CSV);
-}
-
-static int requests_xlsx(struct req *req)
-{
-	return requests_export(req, EXPORT_XLSX);
 }
 
 /* --- access reviews ----------------------------------------------------------------------- */
@@ -716,10 +707,10 @@ static const struct field ob_transition_body[] = {
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/account-requests", "approvals.use", requests_list, .query = list_query },
-	{ "GET", "/api/v1/account-requests.csv", "account_requests.read", requests_csv,
-	  .query = export_query },
-	{ "GET", "/api/v1/account-requests.xlsx", "account_requests.read", requests_xlsx,
-	  .query = export_query },
+	{ "GET", "/api/v1/account-requests.csv", "account_requests.read", requests_export,
+	  .query = export_query, .arg = &export_as_csv },
+	{ "GET", "/api/v1/account-requests.xlsx", "account_requests.read", requests_export,
+	  .query = export_query, .arg = &export_as_xlsx },
 	{ "GET", "/api/v1/account-requests/choices", "account_requests.create", requests_choices },
 	{ "POST", "/api/v1/account-requests", "account_requests.create", requests_create,
 	  .body = create_body },

@@ -115,8 +115,9 @@ static int users_list(struct req *req)
 }
 
 /* The filtered list as rows for reply_export (roles joined by spaces). */
-static int users_export(struct req *req, enum export_format fmt)
+static int users_export(struct req *req)
 {
+	enum export_format fmt = export_format_of(req);
 	static const char *const cols[] = { "id",
 					    "login",
 					    "name",
@@ -187,16 +188,6 @@ out:
 	json_decref(headers);
 	json_decref(rows);
 	return rc;
-}
-
-static int users_csv(struct req *req)
-{
-	return users_export(req, EXPORT_CSV);
-}
-
-static int users_xlsx(struct req *req)
-{
-	return users_export(req, EXPORT_XLSX);
 }
 
 static int users_create(struct req *req)
@@ -482,8 +473,10 @@ static const struct field role_patch_schema[] = {
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/users", "users.read", users_list, .query = user_list_query },
-	{ "GET", "/api/v1/users.csv", "users.read", users_csv, .query = user_export_query },
-	{ "GET", "/api/v1/users.xlsx", "users.read", users_xlsx, .query = user_list_query_xlsx },
+	{ "GET", "/api/v1/users.csv", "users.read", users_export, .query = user_export_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/users.xlsx", "users.read", users_export, .query = user_list_query_xlsx,
+	  .arg = &export_as_xlsx },
 	{ "POST", "/api/v1/users", "users.write", users_create, .body = user_create_schema },
 	{ "POST", "/api/v1/users/import", "users.write", users_import, .query = import_query,
 	  .flags = R_RAW_BODY },

@@ -135,10 +135,10 @@ enum status department_create(struct db *db, const struct actor *who, json_t *in
 			      struct ferrors *fe)
 {
 	struct dept_op o = { who, 0, in, fe, ST_OK, "" };
-	if (db_tx(db, dept_create_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	*id = o.id;
-	return ST_OK;
+	enum status st = db_tx_status(db, dept_create_fn, &o, &o.st);
+	if (st == ST_OK)
+		*id = o.id;
+	return st;
 }
 
 static int dept_update_fn(struct db *db, void *arg)
@@ -199,9 +199,7 @@ enum status department_update(struct db *db, const struct actor *who, int64_t id
 			      struct ferrors *fe)
 {
 	struct dept_op o = { who, id, patch, fe, ST_OK, "" };
-	if (db_tx(db, dept_update_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	return db_tx_status(db, dept_update_fn, &o, &o.st);
 }
 
 /* --- roles -------------------------------------------------------------------------------- */
@@ -367,10 +365,10 @@ enum status role_create(struct db *db, const struct actor *who, json_t *in, int6
 			struct ferrors *fe)
 {
 	struct dept_op o = { who, 0, in, fe, ST_OK, "" };
-	if (db_tx(db, role_create_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	*id = o.id;
-	return ST_OK;
+	enum status st = db_tx_status(db, role_create_fn, &o, &o.st);
+	if (st == ST_OK)
+		*id = o.id;
+	return st;
 }
 
 static int role_update_fn(struct db *db, void *arg)
@@ -466,10 +464,8 @@ enum status role_update(struct db *db, const struct actor *who, int64_t id, json
 			struct ferrors *fe)
 {
 	struct dept_op o = { who, id, patch, fe, ST_OK, "" };
-	if (db_tx(db, role_update_fn, &o)) {
-		if (o.st == ST_FORBIDDEN && o.missing[0])
-			beyond_own_audit(db, who, "role.update", "role", id, o.missing);
-		return o.st == ST_OK ? ST_DB : o.st;
-	}
-	return ST_OK;
+	enum status st = db_tx_status(db, role_update_fn, &o, &o.st);
+	if (st == ST_FORBIDDEN && o.missing[0])
+		beyond_own_audit(db, who, "role.update", "role", id, o.missing);
+	return st;
 }

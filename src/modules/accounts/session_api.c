@@ -21,7 +21,7 @@
 #include "../../auth/totp.h"
 #include "../../lib/crypto.h"
 #include "../../lib/timeutil.h"
-#include "../settings/settings.h"
+#include "../../settings.h"
 
 static void wipe_free(char *s)
 {

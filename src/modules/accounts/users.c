@@ -13,7 +13,7 @@
 #include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
-#include "../settings/settings.h"
+#include "../../settings.h"
 #include "../policies/policies.h"
 
 void login_key(const char *login, char *out, size_t n)
@@ -586,8 +586,9 @@ enum status user_create_also(struct app *app, struct db *db, const struct actor 
 		return ST_DB;
 	struct create c = { app, who,   in,  password == generated ? NULL : password, hash, fe,
 			    0,   ST_OK, also };
-	if (db_tx(db, create_fn, &c))
-		return c.st == ST_OK ? ST_DB : c.st;
+	enum status st = db_tx_status(db, create_fn, &c, &c.st);
+	if (st != ST_OK)
+		return st;
 	if (password_out && password == generated)
 		memcpy(password_out, generated, sizeof(generated));
 	*id = c.id;
@@ -740,12 +741,10 @@ enum status user_update_also(struct app *app, struct db *db, const struct actor 
 			     json_t *patch, struct ferrors *fe, const struct user_also *also)
 {
 	struct update u = { app, who, id, patch, fe, ST_OK, also, "" };
-	if (db_tx(db, update_fn, &u)) {
-		if (u.st == ST_FORBIDDEN && u.missing[0])
-			beyond_own_audit(db, who, "user.update", "user", id, u.missing);
-		return u.st == ST_OK ? ST_DB : u.st;
-	}
-	return ST_OK;
+	enum status st = db_tx_status(db, update_fn, &u, &u.st);
+	if (st == ST_FORBIDDEN && u.missing[0])
+		beyond_own_audit(db, who, "user.update", "user", id, u.missing);
+	return st;
 }
 
 /* --- disable / enable / reset ------------------------------------------------------------- */
@@ -835,13 +834,11 @@ enum status user_set_active_also(struct db *db, const struct actor *who, int64_t
 				 const struct user_also *also)
 {
 	struct status_change s = { who, id, active, reason, fe, ST_OK, also, "" };
-	if (db_tx(db, status_fn, &s)) {
-		if (s.st == ST_FORBIDDEN && s.missing[0])
-			beyond_own_audit(db, who, active ? "user.enable" : "user.disable", "user",
-					 id, s.missing);
-		return s.st == ST_OK ? ST_DB : s.st;
-	}
-	return ST_OK;
+	enum status st = db_tx_status(db, status_fn, &s, &s.st);
+	if (st == ST_FORBIDDEN && s.missing[0])
+		beyond_own_audit(db, who, active ? "user.enable" : "user.disable", "user", id,
+				 s.missing);
+	return st;
 }
 
 struct reset {
@@ -892,13 +889,12 @@ enum status user_reset_password(struct db *db, const struct actor *who, int64_t 
 	if (password_hash(password_out, hash))
 		return ST_DB;
 	struct reset r = { who, id, hash, fe, ST_OK, "" };
-	if (db_tx(db, reset_fn, &r)) {
+	enum status st = db_tx_status(db, reset_fn, &r, &r.st);
+	if (st != ST_OK)
 		sodium_memzero(password_out, 15);
-		if (r.st == ST_FORBIDDEN && r.missing[0])
-			beyond_own_audit(db, who, "user.reset_password", "user", id, r.missing);
-		return r.st == ST_OK ? ST_DB : r.st;
-	}
-	return ST_OK;
+	if (st == ST_FORBIDDEN && r.missing[0])
+		beyond_own_audit(db, who, "user.reset_password", "user", id, r.missing);
+	return st;
 }
 
 /* --- the job ------------------------------------------------------------------------------ */

@@ -170,8 +170,9 @@ static json_t *person_name(json_t *p)
 	return json_is_object(p) ? json_incref(json_object_get(p, "name")) : json_null();
 }
 
-static int actions_export(struct req *req, enum export_format fmt)
+static int actions_export(struct req *req)
 {
+	enum export_format fmt = export_format_of(req);
 	char today[11];
 	struct query q;
 	tz_today(today);
@@ -233,16 +234,6 @@ static int actions_export(struct req *req, enum export_format fmt)
 	return rc;
 }
 
-static int actions_csv(struct req *req)
-{
-	return actions_export(req, EXPORT_CSV);
-}
-
-static int actions_xlsx(struct req *req)
-{
-	return actions_export(req, EXPORT_XLSX);
-}
-
 static int actions_create(struct req *req)
 {
 	struct ferrors fe = FERRORS_INIT;
@@ -259,13 +250,7 @@ static int actions_create(struct req *req)
 	};
 	int64_t id = 0;
 	enum status st = action_open(req->db, &who, &a, &id, &fe);
-	json_t *body = st == ST_OK ? action_for(req, id) : NULL;
-	if (st == ST_OK && body)
-		reply_json(req, 201, body);
-	else
-		reply_status_of(req, st == ST_OK ? ST_DB : st, &fe);
-	ferr_release(&fe);
-	return 0;
+	return reply_outcome(req, st, &fe, 201, st == ST_OK ? action_for(req, id) : NULL);
 }
 
 /* The action if the caller may see it: with actions.read, or as its owner. Otherwise NULL
@@ -382,8 +367,10 @@ static const struct field effectiveness_body[] = { { "version", FT_INT, F_REQUIR
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/actions", "actions.work", actions_list, .query = list_query },
-	{ "GET", "/api/v1/actions.csv", "actions.read", actions_csv, .query = export_query },
-	{ "GET", "/api/v1/actions.xlsx", "actions.read", actions_xlsx, .query = export_query },
+	{ "GET", "/api/v1/actions.csv", "actions.read", actions_export, .query = export_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/actions.xlsx", "actions.read", actions_export, .query = export_query,
+	  .arg = &export_as_xlsx },
 	{ "POST", "/api/v1/actions", "actions.write", actions_create, .body = action_new_schema },
 	{ "GET", "/api/v1/actions/{id:int}", "actions.work", actions_show },
 	{ "PATCH", "/api/v1/actions/{id:int}", "actions.write", actions_patch, .body = patch_body },

@@ -359,13 +359,13 @@ enum status asset_update(struct db *db, const struct actor *who, const struct re
 	struct reg_op o = {
 		.kind = &asset_kind, .who = who, .scope = scope, .id = id, .in = patch, .fe = fe
 	};
-	return reg_op_run(db, update_fn, &o);
+	return db_tx_status(db, update_fn, &o, &o.st);
 }
 
 /* --- export and import ---------------------------------------------------------------------- */
 
 enum status assets_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			  const struct asset_filter *f, struct reg_export *x)
+			  const struct asset_filter *f, struct export *x)
 {
 	json_t *items;
 	int64_t next;
@@ -532,7 +532,7 @@ enum status classification_update(struct db *db, const struct actor *who, int64_
 				  struct ferrors *fe)
 {
 	struct reg_op o = { .who = who, .scope = &reg_scope_all, .id = id, .in = patch, .fe = fe };
-	return reg_op_run(db, class_update_fn, &o);
+	return db_tx_status(db, class_update_fn, &o, &o.st);
 }
 
 static int class_create_fn(struct db *db, void *arg)
@@ -581,7 +581,7 @@ enum status classification_create(struct db *db, const struct actor *who, json_t
 				  struct ferrors *fe)
 {
 	struct reg_op o = { .who = who, .scope = &reg_scope_all, .in = in, .fe = fe };
-	enum status st = reg_op_run(db, class_create_fn, &o);
+	enum status st = db_tx_status(db, class_create_fn, &o, &o.st);
 	if (st == ST_OK)
 		*id = o.id;
 	return st;
@@ -658,5 +658,5 @@ enum status classification_delete(struct db *db, const struct actor *who, int64_
 	struct reg_op o = {
 		.who = who, .scope = &reg_scope_all, .id = id, .version = version, .fe = fe
 	};
-	return reg_op_run(db, class_delete_fn, &o);
+	return db_tx_status(db, class_delete_fn, &o, &o.st);
 }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "assets.h"
+#include "../registers/registers_api.h"
 
 extern const struct field asset_create_schema[];
 
@@ -48,30 +49,15 @@ static int assets_index(struct req *req)
 	return reg_reply_page(req, items, next);
 }
 
-static int assets_download(struct req *req, bool xlsx)
+static int assets_download(struct req *req)
 {
 	struct asset_filter f;
 	struct reg_scope scope = reg_scope_of(req);
 	struct actor who = req_actor(req);
-	struct reg_export x = reg_export_of(req, xlsx);
+	struct export x = export_of(req, export_format_of(req));
 	read_filter(req, &f);
 	enum status st = assets_export(req->db, &who, &scope, &f, &x);
-	return reg_reply_export(req, st, &x, "assets");
-}
-
-static int assets_csv(struct req *req)
-{
-	return assets_download(req, false);
-}
-
-static int assets_xlsx(struct req *req)
-{
-	return assets_download(req, true);
-}
-
-static int assets_create(struct req *req)
-{
-	return reg_create_route(req, &asset_kind);
+	return reply_export_file(req, st, &x, "assets");
 }
 
 static int assets_show(struct req *req)
@@ -89,16 +75,6 @@ static int assets_patch(struct req *req)
 	enum status st = asset_update(req->db, &who, &scope, id, req->json, &fe);
 	return reply_outcome(req, st, &fe, 200,
 			     st == ST_OK ? asset_json(req->db, &scope, id) : NULL);
-}
-
-static int assets_review(struct req *req)
-{
-	return reg_review_route(req, &asset_kind);
-}
-
-static int assets_remove(struct req *req)
-{
-	return reg_delete_route(req, &asset_kind);
 }
 
 static int assets_import_route(struct req *req)
@@ -215,18 +191,21 @@ static const struct field class_create_schema[] = {
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/assets", "assets.read", assets_index, .query = list_query },
-	{ "GET", "/api/v1/assets.csv", "assets.read", assets_csv, .query = csv_query },
-	{ "GET", "/api/v1/assets.xlsx", "assets.read", assets_xlsx, .query = xlsx_query },
-	{ "POST", "/api/v1/assets", "assets.write", assets_create, .body = asset_create_schema },
+	{ "GET", "/api/v1/assets.csv", "assets.read", assets_download, .query = csv_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/assets.xlsx", "assets.read", assets_download, .query = xlsx_query,
+	  .arg = &export_as_xlsx },
+	{ "POST", "/api/v1/assets", "assets.write", reg_create_route, .body = asset_create_schema,
+	  .arg = &asset_kind },
 	{ "POST", "/api/v1/assets/import", "assets.write", assets_import_route,
 	  .query = reg_import_query, .flags = R_RAW_BODY | R_LARGE_BODY },
 	{ "GET", "/api/v1/assets/{id:int}", "assets.read", assets_show },
 	{ "PATCH", "/api/v1/assets/{id:int}", "assets.write", assets_patch,
 	  .body = asset_patch_schema },
-	{ "DELETE", "/api/v1/assets/{id:int}", "assets.write", assets_remove,
-	  .body = version_schema },
-	{ "POST", "/api/v1/assets/{id:int}/review", "assets.write", assets_review,
-	  .body = version_schema },
+	{ "DELETE", "/api/v1/assets/{id:int}", "assets.write", reg_delete_route,
+	  .body = version_schema, .arg = &asset_kind },
+	{ "POST", "/api/v1/assets/{id:int}/review", "assets.write", reg_review_route,
+	  .body = version_schema, .arg = &asset_kind },
 	{ "GET", "/api/v1/classifications", "assets.read", classifications_index },
 	{ "POST", "/api/v1/classifications", "assets.configure", classifications_create,
 	  .body = class_create_schema },

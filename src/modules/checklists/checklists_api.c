@@ -696,8 +696,9 @@ static void item_words(json_t *content, const char *key, const char **section,
 	}
 }
 
-static int campaigns_export(struct req *req, enum export_format fmt)
+static int campaigns_export(struct req *req)
 {
+	enum export_format fmt = export_format_of(req);
 	struct checklist_viewer v = viewer_of(req);
 	int64_t id = req_param_int(req, "id"), dept = query_int(req, "department_id", 0), ref = 0;
 	char cycle[11];
@@ -762,16 +763,6 @@ static int campaigns_export(struct req *req, enum export_format fmt)
 	json_decref(headers);
 	json_decref(rows);
 	return rc;
-}
-
-static int campaigns_csv(struct req *req)
-{
-	return campaigns_export(req, EXPORT_CSV);
-}
-
-static int campaigns_xlsx(struct req *req)
-{
-	return campaigns_export(req, EXPORT_XLSX);
 }
 
 static int answers_action(struct req *req)
@@ -874,9 +865,9 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/checklist-campaigns/{id:int}/answers", "campaigns.take",
 	  campaigns_answers, .query = answers_query },
 	{ "GET", "/api/v1/checklist-campaigns/{id:int}/answers.csv", "campaigns.take",
-	  campaigns_csv, .query = export_query },
+	  campaigns_export, .query = export_query, .arg = &export_as_csv },
 	{ "GET", "/api/v1/checklist-campaigns/{id:int}/answers.xlsx", "campaigns.take",
-	  campaigns_xlsx, .query = export_query },
+	  campaigns_export, .query = export_query, .arg = &export_as_xlsx },
 	{ "GET", "/api/v1/checklist-campaigns/{id:int}/conformance", "campaigns.take",
 	  campaigns_conformance, .query = conformance_query },
 	{ "GET", "/api/v1/checklist-items/{id:int}", "campaigns.take", items_show },

@@ -867,7 +867,7 @@ static void add_export_fields(json_t *items)
 }
 
 enum status devices_export(struct db *db, const struct actor *who, const struct dev_scope *scope,
-			   const struct device_filter *f, struct reg_export *x)
+			   const struct device_filter *f, struct export *x)
 {
 	json_t *items;
 	int64_t next;

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "devices_impl.h"
+#include "../registers/registers_api.h"
 #include "../workflow/work.h"
 #include "../../lib/timeutil.h"
 
@@ -79,36 +80,21 @@ static int devices_index(struct req *req)
 	return reg_reply_page(req, items, next);
 }
 
-static int devices_download(struct req *req, bool xlsx)
+static int devices_download(struct req *req)
 {
 	struct device_filter f;
 	struct dev_scope scope = dev_scope_of(req);
 	struct actor who = req_actor(req);
-	struct reg_export x = reg_export_of(req, xlsx);
+	struct export x = export_of(req, export_format_of(req));
 	device_filter_of(req, &f);
 	enum status st = devices_export(req->db, &who, &scope, &f, &x);
-	return reg_reply_export(req, st, &x, "devices");
-}
-
-static int devices_csv(struct req *req)
-{
-	return devices_download(req, false);
-}
-
-static int devices_xlsx(struct req *req)
-{
-	return devices_download(req, true);
+	return reply_export_file(req, st, &x, "devices");
 }
 
 static int devices_choices(struct req *req)
 {
 	json_t *items = device_choices(req->db, req_query(req, "purpose"));
 	return items ? reply_json(req, 200, json_pack("{s:o}", "items", items)) : -1;
-}
-
-static int devices_create(struct req *req)
-{
-	return reg_create_route(req, &device_kind);
 }
 
 static int devices_import_route(struct req *req)
@@ -214,25 +200,15 @@ static int loans_index(struct req *req)
 	return reg_reply_page(req, items, next);
 }
 
-static int loans_download(struct req *req, bool xlsx)
+static int loans_download(struct req *req)
 {
 	struct loan_filter f;
 	struct dev_scope scope = dev_scope_of(req);
 	struct actor who = req_actor(req);
-	struct reg_export x = reg_export_of(req, xlsx);
+	struct export x = export_of(req, export_format_of(req));
 	loan_filter_of(req, &f);
 	enum status st = loans_export(req->app, req->db, &who, &scope, &f, &x);
-	return reg_reply_export(req, st, &x, "loans");
-}
-
-static int loans_csv(struct req *req)
-{
-	return loans_download(req, false);
-}
-
-static int loans_xlsx(struct req *req)
-{
-	return loans_download(req, true);
+	return reply_export_file(req, st, &x, "loans");
 }
 
 static json_t *loan_full(struct req *req, const struct wf_actor *by, int64_t id)
@@ -563,15 +539,17 @@ static const struct field media_transition_body[] = {
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/devices", "devices.read", devices_index, .query = device_list_query },
-	{ "GET", "/api/v1/devices.csv", "devices.read", devices_csv, .query = device_csv_query },
-	{ "GET", "/api/v1/devices.xlsx", "devices.read", devices_xlsx, .query = device_xlsx_query },
+	{ "GET", "/api/v1/devices.csv", "devices.read", devices_download, .query = device_csv_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/devices.xlsx", "devices.read", devices_download,
+	  .query = device_xlsx_query, .arg = &export_as_xlsx },
 	{ "GET", "/api/v1/devices/choices", "devices.read", devices_choices,
 	  .query = choices_query },
 	{ "GET", "/api/v1/devices/settings", "devices.read", settings_show },
 	{ "PATCH", "/api/v1/devices/settings", "devices.write", settings_patch,
 	  .body = settings_body },
-	{ "POST", "/api/v1/devices", "devices.write", devices_create,
-	  .body = device_create_schema },
+	{ "POST", "/api/v1/devices", "devices.write", reg_create_route,
+	  .body = device_create_schema, .arg = &device_kind },
 	{ "POST", "/api/v1/devices/import", "devices.write", devices_import_route,
 	  .query = reg_import_query, .flags = R_RAW_BODY | R_LARGE_BODY },
 	{ "GET", "/api/v1/devices/{id:int}", "devices.read", devices_show },
@@ -580,8 +558,10 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/devices/{id:int}/dispose", "devices.write", devices_dispose,
 	  .body = dispose_body },
 	{ "GET", "/api/v1/loans", "loans.request", loans_index, .query = loan_list_query },
-	{ "GET", "/api/v1/loans.csv", "loans.request", loans_csv, .query = loan_csv_query },
-	{ "GET", "/api/v1/loans.xlsx", "loans.request", loans_xlsx, .query = loan_xlsx_query },
+	{ "GET", "/api/v1/loans.csv", "loans.request", loans_download, .query = loan_csv_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/loans.xlsx", "loans.request", loans_download, .query = loan_xlsx_query,
+	  .arg = &export_as_xlsx },
 	{ "POST", "/api/v1/loans", "loans.request", loans_create, .body = loan_create_body },
 	{ "GET", "/api/v1/loans/{id:int}", "loans.request", loans_show },
 	{ "PATCH", "/api/v1/loans/{id:int}", "loans.request", loans_patch,

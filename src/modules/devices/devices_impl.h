@@ -70,7 +70,7 @@ enum status device_update(struct db *db, const struct actor *who, int64_t id, js
 enum status device_dispose(struct db *db, const struct actor *who, int64_t id, json_t *in,
 			   struct ferrors *fe);
 enum status devices_export(struct db *db, const struct actor *who, const struct dev_scope *scope,
-			   const struct device_filter *f, struct reg_export *x);
+			   const struct device_filter *f, struct export *x);
 enum status devices_import(struct db *db, const struct actor *who, const char *data, size_t len,
 			   enum csv_encoding enc, bool dry_run, struct reg_import_result *res,
 			   struct ferrors *fe);
@@ -115,7 +115,7 @@ enum status loan_move(struct app *app, struct db *db, const struct wf_actor *by,
 		      struct ferrors *fe);
 enum status loans_export(struct app *app, struct db *db, const struct actor *who,
 			 const struct dev_scope *scope, const struct loan_filter *f,
-			 struct reg_export *x);
+			 struct export *x);
 /* The loans of device `id` inside the scope, newest first (the device page's history). */
 json_t *loans_of_device(struct app *app, struct db *db, const struct dev_scope *scope,
 			int64_t device_id);

@@ -870,7 +870,7 @@ static void flatten(json_t *items)
 
 enum status loans_export(struct app *app, struct db *db, const struct actor *who,
 			 const struct dev_scope *scope, const struct loan_filter *f,
-			 struct reg_export *x)
+			 struct export *x)
 {
 	json_t *items;
 	int64_t next;

@@ -8,7 +8,7 @@
 
 #include "internal.h"
 #include "reports.h"
-#include "../registers/registers.h"
+#include "../registers/registers_api.h"
 #include "../training/training.h"
 #include "../../lib/log.h"
 

@@ -10,6 +10,7 @@
 #include "../reviews/reviews.h"
 #include "../risks/risks.h"
 #include "../training/training.h"
+#include "../../http/export.h"
 #include "../../lib/timeutil.h"
 #include "../../lib/xlsx.h"
 
@@ -99,7 +100,7 @@ static void draw_table(struct pdf *p, json_t *t)
 }
 
 /* A register's own .xlsx export (with its audit event) as the part's file. */
-static int register_xlsx(enum status st, struct reg_export *x, struct part_out *o)
+static int register_xlsx(enum status st, struct export *x, struct part_out *o)
 {
 	if (st != ST_OK || !x->file.data) {
 		free(x->file.data);
@@ -159,7 +160,7 @@ static void draw_pinfo(struct pdf *p, json_t *d)
 static int part_pinfo(const struct part_ctx *c, struct part_out *o)
 {
 	struct pinfo_filter f = { .sensitive = -1 };
-	struct reg_export x = { .fmt = REG_XLSX };
+	struct export x = { .fmt = EXPORT_XLSX };
 	json_t *items, *it;
 	int64_t next;
 	size_t i;
@@ -220,7 +221,7 @@ static const char *const asset_types_ja[] = {
 static int part_assets(const struct part_ctx *c, struct part_out *o)
 {
 	struct asset_filter f = { .has_pinfo = -1 };
-	struct reg_export x = { .fmt = REG_XLSX };
+	struct export x = { .fmt = EXPORT_XLSX };
 	json_t *items;
 	int64_t next;
 	static const struct pcol cols[] = {
@@ -301,7 +302,7 @@ static void draw_risks(struct pdf *p, json_t *d)
 static int part_risks(const struct part_ctx *c, struct part_out *o)
 {
 	struct risk_filter f = { .accepted = -1 };
-	struct reg_export x = { .fmt = REG_XLSX };
+	struct export x = { .fmt = EXPORT_XLSX };
 	json_t *items;
 	int64_t next;
 	static const struct pcol cols[] = {
@@ -356,7 +357,7 @@ static int part_soa(const struct part_ctx *c, struct part_out *o)
 		{ "実施状況", "status", 0.7, soa_statuses, soa_statuses_ja },
 		{ "根拠・証跡", "evidence", 2 },
 	};
-	struct reg_export x = { .fmt = REG_XLSX };
+	struct export x = { .fmt = EXPORT_XLSX };
 	if (!c->pdf_only && register_xlsx(soa_export(c->db, c->who, c->scope, 0, &x), &x, o))
 		return -1;
 	json_t *items = soa_list(c->db, c->scope), *it;

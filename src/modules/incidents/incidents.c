@@ -291,9 +291,7 @@ enum status incident_settings_update(struct db *db, const struct actor *who, jso
 				     struct ferrors *fe)
 {
 	struct settings_op o = { who, patch, fe, ST_DB };
-	if (db_tx(db, settings_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	return db_tx_status(db, settings_fn, &o, &o.st);
 }
 
 /* --- the reporting decision for a stored incident ----------------------------------------- */
@@ -908,7 +906,7 @@ out:
 
 /* --- create ------------------------------------------------------------------------------- */
 
-/* The organisation's calendar day of instant t (settings_get keeps the zone current). */
+/* The organisation's calendar day of instant t (in the zone settings_use_zone put in force). */
 static void org_date(int64_t t, char out[11])
 {
 	incident_local_date(t, tz_offset(t), out);
@@ -1033,10 +1031,10 @@ enum status incident_create(struct app *app, struct db *db, const struct actor *
 			    int64_t *id, struct ferrors *fe)
 {
 	struct create_op o = { app, who, in, fe, 0, ST_DB };
-	if (db_tx(db, create_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	*id = o.id;
-	return ST_OK;
+	enum status st = db_tx_status(db, create_fn, &o, &o.st);
+	if (st == ST_OK)
+		*id = o.id;
+	return st;
 }
 
 /* --- changes to an existing incident ------------------------------------------------------ */
@@ -1418,19 +1416,13 @@ out:
 	return ret;
 }
 
-static enum status run_change(struct db *db, int (*fn)(struct db *, void *), struct change *c)
-{
-	int rc = db_tx(db, fn, c);
-	json_decref(c->before);
-	c->before = NULL;
-	return rc ? (c->st == ST_OK ? ST_DB : c->st) : ST_OK;
-}
-
 enum status incident_update(struct app *app, struct db *db, const struct actor *who, int64_t id,
 			    json_t *patch, struct ferrors *fe)
 {
 	struct change c = { .app = app, .who = who, .id = id, .in = patch, .fe = fe };
-	return run_change(db, update_fn, &c);
+	enum status st = db_tx_status(db, update_fn, &c, &c.st);
+	json_decref(c.before);
+	return st;
 }
 
 /* --- the workflow ------------------------------------------------------------------------- */
@@ -1604,7 +1596,9 @@ enum status incident_comment(struct app *app, struct db *db, const struct actor 
 			     const struct viewer *v, int64_t id, json_t *in, struct ferrors *fe)
 {
 	struct change c = { .app = app, .who = who, .v = v, .id = id, .in = in, .fe = fe };
-	return run_change(db, comment_fn, &c);
+	enum status st = db_tx_status(db, comment_fn, &c, &c.st);
+	json_decref(c.before);
+	return st;
 }
 
 /* Freezes the document of report `kind` as it is sent on `done_on`: sealed, never changed
@@ -1715,7 +1709,9 @@ enum status incident_record_report(struct app *app, struct db *db, const struct 
 				   struct ferrors *fe)
 {
 	struct change c = { .app = app, .who = who, .id = id, .in = in, .fe = fe, .org = org };
-	return run_change(db, report_fn, &c);
+	enum status st = db_tx_status(db, report_fn, &c, &c.st);
+	json_decref(c.before);
+	return st;
 }
 
 /* The frozen copy `copy_id` of incident `id`: the document as sent, or NULL (*st says). */
@@ -1785,7 +1781,8 @@ enum status incident_open_action(struct db *db, const struct actor *who, int64_t
 				 int64_t *action_id, struct ferrors *fe)
 {
 	struct change c = { .who = who, .id = id, .in = in, .fe = fe };
-	enum status st = run_change(db, action_fn, &c);
+	enum status st = db_tx_status(db, action_fn, &c, &c.st);
+	json_decref(c.before);
 	*action_id = c.out_id;
 	return st;
 }

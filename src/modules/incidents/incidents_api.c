@@ -7,7 +7,7 @@
 #include "../evidence/reports.h"
 #include "../actions/actions.h"
 #include "../modules.h"
-#include "../settings/settings.h"
+#include "../../settings.h"
 #include "../../http/export.h"
 #include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"
@@ -243,8 +243,9 @@ static json_t *ppc_word(json_t *ppc)
 	return json_string("不要");
 }
 
-static int incidents_export(struct req *req, enum export_format fmt)
+static int incidents_export(struct req *req)
 {
+	enum export_format fmt = export_format_of(req);
 	struct query q;
 	struct dbrows r;
 	struct viewer vw = viewer_of(req);
@@ -328,16 +329,6 @@ static int incidents_export(struct req *req, enum export_format fmt)
 	json_decref(headers);
 	json_decref(rows);
 	return rc;
-}
-
-static int incidents_csv(struct req *req)
-{
-	return incidents_export(req, EXPORT_CSV);
-}
-
-static int incidents_xlsx(struct req *req)
-{
-	return incidents_export(req, EXPORT_XLSX);
 }
 
 /* --- handling ----------------------------------------------------------------------------- */
@@ -565,12 +556,8 @@ static int settings_patch(struct req *req)
 	struct actor who = req_actor(req);
 	enum status st = incident_settings_update(req->db, &who, req->json, &fe);
 	struct incident_settings s;
-	if (st == ST_OK && incident_settings_get(req->db, &s) == 0)
-		reply_json(req, 200, incident_settings_json(&s));
-	else
-		reply_status_of(req, st == ST_OK ? ST_DB : st, &fe);
-	ferr_release(&fe);
-	return 0;
+	bool ok = st == ST_OK && incident_settings_get(req->db, &s) == 0;
+	return reply_outcome(req, st, &fe, 200, ok ? incident_settings_json(&s) : NULL);
 }
 
 /* --- schemas and routes ------------------------------------------------------------------- */
@@ -692,9 +679,10 @@ static const struct field trends_query[] = { { "months", FT_INT, 0, .min = 1, .m
 static const struct route routes[] = {
 	{ "POST", "/api/v1/incidents", "incidents.report", incidents_create, .body = create_body },
 	{ "GET", "/api/v1/incidents", "incidents.report", incidents_list, .query = list_query },
-	{ "GET", "/api/v1/incidents.csv", "incidents.read", incidents_csv, .query = export_query },
-	{ "GET", "/api/v1/incidents.xlsx", "incidents.read", incidents_xlsx,
-	  .query = export_query },
+	{ "GET", "/api/v1/incidents.csv", "incidents.read", incidents_export, .query = export_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/incidents.xlsx", "incidents.read", incidents_export,
+	  .query = export_query, .arg = &export_as_xlsx },
 	{ "GET", "/api/v1/incidents/dashboard", "incidents.read", incidents_dashboard },
 	{ "GET", "/api/v1/incidents/trends", "incidents.report", incidents_trends,
 	  .query = trends_query },

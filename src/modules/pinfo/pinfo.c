@@ -3,6 +3,7 @@
 
 #include "pinfo.h"
 #include "../assets/assets.h"
+#include "../../http/export.h"
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
 
@@ -615,13 +616,13 @@ enum status pinfo_update(struct db *db, const struct actor *who, const struct re
 	struct reg_op o = {
 		.kind = &pinfo_kind, .who = who, .scope = scope, .id = id, .in = patch, .fe = fe
 	};
-	return reg_op_run(db, update_fn, &o);
+	return db_tx_status(db, update_fn, &o, &o.st);
 }
 
 /* --- export and import ---------------------------------------------------------------------- */
 
 enum status pinfo_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 const struct pinfo_filter *f, struct reg_export *x)
+			 const struct pinfo_filter *f, struct export *x)
 {
 	json_t *items;
 	int64_t next;
@@ -641,7 +642,7 @@ static const struct {
 };
 
 enum status pinfo_risk_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			      const struct pinfo_filter *f, struct reg_export *x)
+			      const struct pinfo_filter *f, struct export *x)
 {
 	json_t *items;
 	int64_t next;
@@ -666,8 +667,8 @@ enum status pinfo_risk_export(struct db *db, const struct actor *who, const stru
 			json_array_append_new(rows, row);
 		}
 	}
-	enum status st = reg_export_table(db, who, headers, rows, x, "リスク分析結果",
-					  "export.pinfo_risks", "pinfo");
+	enum status st = export_audited(db, who, headers, rows, x, "リスク分析結果",
+					"export.pinfo_risks", "pinfo", NULL);
 	json_decref(headers);
 	json_decref(rows);
 	json_decref(items);

@@ -68,11 +68,11 @@ int pinfo_list(struct db *db, const struct reg_scope *scope, const struct pinfo_
 int pinfo_list_audit(struct db *db, const struct actor *who, const struct pinfo_filter *f,
 		     json_t *items);
 enum status pinfo_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 const struct pinfo_filter *f, struct reg_export *x);
+			 const struct pinfo_filter *f, struct export *x);
 /* The lifecycle risk analysis (リスク分析結果) as one table: a row per entry and stage
  * (acquisition/input … deletion/disposal) with its risks, controls and residual risk. */
 enum status pinfo_risk_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			      const struct pinfo_filter *f, struct reg_export *x);
+			      const struct pinfo_filter *f, struct export *x);
 enum status pinfo_import(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			 const char *data, size_t len, enum csv_encoding enc, bool dry_run,
 			 void (*progress)(void *, size_t, size_t), void *progress_arg,

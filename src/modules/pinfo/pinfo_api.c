@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "pinfo.h"
+#include "../registers/registers_api.h"
 
 extern const struct field pinfo_create_schema[];
 
@@ -46,51 +47,26 @@ static int pinfo_index(struct req *req)
 	return reg_reply_page(req, items, next);
 }
 
-static int pinfo_download(struct req *req, bool xlsx)
+static int pinfo_download(struct req *req)
 {
 	struct pinfo_filter f;
 	struct reg_scope scope = reg_scope_of(req);
 	struct actor who = req_actor(req);
-	struct reg_export x = reg_export_of(req, xlsx);
+	struct export x = export_of(req, export_format_of(req));
 	read_filter(req, &f);
 	enum status st = pinfo_export(req->db, &who, &scope, &f, &x);
-	return reg_reply_export(req, st, &x, "pinfo");
+	return reply_export_file(req, st, &x, "pinfo");
 }
 
-static int pinfo_csv(struct req *req)
-{
-	return pinfo_download(req, false);
-}
-
-static int pinfo_xlsx(struct req *req)
-{
-	return pinfo_download(req, true);
-}
-
-static int pinfo_risks_download(struct req *req, bool xlsx)
+static int pinfo_risks_download(struct req *req)
 {
 	struct pinfo_filter f;
 	struct reg_scope scope = reg_scope_of(req);
 	struct actor who = req_actor(req);
-	struct reg_export x = reg_export_of(req, xlsx);
+	struct export x = export_of(req, export_format_of(req));
 	read_filter(req, &f);
 	enum status st = pinfo_risk_export(req->db, &who, &scope, &f, &x);
-	return reg_reply_export(req, st, &x, "pinfo-risk-analysis");
-}
-
-static int pinfo_risks_csv(struct req *req)
-{
-	return pinfo_risks_download(req, false);
-}
-
-static int pinfo_risks_xlsx(struct req *req)
-{
-	return pinfo_risks_download(req, true);
-}
-
-static int pinfo_create_route(struct req *req)
-{
-	return reg_create_route(req, &pinfo_kind);
+	return reply_export_file(req, st, &x, "pinfo-risk-analysis");
 }
 
 static int pinfo_show(struct req *req)
@@ -109,16 +85,6 @@ static int pinfo_patch(struct req *req)
 	enum status st = pinfo_update(req->db, &who, &scope, id, req->json, &fe);
 	return reply_outcome(req, st, &fe, 200,
 			     st == ST_OK ? pinfo_json(req->db, &scope, id) : NULL);
-}
-
-static int pinfo_review_route(struct req *req)
-{
-	return reg_review_route(req, &pinfo_kind);
-}
-
-static int pinfo_remove(struct req *req)
-{
-	return reg_delete_route(req, &pinfo_kind);
 }
 
 static int pinfo_import_route(struct req *req)
@@ -217,21 +183,25 @@ static const struct field xlsx_query[] = { PINFO_FILTERS, { 0 } };
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/pinfo", "pinfo.read", pinfo_index, .query = list_query },
-	{ "GET", "/api/v1/pinfo.csv", "pinfo.read", pinfo_csv, .query = csv_query },
-	{ "GET", "/api/v1/pinfo.xlsx", "pinfo.read", pinfo_xlsx, .query = xlsx_query },
-	{ "GET", "/api/v1/pinfo/risk-analysis.csv", "pinfo.read", pinfo_risks_csv,
-	  .query = csv_query },
-	{ "GET", "/api/v1/pinfo/risk-analysis.xlsx", "pinfo.read", pinfo_risks_xlsx,
-	  .query = xlsx_query },
-	{ "POST", "/api/v1/pinfo", "pinfo.write", pinfo_create_route, .body = pinfo_create_schema },
+	{ "GET", "/api/v1/pinfo.csv", "pinfo.read", pinfo_download, .query = csv_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/pinfo.xlsx", "pinfo.read", pinfo_download, .query = xlsx_query,
+	  .arg = &export_as_xlsx },
+	{ "GET", "/api/v1/pinfo/risk-analysis.csv", "pinfo.read", pinfo_risks_download,
+	  .query = csv_query, .arg = &export_as_csv },
+	{ "GET", "/api/v1/pinfo/risk-analysis.xlsx", "pinfo.read", pinfo_risks_download,
+	  .query = xlsx_query, .arg = &export_as_xlsx },
+	{ "POST", "/api/v1/pinfo", "pinfo.write", reg_create_route, .body = pinfo_create_schema,
+	  .arg = &pinfo_kind },
 	{ "POST", "/api/v1/pinfo/import", "pinfo.write", pinfo_import_route,
 	  .query = reg_import_query, .flags = R_RAW_BODY | R_LARGE_BODY },
 	{ "GET", "/api/v1/pinfo/{id:int}", "pinfo.read", pinfo_show },
 	{ "PATCH", "/api/v1/pinfo/{id:int}", "pinfo.write", pinfo_patch,
 	  .body = pinfo_patch_schema },
-	{ "DELETE", "/api/v1/pinfo/{id:int}", "pinfo.write", pinfo_remove, .body = version_schema },
-	{ "POST", "/api/v1/pinfo/{id:int}/review", "pinfo.write", pinfo_review_route,
-	  .body = version_schema },
+	{ "DELETE", "/api/v1/pinfo/{id:int}", "pinfo.write", reg_delete_route,
+	  .body = version_schema, .arg = &pinfo_kind },
+	{ "POST", "/api/v1/pinfo/{id:int}/review", "pinfo.write", reg_review_route,
+	  .body = version_schema, .arg = &pinfo_kind },
 	{ "GET", "/api/v1/registers/review-status", PERM_ALL_DEPARTMENTS, review_status },
 };
 

@@ -8,7 +8,7 @@
 #include "internal.h"
 #include "../access/access.h"
 #include "../accounts/accounts.h"
-#include "../settings/settings.h"
+#include "../../settings.h"
 #include "../training/training.h"
 #include "../../auth/password.h"
 #include "../../auth/session.h"
@@ -889,8 +889,9 @@ static const char *ja_word(const char *code)
 	return code ? code : "";
 }
 
-static int status_export(struct req *req, enum export_format fmt)
+static int status_export(struct req *req)
 {
+	enum export_format fmt = export_format_of(req);
 	struct dbrows r;
 	bool ok;
 	if (status_policy(req, &ok))
@@ -923,16 +924,6 @@ static int status_export(struct req *req, enum export_format fmt)
 	json_decref(headers);
 	json_decref(rows);
 	return rc;
-}
-
-static int status_csv(struct req *req)
-{
-	return status_export(req, EXPORT_CSV);
-}
-
-static int status_xlsx(struct req *req)
-{
-	return status_export(req, EXPORT_XLSX);
 }
 
 static const char *const recurrences[] = { "once", "yearly", NULL };
@@ -991,10 +982,10 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/pledges/exit", "pledges.manage", pledges_exit, .body = exit_body },
 	{ "GET", "/api/v1/pledges/status", "pledges.read", pledges_status,
 	  .query = status_query_fields },
-	{ "GET", "/api/v1/pledges/status.csv", "pledges.read", status_csv,
-	  .query = status_export_fields },
-	{ "GET", "/api/v1/pledges/status.xlsx", "pledges.read", status_xlsx,
-	  .query = status_export_fields },
+	{ "GET", "/api/v1/pledges/status.csv", "pledges.read", status_export,
+	  .query = status_export_fields, .arg = &export_as_csv },
+	{ "GET", "/api/v1/pledges/status.xlsx", "pledges.read", status_export,
+	  .query = status_export_fields, .arg = &export_as_xlsx },
 	{ "GET", "/api/v1/pledges/items/{id:int}", "campaigns.take", items_show },
 	{ "POST", "/api/v1/pledges/items/{id:int}/acknowledge", "campaigns.take", items_acknowledge,
 	  .body = acknowledge_body },

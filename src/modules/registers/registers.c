@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "registers.h"
+#include "../../audit/audit.h"
+#include "../../http/export.h"
 #include "../../lib/timeutil.h"
 
 /* --- scope ---------------------------------------------------------------------------------- */
@@ -92,33 +94,6 @@ char *reg_like_pattern(struct arena *a, const char *q)
 
 /* --- export --------------------------------------------------------------------------------- */
 
-static const char *format_name(enum reg_format fmt)
-{
-	return fmt == REG_XLSX ? "xlsx" : fmt == REG_CSV_CP932 ? "csv-cp932" : "csv";
-}
-
-enum status reg_export_table(struct db *db, const struct actor *who, json_t *headers, json_t *rows,
-			     struct reg_export *x, const char *sheet, const char *action,
-			     const char *object_type)
-{
-	int rc = export_build(headers, rows, x->fmt == REG_XLSX, x->fmt == REG_CSV_CP932,
-			      x->replace, sheet, &x->file);
-	if (rc)
-		return rc > 0 ? ST_INVALID : ST_DB;
-	json_t *sum = json_pack("{s:I,s:s}", "rows", (json_int_t)json_array_size(rows), "format",
-				format_name(x->fmt));
-	if (x->file.loss.chars)
-		json_object_set_new(sum, "replaced", json_integer((json_int_t)x->file.loss.chars));
-	rc = audit_append_tx(db, who, action, object_type, 0, sum);
-	json_decref(sum);
-	if (rc) {
-		free(x->file.data);
-		x->file.data = NULL;
-		return ST_DB;
-	}
-	return ST_OK;
-}
-
 static const char *enum_label(const struct reg_column *c, const char *code)
 {
 	for (size_t i = 0; code && c->choices && c->choices[i]; i++)
@@ -196,26 +171,15 @@ static void export_table(const struct reg_column *cols, size_t ncols, json_t *it
 	}
 }
 
-int reg_export(const struct reg_column *cols, size_t ncols, json_t *items, struct reg_export *x,
-	       const char *sheet)
-{
-	json_t *headers, *rows;
-	export_table(cols, ncols, items, &headers, &rows);
-	int rc = export_build(headers, rows, x->fmt == REG_XLSX, x->fmt == REG_CSV_CP932,
-			      x->replace, sheet, &x->file);
-	json_decref(headers);
-	json_decref(rows);
-	return rc;
-}
-
 enum status reg_export_audited(struct db *db, const struct actor *who,
 			       const struct reg_column *cols, size_t ncols, json_t *items,
-			       struct reg_export *x, const char *sheet, const char *action,
+			       struct export *x, const char *sheet, const char *action,
 			       const char *object_type)
 {
 	json_t *headers, *rows;
 	export_table(cols, ncols, items, &headers, &rows);
-	enum status st = reg_export_table(db, who, headers, rows, x, sheet, action, object_type);
+	enum status st =
+		export_audited(db, who, headers, rows, x, sheet, action, object_type, NULL);
 	json_decref(headers);
 	json_decref(rows);
 	return st;
@@ -747,14 +711,6 @@ void reg_import_result_release(struct reg_import_result *res)
 
 /* --- changes to a record -------------------------------------------------------------------- */
 
-enum status reg_op_run(struct db *db, int (*fn)(struct db *, void *), struct reg_op *o)
-{
-	o->st = ST_OK;
-	if (db_tx(db, fn, o))
-		return o->st == ST_OK ? ST_DB : o->st;
-	return ST_OK;
-}
-
 json_t *reg_load_for_change(struct db *db, struct reg_op *o, int64_t version)
 {
 	json_t *before = o->kind->load(db, o->scope, o->id);
@@ -824,7 +780,7 @@ enum status reg_create(struct db *db, const struct reg_record *kind, const struc
 		       const struct reg_scope *scope, json_t *in, int64_t *id, struct ferrors *fe)
 {
 	struct reg_op o = { .kind = kind, .who = who, .scope = scope, .in = in, .fe = fe };
-	enum status st = reg_op_run(db, create_fn, &o);
+	enum status st = db_tx_status(db, create_fn, &o, &o.st);
 	if (st == ST_OK)
 		*id = o.id;
 	return st;

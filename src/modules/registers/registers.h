@@ -21,20 +21,28 @@
  * Export. A register's columns are declared once (struct reg_column): their Japanese header,
  * the field of the API object they show, and how values are written; CSV (UTF-8 with BOM or
  * CP932) and .xlsx come from the same declaration, and the import reads the same headers back.
+ *
+ * The HTTP side the registers' routes share is registers_api.h.
  */
 #ifndef MAMORI_REGISTERS_H
 #define MAMORI_REGISTERS_H
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "../../audit/audit.h"
-#include "../../http/export.h"
-#include "../../http/http.h"
 #include "../../workflow/tasks.h"
 #include "../../lib/csv.h"
 #include "../../lib/errors.h"
+
+struct actor;
+struct arena;
+struct buf;
+struct db;
+struct dbrows;
+struct dbval;
+struct export;
 
 #define PERM_ALL_DEPARTMENTS "registers.all_departments"
 
@@ -45,8 +53,6 @@ struct reg_scope {
 	int64_t department_id; /* otherwise only this one (0: none at all) */
 };
 
-/* The scope of the signed-in user. */
-struct reg_scope reg_scope_of(struct req *req);
 /* Everything (the command line runs as the operator). */
 extern const struct reg_scope reg_scope_all;
 /* True if a record of `department_id` (0: none) is inside the scope. */
@@ -104,32 +110,17 @@ struct reg_column {
 
 /* --- export ---------------------------------------------------------------------------------
  *
- * The shared rules of every export (file name with the date, instants in the organisation's
- * time zone, Excel dates, the formula guard, CP932's missing characters) are export.h's. */
+ * A register's export is an export like every list's (struct export, export.h: the file name
+ * with the date, instants in the organisation's time zone, Excel dates, the formula guard,
+ * CP932's missing characters); the registers add only their declared columns. */
 
-enum reg_format { REG_CSV, REG_CSV_CP932, REG_XLSX };
-
-struct reg_export {
-	enum reg_format fmt;
-	bool replace;            /* CP932: write '?' for characters it lacks (else refuse) */
-	struct export_file file; /* out: the file, or what CP932 lacks when refused */
-};
-
-/* Writes `items` (API objects) as a table with the columns' Japanese headers into x->file.
- * 0 done, 1 refused (CP932 lacks characters and !x->replace), -1 on failure. */
-int reg_export(const struct reg_column *cols, size_t ncols, json_t *items, struct reg_export *x,
-	       const char *sheet);
-/* reg_export, then the export's audit event (`action`, with the row count and format) in its
- * own transaction; the file is only handed out when the event is stored. ST_OK, ST_INVALID
- * when refused for CP932 (x->file.loss), ST_DB. */
+/* `items` (API objects) as a table with the columns' Japanese headers, built into x->file
+ * with the export's audit event `action` (export_audited). ST_OK, ST_INVALID when refused for
+ * CP932 (x->file.loss), ST_DB. */
 enum status reg_export_audited(struct db *db, const struct actor *who,
 			       const struct reg_column *cols, size_t ncols, json_t *items,
-			       struct reg_export *x, const char *sheet, const char *action,
+			       struct export *x, const char *sheet, const char *action,
 			       const char *object_type);
-/* The same for a table built by the caller (headers and rows of typed cells, export.h). */
-enum status reg_export_table(struct db *db, const struct actor *who, json_t *headers, json_t *rows,
-			     struct reg_export *x, const char *sheet, const char *action,
-			     const char *object_type);
 
 /* --- stored fields -------------------------------------------------------------------------
  *
@@ -205,14 +196,6 @@ enum status reg_import_csv(struct db *db, const struct actor *who, struct reg_im
 json_t *reg_import_json(const struct reg_import_result *res);
 void reg_import_result_release(struct reg_import_result *res);
 
-/* Reads an import's ?dry_run= (default: a dry run) and ?encoding= (default: detect). */
-void reg_import_options(struct req *req, bool *dry_run, enum csv_encoding *enc);
-/* Answers an import: 200 with the result (a dry run lists every row's errors), 422 with the
- * same body as problem details when a real import found errors (nothing was stored), or the
- * file's own problem. Releases res and fe. */
-int reg_import_answer(struct req *req, enum status st, struct reg_import_result *res,
-		      struct ferrors *fe);
-
 /* --- changes to a record --------------------------------------------------------------------
  *
  * The steps every register's change takes inside its one transaction: load the record inside
@@ -220,7 +203,7 @@ int reg_import_answer(struct req *req, enum status st, struct reg_import_result 
  * "not found", a stale version ST_CONFLICT), make the change, then append the audit event
  * with the record before and after as the register shows it to reviewers. A register declares
  * itself once (struct reg_record); its domain functions fill a struct reg_op and run their step
- * through reg_op_run(). */
+ * through db_tx_status(db, fn, &op, &op.st). */
 
 struct reg_record {
 	const char *type;  /* audit object type: "asset", "pinfo", "risk" */
@@ -254,8 +237,6 @@ struct reg_op {
 	enum status st; /* set by the step: why it failed, or ST_OK */
 };
 
-/* Runs `fn` (taking the reg_op) in one transaction: ST_OK, or why it was rolled back. */
-enum status reg_op_run(struct db *db, int (*fn)(struct db *, void *), struct reg_op *o);
 /* Creates a record of a register with kind->insert and its "<type>.create" event. */
 enum status reg_create(struct db *db, const struct reg_record *kind, const struct actor *who,
 		       const struct reg_scope *scope, json_t *in, int64_t *id, struct ferrors *fe);
@@ -271,7 +252,8 @@ int reg_audit_change(struct db *db, struct reg_op *o, json_t *before, bool delet
  * (but "version") laid over them. A new object. */
 json_t *reg_patched(const struct reg_field *f, size_t n, json_t *before, json_t *patch);
 /* The "mark reviewed" step of a register with reviewed_on / reviewed_by / review_due columns:
- * today's review by o->who, due a year on; audit action "<type>.review". For reg_op_run. */
+ * today's review by o->who, due a year on; audit action "<type>.review". A step for db_tx_status.
+ */
 int reg_review_fn(struct db *db, void *arg);
 /* db_tx callback: deletes o->id at o->version with its owned rows and the <type>.delete
  * event; a record still referenced answers 409 in_use. */
@@ -285,34 +267,6 @@ void reg_trim_strings(json_t *rec);
  * exists, lies inside the scope (out_of_scope otherwise), and reviewed_on is not in the
  * future. Field errors go to `fe`; -1 only on a database error. */
 int reg_check_common(struct db *db, const struct reg_scope *scope, json_t *rec, struct ferrors *fe);
-
-/* --- the HTTP side shared by the registers' routes ------------------------------------------ */
-
-#define REG_PAGE_DEFAULT 50
-#define REG_PAGE_MAX     200
-
-/* ?limit= and ?cursor= of a list. */
-void reg_page_options(struct req *req, int64_t *limit, int64_t *cursor);
-/* 200 {items, next_cursor}; takes `items`. */
-int reg_reply_page(struct req *req, json_t *items, int64_t next);
-/* 200 with the record, or 404 when it is NULL without a database error. Takes `record`. */
-int reg_reply_record(struct req *req, json_t *record);
-/* 204 when st is ST_OK, else the problem; releases fe. */
-int reg_answer_removed(struct req *req, enum status st, struct ferrors *fe);
-/* The route POST /api/v1/<register>: 201 with the new record (kind->insert, reg_create). */
-int reg_create_route(struct req *req, const struct reg_record *kind);
-/* The routes POST .../{id}/review (today's review by the user, with the "version" they saw;
- * answers the record) and DELETE .../{id}?version= of any register declared by `kind`. */
-int reg_review_route(struct req *req, const struct reg_record *kind);
-int reg_delete_route(struct req *req, const struct reg_record *kind);
-/* The export a request asks for: `csv` (UTF-8, or ?encoding=cp932 with ?unmappable=) or
- * `xlsx`. */
-struct reg_export reg_export_of(struct req *req, bool xlsx);
-/* The download "<base>-<today>.csv|.xlsx" of an export (x->file.data is handed over), or its
- * problem (422 unmappable when refused for CP932). */
-int reg_reply_export(struct req *req, enum status st, struct reg_export *x, const char *base);
-/* The query schema every register's import takes. */
-extern const struct field reg_import_query[];
 
 /* Pages through rows: appends row(r, arg) for each until `limit` (0: all) and sets *next to
  * the cursor of the next page (the id in column 0) or 0. -1 if the rows failed (items freed).

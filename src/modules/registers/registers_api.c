@@ -1,7 +1,7 @@
 /* registers_api.c — the HTTP side of imports, shared by the registers' routes. */
 #include <string.h>
 
-#include "registers.h"
+#include "registers_api.h"
 
 /* Answers an import: the result (200), or 422 when a real import found errors (nothing was
  * stored), or 422 with the file's own problem. Shared by the assets and pinfo routes. */
@@ -9,7 +9,7 @@ int reg_import_answer(struct req *req, enum status st, struct reg_import_result 
 		      struct ferrors *fe)
 {
 	if (st != ST_OK) {
-		reply_status_of(req, st == ST_OK ? ST_DB : st, fe);
+		reply_status_of(req, st, fe);
 		ferr_release(fe);
 	} else if (!res->dry_run && res->error_count) {
 		json_t *body = reg_import_json(res);
@@ -87,8 +87,9 @@ int reg_answer_removed(struct req *req, enum status st, struct ferrors *fe)
 	return reply_outcome(req, st, fe, 204, NULL);
 }
 
-int reg_create_route(struct req *req, const struct reg_record *kind)
+int reg_create_route(struct req *req)
 {
+	const struct reg_record *kind = req->route->arg;
 	struct ferrors fe = FERRORS_INIT;
 	struct actor who = req_actor(req);
 	struct reg_scope scope = reg_scope_of(req);
@@ -98,7 +99,7 @@ int reg_create_route(struct req *req, const struct reg_record *kind)
 			     st == ST_OK ? kind->load(req->db, &scope, id) : NULL);
 }
 
-/* One step of reg_op_run on the record named by the path, with the version the caller saw. */
+/* One step (db_tx_status) on the record named by the path, with the version the caller saw. */
 static enum status run_on_record(struct req *req, const struct reg_record *kind,
 				 int (*fn)(struct db *, void *), struct reg_scope *scope,
 				 struct ferrors *fe)
@@ -110,11 +111,12 @@ static enum status run_on_record(struct req *req, const struct reg_record *kind,
 			    .id = req_param_int(req, "id"),
 			    .version = req_int(req, "version", 0),
 			    .fe = fe };
-	return reg_op_run(req->db, fn, &o);
+	return db_tx_status(req->db, fn, &o, &o.st);
 }
 
-int reg_review_route(struct req *req, const struct reg_record *kind)
+int reg_review_route(struct req *req)
 {
+	const struct reg_record *kind = req->route->arg;
 	struct ferrors fe = FERRORS_INIT;
 	struct reg_scope scope = reg_scope_of(req);
 	enum status st = run_on_record(req, kind, reg_review_fn, &scope, &fe);
@@ -123,32 +125,10 @@ int reg_review_route(struct req *req, const struct reg_record *kind)
 					 : NULL);
 }
 
-int reg_delete_route(struct req *req, const struct reg_record *kind)
+int reg_delete_route(struct req *req)
 {
 	struct ferrors fe = FERRORS_INIT;
 	struct reg_scope scope = reg_scope_of(req);
-	return reg_answer_removed(req, run_on_record(req, kind, reg_delete_fn, &scope, &fe), &fe);
-}
-
-struct reg_export reg_export_of(struct req *req, bool xlsx)
-{
-	struct reg_export x = { .fmt = xlsx                ? REG_XLSX
-				       : export_cp932(req) ? REG_CSV_CP932
-							   : REG_CSV,
-				.replace = export_replace(req) };
-	return x;
-}
-
-int reg_reply_export(struct req *req, enum status st, struct reg_export *x, const char *base)
-{
-	if (st == ST_INVALID && x->file.loss.chars)
-		return reply_unmappable(req, &x->file.loss);
-	if (st != ST_OK)
-		return reply_status_of(req, st, NULL);
-	bool xlsx = x->fmt == REG_XLSX;
-	char *data = x->file.data;
-	x->file.data = NULL;
-	return reply_download(req, export_content_type(xlsx, x->fmt == REG_CSV_CP932),
-			      export_file_name(req, base, xlsx ? "xlsx" : "csv"), data,
-			      x->file.len);
+	return reg_answer_removed(
+		req, run_on_record(req, req->route->arg, reg_delete_fn, &scope, &fe), &fe);
 }

@@ -185,9 +185,7 @@ enum status risk_settings_update(struct db *db, const struct actor *who, json_t 
 				 struct ferrors *fe)
 {
 	struct settings_op o = { who, patch, fe, ST_OK };
-	if (db_tx(db, settings_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	return db_tx_status(db, settings_fn, &o, &o.st);
 }
 
 /* --- reading -------------------------------------------------------------------------------- */
@@ -615,7 +613,7 @@ enum status risk_create(struct db *db, const struct actor *who, const struct reg
 			json_t *in, int64_t *id, struct ferrors *fe)
 {
 	struct reg_op o = { .kind = &risk_kind, .who = who, .scope = scope, .in = in, .fe = fe };
-	enum status st = reg_op_run(db, create_fn, &o);
+	enum status st = db_tx_status(db, create_fn, &o, &o.st);
 	if (st == ST_OK)
 		*id = o.id;
 	return st;
@@ -685,7 +683,7 @@ enum status risk_update(struct db *db, const struct actor *who, const struct reg
 	struct reg_op o = {
 		.kind = &risk_kind, .who = who, .scope = scope, .id = id, .in = patch, .fe = fe
 	};
-	return reg_op_run(db, update_fn, &o);
+	return db_tx_status(db, update_fn, &o, &o.st);
 }
 
 static int accept_fn(struct db *db, void *arg)
@@ -725,11 +723,11 @@ enum status risk_accept(struct db *db, const struct actor *who, const struct reg
 			    .version = version,
 			    .in = in,
 			    .fe = fe };
-	return reg_op_run(db, accept_fn, &o);
+	return db_tx_status(db, accept_fn, &o, &o.st);
 }
 
 enum status risks_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 const struct risk_filter *f, struct reg_export *x)
+			 const struct risk_filter *f, struct export *x)
 {
 	json_t *items;
 	int64_t next;

@@ -71,7 +71,7 @@ int risks_list(struct db *db, const struct reg_scope *scope, const struct risk_f
 /* {scale, basis, total, cells: [{likelihood, impact, count}]} inside the scope. */
 json_t *risks_heatmap(struct db *db, const struct reg_scope *scope, bool residual);
 enum status risks_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 const struct risk_filter *f, struct reg_export *x);
+			 const struct risk_filter *f, struct export *x);
 
 /* --- Statement of Applicability -------------------------------------------------------------
  *
@@ -96,7 +96,7 @@ enum status soa_update(struct db *db, const struct actor *who, int64_t id, json_
 		       struct ferrors *fe);
 /* The working copy, or the frozen version `number` (> 0), as a file with its audit event. */
 enum status soa_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-		       int64_t number, struct reg_export *x);
+		       int64_t number, struct export *x);
 
 /* Versions, newest first, without their controls. */
 json_t *soa_versions_list(struct db *db);

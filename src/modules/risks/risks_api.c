@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "risks.h"
+#include "../registers/registers_api.h"
 
 extern const struct field risk_create_schema[];
 
@@ -61,25 +62,15 @@ static int risks_index(struct req *req)
 	return reg_reply_page(req, items, next);
 }
 
-static int risks_download(struct req *req, bool xlsx)
+static int risks_download(struct req *req)
 {
 	struct risk_filter f;
 	struct reg_scope scope = reg_scope_of(req);
 	struct actor who = req_actor(req);
-	struct reg_export x = reg_export_of(req, xlsx);
+	struct export x = export_of(req, export_format_of(req));
 	read_filter(req, &f);
 	enum status st = risks_export(req->db, &who, &scope, &f, &x);
-	return reg_reply_export(req, st, &x, "risks");
-}
-
-static int risks_csv(struct req *req)
-{
-	return risks_download(req, false);
-}
-
-static int risks_xlsx(struct req *req)
-{
-	return risks_download(req, true);
+	return reply_export_file(req, st, &x, "risks");
 }
 
 static int risks_heatmap_route(struct req *req)
@@ -128,11 +119,6 @@ static int risks_accept(struct req *req)
 		risk_accept(req->db, &who, &scope, id, req_int(req, "version", 0), req->json, &fe);
 	return reply_outcome(req, st, &fe, 200,
 			     st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
-}
-
-static int risks_remove(struct req *req)
-{
-	return reg_delete_route(req, &risk_kind);
 }
 
 static json_t *settings_json(struct db *db)
@@ -204,11 +190,11 @@ static int soa_patch(struct req *req)
 	return reply_outcome(req, st, &fe, 200, st == ST_OK ? soa_json(req->db, &scope, id) : NULL);
 }
 
-static int soa_download(struct req *req, bool xlsx)
+static int soa_download(struct req *req)
 {
 	struct actor who = req_actor(req);
 	struct reg_scope scope = reg_scope_of(req);
-	struct reg_export x = reg_export_of(req, xlsx);
+	struct export x = export_of(req, export_format_of(req));
 	int64_t number = 0;
 	const char *v = req_query(req, "version");
 	if (v)
@@ -216,17 +202,7 @@ static int soa_download(struct req *req, bool xlsx)
 	enum status st = soa_export(req->db, &who, &scope, number, &x);
 	const char *base =
 		number ? arena_printf(&req->arena, "soa-v%lld", (long long)number) : "soa";
-	return reg_reply_export(req, st, &x, base);
-}
-
-static int soa_csv(struct req *req)
-{
-	return soa_download(req, false);
-}
-
-static int soa_xlsx(struct req *req)
-{
-	return soa_download(req, true);
+	return reply_export_file(req, st, &x, base);
 }
 
 static int soa_versions_index(struct req *req)
@@ -330,8 +306,10 @@ static const struct field soa_version_schema[] = {
 };
 static const struct route routes[] = {
 	{ "GET", "/api/v1/risks", "risks.read", risks_index, .query = list_query },
-	{ "GET", "/api/v1/risks.csv", "risks.read", risks_csv, .query = csv_query },
-	{ "GET", "/api/v1/risks.xlsx", "risks.read", risks_xlsx, .query = xlsx_query },
+	{ "GET", "/api/v1/risks.csv", "risks.read", risks_download, .query = csv_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/risks.xlsx", "risks.read", risks_download, .query = xlsx_query,
+	  .arg = &export_as_xlsx },
 	{ "GET", "/api/v1/risks/heatmap", "risks.read", risks_heatmap_route,
 	  .query = heatmap_query },
 	{ "GET", "/api/v1/risks/settings", "risks.read", risks_settings_show },
@@ -341,12 +319,15 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/risks/{id:int}", "risks.read", risks_show },
 	{ "PATCH", "/api/v1/risks/{id:int}", "risks.write", risks_patch,
 	  .body = risk_patch_schema },
-	{ "DELETE", "/api/v1/risks/{id:int}", "risks.write", risks_remove, .body = version_schema },
+	{ "DELETE", "/api/v1/risks/{id:int}", "risks.write", reg_delete_route,
+	  .body = version_schema, .arg = &risk_kind },
 	{ "POST", "/api/v1/risks/{id:int}/accept", "risks.read", risks_accept,
 	  .body = accept_schema },
 	{ "GET", "/api/v1/soa", "soa.read", soa_index },
-	{ "GET", "/api/v1/soa.csv", "soa.read", soa_csv, .query = soa_csv_query },
-	{ "GET", "/api/v1/soa.xlsx", "soa.read", soa_xlsx, .query = soa_xlsx_query },
+	{ "GET", "/api/v1/soa.csv", "soa.read", soa_download, .query = soa_csv_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/soa.xlsx", "soa.read", soa_download, .query = soa_xlsx_query,
+	  .arg = &export_as_xlsx },
 	{ "GET", "/api/v1/soa/{id:int}", "soa.read", soa_show },
 	{ "PATCH", "/api/v1/soa/{id:int}", "soa.write", soa_patch, .body = soa_patch_schema },
 	{ "GET", "/api/v1/soa/versions", "soa.read", soa_versions_index },

@@ -210,9 +210,7 @@ enum status soa_update(struct db *db, const struct actor *who, int64_t id, json_
 		       struct ferrors *fe)
 {
 	struct op o = { .who = who, .id = id, .in = patch, .fe = fe };
-	if (db_tx(db, update_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	return ST_OK;
+	return db_tx_status(db, update_fn, &o, &o.st);
 }
 
 /* --- versions --------------------------------------------------------------------------------
@@ -414,16 +412,16 @@ enum status soa_version_create(struct db *db, const struct actor *who, json_t *i
 			       struct ferrors *fe)
 {
 	struct op o = { .who = who, .in = in, .fe = fe };
-	if (db_tx(db, create_version_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	*id = o.new_id;
-	return ST_OK;
+	enum status st = db_tx_status(db, create_version_fn, &o, &o.st);
+	if (st == ST_OK)
+		*id = o.new_id;
+	return st;
 }
 
 /* --- export --------------------------------------------------------------------------------- */
 
 enum status soa_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-		       int64_t number, struct reg_export *x)
+		       int64_t number, struct export *x)
 {
 	if (number) {
 		json_t *v = soa_version_by_number(db, number);

@@ -5,6 +5,7 @@
 #include "takeouts_impl.h"
 #include "../assets/assets.h"
 #include "../settings/settings.h"
+#include "../registers/registers_api.h"
 #include "../workflow/work.h"
 #include "../../http/export.h"
 #include "../../lib/jsonw.h"
@@ -231,8 +232,9 @@ static json_t *items_cell(struct db *db, int64_t id)
 	return cell;
 }
 
-static int takeouts_export(struct req *req, enum export_format fmt)
+static int takeouts_export(struct req *req)
 {
+	enum export_format fmt = export_format_of(req);
 	struct asker a;
 	char today[11];
 	struct query q;
@@ -315,16 +317,6 @@ static int takeouts_export(struct req *req, enum export_format fmt)
 	json_decref(headers);
 	json_decref(rows);
 	return rc;
-}
-
-static int takeouts_csv(struct req *req)
-{
-	return takeouts_export(req, EXPORT_CSV);
-}
-
-static int takeouts_xlsx(struct req *req)
-{
-	return takeouts_export(req, EXPORT_XLSX);
 }
 
 /* --- requests ----------------------------------------------------------------------------- */
@@ -662,8 +654,10 @@ static const struct field candidates_query[] = { { "q", FT_STRING, 0, .max = 100
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/takeouts", P_REQ, takeouts_list, .query = list_query },
-	{ "GET", "/api/v1/takeouts.csv", "takeouts.read", takeouts_csv, .query = export_query },
-	{ "GET", "/api/v1/takeouts.xlsx", "takeouts.read", takeouts_xlsx, .query = export_query },
+	{ "GET", "/api/v1/takeouts.csv", "takeouts.read", takeouts_export, .query = export_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/takeouts.xlsx", "takeouts.read", takeouts_export, .query = export_query,
+	  .arg = &export_as_xlsx },
 	{ "GET", "/api/v1/takeouts/candidates", P_REQ, takeouts_candidates,
 	  .query = candidates_query },
 	{ "GET", "/api/v1/takeouts/choices", P_REQ, takeouts_choices },

@@ -4,7 +4,7 @@
 
 #include "internal.h"
 #include "../../lib/timeutil.h"
-#include "../settings/settings.h"
+#include "../../settings.h"
 
 static const struct actor job_actor = { 0, NULL, "job" };
 
@@ -261,7 +261,7 @@ enum status attempt_start(struct db *db, const struct actor *who, int64_t course
 	if (attempts_expire(db, who->id))
 		return ST_DB;
 	struct start_op o = { who, course_id, fe, ST_DB, 0, false };
-	enum status st = tr_tx(db, start_fn, &o, &o.st);
+	enum status st = db_tx_status(db, start_fn, &o, &o.st);
 	if (st == ST_OK) {
 		*attempt_id = o.attempt_id;
 		*resumed = o.resumed;
@@ -524,7 +524,7 @@ enum status attempt_answer(struct db *db, int64_t user_id, int64_t id, int posit
 			   json_t *choices, struct ferrors *fe)
 {
 	struct answer_op o = { NULL, user_id, id, position, choices, fe, ST_DB, false };
-	enum status st = tr_tx(db, answer_fn, &o, &o.st);
+	enum status st = db_tx_status(db, answer_fn, &o, &o.st);
 	if (st == ST_OK && o.time_over)
 		return time_over(db, fe);
 	return st;
@@ -552,7 +552,7 @@ static int submit_fn(struct db *db, void *arg)
 enum status attempt_submit(struct db *db, const struct actor *who, int64_t id, struct ferrors *fe)
 {
 	struct answer_op o = { who, who->id, id, 0, NULL, fe, ST_DB, false };
-	enum status st = tr_tx(db, submit_fn, &o, &o.st);
+	enum status st = db_tx_status(db, submit_fn, &o, &o.st);
 	if (st == ST_OK && o.time_over)
 		return time_over(db, fe);
 	return st;

@@ -83,14 +83,6 @@ void tr_year_start(char out[11])
 	memcpy(out + 4, "-01-01", 7);
 }
 
-enum status tr_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg, enum status *st)
-{
-	*st = ST_DB;
-	if (db_tx(db, fn, arg))
-		return *st == ST_OK ? ST_DB : *st;
-	return ST_OK;
-}
-
 /* --- reading ------------------------------------------------------------------------------ */
 
 #define COURSE_COLUMNS                                                                             \
@@ -645,7 +637,7 @@ enum status course_create(struct db *db, const struct actor *who, json_t *in, in
 			  struct ferrors *fe)
 {
 	struct course_op o = { who, 0, in, fe, ST_DB, 0 };
-	enum status st = tr_tx(db, course_create_fn, &o, &o.st);
+	enum status st = db_tx_status(db, course_create_fn, &o, &o.st);
 	if (st == ST_OK)
 		*id = o.out;
 	return st;
@@ -716,7 +708,7 @@ enum status course_update(struct db *db, const struct actor *who, int64_t id, js
 			  struct ferrors *fe)
 {
 	struct course_op o = { who, id, patch, fe, ST_DB, 0 };
-	return tr_tx(db, course_update_fn, &o, &o.st);
+	return db_tx_status(db, course_update_fn, &o, &o.st);
 }
 
 /* The snapshot people take: lessons and questions in both languages, with answers. */
@@ -887,7 +879,7 @@ enum status course_publish(struct db *db, const struct actor *who, int64_t id, i
 			   int64_t *number, struct ferrors *fe)
 {
 	struct publish_op o = { who, id, version, false, fe, ST_DB, 0 };
-	enum status st = tr_tx(db, publish_fn, &o, &o.st);
+	enum status st = db_tx_status(db, publish_fn, &o, &o.st);
 	if (st == ST_OK && number)
 		*number = o.number;
 	return st;
@@ -900,7 +892,7 @@ enum status course_publish_if_changed(struct db *db, const struct actor *who, in
 				      int64_t *number, struct ferrors *fe)
 {
 	struct publish_op o = { who, id, 0, true, fe, ST_DB, 0 };
-	enum status st = tr_tx(db, publish_fn, &o, &o.st);
+	enum status st = db_tx_status(db, publish_fn, &o, &o.st);
 	if (st == ST_OK && number)
 		*number = o.number;
 	return st;
@@ -952,7 +944,7 @@ enum status lesson_create(struct db *db, const struct actor *who, int64_t course
 			  int64_t *id, struct ferrors *fe)
 {
 	struct course_op o = { who, course_id, in, fe, ST_DB, 0 };
-	enum status st = tr_tx(db, lesson_create_fn, &o, &o.st);
+	enum status st = db_tx_status(db, lesson_create_fn, &o, &o.st);
 	if (st == ST_OK)
 		*id = o.out;
 	return st;
@@ -1016,7 +1008,7 @@ enum status lesson_update(struct db *db, const struct actor *who, int64_t id, js
 			  struct ferrors *fe)
 {
 	struct course_op o = { who, id, patch, fe, ST_DB, 0 };
-	return tr_tx(db, lesson_update_fn, &o, &o.st);
+	return db_tx_status(db, lesson_update_fn, &o, &o.st);
 }
 
 /* Removing a lesson or question from the draft (published versions keep theirs). */
@@ -1067,7 +1059,7 @@ static enum status draft_delete(struct db *db, const struct actor *who, int64_t 
 				const struct draft_item *item)
 {
 	struct delete_op o = { who, id, item, ST_DB };
-	return tr_tx(db, draft_delete_fn, &o, &o.st);
+	return db_tx_status(db, draft_delete_fn, &o, &o.st);
 }
 
 enum status lesson_delete(struct db *db, const struct actor *who, int64_t id)
@@ -1160,7 +1152,7 @@ enum status question_create(struct db *db, const struct actor *who, int64_t cour
 			    int64_t *id, struct ferrors *fe)
 {
 	struct course_op o = { who, course_id, in, fe, ST_DB, 0 };
-	enum status st = tr_tx(db, question_create_fn, &o, &o.st);
+	enum status st = db_tx_status(db, question_create_fn, &o, &o.st);
 	if (st == ST_OK)
 		*id = o.out;
 	return st;
@@ -1238,7 +1230,7 @@ enum status question_update(struct db *db, const struct actor *who, int64_t id, 
 			    struct ferrors *fe)
 {
 	struct course_op o = { who, id, patch, fe, ST_DB, 0 };
-	return tr_tx(db, question_update_fn, &o, &o.st);
+	return db_tx_status(db, question_update_fn, &o, &o.st);
 }
 
 enum status question_delete(struct db *db, const struct actor *who, int64_t id)

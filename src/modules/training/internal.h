@@ -26,7 +26,4 @@ const char *tr_pick(const char *lang, const char *ja, const char *en);
 /* Today's year start "YYYY-01-01" in the organisation's zone. */
 void tr_year_start(char out[11]);
 
-/* Runs fn in a transaction; `st` is set by fn (ST_OK when it returns 0). */
-enum status tr_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg, enum status *st);
-
 #endif

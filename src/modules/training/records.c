@@ -381,7 +381,7 @@ enum status assignment_create(struct db *db, const struct actor *who, json_t *in
 			      struct ferrors *fe)
 {
 	struct assign_op o = { who, 0, in, fe, ST_DB };
-	enum status st = tr_tx(db, assign_create_fn, &o, &o.st);
+	enum status st = db_tx_status(db, assign_create_fn, &o, &o.st);
 	if (st == ST_OK)
 		*id = o.id;
 	return st;
@@ -479,7 +479,7 @@ enum status assignment_update(struct db *db, const struct actor *who, int64_t id
 			      struct ferrors *fe)
 {
 	struct assign_op o = { who, id, patch, fe, ST_DB };
-	return tr_tx(db, assign_update_fn, &o, &o.st);
+	return db_tx_status(db, assign_update_fn, &o, &o.st);
 }
 
 /* --- my training -------------------------------------------------------------------------- */

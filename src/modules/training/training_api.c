@@ -327,11 +327,24 @@ static json_t *filter_summary(const struct roster_filter *f)
 			 "due_from", f->due_from, "due_to", f->due_to, "team", f->team_of != 0);
 }
 
-static int roster_list(struct req *req, bool team)
+/* What a records route serves (struct route's arg): everyone's records (training.records) or
+ * the caller's team (training.team), and for a download its format. */
+struct records_view {
+	bool team;
+	enum export_format fmt;
+};
+
+static const struct records_view all_records = { false, EXPORT_CSV },
+				 all_records_xlsx = { false, EXPORT_XLSX },
+				 team_records = { true, EXPORT_CSV },
+				 team_records_xlsx = { true, EXPORT_XLSX };
+
+static int roster_list(struct req *req)
 {
+	const struct records_view *v = req->route->arg;
 	struct roster_filter f;
 	struct buf out = BUF_INIT;
-	roster_filter_of(req, &f, team);
+	roster_filter_of(req, &f, v->team);
 	if (training_sync(req->db, 0) ||
 	    roster_page(req->db, &f, page_cursor(req), page_limit(req), &out) ||
 	    audit_read(req, "training.roster.read", 0, filter_summary(&f))) {
@@ -341,34 +354,15 @@ static int roster_list(struct req *req, bool team)
 	return reply_buf(req, 200, &out);
 }
 
-static int roster_all(struct req *req)
+static int summary(struct req *req)
 {
-	return roster_list(req, false);
-}
-
-static int roster_team(struct req *req)
-{
-	return roster_list(req, true);
-}
-
-static int summary(struct req *req, bool team)
-{
+	const struct records_view *v = req->route->arg;
 	struct roster_filter f;
-	roster_filter_of(req, &f, team);
+	roster_filter_of(req, &f, v->team);
 	if (training_sync(req->db, 0))
 		return -1;
 	json_t *s = roster_summary(req->db, &f);
 	return s ? reply_json(req, 200, s) : -1;
-}
-
-static int summary_all(struct req *req)
-{
-	return summary(req, false);
-}
-
-static int summary_team(struct req *req)
-{
-	return summary(req, true);
 }
 
 static const char *const export_head[] = { "氏名",       "ログインID", "部署",         "雇用区分",
@@ -413,10 +407,11 @@ static json_t *export_row(json_t *it)
 			 json_object_get(it, "course_version"), cert[0] ? cert : NULL);
 }
 
-static int roster_export(struct req *req, bool team, bool xlsx)
+static int roster_export(struct req *req)
 {
+	const struct records_view *v = req->route->arg;
 	struct roster_filter f;
-	roster_filter_of(req, &f, team);
+	roster_filter_of(req, &f, v->team);
 	if (training_sync(req->db, 0))
 		return -1;
 	json_t *items = roster_rows(req->db, &f);
@@ -429,67 +424,28 @@ static int roster_export(struct req *req, bool team, bool xlsx)
 	{
 		json_array_append_new(rows, export_row(it));
 	}
-	size_t nrows = json_array_size(items);
 	json_decref(items);
-	/* The shared export rules (export.h): guard, CP932 report, dates, file name. */
-	bool cp932 = !xlsx && export_cp932(req);
 	json_t *head = json_array();
 	for (size_t k = 0; k < ARRAY_SIZE(export_head); k++)
 		json_array_append_new(head, json_string(export_head[k]));
-	struct export_file file;
-	int built = export_build(head, rows, xlsx, cp932, false, "受講者名簿", &file);
-	json_decref(head);
-	if (built) {
-		json_decref(rows);
-		return built > 0 ? reply_unmappable(req, &file.loss) : -1;
-	}
-	char *data = file.data;
-	size_t len = file.len;
-	json_decref(rows);
-	json_t *sum = filter_summary(&f);
-	json_object_set_new(sum, "rows", json_integer((json_int_t)nrows));
-	json_object_set_new(sum, "format",
-			    json_string(xlsx    ? "xlsx"
-					: cp932 ? "csv-cp932"
-						: "csv"));
+	/* The shared export (export.h): guard, CP932 report, dates, file name, audit event. */
+	struct export x = export_of(req, v->fmt);
 	struct actor who = req_actor(req);
-	int rc =
-		audit_append_tx(req->db, &who, "export.training_roster", "training_roster", 0, sum);
+	json_t *sum = filter_summary(&f);
+	enum status st = export_audited(req->db, &who, head, rows, &x, "受講者名簿",
+					"export.training_roster", "training_roster", sum);
 	json_decref(sum);
-	if (rc) {
-		free(data);
-		return -1;
-	}
-	return reply_download(req, export_content_type(xlsx, cp932),
-			      export_file_name(req, "training-roster", xlsx ? "xlsx" : "csv"), data,
-			      len);
+	json_decref(head);
+	json_decref(rows);
+	return reply_export_file(req, st, &x, "training-roster");
 }
 
-static int export_csv_all(struct req *req)
+static int person(struct req *req)
 {
-	return roster_export(req, false, false);
-}
-
-static int export_xlsx_all(struct req *req)
-{
-	return roster_export(req, false, true);
-}
-
-static int export_csv_team(struct req *req)
-{
-	return roster_export(req, true, false);
-}
-
-static int export_xlsx_team(struct req *req)
-{
-	return roster_export(req, true, true);
-}
-
-static int person(struct req *req, bool team)
-{
+	const struct records_view *v = req->route->arg;
 	enum status st;
 	int64_t id = req_param_int(req, "id");
-	json_t *p = person_records(req->db, id, team ? req->user->id : 0, &st);
+	json_t *p = person_records(req->db, id, v->team ? req->user->id : 0, &st);
 	if (!p)
 		return reply_status_of(req, st, NULL);
 	if (audit_read(req, "training.records.read", id, NULL)) {
@@ -497,16 +453,6 @@ static int person(struct req *req, bool team)
 		return -1;
 	}
 	return reply_json(req, 200, p);
-}
-
-static int person_all(struct req *req)
-{
-	return person(req, false);
-}
-
-static int person_team(struct req *req)
-{
-	return person(req, true);
 }
 
 /* --- schemas and routes ------------------------------------------------------------------- */
@@ -676,23 +622,26 @@ static const struct route routes[] = {
 	  .body = assignment_create_body },
 	{ "PATCH", "/api/v1/training/assignments/{id:int}", "training.manage", assignments_patch,
 	  .body = assignment_patch_body },
-	{ "GET", "/api/v1/training/roster", "training.records", roster_all, .query = roster_query },
-	{ "GET", "/api/v1/training/roster/summary", "training.records", summary_all,
-	  .query = summary_query },
-	{ "GET", "/api/v1/training/roster.csv", "training.records", export_csv_all,
-	  .query = export_query },
-	{ "GET", "/api/v1/training/roster.xlsx", "training.records", export_xlsx_all,
-	  .query = summary_query },
-	{ "GET", "/api/v1/training/people/{id:int}", "training.records", person_all },
-	{ "GET", "/api/v1/training/team/roster", "training.team", roster_team,
-	  .query = roster_query },
-	{ "GET", "/api/v1/training/team/roster/summary", "training.team", summary_team,
-	  .query = summary_query },
-	{ "GET", "/api/v1/training/team/roster.csv", "training.team", export_csv_team,
-	  .query = export_query },
-	{ "GET", "/api/v1/training/team/roster.xlsx", "training.team", export_xlsx_team,
-	  .query = summary_query },
-	{ "GET", "/api/v1/training/team/people/{id:int}", "training.team", person_team },
+	{ "GET", "/api/v1/training/roster", "training.records", roster_list, .query = roster_query,
+	  .arg = &all_records },
+	{ "GET", "/api/v1/training/roster/summary", "training.records", summary,
+	  .query = summary_query, .arg = &all_records },
+	{ "GET", "/api/v1/training/roster.csv", "training.records", roster_export,
+	  .query = export_query, .arg = &all_records },
+	{ "GET", "/api/v1/training/roster.xlsx", "training.records", roster_export,
+	  .query = summary_query, .arg = &all_records_xlsx },
+	{ "GET", "/api/v1/training/people/{id:int}", "training.records", person,
+	  .arg = &all_records },
+	{ "GET", "/api/v1/training/team/roster", "training.team", roster_list,
+	  .query = roster_query, .arg = &team_records },
+	{ "GET", "/api/v1/training/team/roster/summary", "training.team", summary,
+	  .query = summary_query, .arg = &team_records },
+	{ "GET", "/api/v1/training/team/roster.csv", "training.team", roster_export,
+	  .query = export_query, .arg = &team_records },
+	{ "GET", "/api/v1/training/team/roster.xlsx", "training.team", roster_export,
+	  .query = summary_query, .arg = &team_records_xlsx },
+	{ "GET", "/api/v1/training/team/people/{id:int}", "training.team", person,
+	  .arg = &team_records },
 };
 
 const struct route_table training_routes = { routes, ARRAY_SIZE(routes) };

@@ -142,14 +142,13 @@ static int visits_badge(struct req *req)
 
 /* The visitor log as a file (visits.read): every slip of the filter, with the visitors' names;
  * its audit event names the slips (as id ranges). */
-static int visits_export(struct req *req, bool xlsx)
+static int visits_export(struct req *req)
 {
 	struct actor who;
 	struct visit_viewer v = viewer_of(req, &who);
 	struct visit_filter f;
 	struct query q;
 	struct dbrows r;
-	bool cp932 = !xlsx && export_cp932(req);
 	read_filter(req, &f);
 	query_init(&q, visit_columns);
 	query_add(&q, "WHERE 1 = 1", NULL, 0);
@@ -250,43 +249,18 @@ static int visits_export(struct req *req, bool xlsx)
 		json_pack("[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s]", "No.", "氏名", "会社名", "用件",
 			  "担当者", "拠点", "状態", "来訪予定", "入館", "退館", "立ち入った場所",
 			  "同行", "バッジ番号", "バッジ返却", "個人情報の取扱いへの同意");
-	struct export_file file = { 0 };
-	rc = failed ? -1
-		    : export_build(headers, rows, xlsx, cp932, export_replace(req), "visits",
-				   &file);
+	struct export x = export_of(req, export_format_of(req));
+	enum status st = ST_DB;
+	if (!failed) {
+		json_t *sum = json_pack("{s:o}", "ids", retention_ranges(ids, n));
+		st = export_audited(req->db, v.who, headers, rows, &x, "visits", "export.visits",
+				    "visit", sum);
+		json_decref(sum);
+	}
+	free(ids);
 	json_decref(headers);
 	json_decref(rows);
-	if (rc != 0) {
-		free(ids);
-		return rc < 0 ? -1 : reply_unmappable(req, &file.loss);
-	}
-	json_t *sum = json_pack("{s:I,s:s,s:o}", "rows", (json_int_t)n, "format",
-				xlsx    ? "xlsx"
-				: cp932 ? "csv-cp932"
-					: "csv",
-				"ids", retention_ranges(ids, n));
-	free(ids);
-	if (file.loss.chars)
-		json_object_set_new(sum, "replaced", json_integer((json_int_t)file.loss.chars));
-	rc = audit_append_tx(req->db, v.who, "export.visits", "visit", 0, sum);
-	json_decref(sum);
-	if (rc) {
-		free(file.data);
-		return -1;
-	}
-	return reply_download(req, export_content_type(xlsx, cp932),
-			      export_file_name(req, "visits", xlsx ? "xlsx" : "csv"), file.data,
-			      file.len);
-}
-
-static int visits_csv(struct req *req)
-{
-	return visits_export(req, false);
-}
-
-static int visits_xlsx(struct req *req)
-{
-	return visits_export(req, true);
+	return reply_export_file(req, st, &x, "visits");
 }
 
 static int settings_show(struct req *req)
@@ -510,8 +484,10 @@ static const struct field close_body[] = {
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/visits", "visits.register", visits_list, .query = list_query },
-	{ "GET", "/api/v1/visits.csv", "visits.read", visits_csv, .query = export_query },
-	{ "GET", "/api/v1/visits.xlsx", "visits.read", visits_xlsx, .query = export_query },
+	{ "GET", "/api/v1/visits.csv", "visits.read", visits_export, .query = export_query,
+	  .arg = &export_as_csv },
+	{ "GET", "/api/v1/visits.xlsx", "visits.read", visits_export, .query = export_query,
+	  .arg = &export_as_xlsx },
 	{ "POST", "/api/v1/visits", "visits.register", visits_create, .body = create_body },
 	{ "GET", "/api/v1/visits/{id:int}", "visits.register", visits_show },
 	{ "PATCH", "/api/v1/visits/{id:int}", "visits.register", visits_patch, .body = patch_body },

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "work.h"
-#include "../settings/settings.h"
+#include "../../settings.h"
 #include "../../http/export.h"
 #include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"
@@ -559,7 +559,7 @@ static int delegations_revoke(struct req *req)
 	struct actor who = req_actor(req);
 	struct delegation_op o = { .who = &who, .id = req_param_int(req, "id") };
 	enum status st = db_tx_st(req->db, delegation_revoke_fn, &o);
-	return reply_status_of(req, st == ST_OK ? ST_OK : st, NULL);
+	return reply_status_of(req, st, NULL);
 }
 
 /* --- campaigns ---------------------------------------------------------------------------- */
@@ -841,8 +841,9 @@ static json_t *name_of(json_t *p)
 	return json_is_object(p) ? json_incref(json_object_get(p, "name")) : json_null();
 }
 
-static int campaigns_export(struct req *req, enum export_format fmt)
+static int campaigns_export(struct req *req)
 {
+	enum export_format fmt = export_format_of(req);
 	int64_t id = req_param_int(req, "id");
 	bool visible;
 	char today[11];
@@ -905,16 +906,6 @@ static int campaigns_export(struct req *req, enum export_format fmt)
 	json_decref(headers);
 	json_decref(rows);
 	return rc;
-}
-
-static int campaigns_csv(struct req *req)
-{
-	return campaigns_export(req, EXPORT_CSV);
-}
-
-static int campaigns_xlsx(struct req *req)
-{
-	return campaigns_export(req, EXPORT_XLSX);
 }
 
 static int campaigns_close(struct req *req)
@@ -1209,10 +1200,10 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/campaigns/{id:int}", "campaigns.take", campaigns_show },
 	{ "GET", "/api/v1/campaigns/{id:int}/items", "campaigns.take", campaigns_items,
 	  .query = items_query },
-	{ "GET", "/api/v1/campaigns/{id:int}/items.csv", "campaigns.read", campaigns_csv,
-	  .query = items_export_query },
-	{ "GET", "/api/v1/campaigns/{id:int}/items.xlsx", "campaigns.read", campaigns_xlsx,
-	  .query = items_export_query },
+	{ "GET", "/api/v1/campaigns/{id:int}/items.csv", "campaigns.read", campaigns_export,
+	  .query = items_export_query, .arg = &export_as_csv },
+	{ "GET", "/api/v1/campaigns/{id:int}/items.xlsx", "campaigns.read", campaigns_export,
+	  .query = items_export_query, .arg = &export_as_xlsx },
 	{ "POST", "/api/v1/campaigns/{id:int}/close", "campaigns.manage", campaigns_close,
 	  .body = version_body },
 	{ "GET", "/api/v1/me/campaign-items", PERM_SIGNED_IN, me_items, .query = me_items_query },

@@ -1,10 +1,12 @@
-/* settings.c — organisation settings: defaults, cache, validated update with audit. */
+/* settings.c — the organisation's settings: defaults, cache, validated update with audit. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "settings.h"
-#include "../../lib/timeutil.h"
+#include "audit/audit.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
 
 #define CACHE_MS 2000
 
@@ -144,20 +146,26 @@ int settings_get(struct app *app, struct db *db, struct settings *out)
 	local.generation = gen;
 	local.loaded_ms = now_ms();
 	local.s = *out;
-	pthread_mutex_lock(&app->settings_lock);
-	if (!app->settings)
-		app->settings = xcalloc(1, sizeof(*app->settings));
-	if (strcmp(app->settings->timezone, out->timezone))
-		tz_set(out->timezone);
-	*app->settings = *out;
-	app->settings_loaded_ms = now_ms();
-	pthread_mutex_unlock(&app->settings_lock);
 	return 0;
 }
 
-void settings_free(struct settings *s)
+/* The zone is checked when it is stored (tz_known); one the system no longer knows (its time
+ * zone data changed) keeps the zone in force and says so. */
+static void use_zone(const char *zone)
 {
-	free(s);
+	if (tz_set(zone))
+		log_error("the organisation's time zone %s is unknown to this system; dates "
+			  "stay in the zone in force",
+			  zone);
+}
+
+int settings_use_zone(struct app *app, struct db *db)
+{
+	struct settings s;
+	if (settings_get(app, db, &s))
+		return -1;
+	use_zone(s.timezone);
+	return 0;
 }
 
 json_t *settings_json(const struct settings *s)
@@ -272,9 +280,12 @@ enum status settings_update(struct app *app, struct db *db, const struct actor *
 			    struct ferrors *fe, struct settings *out)
 {
 	struct update u = { .app = app, .who = who, .patch = patch, .fe = fe, .st = ST_OK };
-	if (db_tx(db, update_fn, &u))
-		return u.st != ST_OK ? u.st : ST_DB;
+	enum status st = db_tx_status(db, update_fn, &u, &u.st);
+	if (st != ST_OK)
+		return st;
 	__atomic_add_fetch(&app->settings_generation, 1, __ATOMIC_RELEASE); /* reload everywhere */
+	if (strcmp(u.before.timezone, u.after.timezone))
+		use_zone(u.after.timezone); /* in force here at once; other nodes: serve's loop */
 	*out = u.after;
 	return ST_OK;
 }
