@@ -685,6 +685,26 @@ class IncidentsTest(ServerTestCase):
         self.assertEqual(v["days"]["2026-04-02"], {"weekday": 4, "off": None,
                                                   "holiday_ja": None, "holiday_en": None})
 
+    def test_the_year_end_closure_is_marked_only_when_the_organisation_has_one(self):
+        # Learned on 30 November 2026: the final report is due on 29 December, inside the
+        # year-end closure (on by default); an organisation without one sees an ordinary day.
+        iid = self.report(discovered_at="2026-11-30T01:00:00Z", pd_count=2)["id"]
+        v = self.patch(iid, pd_sensitive=True)
+        self.assertEqual(v["ppc"]["final_due"], "2026-12-29")
+        self.assertEqual(v["days"]["2026-12-29"]["off"], "year_end")
+        admin = self.admin.client
+        s = admin.get(API + "/settings").json
+        r = admin.patch(API + "/settings", {"version": s["version"], "year_end_closure": 0})
+        self.assertEqual(r.status, 200, r)
+        try:
+            v = self.officer_view(iid)
+            self.assertEqual((v["ppc"]["final_due"], v["days"]["2026-12-29"]["off"]),
+                             ("2026-12-29", None))
+        finally:
+            s = admin.get(API + "/settings").json
+            r = admin.patch(API + "/settings", {"version": s["version"], "year_end_closure": 1})
+            self.assertEqual(r.status, 200, r)
+
     # --- the report as a document, and its copy as sent ---------------------------------------
 
     def mynumber_leak(self, **extra):

@@ -273,10 +273,3 @@ void incident_deadline_day(const char *date, const struct workcal *c, struct dea
 	if (out->off == DAY_HOLIDAY)
 		jpcal_holiday(date, &out->holiday_ja, &out->holiday_en);
 }
-
-const struct workcal *incident_workcal(void)
-{
-	/* The organisation's year-end closure: on, until the shared setting exists. */
-	static const struct workcal closure = { .year_end_closure = true };
-	return &closure;
-}

@@ -5,6 +5,7 @@
 #include "report_doc.h"
 #include "../actions/actions.h"
 #include "../pinfo/pinfo.h"
+#include "../workflow/work.h"
 #include "../../lib/crypto.h"
 #include "../../lib/log.h"
 #include "../../lib/timeutil.h"
@@ -551,14 +552,14 @@ static json_t *ppc_view(const struct ppc_decision *d)
 }
 
 /* What kind of day each date of the answer is: weekday, and weekend, holiday or year-end. */
-static void add_day(json_t *days, json_t *date)
+static void add_day(json_t *days, json_t *date, const struct workcal *cal)
 {
 	static const char *const offs[] = { NULL, "saturday", "sunday", "holiday", "year_end" };
 	const char *s = json_string_value(date);
 	if (!s || json_object_get(days, s))
 		return;
 	struct deadline_day d;
-	incident_deadline_day(s, incident_workcal(), &d);
+	incident_deadline_day(s, cal, &d);
 	if (d.weekday < 0)
 		return;
 	json_object_set_new(
@@ -569,25 +570,27 @@ static void add_day(json_t *days, json_t *date)
 			  d.holiday_en ? json_string(d.holiday_en) : json_null()));
 }
 
-static void add_clock_days(json_t *days, json_t *clock)
+static void add_clock_days(json_t *days, json_t *clock, const struct workcal *cal)
 {
 	static const char *const keys[] = { "preliminary_target", "preliminary_limit", "final_due",
 					    "final_target" };
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		add_day(days, json_object_get(clock, keys[i]));
+		add_day(days, json_object_get(clock, keys[i]), cal);
 }
 
-static json_t *days_view(json_t *ppc, json_t *review_body, json_t *reports)
+/* `cal`: the organisation's calendar (a year-end closure marks 12/29–1/3 only when it has one). */
+static json_t *days_view(json_t *ppc, json_t *review_body, json_t *reports,
+			 const struct workcal *cal)
 {
 	json_t *days = json_object(), *v;
 	size_t i;
-	add_clock_days(days, ppc);
-	json_array_foreach(json_object_get(ppc, "bases"), i, v) add_clock_days(days, v);
-	add_clock_days(days, review_body);
+	add_clock_days(days, ppc, cal);
+	json_array_foreach(json_object_get(ppc, "bases"), i, v) add_clock_days(days, v, cal);
+	add_clock_days(days, review_body, cal);
 	json_array_foreach(reports, i, v)
 	{
-		add_day(days, json_object_get(v, "due"));
-		add_day(days, json_object_get(v, "target"));
+		add_day(days, json_object_get(v, "due"), cal);
+		add_day(days, json_object_get(v, "target"), cal);
 	}
 	return days;
 }
@@ -782,15 +785,17 @@ static json_t *copies_list(struct db *db, int64_t id)
 
 /* The handling side of the incident (incidents.read): the personal-data impact, the reporting
  * decision with its reasons and dates, the reports outside, the report items, the actions. */
-static int handling_view(struct db *db, json_t *raw, json_t *o)
+static int handling_view(struct app *app, struct db *db, json_t *raw, json_t *o)
 {
 	struct incident_settings s;
+	struct workcal cal;
 	struct report_row rows[N_REPORTS];
 	struct ppc_decision d;
 	char today[11];
 	int outstanding;
 	int64_t id = iget(raw, "id");
-	if (incident_settings_get(db, &s) || load_reports(db, id, rows))
+	if (incident_settings_get(db, &s) || work_calendar(app, db, &cal) ||
+	    load_reports(db, id, rows))
 		return -1;
 	decide(raw, &s, &d);
 	tz_today(today);
@@ -827,7 +832,7 @@ static int handling_view(struct db *db, json_t *raw, json_t *o)
 	json_t *reports = reports_view(raw, &d, rows, today, &outstanding);
 	free_reports(rows);
 	json_object_set_new(rb, "required", json_boolean(d.review_body.state == CLOCK_REQUIRED));
-	json_object_set_new(o, "days", days_view(ppc, rb, reports));
+	json_object_set_new(o, "days", days_view(ppc, rb, reports, &cal));
 	json_object_set_new(o, "ppc", ppc);
 	json_object_set_new(o, "review_body", rb);
 	json_object_set_new(o, "reports", reports);
@@ -884,7 +889,7 @@ json_t *incident_json(struct app *app, struct db *db, int64_t id, const struct v
 	if (!tl)
 		goto fail;
 	json_object_set_new(o, "timeline", tl);
-	if ((v->can_read || v->can_manage) && handling_view(db, raw, o))
+	if ((v->can_read || v->can_manage) && handling_view(app, db, raw, o))
 		goto fail;
 	if (v->can_manage) {
 		json_object_set_new(o, "personal_details",

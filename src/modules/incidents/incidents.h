@@ -155,8 +155,4 @@ struct deadline_day {
 struct workcal;
 void incident_deadline_day(const char *date, const struct workcal *c, struct deadline_day *out);
 
-/* The organisation's working calendar for deadlines. The year-end closure is read as on until
- * the shared organisation setting exists (one place to point at it). */
-const struct workcal *incident_workcal(void);
-
 #endif

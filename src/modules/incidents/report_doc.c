@@ -98,8 +98,9 @@ static void add_date(struct buf *b, const char *date, bool en)
 		buf_adds(b, en ? "unknown" : "不明");
 		return;
 	}
+	/* Only a national holiday's name is printed, which no closure hides (jpcal_dayoff). */
 	struct deadline_day day;
-	incident_deadline_day(date, incident_workcal(), &day);
+	incident_deadline_day(date, NULL, &day);
 	if (en)
 		buf_printf(b, "%s %d %s %d", weekdays_en[day.weekday], d, months[m - 1], y);
 	else
