@@ -221,6 +221,8 @@ static const struct field export_query[] = { { "actor", FT_STRING, 0, .max = 64 
 					     { "from", FT_TIME, 0 },
 					     { "to", FT_TIME, 0 },
 					     { "encoding", FT_ENUM, 0, .choices = encodings },
+					     { "unmappable", FT_ENUM, 0,
+					       .choices = export_unmappable },
 					     { 0 } };
 
 static const struct field filter_query_xlsx[] = { { "actor", FT_STRING, 0, .max = 64 },

@@ -77,8 +77,9 @@ test('admin adds a department and an employee, then signs out', async () => {
   await page.locator('#flt-q').fill('')
   await page.locator('table tbody tr', { hasText: 'admin' }).waitFor()
   await screenshot(page, 'people')
-  const csv = await page.getByRole('link', { name: 'CSVでダウンロード' }).getAttribute('href')
-  assert.equal(csv, '/api/v1/users.csv')
+  assert.equal(await page.getByTestId('export-csv').getAttribute('href'), '/api/v1/users.csv')
+  assert.equal(await page.getByTestId('export-cp932').getAttribute('href'), '/api/v1/users.csv?encoding=cp932')
+  assert.equal(await page.getByTestId('export-xlsx').getAttribute('href'), '/api/v1/users.xlsx')
 
   await signOut()
   assert.deepEqual(page.problems, [])

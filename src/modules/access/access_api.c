@@ -618,6 +618,7 @@ static const char *const ob_moves[] = { "done", "open", NULL };
 static const char *const encodings[] = { "utf-8", "cp932", NULL };
 static const struct field export_query[] = {
 	{ "encoding", FT_ENUM, 0, .choices = encodings },
+	{ "unmappable", FT_ENUM, 0, .choices = export_unmappable },
 	{ 0 },
 };
 

@@ -410,14 +410,16 @@ static const struct field user_list_query[] = { { "q", FT_STRING, 0, .max = 100 
 						{ "cursor", FT_ID, 0 },
 						{ 0 } };
 
-static const struct field user_export_query[] = { { "q", FT_STRING, 0, .max = 100 },
-						  { "department_id", FT_ID, 0 },
-						  { "role", FT_STRING, 0, .max = 32 },
-						  { "employment_type", FT_ENUM, 0,
-						    .choices = employment_types },
-						  { "status", FT_ENUM, 0, .choices = statuses },
-						  { "encoding", FT_ENUM, 0, .choices = encodings },
-						  { 0 } };
+static const struct field user_export_query[] = {
+	{ "q", FT_STRING, 0, .max = 100 },
+	{ "department_id", FT_ID, 0 },
+	{ "role", FT_STRING, 0, .max = 32 },
+	{ "employment_type", FT_ENUM, 0, .choices = employment_types },
+	{ "status", FT_ENUM, 0, .choices = statuses },
+	{ "encoding", FT_ENUM, 0, .choices = encodings },
+	{ "unmappable", FT_ENUM, 0, .choices = export_unmappable },
+	{ 0 }
+};
 
 static const struct field user_list_query_xlsx[] = { { "q", FT_STRING, 0, .max = 100 },
 						     { "department_id", FT_ID, 0 },

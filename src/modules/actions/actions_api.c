@@ -332,6 +332,8 @@ static const struct field list_query[] = {
 
 static const struct field export_query[] = { FILTERS,
 					     { "encoding", FT_ENUM, 0, .choices = encodings },
+					     { "unmappable", FT_ENUM, 0,
+					       .choices = export_unmappable },
 					     { 0 } };
 
 const struct field action_new_schema[] = { { "kind", FT_ENUM, 0, .choices = kinds },

@@ -840,6 +840,7 @@ static const struct field export_query[] = {
 	{ "cycle", FT_DATE, 0 },
 	{ "department_id", FT_ID, 0 },
 	{ "encoding", FT_ENUM, 0, .choices = encodings },
+	{ "unmappable", FT_ENUM, 0, .choices = export_unmappable },
 	{ 0 },
 };
 

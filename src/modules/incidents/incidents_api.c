@@ -672,6 +672,8 @@ static const struct field list_query[] = {
 
 static const struct field export_query[] = { FILTERS,
 					     { "encoding", FT_ENUM, 0, .choices = encodings },
+					     { "unmappable", FT_ENUM, 0,
+					       .choices = export_unmappable },
 					     { 0 } };
 
 static const struct field trends_query[] = { { "months", FT_INT, 0, .min = 1, .max = 36 }, { 0 } };

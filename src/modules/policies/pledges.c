@@ -971,6 +971,7 @@ static const struct field status_export_fields[] = {
 	{ "employment_type", FT_ENUM, 0, .choices = employment },
 	{ "state", FT_ENUM, 0, .choices = states },
 	{ "encoding", FT_ENUM, 0, .choices = encodings },
+	{ "unmappable", FT_ENUM, 0, .choices = export_unmappable },
 	{ 0 },
 };
 

@@ -645,6 +645,8 @@ static const struct field list_query[] = {
 };
 static const struct field export_query[] = { FILTERS,
 					     { "encoding", FT_ENUM, 0, .choices = encodings },
+					     { "unmappable", FT_ENUM, 0,
+					       .choices = export_unmappable },
 					     { 0 } };
 static const struct field candidates_query[] = { { "q", FT_STRING, 0, .max = 100 },
 						 { "limit", FT_INT, 0, .min = 1, .max = 50 },

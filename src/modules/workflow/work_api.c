@@ -1159,6 +1159,7 @@ static const struct field items_export_query[] = {
 	{ "status", FT_ENUM, 0, .choices = item_statuses },
 	{ "mine", FT_ENUM, 0, .choices = flags },
 	{ "encoding", FT_ENUM, 0, .choices = encodings },
+	{ "unmappable", FT_ENUM, 0, .choices = export_unmappable },
 	{ 0 },
 };
 
