@@ -75,8 +75,7 @@ async function threeButtons(where, what, prefix, filter) {
   assert.ok(hrefs.xlsx.startsWith(`${base}.xlsx`), `${where}: ${hrefs.xlsx}`)
   if (filter) for (const h of Object.values(hrefs)) assert.ok(h.includes(filter), `${where}: ${h} keeps ${filter}`)
   // Each answers with a file, not a refusal of its query (an undeclared parameter is a 400).
-  // The roster's Shift_JIS file has no '?' version (its buttons do not offer one).
-  const replace = what.startsWith('training/') ? [] : [hrefs.cp932 + '&unmappable=replace']
+  const replace = [hrefs.cp932 + '&unmappable=replace']
   for (const href of [hrefs.csv, hrefs.cp932, hrefs.xlsx, ...replace]) {
     const r = await page.request.get(href)
     // Shift_JIS may be refused for what it lacks (the incidents' 𠮷) — never for the query.
