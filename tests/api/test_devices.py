@@ -324,6 +324,44 @@ class DevicesTest(ServerTestCase):
         self.assertEqual(self.emp.client.get(API + "/loans/%d" % loan["id"]).json["status"],
                          "rejected")
 
+    def test_a_request_sent_again_meets_the_rules_as_they_are_now(self):
+        # Sent back; meanwhile the device asked for is disposed of: sending it again unchanged
+        # is refused with the device's field error, and nothing changes.
+        d = self.device()
+        r = self.ask(self.emp, device_id=d["id"])
+        self.assertEqual(r.status, 201, r)
+        loan = r.json
+        self.decide(self.mgr, "loan", loan["id"], "send_back", "別の端末にしてください")
+        r = self.admin.client.post(API + "/devices/%d/dispose" % d["id"], {
+            "version": self.admin.client.get(API + "/devices/%d" % d["id"]).json["version"],
+            "method": "erasure_service", "certificate_no": "C-9", "disposed_by": "回収業者",
+            "disposed_on": day()})
+        self.assertEqual(r.status, 200, r)
+        loan = self.emp.client.get(API + "/loans/%d" % loan["id"]).json
+        r = self.emp.client.post(API + "/loans/%d/transition" % loan["id"],
+                                 {"version": loan["version"], "to": "submitted"})
+        self.assertFieldError(r, "device_id", "disposed")
+        after = self.emp.client.get(API + "/loans/%d" % loan["id"]).json
+        self.assertEqual((after["status"], after["version"]), ("sent_back", loan["version"]))
+        # A medium disposed of the same way: the media request is refused too.
+        m = self.device(kind="usb_memory")
+        r = self.emp.client.post(API + "/media-requests", {
+            "device_id": m["id"], "purpose": "取引先へのデータ受け渡し",
+            "data_description": "提案資料", "classification_id": 3,
+            "starts_on": day(), "ends_on": day(1)})
+        self.assertEqual(r.status, 201, r)
+        mr = r.json
+        self.decide(self.mgr, "media_request", mr["id"], "send_back", "期間を確認してください")
+        r = self.admin.client.post(API + "/devices/%d/dispose" % m["id"], {
+            "version": self.admin.client.get(API + "/devices/%d" % m["id"]).json["version"],
+            "method": "destruction", "certificate_no": "C-10", "disposed_by": "情報システム部",
+            "disposed_on": day()})
+        self.assertEqual(r.status, 200, r)
+        mr = self.emp.client.get(API + "/media-requests/%d" % mr["id"]).json
+        r = self.emp.client.post(API + "/media-requests/%d/transition" % mr["id"],
+                                 {"version": mr["version"], "to": "submitted"})
+        self.assertFieldError(r, "device_id", "disposed")
+
     def test_who_sees_which_loans(self):
         r = self.ask(self.emp, device_kind="pc")
         self.assertEqual(r.status, 201, r)

@@ -324,6 +324,20 @@ static int resubmit(struct wf_ctx *c)
 	return open_approval(c->db, c->by->actor, c->id, c->fe) == ST_OK ? 0 : -1;
 }
 
+static int check_request(struct db *db, json_t *rec, struct ferrors *fe);
+
+/* A request sent again meets the rules as they are now: its device may have been disposed of
+ * or lost, its start may have passed while it waited. */
+static int recheck(struct wf_ctx *c)
+{
+	json_t *rec = snapshot(c->db, c->id);
+	if (!rec)
+		return -1;
+	int rc = check_request(c->db, rec, c->fe);
+	json_decref(rec);
+	return rc;
+}
+
 /* What a hand-over knows besides the input: the device chosen and the thresholds. */
 struct handover_arg {
 	struct device_brief device;
@@ -444,7 +458,7 @@ static const struct wf_transition moves[] = {
 	{ "submitted", "sent_back", WF_SYSTEM },
 	{ "submitted", "withdrawn", WF_SYSTEM },
 	/* The borrower changes a sent-back request and asks again, or gives up. */
-	{ "sent_back", "submitted", WF_REQUESTER, .apply = resubmit },
+	{ "sent_back", "submitted", WF_REQUESTER, .guard = recheck, .apply = resubmit },
 	{ "sent_back approved", "withdrawn", WF_REQUESTER },
 	{ "approved", "cancelled", LENDER, .flags = WF_COMMENT_REQUIRED | WF_AUDIT_COMMENT,
 	  .comment_message = "Say why the loan is cancelled." },

@@ -194,6 +194,20 @@ static int resubmit(struct wf_ctx *c)
 	return open_approval(c->db, c->by->actor, c->id, c->fe) == ST_OK ? 0 : -1;
 }
 
+static int check_request(struct db *db, json_t *rec, int64_t id, struct ferrors *fe);
+
+/* A request sent again meets the rules as they are now (the medium disposed of or lost, the
+ * start passed, another request for the medium approved meanwhile). */
+static int recheck(struct wf_ctx *c)
+{
+	json_t *rec = snapshot(c->db, c->id);
+	if (!rec)
+		return -1;
+	int rc = check_request(c->db, rec, c->id, c->fe);
+	json_decref(rec);
+	return rc;
+}
+
 static int record_finish(struct wf_ctx *c)
 {
 	return db_exec(c->db,
@@ -206,7 +220,7 @@ static const struct wf_transition moves[] = {
 	{ "submitted", "rejected", WF_SYSTEM },
 	{ "submitted", "sent_back", WF_SYSTEM },
 	{ "submitted", "withdrawn", WF_SYSTEM },
-	{ "sent_back", "submitted", WF_REQUESTER, .apply = resubmit },
+	{ "sent_back", "submitted", WF_REQUESTER, .guard = recheck, .apply = resubmit },
 	{ "sent_back", "withdrawn", WF_REQUESTER },
 	/* The use is over: the medium is back (its data erased), said by the requester or the
 	 * register's keepers. */

@@ -582,7 +582,8 @@ static const struct field summary_query[] = { ROSTER_FILTERS, { 0 } };
 
 static const struct field export_query[] = { ROSTER_FILTERS,
 					     { "encoding", FT_ENUM, 0, .choices = encodings },
-					     { "unmappable", FT_ENUM, 0, .choices = export_unmappable },
+					     { "unmappable", FT_ENUM, 0,
+					       .choices = export_unmappable },
 					     { 0 } };
 
 static const struct route routes[] = {
