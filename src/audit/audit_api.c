@@ -71,11 +71,8 @@ static int events_list(struct req *req)
 	struct query q;
 	struct dbrows r;
 	int64_t limit = PAGE_DEFAULT, cursor = 0;
-	const char *v;
-	if ((v = req_query(req, "limit")))
-		parse_i64(v, 1, PAGE_MAX, &limit);
-	if ((v = req_query(req, "cursor")))
-		parse_i64(v, 1, INT64_MAX, &cursor);
+	limit = req_query_int(req, "limit", limit, PAGE_MAX);
+	cursor = req_query_int(req, "cursor", cursor, INT64_MAX);
 	query_init(&q, "SELECT " AUDIT_COLUMNS " FROM audit_events");
 	filters(req, &q);
 	if (cursor)

@@ -162,6 +162,9 @@ int64_t req_param_int(struct req *req, const char *name);
 const char *req_param(struct req *req, const char *name);
 /* A query parameter, or NULL. */
 const char *req_query(struct req *req, const char *name);
+/* The whole-number query parameter `name` when it lies in 1..max, else `def` (the route's
+ * schema has already refused what it cannot read). For pages: `limit`, `cursor`. */
+int64_t req_query_int(struct req *req, const char *name, int64_t def, int64_t max);
 const char *req_header(struct req *req, const char *name);
 /* Body fields (already validated). has: present (even if null). */
 bool req_has(struct req *req, const char *name);

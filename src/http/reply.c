@@ -6,6 +6,7 @@
 #include "http.h"
 #include "../audit/audit.h"
 #include "../lib/log.h"
+#include "../lib/util.h"
 
 int64_t req_param_int(struct req *req, const char *name)
 {
@@ -26,6 +27,15 @@ const char *req_query(struct req *req, const char *name)
 {
 	const char *v = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 	return v && *v ? v : NULL;
+}
+
+int64_t req_query_int(struct req *req, const char *name, int64_t def, int64_t max)
+{
+	int64_t v = def;
+	const char *s = req_query(req, name);
+	if (s)
+		parse_i64(s, 1, max, &v);
+	return v;
 }
 
 const char *req_header(struct req *req, const char *name)

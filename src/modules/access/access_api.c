@@ -11,24 +11,6 @@
 #define PAGE_DEFAULT 50
 #define PAGE_MAX     200
 
-static int64_t page_limit(struct req *req)
-{
-	int64_t limit = PAGE_DEFAULT;
-	const char *v = req_query(req, "limit");
-	if (v)
-		parse_i64(v, 1, PAGE_MAX, &limit);
-	return limit;
-}
-
-static int64_t page_cursor(struct req *req)
-{
-	int64_t cursor = 0;
-	const char *v = req_query(req, "cursor");
-	if (v)
-		parse_i64(v, 1, INT64_MAX, &cursor);
-	return cursor;
-}
-
 static void w_person(struct jsonw *w, struct dbrows *r, int id_col, int name_col)
 {
 	if (db_isnull(r, id_col)) {
@@ -91,7 +73,8 @@ static void request_row(struct jsonw *w, struct dbrows *r, void *arg)
 
 static int requests_list(struct req *req)
 {
-	int64_t limit = page_limit(req), cursor = page_cursor(req), me = req->user->id;
+	int64_t limit = req_query_int(req, "limit", PAGE_DEFAULT, PAGE_MAX),
+		cursor = req_query_int(req, "cursor", 0, INT64_MAX), me = req->user->id;
 	const char *v;
 	struct query q;
 	struct dbrows r;
@@ -431,7 +414,8 @@ static int offboarding_answer(struct req *req, enum status st, struct ferrors *f
 
 static int offboardings_list(struct req *req)
 {
-	int64_t limit = page_limit(req), cursor = page_cursor(req);
+	int64_t limit = req_query_int(req, "limit", PAGE_DEFAULT, PAGE_MAX),
+		cursor = req_query_int(req, "cursor", 0, INT64_MAX);
 	const char *v;
 	struct query q;
 	struct dbrows r;

@@ -96,13 +96,10 @@ static int users_page(struct req *req, struct jsonw *w, int64_t cursor, int64_t 
 static int users_list(struct req *req)
 {
 	int64_t limit = PAGE_DEFAULT, cursor = 0;
-	const char *v;
 	struct buf out = BUF_INIT;
 	struct jsonw w;
-	if ((v = req_query(req, "limit")))
-		parse_i64(v, 1, PAGE_MAX, &limit);
-	if ((v = req_query(req, "cursor")))
-		parse_i64(v, 1, INT64_MAX, &cursor);
+	limit = req_query_int(req, "limit", limit, PAGE_MAX);
+	cursor = req_query_int(req, "cursor", cursor, INT64_MAX);
 	buf_grow(&out, (size_t)limit * 512); /* a user is about 500 bytes of JSON */
 	jw_init(&w, &out);
 	jw_object(&w);

@@ -106,14 +106,11 @@ static void action_row_write(struct jsonw *w, struct dbrows *r, void *today)
 static int actions_list(struct req *req)
 {
 	int64_t limit = PAGE_DEFAULT, cursor = 0;
-	const char *v;
 	char today[11];
 	struct query q;
 	struct dbrows r;
-	if ((v = req_query(req, "limit")))
-		parse_i64(v, 1, PAGE_MAX, &limit);
-	if ((v = req_query(req, "cursor")))
-		parse_i64(v, 1, INT64_MAX, &cursor);
+	limit = req_query_int(req, "limit", limit, PAGE_MAX);
+	cursor = req_query_int(req, "cursor", cursor, INT64_MAX);
 	tz_today(today);
 	query_init(&q, action_list_head);
 	filters(req, &q, today);

@@ -21,15 +21,6 @@ static struct checklist_viewer viewer_of(struct req *req)
 						  req_can(req, "checklists.manage") };
 }
 
-static int64_t query_int(struct req *req, const char *name, int64_t def)
-{
-	int64_t v = def;
-	const char *s = req_query(req, name);
-	if (s && *s)
-		parse_i64(s, 1, INT64_MAX, &v);
-	return v;
-}
-
 static json_t *person(struct dbrows *r, int id_col, int name_col)
 {
 	if (db_isnull(r, id_col))
@@ -394,9 +385,9 @@ static int cycle_of(struct req *req, int64_t id, char cycle[11])
 static int campaigns_answers(struct req *req)
 {
 	struct checklist_viewer v = viewer_of(req);
-	int64_t id = req_param_int(req, "id"), cursor = query_int(req, "cursor", 0);
-	int64_t limit = query_int(req, "limit", PAGE_DEFAULT),
-		dept = query_int(req, "department_id", 0);
+	int64_t id = req_param_int(req, "id"), cursor = req_query_int(req, "cursor", 0, INT64_MAX);
+	int64_t limit = req_query_int(req, "limit", PAGE_DEFAULT, PAGE_MAX),
+		dept = req_query_int(req, "department_id", 0, INT64_MAX);
 	const char *status = req_query(req, "status");
 	char cycle[11], today[11];
 	bool visible;
@@ -542,7 +533,8 @@ static json_t *series_list(json_t *series, json_t *cycles)
 static int campaigns_conformance(struct req *req)
 {
 	struct checklist_viewer v = viewer_of(req);
-	int64_t id = req_param_int(req, "id"), dept = query_int(req, "department_id", 0);
+	int64_t id = req_param_int(req, "id"),
+		dept = req_query_int(req, "department_id", 0, INT64_MAX);
 	bool visible;
 	struct query q;
 	struct dbrows r;
@@ -700,7 +692,8 @@ static int campaigns_export(struct req *req)
 {
 	enum export_format fmt = export_format_of(req);
 	struct checklist_viewer v = viewer_of(req);
-	int64_t id = req_param_int(req, "id"), dept = query_int(req, "department_id", 0), ref = 0;
+	int64_t id = req_param_int(req, "id"),
+		dept = req_query_int(req, "department_id", 0, INT64_MAX), ref = 0;
 	char cycle[11];
 	bool visible, found;
 	struct query q;

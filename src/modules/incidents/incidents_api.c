@@ -171,14 +171,11 @@ static void filters(struct req *req, struct query *q)
 static int incidents_list(struct req *req)
 {
 	int64_t limit = PAGE_DEFAULT, cursor = 0, last = 0, n = 0;
-	const char *v;
 	struct query q;
 	struct dbrows r;
 	struct viewer vw = viewer_of(req);
-	if ((v = req_query(req, "limit")))
-		parse_i64(v, 1, PAGE_MAX, &limit);
-	if ((v = req_query(req, "cursor")))
-		parse_i64(v, 1, INT64_MAX, &cursor);
+	limit = req_query_int(req, "limit", limit, PAGE_MAX);
+	cursor = req_query_int(req, "cursor", cursor, INT64_MAX);
 	query_init(&q, incident_select);
 	filters(req, &q);
 	if (cursor)

@@ -25,24 +25,6 @@
 
 static const struct actor job_actor = { 0, NULL, "job" };
 
-static int64_t page_limit(struct req *req)
-{
-	int64_t limit = PAGE_DEFAULT;
-	const char *v = req_query(req, "limit");
-	if (v)
-		parse_i64(v, 1, PAGE_MAX, &limit);
-	return limit;
-}
-
-static int64_t page_cursor(struct req *req)
-{
-	int64_t cursor = 0;
-	const char *v = req_query(req, "cursor");
-	if (v)
-		parse_i64(v, 1, INT64_MAX, &cursor);
-	return cursor;
-}
-
 static void w_time(struct jsonw *w, struct dbrows *r, int col)
 {
 	char t[21];
@@ -84,7 +66,8 @@ static void notice_row(struct jsonw *w, struct dbrows *r, void *arg)
 
 static int me_notifications(struct req *req)
 {
-	int64_t limit = page_limit(req), cursor = page_cursor(req), me = req->user->id, unread = 0;
+	int64_t limit = req_query_int(req, "limit", PAGE_DEFAULT, PAGE_MAX),
+		cursor = req_query_int(req, "cursor", 0, INT64_MAX), me = req->user->id, unread = 0;
 	const char *v;
 	bool found;
 	struct query q;
@@ -523,7 +506,8 @@ static void outbox_row(struct jsonw *w, struct dbrows *r, void *arg)
 
 static int outbox_list(struct req *req)
 {
-	int64_t limit = page_limit(req), cursor = page_cursor(req);
+	int64_t limit = req_query_int(req, "limit", PAGE_DEFAULT, PAGE_MAX),
+		cursor = req_query_int(req, "cursor", 0, INT64_MAX);
 	const char *v;
 	struct query q;
 	struct dbrows r;

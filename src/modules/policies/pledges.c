@@ -355,15 +355,6 @@ static bool reads_all(struct req *req)
 	return req_can(req, "pledges.read") || req_can(req, "pledges.manage");
 }
 
-static int64_t query_int(struct req *req, const char *name)
-{
-	int64_t v = 0;
-	const char *s = req_query(req, name);
-	if (s && *s)
-		parse_i64(s, 1, INT64_MAX, &v);
-	return v;
-}
-
 /* GET /pledges: the pledge documents, with how many active people signed the current one. */
 static int pledges_list(struct req *req)
 {
@@ -738,9 +729,10 @@ static int status_query(struct req *req, struct dbrows *r)
 	const char *v;
 	query_init(&q, status_head);
 	query_add(&q, "WHERE p.id = ? AND p.category = 'pledge'",
-		  P(V_INT(query_int(req, "policy_id"))));
-	if (query_int(req, "department_id"))
-		query_add(&q, "AND u.department_id = ?", P(V_INT(query_int(req, "department_id"))));
+		  P(V_INT(req_query_int(req, "policy_id", 0, INT64_MAX))));
+	if (req_query_int(req, "department_id", 0, INT64_MAX))
+		query_add(&q, "AND u.department_id = ?",
+			  P(V_INT(req_query_int(req, "department_id", 0, INT64_MAX))));
 	if ((v = req_query(req, "employment_type")) && *v)
 		query_add(&q, "AND u.employment_type = ?", P(V_TEXT(v)));
 	if ((v = req_query(req, "state")) && *v) {
@@ -772,7 +764,7 @@ static int status_policy(struct req *req, bool *ok)
 	*ok = false;
 	if (db_query_int(req->db, &one, ok,
 			 "SELECT 1 FROM policies WHERE id = ? AND category = 'pledge'",
-			 P(V_INT(query_int(req, "policy_id")))))
+			 P(V_INT(req_query_int(req, "policy_id", 0, INT64_MAX)))))
 		return -1;
 	if (!*ok)
 		reply_status_of(req, ST_NOT_FOUND, NULL);
@@ -786,7 +778,8 @@ static int pledges_status(struct req *req)
 	struct dbrows r;
 	bool ok;
 	char today[11];
-	int64_t limit = query_int(req, "limit"), from = query_int(req, "cursor"), at = 0;
+	int64_t limit = req_query_int(req, "limit", 0, INT64_MAX),
+		from = req_query_int(req, "cursor", 0, INT64_MAX), at = 0;
 	if (limit <= 0)
 		limit = STATUS_PAGE_DEFAULT;
 	tz_today(today);

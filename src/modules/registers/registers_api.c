@@ -52,13 +52,8 @@ const struct field reg_import_query[] = { { "dry_run", FT_ENUM, 0, .choices = fl
 
 void reg_page_options(struct req *req, int64_t *limit, int64_t *cursor)
 {
-	const char *v;
-	*limit = REG_PAGE_DEFAULT;
-	*cursor = 0;
-	if ((v = req_query(req, "limit")))
-		parse_i64(v, 1, REG_PAGE_MAX, limit);
-	if ((v = req_query(req, "cursor")))
-		parse_i64(v, 1, INT64_MAX, cursor);
+	*limit = req_query_int(req, "limit", REG_PAGE_DEFAULT, REG_PAGE_MAX);
+	*cursor = req_query_int(req, "cursor", 0, INT64_MAX);
 }
 
 int reg_reply_page(struct req *req, json_t *items, int64_t next)

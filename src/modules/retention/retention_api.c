@@ -10,13 +10,8 @@
 
 static void page_options(struct req *req, int64_t *limit, int64_t *cursor)
 {
-	const char *v;
-	*limit = PAGE_DEFAULT;
-	*cursor = 0;
-	if ((v = req_query(req, "limit")))
-		parse_i64(v, 1, PAGE_MAX, limit);
-	if ((v = req_query(req, "cursor")))
-		parse_i64(v, 1, INT64_MAX, cursor);
+	*limit = req_query_int(req, "limit", PAGE_DEFAULT, PAGE_MAX);
+	*cursor = req_query_int(req, "cursor", 0, INT64_MAX);
 }
 
 static int reply_page(struct req *req, json_t *items, int64_t next)

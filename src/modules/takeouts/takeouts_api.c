@@ -134,15 +134,12 @@ static int takeouts_list(struct req *req)
 {
 	struct asker a;
 	int64_t limit = PAGE_DEFAULT, cursor = 0;
-	const char *v;
 	char today[11];
 	struct query q;
 	struct dbrows r;
 	asker_init(req, &a);
-	if ((v = req_query(req, "limit")))
-		parse_i64(v, 1, PAGE_MAX, &limit);
-	if ((v = req_query(req, "cursor")))
-		parse_i64(v, 1, INT64_MAX, &cursor);
+	limit = req_query_int(req, "limit", limit, PAGE_MAX);
+	cursor = req_query_int(req, "cursor", cursor, INT64_MAX);
 	tz_today(today);
 	query_init(&q, takeout_list_head);
 	filters(req, &a, &q, today);

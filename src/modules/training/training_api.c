@@ -13,24 +13,6 @@ static const char *const recurrences[] = { "once", "yearly", NULL };
 static const char *const duty_statuses[] = { "pending", "overdue", "completed", NULL };
 static const char *const encodings[] = { "utf-8", "cp932", NULL };
 
-static int64_t page_limit(struct req *req)
-{
-	int64_t limit = PAGE_DEFAULT;
-	const char *v = req_query(req, "limit");
-	if (v)
-		parse_i64(v, 1, PAGE_MAX, &limit);
-	return limit;
-}
-
-static int64_t page_cursor(struct req *req)
-{
-	int64_t cursor = 0;
-	const char *v = req_query(req, "cursor");
-	if (v)
-		parse_i64(v, 1, INT64_MAX, &cursor);
-	return cursor;
-}
-
 static int64_t query_id(struct req *req, const char *name)
 {
 	int64_t id = 0;
@@ -46,7 +28,8 @@ static int courses_index(struct req *req)
 {
 	struct buf out = BUF_INIT;
 	if (course_list(req->db, req_can(req, "training.manage"), req_query(req, "q"),
-			page_cursor(req), page_limit(req), &out)) {
+			req_query_int(req, "cursor", 0, INT64_MAX),
+			req_query_int(req, "limit", PAGE_DEFAULT, PAGE_MAX), &out)) {
 		buf_release(&out);
 		return -1;
 	}
@@ -346,7 +329,8 @@ static int roster_list(struct req *req)
 	struct buf out = BUF_INIT;
 	roster_filter_of(req, &f, v->team);
 	if (training_sync(req->db, 0) ||
-	    roster_page(req->db, &f, page_cursor(req), page_limit(req), &out) ||
+	    roster_page(req->db, &f, req_query_int(req, "cursor", 0, INT64_MAX),
+			req_query_int(req, "limit", PAGE_DEFAULT, PAGE_MAX), &out) ||
 	    audit_read(req, "training.roster.read", 0, filter_summary(&f))) {
 		buf_release(&out);
 		return -1;

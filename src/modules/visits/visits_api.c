@@ -64,12 +64,9 @@ static int visits_list(struct req *req)
 	struct visit_viewer v = viewer_of(req, &who);
 	struct visit_filter f;
 	int64_t limit = PAGE_DEFAULT, cursor = 0, next;
-	const char *s;
 	read_filter(req, &f);
-	if ((s = req_query(req, "limit")))
-		parse_i64(s, 1, PAGE_MAX, &limit);
-	if ((s = req_query(req, "cursor")))
-		parse_i64(s, 1, INT64_MAX, &cursor);
+	limit = req_query_int(req, "limit", limit, PAGE_MAX);
+	cursor = req_query_int(req, "cursor", cursor, INT64_MAX);
 	json_t *items = visit_list(req->app, req->db, &v, &f, cursor, limit, &next);
 	if (!items)
 		return -1;

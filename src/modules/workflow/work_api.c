@@ -28,24 +28,6 @@ int work_calendar(struct app *app, struct db *db, struct workcal *cal)
 	return 0;
 }
 
-static int64_t page_limit(struct req *req)
-{
-	int64_t limit = PAGE_DEFAULT;
-	const char *v = req_query(req, "limit");
-	if (v)
-		parse_i64(v, 1, PAGE_MAX, &limit);
-	return limit;
-}
-
-static int64_t page_cursor(struct req *req)
-{
-	int64_t cursor = 0;
-	const char *v = req_query(req, "cursor");
-	if (v)
-		parse_i64(v, 1, INT64_MAX, &cursor);
-	return cursor;
-}
-
 static int64_t query_id(struct req *req, const char *name)
 {
 	int64_t id = 0;
@@ -213,7 +195,8 @@ static int approvals_list(struct req *req)
 {
 	const char *box = req_query(req, "box"), *v;
 	char today[11];
-	int64_t limit = page_limit(req), cursor = page_cursor(req), me = req->user->id;
+	int64_t limit = req_query_int(req, "limit", PAGE_DEFAULT, PAGE_MAX),
+		cursor = req_query_int(req, "cursor", 0, INT64_MAX), me = req->user->id;
 	struct query q;
 	struct dbrows r;
 	tz_today(today);
@@ -615,7 +598,8 @@ static void campaign_row(struct jsonw *w, struct dbrows *r, void *arg)
 
 static int campaigns_list(struct req *req)
 {
-	int64_t limit = page_limit(req), cursor = page_cursor(req);
+	int64_t limit = req_query_int(req, "limit", PAGE_DEFAULT, PAGE_MAX),
+		cursor = req_query_int(req, "cursor", 0, INT64_MAX);
 	const char *v;
 	struct query q;
 	struct dbrows r;
@@ -788,7 +772,9 @@ static int campaigns_show(struct req *req)
 
 static int campaigns_items(struct req *req)
 {
-	int64_t id = req_param_int(req, "id"), limit = page_limit(req), cursor = page_cursor(req);
+	int64_t id = req_param_int(req, "id"),
+		limit = req_query_int(req, "limit", PAGE_DEFAULT, PAGE_MAX),
+		cursor = req_query_int(req, "cursor", 0, INT64_MAX);
 	bool visible;
 	char today[11];
 	struct query q;
@@ -979,7 +965,8 @@ static int me_items(struct req *req)
 	char today[11];
 	struct query q;
 	struct dbrows r;
-	int64_t limit = page_limit(req), cursor = page_cursor(req);
+	int64_t limit = req_query_int(req, "limit", PAGE_DEFAULT, PAGE_MAX),
+		cursor = req_query_int(req, "cursor", 0, INT64_MAX);
 	tz_today(today);
 	query_init(&q, item_head);
 	query_add(&q, "JOIN campaigns c ON c.id = i.campaign_id WHERE i.user_id = ?",
