@@ -81,6 +81,7 @@ void app_release(struct app *app)
 	free(app->data_dir);
 	free(app->db_url);
 	free(app->web_root);
+	free(app->proxies);
 	sodium_memzero(app->master_key, sizeof(app->master_key));
 }
 

@@ -17,13 +17,21 @@
 
 #define MASTER_KEY_BYTES 32
 
+/* An address range (a proxy trusted with X-Forwarded-For). */
+struct net_range {
+	int family; /* AF_INET or AF_INET6 */
+	unsigned char addr[16];
+	unsigned bits;
+};
+
 struct app {
 	char *data_dir;
 	char *db_url;
 	char *web_root; /* folder of the built web UI, or NULL */
 	unsigned char master_key[MASTER_KEY_BYTES];
-	bool secure_cookies; /* Secure flag on cookies (HTTPS or --secure-cookies) */
-	bool trust_proxy;    /* take the client address from X-Forwarded-For */
+	bool secure_cookies;       /* Secure flag on cookies (HTTPS or --secure-cookies) */
+	struct net_range *proxies; /* X-Forwarded-For is taken from these peers only */
+	size_t nproxies;
 	pthread_key_t db_key;
 	pthread_mutex_t settings_lock;
 	struct settings *settings; /* last loaded copy (time zone changes are applied from it) */

@@ -20,10 +20,13 @@ struct principal;
 
 #define SESSION_COOKIE "mamori_session"
 
-enum sess_result { SESS_OK, SESS_NONE, SESS_EXPIRED, SESS_DB };
+enum sess_result { SESS_OK, SESS_NONE, SESS_EXPIRED, SESS_DB, SESS_STALE };
 
 /* Reads the cookie and fills req->user (with permissions) for a live session. */
-enum sess_result session_load(struct req *req);
+enum sess_result session_load(struct req *req, bool speculate);
+/* SESS_STALE if the session that session_load took from the cache turned out to have changed
+ * (the request must run again), else SESS_OK. */
+enum sess_result session_confirm(struct req *req);
 /* Records the session's activity if due (after the request's reads; never fails the request). */
 void session_touch(struct req *req);
 /* Loads the principal of user `user_id` (roles, permissions, timeouts) into the arena. */
