@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "auth/session.h"
 #include "lib/log.h"
 #include "modules/settings/settings.h"
 
@@ -64,6 +65,7 @@ int app_init(struct app *app, const char *data_dir, const char *db_url, struct b
 	app->data_dir = xstrdup(data_dir);
 	app->db_url = db_url ? xstrdup(db_url) : app_default_db_url(data_dir);
 	pthread_key_create(&app->db_key, close_db);
+	pthread_key_create(&app->session_key, session_cache_release);
 	pthread_mutex_init(&app->settings_lock, NULL);
 	return read_key(app, err);
 }
@@ -76,6 +78,9 @@ void app_release(struct app *app)
 		pthread_setspecific(app->db_key, NULL);
 	}
 	pthread_key_delete(app->db_key);
+	session_cache_release(pthread_getspecific(app->session_key));
+	pthread_setspecific(app->session_key, NULL);
+	pthread_key_delete(app->session_key);
 	pthread_mutex_destroy(&app->settings_lock);
 	settings_free(app->settings);
 	free(app->data_dir);

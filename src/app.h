@@ -33,6 +33,7 @@ struct app {
 	struct net_range *proxies; /* X-Forwarded-For is taken from these peers only */
 	size_t nproxies;
 	pthread_key_t db_key;
+	pthread_key_t session_key; /* each thread's cache of sessions (auth/session.c) */
 	pthread_mutex_t settings_lock;
 	struct settings *settings; /* last loaded copy (time zone changes are applied from it) */
 	int64_t settings_loaded_ms;

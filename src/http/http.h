@@ -130,6 +130,7 @@ struct req {
 	int nparams;
 	struct principal *user;              /* NULL when not signed in */
 	struct session_check *session_check; /* a cached session still to confirm (session.c) */
+	struct session_entry *session_entry; /* the cached session req->user comes from */
 	int64_t started_ms;
 	struct req_server *srv; /* the server's own state for this request (server.c) */
 

@@ -302,7 +302,10 @@ static void answer_reset(struct req *req)
 	req->replied = false;
 	req->content_type = req->content_disposition = req->set_cookie = NULL;
 	req->cache_control = NULL;
+	req->nheaders = 0;
 	req->user = NULL;
+	req->session_check = NULL;
+	session_request_end(req);
 	json_decref(req->json);
 	req->json = NULL;
 }
@@ -313,7 +316,7 @@ void router_dispatch(struct req *req)
 	/* A session taken from the cache is confirmed before anything is answered; if it changed
 	 * (signed out, a permission removed) the request runs again with the session as it is
 	 * now. Nothing was written under the old one: writes confirm it first. */
-	if (req->user && session_confirm(req) == SESS_STALE) {
+	if (req->session_check && session_confirm(req) == SESS_STALE) {
 		answer_reset(req);
 		if (req->db) {
 			db_read_end(req->db);

@@ -40,23 +40,28 @@
 
 #include "http.h"
 #include "static.h"
+#include "../auth/session.h"
 #include "../lib/log.h"
 #include "../lib/timeutil.h"
 
-#define MAX_CONNECTIONS 1000 /* open connections, unless --max-connections */
-#define PER_ADDRESS     64   /* open connections from one address, unless --per-address */
-#define MAX_THREADS     64
-#define LONG_THREADS    2     /* long-work threads: imports and exports */
-#define WRITE_THREADS   2     /* write threads per request thread */
-#define IDLE_S          30    /* a kept-alive connection without a request (libmicrohttpd) */
-#define HEADERS_MS      10000 /* from the connection or the request line to the last header */
-#define BODY_MS         30000 /* for a body, plus 1 s per BODY_RATE bytes */
-#define BODY_RATE       (256 * 1024)
-#define FINISH_MS       8000 /* at SIGTERM, for the requests in flight */
-#define LINGER_MS       3000 /* reading what a refused client still sends, so it sees why */
-#define LINGER_MAX      256
+#define MAX_CONNECTIONS   1000 /* open connections, unless --max-connections */
+#define PER_ADDRESS       64   /* open connections from one address, unless --per-address */
+#define MAX_THREADS       64
+#define LONG_THREADS      2     /* long-work threads: imports and exports */
+#define WRITE_THREADS     2     /* write threads per request thread */
+#define IDLE_S            30    /* a kept-alive connection without a request (libmicrohttpd) */
+#define HEADERS_MS        10000 /* from the connection or the request line to the last header */
+#define BODY_MS           30000 /* for a body, plus 1 s per BODY_RATE bytes */
+#define BODY_RATE         (256 * 1024)
+#define FINISH_MS         8000 /* at SIGTERM, for the requests in flight */
+#define LINGER_MS         3000 /* reading what a refused client still sends, so it sees why */
+#define LINGER_MAX        256
+/* libmicrohttpd's memory per connection (request line, headers, read buffer); it clears the
+ * whole of it for every request, so it is kept to what requests need (its default: 32 KiB). */
+#define CONNECTION_MEMORY (16 * 1024)
 
 static volatile sig_atomic_t stopping;
+static int64_t headers_ms = HEADERS_MS; /* the test build may shorten it */
 
 static void on_signal(int sig)
 {
@@ -148,7 +153,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		w = xcalloc(1, sizeof(*w));
 		w->fd = ci ? ci->connect_fd : -1;
 		w->linger_fd = -1;
-		w->deadline = now_ms() + HEADERS_MS;
+		w->deadline = now_ms() + headers_ms;
 		pthread_mutex_lock(&srv->mu);
 		w->next = srv->watches;
 		if (w->next)
@@ -184,7 +189,7 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
 {
 	UNUSED(cls);
 	UNUSED(uri);
-	set_deadline(watch_of(conn), now_ms() + HEADERS_MS);
+	set_deadline(watch_of(conn), now_ms() + headers_ms);
 	return NULL;
 }
 
@@ -683,12 +688,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct server *srv = cls;
 	struct req *req = *con_cls;
 	/* Kept alive, the next request line is due within the idle timeout. */
-	set_deadline(watch_of(conn), now_ms() + IDLE_S * 1000 + HEADERS_MS);
+	set_deadline(watch_of(conn), now_ms() + IDLE_S * 1000 + headers_ms);
 	if (!req)
 		return;
 	struct req_server *rs = req->srv;
 	log_request(req->method, req->path, req->status, now_ms() - req->started_ms,
 		    req->user ? req->user->id : 0);
+	session_request_end(req);
 	if (req->static_fd >= 0)
 		close(req->static_fd);
 	if (rs->body_map) {
@@ -764,6 +770,14 @@ int http_serve(struct app *app, const struct server_options *opt)
 				"127.0.0.1:8080\n");
 		return 2;
 	}
+#ifdef MAMORI_FAULTS
+	/* Test builds only: MAMORI_TEST_HEADERS_MS shortens the headers' deadline, so that a
+	 * test sees a trickling client cut off in a second. */
+	int64_t ms;
+	const char *v = getenv("MAMORI_TEST_HEADERS_MS");
+	if (v && parse_i64(v, 100, HEADERS_MS, &ms) == 0)
+		headers_ms = ms;
+#endif
 	struct sigaction act = { .sa_handler = on_signal };
 	sigemptyset(&act.sa_mask);
 	sigaction(SIGTERM, &act, NULL);
@@ -806,9 +820,10 @@ int http_serve(struct app *app, const struct server_options *opt)
 		NULL, /* first: see its doc */
 		MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_S, MHD_OPTION_NOTIFY_CONNECTION,
-		on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK, on_request_line, srv,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+		MHD_OPTION_URI_LOG_CALLBACK, on_request_line, srv, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, srv, MHD_OPTION_END);
 	int rc = 0;
 	if (!srv->d) {
 		fprintf(stderr, "mamori: cannot start the HTTP server\n");

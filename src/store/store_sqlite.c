@@ -41,6 +41,7 @@ static void cache_clear(struct cache *c, bool all)
 
 struct writer;
 struct sqpriv {
+	int64_t serial;     /* numbers the connections of the process, for sq_data_version */
 	struct writer *w;   /* where this connection's transactions write (see sq_begin) */
 	sqlite3 *home_conn; /* the connection's own, for reads */
 	struct cache *home_cache;
@@ -582,6 +583,26 @@ static int sq_begin_read(struct db *db)
 	return sq_exec(db, "BEGIN", NULL, 0);
 }
 
+/* The connection's serial number and SQLite's data version for the current snapshot: equal
+ * numbers mean the same database contents (another connection's COMMIT, the shared writer's
+ * included, changes the data version). */
+static int sq_data_version(struct db *db, int64_t *version)
+{
+	struct sqpriv *p = db->priv;
+	if (db->in_tx || db->conn != p->home_conn)
+		return -1;
+	struct dbrows r = { .db = db };
+	if (sq_query(db, &r, "PRAGMA data_version", NULL, 0))
+		return -1;
+	int rc = -1;
+	if (sq_next(&r)) {
+		*version = (p->serial << 32) | (int64_t)(uint32_t)sqlite3_column_int64(r.impl, 0);
+		rc = 0;
+	}
+	sq_rows_free(&r);
+	return rc;
+}
+
 static int sq_lock_chain(struct db *db)
 {
 	UNUSED(db); /* BEGIN IMMEDIATE already holds the only write lock. */
@@ -686,6 +707,7 @@ static const struct db_engine sqlite_engine = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.begin_read = sq_begin_read,
+	.data_version = sq_data_version,
 	.lock_chain = sq_lock_chain,
 	.backup = sq_backup,
 	.restore = sq_restore,
@@ -732,8 +754,10 @@ int sqlite_open(const char *path, struct db **out, struct buf *err)
 		sqlite3_close_v2(conn);
 		return -1;
 	}
+	static int64_t serials;
 	struct db *db = xcalloc(1, sizeof(*db));
 	struct sqpriv *p = xcalloc(1, sizeof(*p));
+	p->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	db->eng = &sqlite_engine;
 	db->priv = p;
 	db->conn = p->home_conn = conn;
