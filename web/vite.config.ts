@@ -42,8 +42,54 @@ function precompress(): Plugin {
 
 // The app is served by `mamori serve` from the same origin as the API, under a strict CSP
 // (default-src 'self'): everything is bundled into files, nothing is inlined at run time.
+// The incident report form is what people open on a phone, often on a poor connection: its
+// chunk (and the chunks and styles it needs) are fetched with the app's first load, so that
+// opening the form later costs no round trip for code. About 3 kB compressed.
+const PRELOAD_PAGES = ['/src/pages/incidents/IncidentReportPage.vue']
+
+function preloadPages(): Plugin {
+  return {
+    name: 'mamori-preload-pages',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const bundle = ctx.bundle ?? {}
+        const tags: { tag: string; attrs: Record<string, string>; injectTo: 'head' }[] = []
+        const seen = new Set<string>()
+        const add = (fileName: string) => {
+          const chunk = bundle[fileName]
+          if (!chunk || chunk.type !== 'chunk' || seen.has(fileName) || chunk.isEntry) return
+          seen.add(fileName)
+          chunk.imports.forEach(add)
+          if (html.includes('/' + fileName)) return
+          tags.push({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: '', href: '/' + fileName },
+            injectTo: 'head',
+          })
+          for (const css of chunk.viteMetadata?.importedCss ?? []) {
+            if (seen.has(css)) continue
+            seen.add(css)
+            tags.push({
+              tag: 'link',
+              attrs: { rel: 'preload', as: 'style', crossorigin: '', href: '/' + css },
+              injectTo: 'head',
+            })
+          }
+        }
+        for (const chunk of Object.values(bundle)) {
+          if (chunk.type === 'chunk' && PRELOAD_PAGES.some((p) => chunk.facadeModuleId?.endsWith(p)))
+            add(chunk.fileName)
+        }
+        return tags
+      },
+    },
+  }
+}
+
 export default defineConfig({
-  plugins: [vue(), precompress()],
+  plugins: [vue(), preloadPages(), precompress()],
   define: {
     __VUE_OPTIONS_API__: false,
     __VUE_PROD_DEVTOOLS__: false,

@@ -111,6 +111,17 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (cli_need_data(data, "serve"))
 		return EXIT_USAGE;
+	if (proxies) {
+		struct app probe = { 0 };
+		struct buf err = BUF_INIT;
+		int bad = http_trust_proxies(&probe, proxies, &err);
+		if (bad)
+			fprintf(stderr, "mamori serve: %s\n", err.buf);
+		free(probe.proxies);
+		buf_release(&err);
+		if (bad)
+			return EXIT_USAGE;
+	}
 	struct app app;
 	struct db *db;
 	rc = cli_open(&app, data, db_url, &db);
@@ -121,12 +132,8 @@ int cmd_serve(int argc, char **argv)
 	app.secure_cookies = secure;
 	if (proxies) {
 		struct buf err = BUF_INIT;
-		if (http_trust_proxies(&app, proxies, &err)) {
-			fprintf(stderr, "mamori serve: %s\n", err.buf);
-			buf_release(&err);
-			app_release(&app);
-			return EXIT_USAGE;
-		}
+		http_trust_proxies(&app, proxies, &err); /* checked above */
+		buf_release(&err);
 	}
 	app.web_root = web ? realpath(web, NULL) : default_web_root();
 	if (web && !app.web_root)

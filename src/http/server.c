@@ -56,6 +56,7 @@
 #define FINISH_MS         8000 /* at SIGTERM, for the requests in flight */
 #define LINGER_MS         3000 /* reading what a refused client still sends, so it sees why */
 #define LINGER_MAX        256
+#define LINGER_BYTES      (8 * 1024 * 1024) /* ... and at most this much of it */
 /* libmicrohttpd's memory per connection (request line, headers, read buffer); it clears the
  * whole of it for every request, so it is kept to what requests need (its default: 32 KiB). */
 #define CONNECTION_MEMORY (16 * 1024)
@@ -88,6 +89,7 @@ struct watch {
 struct lingering {
 	int fd;
 	int64_t until;
+	size_t drained;
 };
 
 /* Threads that run requests away from the request threads, with their connections
@@ -174,6 +176,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		if (w->linger_fd >= 0 && srv->nlingers < LINGER_MAX) {
 			srv->lingers[srv->nlingers].fd = w->linger_fd;
 			srv->lingers[srv->nlingers].until = now_ms() + LINGER_MS;
+			srv->lingers[srv->nlingers].drained = 0;
 			srv->nlingers++;
 		} else if (w->linger_fd >= 0) {
 			close(w->linger_fd);
@@ -221,10 +224,12 @@ static void lingers_serve(struct server *srv, bool all)
 		for (int k = 0; k < n && !done; k++) {
 			if (p[k].fd != l->fd || !p[k].revents)
 				continue;
-			ssize_t got;
-			while ((got = recv(l->fd, sink, sizeof(sink), MSG_DONTWAIT)) > 0)
-				;
-			done = got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+			ssize_t got = 1;
+			while (l->drained < LINGER_BYTES &&
+			       (got = recv(l->fd, sink, sizeof(sink), MSG_DONTWAIT)) > 0)
+				l->drained += (size_t)got;
+			done = l->drained >= LINGER_BYTES || got == 0 ||
+			       (errno != EAGAIN && errno != EWOULDBLOCK);
 		}
 		if (done) {
 			close(l->fd);

@@ -64,6 +64,7 @@ struct dbrows {
 	int row;      /* current row index (PostgreSQL) */
 	int failed;   /* set when stepping failed; db_rows_free() still required */
 	bool pending; /* sent by db_query_ahead, not yet fetched */
+	int slot;     /* engine-private (SQLite: where its statement is cached) */
 };
 
 /* Opens `url`: "sqlite:PATH", a plain path, or "postgres://..." / "postgresql://...".
