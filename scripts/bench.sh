@@ -8,6 +8,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+commit=$(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD 2>/dev/null || echo "+changes")
+start_load=$(cut -d' ' -f1-3 /proc/loadavg)
 run() {
   echo "== $*"
   "$@" 2>&1 | tee -a "$log" || echo "bench-summary|$* failed|-|-|-|no" | tee -a "$log"
@@ -32,7 +34,7 @@ run env EVENTS="${EVENTS:-10000000}" USERS="${USERS:-100000}" bench/scale.sh
 run bench/limits.sh
 run bench/phone.sh
 echo
-echo "== summary ($(git rev-parse --short HEAD 2>/dev/null), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "== summary (commit $commit, $(nproc) cores, load average $start_load at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end)"
 grep '^bench-summary|' "$log" | cut -d'|' -f2- |
   awk -F'|' 'BEGIN { printf "%-58s %-30s %-10s %-10s %s\n", "figure", "baseline", "value", "target", "holds?" }
              { printf "%-58s %-30s %-10s %-10s %s\n", $1, $2, $3, $4, $5 }'
