@@ -5,7 +5,7 @@
 #   make bench    benchmarks in bench/, as ratios against their baselines
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium liboath libqrencode libpq xlsxwriter libcmark
+PKGS    := libmicrohttpd jansson sqlite3 libsodium liboath libqrencode libpq xlsxwriter libcmark libcurl libmagic
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-missing-field-initializers -Wformat=2 -Wvla

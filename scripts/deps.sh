@@ -20,7 +20,7 @@ run_pkgs=(
 check_pkgs=(
   clang clang-format cppcheck libcmocka-dev
   postgresql postgresql-client
-  python3 python3-openpyxl chromium wrk nginx-light
+  python3 python3-openpyxl python3-aiosmtpd chromium fonts-ipaexfont wrk nginx-light
 )
 case "$what" in
 run) pkgs=("${run_pkgs[@]}") ;;

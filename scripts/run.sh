@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# `make run`: the data folder ./var is created on first start (printing the admin's one-time
-# password), then mamori serves on http://127.0.0.1:8080 until Ctrl-C.
+# `make run`: the data folder is created on first start (printing the admin's one-time
+# password), then mamori serves until Ctrl-C. It prints the address once it is listening.
+#   MAMORI_LISTEN  address and port to serve on (default 127.0.0.1:8080)
+#   MAMORI_DATA    the data folder (default ./var)
+# e.g. MAMORI_LISTEN=127.0.0.1:8081 make run   when port 8080 is taken.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${MAMORI_DATA:-./var}
@@ -10,5 +13,4 @@ if [ ! -f "$data/master.key" ]; then
   build/mamori init --data "$data"
   echo
 fi
-echo "Open http://$listen/ in your browser (Ctrl-C stops the server)."
 exec build/mamori serve --data "$data" --listen "$listen"

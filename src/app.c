@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "audit/audit.h"
 #include "auth/session.h"
 #include "lib/log.h"
 #include "modules/settings/settings.h"
@@ -47,8 +48,10 @@ static int read_key(struct app *app, struct buf *err)
 	if (n >= 2 * MASTER_KEY_BYTES &&
 	    (n == 2 * MASTER_KEY_BYTES || hex[2 * MASTER_KEY_BYTES] == '\n')) {
 		hex[2 * MASTER_KEY_BYTES] = '\0';
-		if (hex_decode(hex, app->master_key, MASTER_KEY_BYTES) == 0)
+		if (hex_decode(hex, app->master_key, MASTER_KEY_BYTES) == 0) {
+			audit_key_derive(app->master_key, app->audit_key);
 			ret = 0;
+		}
 	}
 	if (ret)
 		buf_printf(err, "%s is not a mamori key (64 hex digits)", path.buf);
@@ -88,6 +91,7 @@ void app_release(struct app *app)
 	free(app->web_root);
 	free(app->proxies);
 	sodium_memzero(app->master_key, sizeof(app->master_key));
+	sodium_memzero(app->audit_key, sizeof(app->audit_key));
 }
 
 struct db *app_db(struct app *app)
@@ -101,6 +105,7 @@ struct db *app_db(struct app *app)
 		buf_release(&err);
 		return NULL;
 	}
+	db_set_audit_key(db, app->audit_key);
 	pthread_setspecific(app->db_key, db);
 	return db;
 }

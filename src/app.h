@@ -29,6 +29,7 @@ struct app {
 	char *db_url;
 	char *web_root; /* folder of the built web UI, or NULL */
 	unsigned char master_key[MASTER_KEY_BYTES];
+	unsigned char audit_key[MASTER_KEY_BYTES]; /* the audit chain's, from master_key */
 	bool secure_cookies;       /* Secure flag on cookies (HTTPS or --secure-cookies) */
 	struct net_range *proxies; /* X-Forwarded-For is taken from these peers only */
 	size_t nproxies;

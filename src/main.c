@@ -2,6 +2,7 @@
 #include <liboath/oath.h>
 #include <stdio.h>
 #include <string.h>
+#include <curl/curl.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
@@ -43,7 +44,8 @@ int main(int argc, char **argv)
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	umask(077); /* the data folder holds personal data: owner only */
-	if (crypto_start() || oath_init() != OATH_OK) {
+	if (crypto_start() || oath_init() != OATH_OK ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "mamori: cannot start the crypto libraries\n");
 		return EXIT_USAGE;
 	}

@@ -1,4 +1,4 @@
-/* audit.c — appending to and verifying the hash chain. */
+/* audit.c — appending to and verifying the keyed hash chain, and its head record. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,10 +6,17 @@
 
 #include "audit.h"
 #include "../lib/buf.h"
+#include "../lib/crypto.h"
 #include "../lib/timeutil.h"
 #include "../lib/util.h"
 
 static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/* A field of the canonical form: its bytes as stored. */
+struct bytes {
+	const char *s;
+	size_t n;
+};
 
 /* Decimal digits of v at the end of tmp[24]; returns the start. (No printf: verification
  * formats millions of these.) */
@@ -27,92 +34,231 @@ static char *decimal(char tmp[24], int64_t v)
 	return p;
 }
 
-static void field_n(struct buf *b, const char *s, size_t n)
-{
-	char tmp[24];
-	buf_adds(b, decimal(tmp, (int64_t)n));
-	buf_add(b, ":", 1);
-	buf_add(b, s, n);
-	buf_add(b, "\n", 1);
-}
-
-static void field(struct buf *b, const char *s)
+static struct bytes text_of(const char *s)
 {
 	s = s ? s : "";
-	field_n(b, s, strlen(s));
+	return (struct bytes){ s, strlen(s) };
 }
 
-static void field_int(struct buf *b, int64_t v)
+void audit_key_derive(const unsigned char master_key[32], unsigned char out[AUDIT_KEY_BYTES])
 {
-	char tmp[24];
-	field(b, decimal(tmp, v));
+	crypto_kdf_derive_from_key(out, AUDIT_KEY_BYTES, 1, "mamoriAU", master_key);
 }
 
-void audit_hash(const char *prev_hash_hex, int64_t seq, int64_t at, int64_t actor_id,
-		const char *actor_login, const char *ip, const char *action,
+/* The head record's own key, so that no event's MAC can stand in for the head's. */
+static void head_key(const unsigned char *key, unsigned char out[32])
+{
+	crypto_kdf_derive_from_key(out, 32, 2, "mamoriHD", key);
+}
+
+/* MAC (or, key NULL, the unkeyed hash) of prev and the nine canonical fields, as hex. The
+ * bytes are gathered first and hashed in one call (verification hashes millions of events). */
+static void chain_hash(const unsigned char *key, const char *prev_hex, const struct bytes f[9],
+		       char out[AUDIT_HASH_HEX])
+{
+	unsigned char small[2048], h[32];
+	char tmp[24];
+	size_t need = 32;
+	for (int i = 0; i < 9; i++)
+		need += f[i].n + 24;
+	unsigned char *msg = need <= sizeof(small) ? small : xmalloc(need), *p = msg;
+	if (!prev_hex || hex_decode(prev_hex, p, 32))
+		memset(p, 0xff, 32); /* a malformed link can never verify */
+	p += 32;
+	for (int i = 0; i < 9; i++) {
+		const char *len = decimal(tmp, (int64_t)f[i].n);
+		size_t ln = strlen(len);
+		memcpy(p, len, ln);
+		p += ln;
+		*p++ = ':';
+		if (f[i].n)
+			memcpy(p, f[i].s, f[i].n);
+		p += f[i].n;
+		*p++ = '\n';
+	}
+	crypto_generichash(h, sizeof(h), msg, (size_t)(p - msg), key, key ? AUDIT_KEY_BYTES : 0);
+	hex_encode(h, sizeof(h), out);
+	if (msg != small)
+		free(msg);
+}
+
+void audit_hash(const unsigned char *key, const char *prev_hash_hex, int64_t seq, int64_t at,
+		int64_t actor_id, const char *actor_login, const char *ip, const char *action,
 		const char *object_type, int64_t object_id, const char *summary,
 		char out[AUDIT_HASH_HEX])
 {
-	unsigned char prev[32], h[32];
-	if (hex_decode(prev_hash_hex, prev, sizeof(prev)))
-		memset(prev, 0xff, sizeof(prev)); /* a malformed link can never verify */
-	struct buf b = BUF_INIT;
-	buf_add(&b, prev, sizeof(prev));
-	field_int(&b, seq);
-	field_int(&b, at);
-	field_int(&b, actor_id);
-	field(&b, actor_login);
-	field(&b, ip);
-	field(&b, action);
-	field(&b, object_type);
-	field_int(&b, object_id);
-	field(&b, summary);
-	crypto_generichash(h, sizeof(h), (const unsigned char *)b.buf, b.len, NULL, 0);
-	hex_encode(h, sizeof(h), out);
-	buf_release(&b);
+	char t[4][24];
+	struct bytes f[9] = { text_of(decimal(t[0], seq)),
+			      text_of(decimal(t[1], at)),
+			      text_of(decimal(t[2], actor_id)),
+			      text_of(actor_login),
+			      text_of(ip),
+			      text_of(action),
+			      text_of(object_type),
+			      text_of(decimal(t[3], object_id)),
+			      text_of(summary) };
+	chain_hash(key, prev_hash_hex, f, out);
 }
 
-int audit_head(struct db *db, int64_t *seq, char hash[AUDIT_HASH_HEX])
+/* The head record's MAC over its three values as text. */
+static void head_mac(const unsigned char *key, struct bytes seq, struct bytes hash,
+		     struct bytes keyed_from, char out[AUDIT_HASH_HEX])
+{
+	unsigned char hk[32];
+	struct bytes f[9] = { text_of("head"), seq, hash, keyed_from };
+	for (int i = 4; i < 9; i++)
+		f[i] = text_of("");
+	head_key(key, hk);
+	chain_hash(hk, zero_hash, f, out);
+	sodium_memzero(hk, sizeof(hk));
+}
+
+/* --- the head record ---------------------------------------------------------------------- */
+
+struct head {
+	bool found;
+	int64_t seq, keyed_from;
+	char hash[AUDIT_HASH_HEX];
+};
+
+static int head_read(struct db *db, struct head *h)
 {
 	struct dbrows r;
-	*seq = 0;
-	memcpy(hash, zero_hash, AUDIT_HASH_HEX);
-	if (db_query(db, &r, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1", P0))
+	memset(h, 0, sizeof(*h));
+	memcpy(h->hash, zero_hash, AUDIT_HASH_HEX);
+	h->keyed_from = 1;
+	if (db_query(db, &r, "SELECT seq, hash, keyed_from FROM audit_head WHERE id = 1", P0))
 		return -1;
 	if (db_next(&r)) {
-		*seq = db_int(&r, 0);
-		snprintf(hash, AUDIT_HASH_HEX, "%s", db_text(&r, 1) ? db_text(&r, 1) : "");
+		h->found = true;
+		h->seq = db_int(&r, 0);
+		snprintf(h->hash, AUDIT_HASH_HEX, "%s", db_text(&r, 1) ? db_text(&r, 1) : "");
+		h->keyed_from = db_int(&r, 2);
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
 	return failed ? -1 : 0;
 }
 
-int audit_append(struct db *db, const struct actor *who, const char *action,
-		 const char *object_type, int64_t object_id, json_t *summary)
+/* Makes seq/hash the head (inside the appending transaction). */
+static int head_write(struct db *db, const unsigned char *key, const struct head *old, int64_t seq,
+		      const char *hash)
 {
-	int64_t seq;
-	char prev[AUDIT_HASH_HEX], hash[AUDIT_HASH_HEX];
-	if (db_lock_chain(db) || audit_head(db, &seq, prev))
+	char a[24], b[24], mac[AUDIT_HASH_HEX];
+	head_mac(key, text_of(decimal(a, seq)), text_of(hash), text_of(decimal(b, old->keyed_from)),
+		 mac);
+	if (old->found)
+		return db_exec(db, "UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1",
+			       P(V_INT(seq), V_TEXT(hash), V_TEXT(mac)));
+	return db_exec(
+		db,
+		"INSERT INTO audit_head (id, seq, hash, keyed_from, mac) VALUES (1, ?, ?, ?, "
+		"?)",
+		P(V_INT(seq), V_TEXT(hash), V_INT(old->keyed_from), V_TEXT(mac)));
+}
+
+int audit_head(struct db *db, int64_t *seq, char hash[AUDIT_HASH_HEX])
+{
+	struct head h;
+	if (head_read(db, &h))
 		return -1;
-	seq++;
-	int64_t at = now_unix();
-	char *sum = summary ? json_dumps(summary, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
-	if (!sum)
-		sum = xstrdup("{}");
-	audit_hash(prev, seq, at, who ? who->id : 0, who ? who->login : NULL, who ? who->ip : NULL,
-		   action, object_type, object_id, sum, hash);
+	*seq = h.seq;
+	memcpy(hash, h.hash, AUDIT_HASH_HEX);
+	return 0;
+}
+
+/* --- appending ---------------------------------------------------------------------------- */
+
+static int no_key(struct db *db)
+{
+	db_set_error(db, DBE_OTHER, "this connection has no audit chain key (db_set_audit_key)");
+	return -1;
+}
+
+/* Appends after the head `h` (chain locked by the caller). */
+static int append_at(struct db *db, const struct head *h, const unsigned char *seal_key,
+		     const struct actor *who, const char *action, const char *object_type,
+		     int64_t object_id, json_t *summary)
+{
+	const unsigned char *key = db_audit_key(db);
+	char hash[AUDIT_HASH_HEX];
+	int64_t seq = h->seq + 1, at = now_unix();
+	int64_t actor_id = who ? who->id : 0;
+	const char *login = who && who->login ? who->login : "";
+	const char *ip = who && who->ip ? who->ip : "";
+	json_t *sum = summary ? json_copy(summary) : json_object();
+	if (!json_is_object(sum)) { /* a summary is always an object */
+		json_decref(sum);
+		sum = json_pack("{s:O}", "value", summary);
+	}
+	if (seal_key) {
+		char ctx[48];
+		json_t *a = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)actor_id, "login", login,
+				      "ip", ip);
+		char *plain = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+		snprintf(ctx, sizeof(ctx), "audit_events.actor:%lld", (long long)seq);
+		char *sealed = crypto_seal(seal_key, ctx, plain, strlen(plain));
+		json_object_set_new(sum, "sealed_actor", json_string(sealed));
+		sodium_memzero(plain, strlen(plain));
+		free(plain);
+		free(sealed);
+		json_decref(a);
+		actor_id = 0;
+		login = ip = "";
+	}
+	char *text = json_dumps(sum, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(sum);
+	if (!text)
+		text = xstrdup("{}");
+	audit_hash(key, h->hash, seq, at, actor_id, login, ip, action, object_type, object_id, text,
+		   hash);
 	int rc = db_exec(db,
 			 "INSERT INTO audit_events (seq, at, actor_id, actor_login, ip, action, "
 			 "object_type, object_id, summary, prev_hash, hash) "
 			 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			 P(V_INT(seq), V_INT(at), V_INT(who ? who->id : 0),
-			   V_TEXT(who && who->login ? who->login : ""),
-			   V_TEXT(who && who->ip ? who->ip : ""), V_TEXT(action),
-			   V_TEXT(object_type ? object_type : ""), V_INT(object_id), V_TEXT(sum),
-			   V_TEXT(prev), V_TEXT(hash)));
-	free(sum);
-	return rc;
+			 P(V_INT(seq), V_INT(at), V_INT(actor_id), V_TEXT(login), V_TEXT(ip),
+			   V_TEXT(action), V_TEXT(object_type ? object_type : ""), V_INT(object_id),
+			   V_TEXT(text), V_TEXT(h->hash), V_TEXT(hash)));
+	free(text);
+	return rc ? -1 : head_write(db, key, h, seq, hash);
+}
+
+static int append(struct db *db, const unsigned char *seal_key, const struct actor *who,
+		  const char *action, const char *object_type, int64_t object_id, json_t *summary)
+{
+	struct head h;
+	if (!db_audit_key(db))
+		return no_key(db);
+	if (db_lock_chain(db) || head_read(db, &h))
+		return -1;
+	if (!h.found) {
+		/* The first event ever, unless a trail written before keying awaits
+		 * audit_upgrade (or its head record was deleted): then appending must stop. */
+		int64_t one;
+		bool any;
+		if (db_query_int(db, &one, &any, "SELECT 1 FROM audit_events LIMIT 1", P0))
+			return -1;
+		if (any) {
+			db_set_error(db, DBE_OTHER,
+				     "the audit trail has events but no head record; run `mamori "
+				     "audit verify`");
+			return -1;
+		}
+	}
+	return append_at(db, &h, seal_key, who, action, object_type, object_id, summary);
+}
+
+int audit_append(struct db *db, const struct actor *who, const char *action,
+		 const char *object_type, int64_t object_id, json_t *summary)
+{
+	return append(db, NULL, who, action, object_type, object_id, summary);
+}
+
+int audit_append_sealed(struct db *db, const unsigned char seal_key[32], const struct actor *who,
+			const char *action, const char *object_type, int64_t object_id,
+			json_t *summary)
+{
+	return append(db, seal_key, who, action, object_type, object_id, summary);
 }
 
 int audit_change(struct db *db, const struct actor *who, const char *action,
@@ -129,6 +275,7 @@ int audit_change(struct db *db, const struct actor *who, const char *action,
 }
 
 struct append_args {
+	const unsigned char *seal_key;
 	const struct actor *who;
 	const char *action, *object_type;
 	int64_t object_id;
@@ -138,15 +285,31 @@ struct append_args {
 static int append_fn(struct db *db, void *arg)
 {
 	struct append_args *a = arg;
-	return audit_append(db, a->who, a->action, a->object_type, a->object_id, a->summary);
+	return append(db, a->seal_key, a->who, a->action, a->object_type, a->object_id, a->summary);
 }
 
 int audit_append_tx(struct db *db, const struct actor *who, const char *action,
 		    const char *object_type, int64_t object_id, json_t *summary)
 {
-	struct append_args a = { who, action, object_type, object_id, summary };
+	struct append_args a = { NULL, who, action, object_type, object_id, summary };
 	return db_tx(db, append_fn, &a);
 }
+
+int audit_append_sealed_tx(struct db *db, const unsigned char seal_key[32], const struct actor *who,
+			   const char *action, const char *object_type, int64_t object_id,
+			   json_t *summary)
+{
+	struct append_args a = { seal_key, who, action, object_type, object_id, summary };
+	return db_tx(db, append_fn, &a);
+}
+
+/* --- verifying ---------------------------------------------------------------------------- */
+
+/* Every column as stored: numbers also as their text, so that junk in them is seen. */
+#define VERIFY_SELECT                                                                              \
+	"SELECT seq, CAST(seq AS TEXT), CAST(at AS TEXT), CAST(actor_id AS TEXT), actor_login, "   \
+	"ip, action, object_type, CAST(object_id AS TEXT), summary, prev_hash, hash FROM "         \
+	"audit_events ORDER BY audit_events.seq"
 
 static void bad(struct audit_verdict *v, int64_t seq, const char *reason)
 {
@@ -157,44 +320,77 @@ static void bad(struct audit_verdict *v, int64_t seq, const char *reason)
 	snprintf(v->reason, sizeof(v->reason), "%s", reason);
 }
 
-int audit_verify(struct db *db, int64_t expect_seq, const char *expect_hash,
-		 struct audit_verdict *v)
+/* A plain decimal number, as mamori writes them: no sign but '-', no leading zero, no space. */
+static bool plain_number(struct bytes b)
+{
+	size_t i = b.n && b.s[0] == '-' ? 1 : 0;
+	if (i == b.n || b.n - i > 19 || (b.s[i] == '0' && b.n - i > 1))
+		return false;
+	for (; i < b.n; i++)
+		if (b.s[i] < '0' || b.s[i] > '9')
+			return false;
+	return true;
+}
+
+static struct bytes column(struct dbrows *r, int col)
+{
+	const char *s = db_text(r, col);
+	return (struct bytes){ s ? s : "", s ? db_len(r, col) : 0 };
+}
+
+/* Walks the events in order: events before keyed_from by their unkeyed hash, the others by
+ * their MAC under key. */
+static int walk(struct db *db, const unsigned char *key, int64_t keyed_from, int64_t expect_seq,
+		const char *expect_hash, struct audit_verdict *v)
 {
 	struct dbrows r;
-	memset(v, 0, sizeof(*v));
-	v->intact = true;
-	memcpy(v->head_hash, zero_hash, AUDIT_HASH_HEX);
 	char prev[AUDIT_HASH_HEX];
-	memcpy(prev, zero_hash, AUDIT_HASH_HEX);
 	bool expect_found = false;
-	if (db_query(db, &r, "SELECT " AUDIT_COLUMNS " FROM audit_events ORDER BY seq", P0))
+	memcpy(prev, zero_hash, AUDIT_HASH_HEX);
+	if (db_query(db, &r, VERIFY_SELECT, P0))
 		return -1;
 	while (db_next(&r)) {
 		int64_t seq = db_int(&r, 0);
-		const char *stored_prev = db_text(&r, 9), *stored = db_text(&r, 10);
+		struct bytes f[9], stored_prev = column(&r, 10), stored = column(&r, 11);
 		char h[AUDIT_HASH_HEX];
+		for (int i = 0; i < 9; i++)
+			f[i] = column(&r, i + 1);
 		v->count++;
 		if (v->intact) {
+			bool hidden = false;
+			for (int i = 0; i < 9; i++)
+				hidden |= strlen(f[i].s) != f[i].n;
 			if (seq != v->head_seq + 1)
 				bad(v, v->head_seq + 1,
 				    "an event is missing here: the sequence jumps (deleted event)");
-			else if (!stored_prev || strcmp(stored_prev, prev))
+			else if (!plain_number(f[0]) || !plain_number(f[1]) ||
+				 !plain_number(f[2]) || !plain_number(f[7]))
+				bad(v, seq,
+				    "a number column holds something else than a plain number "
+				    "(edited)");
+			else if (hidden)
+				bad(v, seq, "a text column holds bytes after a NUL byte (edited)");
+			else if (strcmp(stored_prev.s, prev))
 				bad(v, seq,
 				    "prev_hash does not match the previous event "
 				    "(events removed, inserted or reordered)");
-			audit_hash(stored_prev ? stored_prev : "", seq, db_int(&r, 1),
-				   db_int(&r, 2), db_text(&r, 3), db_text(&r, 4), db_text(&r, 5),
-				   db_text(&r, 6), db_int(&r, 7), db_text(&r, 8), h);
-			if (!stored || strcmp(h, stored))
-				bad(v, seq, "the event's content does not match its hash (edited)");
+			chain_hash(seq >= keyed_from ? key : NULL, stored_prev.s, f, h);
+			if (strlen(stored.s) != stored.n || strcmp(h, stored.s))
+				bad(v, seq,
+				    seq >= keyed_from ? "the event's content does not match its "
+							"MAC (edited, or "
+							"master.key is not the key this trail was "
+							"written with)"
+						      : "the event's content does not match its "
+							"hash (edited)");
 		}
 		if (expect_seq && seq == expect_seq) {
 			expect_found = true;
-			if (!stored || strcmp(stored, expect_hash))
+			if (strcmp(stored.s, expect_hash))
 				bad(v, seq, "this event's hash differs from the expected head");
 		}
 		v->head_seq = seq;
-		snprintf(v->head_hash, AUDIT_HASH_HEX, "%s", stored ? stored : "");
+		snprintf(v->head_hash, AUDIT_HASH_HEX, "%s", stored.s);
 		memcpy(prev, v->head_hash, AUDIT_HASH_HEX);
 	}
 	int failed = r.failed;
@@ -206,6 +402,148 @@ int audit_verify(struct db *db, int64_t expect_seq, const char *expect_hash,
 	return 0;
 }
 
+/* The head record exactly as stored, checked against its MAC. */
+static int head_check(struct db *db, const unsigned char *key, struct head *h, bool *mac_ok)
+{
+	struct dbrows r;
+	memset(h, 0, sizeof(*h));
+	h->keyed_from = 1;
+	*mac_ok = false;
+	if (db_query(db, &r,
+		     "SELECT seq, CAST(seq AS TEXT), hash, keyed_from, CAST(keyed_from AS TEXT), "
+		     "mac FROM audit_head WHERE id = 1",
+		     P0))
+		return -1;
+	if (db_next(&r)) {
+		char mac[AUDIT_HASH_HEX];
+		struct bytes seq = column(&r, 1), hash = column(&r, 2), from = column(&r, 4);
+		struct bytes stored = column(&r, 5);
+		h->found = true;
+		h->seq = db_int(&r, 0);
+		h->keyed_from = db_int(&r, 3);
+		snprintf(h->hash, AUDIT_HASH_HEX, "%s", hash.s);
+		head_mac(key, seq, hash, from, mac);
+		*mac_ok = plain_number(seq) && plain_number(from) && h->keyed_from >= 1 &&
+			  stored.n == strlen(mac) && sodium_memcmp(mac, stored.s, stored.n) == 0;
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	return failed ? -1 : 0;
+}
+
+int audit_verify(struct db *db, int64_t expect_seq, const char *expect_hash,
+		 struct audit_verdict *v)
+{
+	const unsigned char *key = db_audit_key(db);
+	struct head h;
+	bool mac_ok;
+	char why[200];
+	memset(v, 0, sizeof(*v));
+	v->intact = true;
+	memcpy(v->head_hash, zero_hash, AUDIT_HASH_HEX);
+	if (!key)
+		return no_key(db);
+	if (head_check(db, key, &h, &mac_ok))
+		return -1;
+	v->keyed_from = h.found && h.keyed_from > 1 ? h.keyed_from : 1;
+	if (walk(db, key, v->keyed_from, expect_seq, expect_hash, v))
+		return -1;
+	if (v->count == 0) {
+		int64_t users = 0;
+		bool found;
+		if (h.found) {
+			snprintf(why, sizeof(why),
+				 "the trail is empty but its head record names event %lld (wiped)",
+				 (long long)h.seq);
+			bad(v, 1, why);
+		} else if (db_query_int(db, &users, &found, "SELECT COUNT(*) FROM users", P0)) {
+			return -1;
+		} else if (users > 0) {
+			snprintf(why, sizeof(why),
+				 "the trail is empty but the database holds %lld accounts (wiped)",
+				 (long long)users);
+			bad(v, 1, why);
+		}
+		return 0;
+	}
+	if (!h.found) {
+		bad(v, v->head_seq,
+		    "the head record is missing (deleted, or the trail was written without the "
+		    "key)");
+	} else if (!mac_ok) {
+		bad(v, h.seq,
+		    "the head record does not match its MAC (edited, or master.key is not the key "
+		    "this trail was written with)");
+	} else if (h.seq > v->head_seq) {
+		snprintf(why, sizeof(why),
+			 "events after %lld are missing: the head record names event %lld "
+			 "(trail truncated)",
+			 (long long)v->head_seq, (long long)h.seq);
+		bad(v, v->head_seq + 1, why);
+	} else if (h.seq < v->head_seq) {
+		bad(v, h.seq + 1, "events follow the recorded head (appended without the key)");
+	} else if (strcmp(h.hash, v->head_hash)) {
+		bad(v, h.seq, "the last event differs from the head record (edited)");
+	}
+	return 0;
+}
+
+/* --- keying a trail written before keying -------------------------------------------------- */
+
+struct upgrade {
+	int64_t at;
+};
+
+static int upgrade_fn(struct db *db, void *arg)
+{
+	struct upgrade *u = arg;
+	struct head h;
+	struct audit_verdict old;
+	u->at = 0;
+	if (db_lock_chain(db) || head_read(db, &h))
+		return -1;
+	if (h.found)
+		return 0;
+	memset(&old, 0, sizeof(old));
+	old.intact = true;
+	memcpy(old.head_hash, zero_hash, AUDIT_HASH_HEX);
+	if (walk(db, NULL, INT64_MAX, 0, NULL, &old))
+		return -1;
+	if (old.count == 0)
+		return 0;
+	char head[100];
+	snprintf(head, sizeof(head), "%lld:%s", (long long)old.head_seq, old.head_hash);
+	json_t *sum = json_pack("{s:I,s:s,s:b}", "unkeyed_events", (json_int_t)old.count,
+				"unkeyed_head", head, "unkeyed_intact", old.intact);
+	if (!old.intact)
+		json_object_set_new(sum, "unkeyed_first_bad",
+				    json_pack("{s:I,s:s}", "seq", (json_int_t)old.bad_seq, "reason",
+					      old.reason));
+	h.seq = old.head_seq;
+	memcpy(h.hash, old.head_hash, AUDIT_HASH_HEX);
+	h.keyed_from = old.head_seq + 1;
+	static const struct actor system = { 0, NULL, "cli" };
+	int rc = append_at(db, &h, NULL, &system, "audit.rekey", "audit_events", 0, sum);
+	json_decref(sum);
+	if (rc == 0)
+		u->at = h.keyed_from;
+	return rc;
+}
+
+int audit_upgrade(struct db *db, int64_t *rekeyed_at)
+{
+	struct upgrade u = { 0 };
+	*rekeyed_at = 0;
+	if (!db_audit_key(db))
+		return no_key(db);
+	if (db_tx(db, upgrade_fn, &u))
+		return -1;
+	*rekeyed_at = u.at;
+	return 0;
+}
+
+/* --- reading ------------------------------------------------------------------------------ */
+
 json_t *audit_row_json(struct dbrows *r)
 {
 	char at[21];
@@ -215,12 +553,44 @@ json_t *audit_row_json(struct dbrows *r)
 	json_t *summary = sum ? json_loads(sum, 0, &err) : NULL;
 	const char *login = db_text(r, 3);
 	return json_pack(
-		"{s:I,s:s,s:o,s:o,s:s,s:s,s:s,s:o,s:o,s:s,s:s}", "seq", (json_int_t)db_int(r, 0),
-		"at", at, "actor_id", db_int(r, 2) ? json_integer(db_int(r, 2)) : json_null(),
-		"actor_login", login && *login ? json_string(login) : json_null(), "ip",
+		"{s:I,s:s,s:o,s:o,s:s,s:s,s:s,s:o,s:o,s:s,s:s,s:b}", "seq",
+		(json_int_t)db_int(r, 0), "at", at, "actor_id",
+		db_int(r, 2) ? json_integer(db_int(r, 2)) : json_null(), "actor_login",
+		login && *login ? json_string(login) : json_null(), "ip",
 		db_text(r, 4) ? db_text(r, 4) : "", "action", db_text(r, 5) ? db_text(r, 5) : "",
 		"object_type", db_text(r, 6) ? db_text(r, 6) : "", "object_id",
 		db_int(r, 7) ? json_integer(db_int(r, 7)) : json_null(), "summary",
 		summary ? summary : json_object(), "prev_hash", db_text(r, 9) ? db_text(r, 9) : "",
-		"hash", db_text(r, 10) ? db_text(r, 10) : "");
+		"hash", db_text(r, 10) ? db_text(r, 10) : "", "anonymous",
+		json_is_string(json_object_get(summary, "sealed_actor")));
+}
+
+json_t *audit_row_view(struct dbrows *r, const unsigned char *open_key)
+{
+	json_t *e = audit_row_json(r);
+	json_t *summary = json_object_get(e, "summary");
+	const char *sealed = json_string_value(json_object_get(summary, "sealed_actor"));
+	if (!sealed)
+		return e;
+	if (open_key) {
+		char ctx[48];
+		snprintf(ctx, sizeof(ctx), "audit_events.actor:%lld", (long long)db_int(r, 0));
+		char *plain = crypto_open(open_key, ctx, sealed, NULL);
+		json_t *a = plain ? json_loads(plain, 0, NULL) : NULL;
+		if (plain) {
+			sodium_memzero(plain, strlen(plain));
+			free(plain);
+		}
+		if (a) {
+			json_int_t id = json_integer_value(json_object_get(a, "id"));
+			const char *login = json_string_value(json_object_get(a, "login"));
+			json_object_set_new(e, "actor_id", id ? json_integer(id) : json_null());
+			json_object_set_new(e, "actor_login",
+					    login && *login ? json_string(login) : json_null());
+			json_object_set(e, "ip", json_object_get(a, "ip"));
+			json_decref(a);
+		}
+	}
+	json_object_del(summary, "sealed_actor");
+	return e;
 }

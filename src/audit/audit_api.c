@@ -1,4 +1,5 @@
 /* audit_api.c — reading, exporting and verifying the audit trail over HTTP. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
@@ -10,6 +11,23 @@
 
 #define PAGE_DEFAULT 50
 #define PAGE_MAX     200
+
+/* Who may learn the actor of a sealed event (an anonymous near-miss report): the officers who
+ * handle incidents and may know the reporter anyway; everyone else sees 「（匿名）」. */
+/* Who may learn the reporter of an anonymous near-miss from the trail: those who handle
+ * incidents (the privacy officer may need to ask) — but not those who administer accounts
+ * (users.write), even when they also handle incidents: the built-in administrator holds every
+ * permission, and the subset rule means no permission can be kept from it. An administrator
+ * could still make an officer account and sign in as it; that is an audited user.create. */
+#define PERM_SEES_ANONYMOUS       "incidents.manage"
+#define PERM_NEVER_SEES_ANONYMOUS "users.write"
+
+static const unsigned char *open_key(struct req *req)
+{
+	return req_can(req, PERM_SEES_ANONYMOUS) && !req_can(req, PERM_NEVER_SEES_ANONYMOUS)
+		       ? req->app->master_key
+		       : NULL;
+}
 
 /* WHERE clause from the filters shared by the list and the export. */
 static void filters(struct req *req, struct query *q)
@@ -76,7 +94,7 @@ static int events_list(struct req *req)
 			break;
 		}
 		last = db_int(&r, 0);
-		json_array_append_new(items, audit_row_json(&r));
+		json_array_append_new(items, audit_row_view(&r, open_key(req)));
 		n++;
 	}
 	int failed = r.failed;
@@ -103,7 +121,7 @@ static int event_show(struct req *req)
 		db_rows_free(&r);
 		return failed ? -1 : reply_status_of(req, ST_NOT_FOUND, NULL);
 	}
-	json_t *e = audit_row_json(&r);
+	json_t *e = audit_row_view(&r, open_key(req));
 	db_rows_free(&r);
 	return reply_json(req, 200, e);
 }
@@ -119,18 +137,31 @@ static int events_export(struct req *req, enum export_format fmt)
 	query_release(&q);
 	if (rc)
 		return -1;
-	json_t *headers =
-		json_pack("[s,s,s,s,s,s,s,s,s,s,s]", "seq", "at", "actor_id", "actor_login", "ip",
-			  "action", "object_type", "object_id", "summary", "prev_hash", "hash");
+	/* Japanese headings, as every other export; the values stay the trail's own (action and
+	 * object keys as recorded, so that the file can be checked against the chain). */
+	json_t *headers = json_pack("[s,s,s,s,s,s,s,s,s,s,s]", "連番", "日時", "操作者ID",
+				    "操作者のログインID", "IPアドレス", "操作", "対象の種類",
+				    "対象ID", "内容", "前のハッシュ", "ハッシュ");
 	json_t *rows = json_array();
 	while (db_next(&r)) {
-		char at[21];
-		time_rfc3339(db_int(&r, 1), at);
+		json_t *e = audit_row_view(&r, open_key(req));
+		bool anonymous = json_is_true(json_object_get(e, "anonymous"));
+		const char *login = json_string_value(json_object_get(e, "actor_login"));
+		char *sum = anonymous ? json_dumps(json_object_get(e, "summary"),
+						   JSON_COMPACT | JSON_SORT_KEYS)
+				      : NULL;
 		json_array_append_new(
-			rows, json_pack("[I,s,I,s,s,s,s,I,s,s,s]", (json_int_t)db_int(&r, 0), at,
-					(json_int_t)db_int(&r, 2), db_text(&r, 3), db_text(&r, 4),
-					db_text(&r, 5), db_text(&r, 6), (json_int_t)db_int(&r, 7),
-					db_text(&r, 8), db_text(&r, 9), db_text(&r, 10)));
+			rows,
+			json_pack("[I,O,I,s,O,O,O,I,s,O,O]", (json_int_t)db_int(&r, 0),
+				  json_object_get(e, "at"),
+				  json_integer_value(json_object_get(e, "actor_id")),
+				  login ? login : (anonymous ? AUDIT_ANONYMOUS : ""),
+				  json_object_get(e, "ip"), json_object_get(e, "action"),
+				  json_object_get(e, "object_type"), (json_int_t)db_int(&r, 7),
+				  sum ? sum : (db_text(&r, 8) ? db_text(&r, 8) : ""),
+				  json_object_get(e, "prev_hash"), json_object_get(e, "hash")));
+		free(sum);
+		json_decref(e);
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
@@ -155,14 +186,27 @@ static int chain_verify(struct req *req)
 	struct audit_verdict v;
 	if (audit_verify(req->db, 0, NULL, &v))
 		return -1;
-	json_t *o =
-		json_pack("{s:b,s:I,s:{s:I,s:s}}", "intact", v.intact, "count", (json_int_t)v.count,
-			  "head", "seq", (json_int_t)v.head_seq, "hash", v.head_hash);
+	json_t *o = json_pack("{s:b,s:I,s:{s:I,s:s},s:I}", "intact", v.intact, "count",
+			      (json_int_t)v.count, "head", "seq", (json_int_t)v.head_seq, "hash",
+			      v.head_hash, "keyed_from", (json_int_t)v.keyed_from);
 	json_object_set_new(o, "first_bad",
 			    v.intact ? json_null()
 				     : json_pack("{s:I,s:s}", "seq", (json_int_t)v.bad_seq,
 						 "reason", v.reason));
 	return reply_json(req, 200, o);
+}
+
+/* The head as recorded now, for operators to note somewhere else (`verify --expect-head`). */
+static int chain_head(struct req *req)
+{
+	int64_t seq;
+	char hash[AUDIT_HASH_HEX];
+	if (audit_head(req->db, &seq, hash))
+		return -1;
+	return reply_json(req, 200,
+			  json_pack("{s:I,s:s,s:s}", "seq", (json_int_t)seq, "hash", hash,
+				    "expect_head",
+				    arena_printf(&req->arena, "%lld:%s", (long long)seq, hash)));
 }
 
 static const char *const encodings[] = { "utf-8", "cp932", NULL };
@@ -204,6 +248,7 @@ static const struct route routes[] = {
 	  .query = filter_query_xlsx },
 	{ "GET", "/api/v1/audit/events/{seq:int}", "audit.read", event_show },
 	{ "POST", "/api/v1/audit/verify", "audit.read", chain_verify },
+	{ "GET", "/api/v1/audit/head", "audit.read", chain_head },
 };
 
 const struct route_table audit_routes = { routes, ARRAY_SIZE(routes) };

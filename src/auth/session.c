@@ -35,7 +35,8 @@
 #define SESSION_SQL                                                                                \
 	"SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.status, "                 \
 	"u.valid_until, u.login, u.name, u.department_id, u.must_change_password, "                \
-	"u.mfa_enabled, r.privileged, r.mfa_required, rp.permission FROM sessions s "              \
+	"u.mfa_enabled, r.privileged, r.mfa_required, rp.permission, s.kind, s.idle_limit_s "      \
+	"FROM sessions s "                                                                         \
 	"JOIN users u ON u.id = s.user_id LEFT JOIN user_roles ur ON ur.user_id = s.user_id "      \
 	"LEFT JOIN roles r ON r.id = ur.role_id LEFT JOIN role_permissions rp ON rp.role_id = "    \
 	"ur.role_id WHERE s.token_hash = ?"
@@ -48,6 +49,7 @@ struct session_entry {
 	char valid_until[11];  /* the account's last day, or "" */
 	bool active;           /* the account's status */
 	bool privileged;       /* one of its roles is privileged (shorter idle timeout) */
+	int64_t kiosk_idle;    /* a kiosk session's idle limit in seconds, 0 for a person's */
 	struct principal p;    /* strings and permissions point into text below */
 	size_t size;
 	char text[];
@@ -146,6 +148,22 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* A kiosk is nobody: no name, no roles, one permission, its own idle limit. The officer who
+ * started it (p->id as loaded) only keeps the row alive. */
+static void kiosk_principal(struct principal *p, int64_t idle_limit)
+{
+	static const char *kiosk_perms[] = { PERM_KIOSK, NULL };
+	p->id = 0;
+	p->login = KIOSK_LOGIN;
+	p->name = "";
+	p->department_id = 0;
+	p->must_change_password = false;
+	p->mfa_enabled = p->mfa_required = false;
+	p->perms = kiosk_perms;
+	p->idle_timeout_s = idle_limit > 0 ? (int)idle_limit : 60;
+	p->kiosk = true;
+}
+
 /* Builds an entry from SESSION_SQL's rows (freed here); NULL with *none when there is no such
  * session, NULL without when reading failed. */
 static struct session_entry *entry_read(struct dbrows *r, const char *hash, int64_t version,
@@ -179,6 +197,9 @@ static struct session_entry *entry_read(struct dbrows *r, const char *hash, int6
 			head.p.department_id = db_int(r, 8);
 			head.p.must_change_password = db_int(r, 9) != 0;
 			head.p.mfa_enabled = db_int(r, 10) != 0;
+			if (db_text(r, 14) && !strcmp(db_text(r, 14), "kiosk"))
+				head.kiosk_idle =
+					db_isnull(r, 15) || db_int(r, 15) <= 0 ? 60 : db_int(r, 15);
 		}
 		head.privileged |= db_int(r, 11) != 0;
 		head.p.mfa_required |= db_int(r, 12) != 0;
@@ -221,6 +242,10 @@ static struct session_entry *entry_read(struct dbrows *r, const char *hash, int6
 	e->p.name = t + name_at;
 	e->p.csrf_token = t + csrf_at;
 	e->p.session_hash = e->hash;
+	if (e->kiosk_idle) { /* the officer's row keeps it alive; their roles are not its own */
+		kiosk_principal(&e->p, e->kiosk_idle);
+		e->privileged = false;
+	}
 out:
 	free(perm_at);
 	buf_release(&text);
@@ -231,7 +256,7 @@ out:
 static bool entry_same(const struct session_entry *a, const struct session_entry *b)
 {
 	if (a->p.id != b->p.id || a->active != b->active || a->privileged != b->privileged ||
-	    a->p.department_id != b->p.department_id ||
+	    a->kiosk_idle != b->kiosk_idle || a->p.department_id != b->p.department_id ||
 	    a->p.must_change_password != b->p.must_change_password ||
 	    a->p.mfa_enabled != b->p.mfa_enabled || a->p.mfa_required != b->p.mfa_required ||
 	    strcmp(a->valid_until, b->valid_until) || strcmp(a->p.login, b->p.login) ||
@@ -248,8 +273,9 @@ static bool entry_same(const struct session_entry *a, const struct session_entry
  * long, or older than the absolute limit. */
 static bool entry_ended(const struct session_entry *e, const struct settings *s, int64_t now)
 {
-	int64_t idle = 60 * (int64_t)(e->privileged ? s->idle_timeout_privileged_min
-						    : s->idle_timeout_min);
+	int64_t idle = e->kiosk_idle ? e->kiosk_idle
+				     : 60 * (int64_t)(e->privileged ? s->idle_timeout_privileged_min
+								    : s->idle_timeout_min);
 	if (!e->active || now - e->seen > idle ||
 	    now - e->created > (int64_t)s->session_absolute_hours * 3600)
 		return true;
@@ -268,8 +294,9 @@ static void use_entry(struct req *req, struct session_entry *e, const struct set
 {
 	struct principal *p = arena_alloc(&req->arena, sizeof(*p));
 	*p = e->p;
-	p->idle_timeout_s =
-		60 * (e->privileged ? s->idle_timeout_privileged_min : s->idle_timeout_min);
+	p->idle_timeout_s = e->kiosk_idle ? (int)e->kiosk_idle
+					  : 60 * (e->privileged ? s->idle_timeout_privileged_min
+								: s->idle_timeout_min);
 	p->touch_due = now - e->seen >= TOUCH_EVERY;
 	req->user = p;
 	session_request_end(req);
@@ -450,17 +477,19 @@ void session_touch(struct req *req)
 		log_error("cannot record session activity: %s", db_errmsg(req->db));
 }
 
-int session_create(struct req *req, int64_t user_id, const char **csrf)
+/* Inserts a session row of `kind` and sets the cookie; created_at is when the absolute limit
+ * starts counting, idle_s its own idle limit (0: the user's). */
+static int create(struct req *req, int64_t user_id, const char *kind, int64_t created_at,
+		  int64_t idle_s, const char **csrf, char hash[65])
 {
 	char *token = random_token(32), *csrf_token = random_token(32);
-	char hash[65];
 	token_hash(token, hash);
 	int64_t now = now_unix();
 	int rc = db_exec(req->db,
 			 "INSERT INTO sessions (token_hash, user_id, csrf_token, ip, created_at, "
-			 "last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+			 "last_seen_at, kind, idle_limit_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			 P(V_TEXT(hash), V_INT(user_id), V_TEXT(csrf_token), V_TEXT(req->ip),
-			   V_INT(now), V_INT(now)));
+			   V_INT(created_at), V_INT(now), V_TEXT(kind), V_ID(idle_s)));
 	if (rc == 0) {
 		req->set_cookie = arena_printf(
 			&req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", SESSION_COOKIE,
@@ -470,6 +499,60 @@ int session_create(struct req *req, int64_t user_id, const char **csrf)
 	free(token);
 	free(csrf_token);
 	return rc;
+}
+
+int session_create(struct req *req, int64_t user_id, const char **csrf)
+{
+	char hash[65];
+	return create(req, user_id, "user", now_unix(), 0, csrf, hash);
+}
+
+int session_start_kiosk(struct req *req, int64_t officer_id, int idle_s, const char **csrf,
+			char hash_out[65])
+{
+	const char *old = session_cookie(req);
+	if (old) {
+		char h[65];
+		token_hash(old, h);
+		if (db_exec(req->db, "DELETE FROM sessions WHERE token_hash = ?", P(V_TEXT(h))))
+			return -1;
+	}
+	return create(req, officer_id, "kiosk", now_unix(), idle_s > 0 ? idle_s : 60, csrf,
+		      hash_out);
+}
+
+int session_rotate_kiosk(struct req *req, bool *gone, const char **csrf, char hash_out[65])
+{
+	struct dbrows r;
+	int64_t officer = 0, created = 0, idle = 0;
+	*gone = true;
+	if (!req->user || !req->user->kiosk || !req->user->session_hash)
+		return 0;
+	if (db_query(req->db, &r,
+		     "SELECT user_id, created_at, idle_limit_s FROM sessions WHERE token_hash = ? "
+		     "AND kind = 'kiosk'",
+		     P(V_TEXT(req->user->session_hash))))
+		return -1;
+	bool found = db_next(&r);
+	if (found) {
+		officer = db_int(&r, 0);
+		created = db_int(&r, 1);
+		idle = db_isnull(&r, 2) ? 60 : db_int(&r, 2);
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	if (failed)
+		return -1;
+	if (!found)
+		return 0;
+	/* The delete decides: of two requests on one kiosk session, exactly one removes it. */
+	if (db_exec(req->db, "DELETE FROM sessions WHERE token_hash = ? AND kind = 'kiosk'",
+		    P(V_TEXT(req->user->session_hash))))
+		return -1;
+	if (db_changes(req->db) != 1)
+		return 0;
+	*gone = false;
+	return create(req, officer, "kiosk", created, idle, csrf, hash_out);
 }
 
 int session_destroy(struct req *req)

@@ -11,9 +11,11 @@ static const char usage[] =
 	"       mamori audit head --data DIR\n"
 	"       mamori audit export --data DIR      (JSON lines on standard output)\n"
 	"Every command also takes --db URL (or MAMORI_DB).\n"
-	"verify exits 0 when the chain is intact and 1 naming the first bad event. Record the\n"
-	"output of `head` somewhere else from time to time; `verify --expect-head` then also\n"
-	"detects events removed from the end.\n";
+	"verify exits 0 when the chain is intact and 1 naming the first bad event. The chain\n"
+	"is keyed with a key derived from DIR/master.key: edits, deletions, a truncated or\n"
+	"wiped trail are found without anything else. Record the output of `head` somewhere\n"
+	"else from time to time; `verify --expect-head` then also detects a whole database\n"
+	"put back to an older state.\n";
 
 static int verify(struct db *db, const char *expect)
 {
@@ -43,8 +45,13 @@ static int verify(struct db *db, const char *expect)
 		return EXIT_USAGE;
 	}
 	if (v.intact) {
-		printf("intact: %lld events, head %lld:%s\n", (long long)v.count,
+		printf("intact: %lld events, head %lld:%s", (long long)v.count,
 		       (long long)v.head_seq, v.head_hash);
+		if (v.keyed_from > 1)
+			printf(" (keyed from event %lld; the events before it were written "
+			       "before keying)",
+			       (long long)v.keyed_from);
+		putchar('\n');
 		return 0;
 	}
 	printf("BROKEN at event %lld: %s\n", (long long)v.bad_seq, v.reason);

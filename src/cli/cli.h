@@ -46,11 +46,17 @@ int cli_with_db(const struct cli_args *a, const char *cmd,
 
 /* Opens the app for a data folder (and --db / MAMORI_DB) and migrates. Prints why on error. */
 int cli_open(struct app *app, const char *data, const char *db_url, struct db **db);
+/* Keys a trail written before the audit chain was keyed (audit_upgrade), saying so. */
+int cli_audit_upgrade(struct db *db);
 /* The actor for changes made from the command line: "cli:<os user>". */
 struct actor cli_actor(void);
 /* "--data DIR" is required: prints usage hint and returns EXIT_USAGE when missing. */
 int cli_need_data(const char *data, const char *cmd);
+/* `mamori init`: the starter checklists and policy documents next to the training content. */
+void content_load_starter(struct db *db, const struct actor *who);
 /* Runs every module's job once. */
+/* Runs every module's short worker once (sending queued mail). */
+int cli_run_workers(struct app *app, struct db *db);
 int cli_run_jobs(struct app *app, struct db *db);
 
 #endif

@@ -39,6 +39,21 @@ int cli_open(struct app *app, const char *data, const char *db_url, struct db **
 		buf_release(&err);
 		return EXIT_USAGE;
 	}
+	return cli_audit_upgrade(*db);
+}
+
+int cli_audit_upgrade(struct db *db)
+{
+	int64_t at;
+	if (audit_upgrade(db, &at)) {
+		fprintf(stderr, "mamori: cannot key the audit trail: %s\n", db_errmsg(db));
+		return EXIT_USAGE;
+	}
+	if (at)
+		fprintf(stderr,
+			"mamori: the audit trail is keyed from event %lld on (recorded as the "
+			"event audit.rekey); note the new head: `mamori audit head`\n",
+			(long long)at);
 	return 0;
 }
 
@@ -50,31 +65,43 @@ struct actor cli_actor(void)
 	return (struct actor){ 0, login, "cli" };
 }
 
-int cli_run_jobs(struct app *app, struct db *db)
+/* Runs the job (or worker) of every module that has one. With several nodes on one
+ * PostgreSQL, one node runs each ("job:<module>" lock); the others skip it. */
+static int run_each(struct app *app, struct db *db, const char *what, bool workers)
 {
 	int rc = 0;
 	for (size_t m = 0; m < module_count; m++) {
+		int (*fn)(struct app *, struct db *) = workers ? modules[m].worker : modules[m].job;
 		char name[64];
 		bool mine;
-		if (!modules[m].job)
+		if (!fn)
 			continue;
-		/* With several nodes on one PostgreSQL, one runs each job; the others skip it. */
-		snprintf(name, sizeof(name), "job:%s", modules[m].name);
+		snprintf(name, sizeof(name), "%s:%s", what, modules[m].name);
 		if (db_try_lock(db, name, &mine)) {
-			log_error("job %s: cannot take its lock: %s", modules[m].name,
+			log_error("%s %s: cannot take its lock: %s", what, modules[m].name,
 				  db_errmsg(db));
 			rc = -1;
 			continue;
 		}
 		if (!mine)
 			continue;
-		if (modules[m].job(app, db)) {
-			log_error("job %s failed: %s", modules[m].name, db_errmsg(db));
+		if (fn(app, db)) {
+			log_error("%s %s failed: %s", what, modules[m].name, db_errmsg(db));
 			rc = -1;
 		}
 		db_unlock(db, name);
 	}
 	return rc;
+}
+
+int cli_run_workers(struct app *app, struct db *db)
+{
+	return run_each(app, db, "worker", true);
+}
+
+int cli_run_jobs(struct app *app, struct db *db)
+{
+	return run_each(app, db, "job", false);
 }
 
 int cli_parse(int argc, char **argv, const char *usage, const char *const *extra,

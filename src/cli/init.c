@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "../auth/password.h"
 #include "../modules/accounts/accounts.h"
+#include "../modules/pinfo/pinfo.h"
 #include "../modules/settings/settings.h"
 #include "../modules/training/training.h"
 
@@ -114,6 +115,13 @@ int cmd_init(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	training_load_starter(&app, db, &who);
+	/* mamori's own personal data goes into the register from the start. */
+	if (pinfo_register_own(db, &who) < 0)
+		fprintf(stderr,
+			"mamori init: could not register mamori's own personal data in the "
+			"register (%s); the background job will retry.\n",
+			db_errmsg(db));
+	content_load_starter(db, &who);
 	printf("mamori: data folder %s is ready.\n", data);
 	printf("  login:             admin\n");
 	if (given && *given)

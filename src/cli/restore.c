@@ -20,6 +20,8 @@ static int restore(struct app *app, struct db *db, void *arg)
 		buf_release(&err);
 		return EXIT_USAGE;
 	}
+	if (cli_audit_upgrade(db))
+		return EXIT_USAGE;
 	struct audit_verdict v;
 	if (audit_verify(db, 0, NULL, &v) == 0 && !v.intact) {
 		printf("mamori: restored from %s, but its audit trail is BROKEN at event %lld: "

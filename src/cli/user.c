@@ -180,7 +180,7 @@ int cmd_user(int argc, char **argv)
 		enum status st;
 		char password[15];
 		if (!strcmp(action, "reset-password"))
-			st = user_reset_password(db, &who, id, password);
+			st = user_reset_password(db, &who, id, password, &fe);
 		else
 			st = user_set_active(db, &who, id, !strcmp(action, "enable"), reason, &fe);
 		if (st == ST_OK && !strcmp(action, "reset-password"))

@@ -137,6 +137,15 @@ static void send_problem(struct req *req, int status, json_t *p)
 	req->content_type = "application/problem+json; charset=utf-8";
 }
 
+/* Sends problem `p` with the extra members `fe` carries. */
+static int problem_with(struct req *req, struct ferrors *fe, json_t *p)
+{
+	if (fe && fe->extra)
+		json_object_update_missing(p, fe->extra);
+	send_problem(req, (int)json_integer_value(json_object_get(p, "status")), p);
+	return 0;
+}
+
 int reply_problem(struct req *req, int status, const char *code, const char *title,
 		  const char *detail)
 {
@@ -152,6 +161,8 @@ int reply_errors(struct req *req, struct ferrors *fe)
 		json_object_set(p, "errors", fe->list);
 	else
 		json_object_set_new(p, "errors", json_array());
+	if (fe && fe->extra)
+		json_object_update_missing(p, fe->extra);
 	send_problem(req, 422, p);
 	return 0;
 }
@@ -167,14 +178,18 @@ int reply_status_of(struct req *req, enum status st, struct ferrors *fe)
 		return reply_problem(req, 404, "not_found", "Not found",
 				     "There is no such record.");
 	case ST_CONFLICT:
-		return reply_problem(
-			req, 409, fe && fe->code ? fe->code : "conflict", "Changed by someone else",
-			fe && fe->detail ? fe->detail
-					 : "The record was changed since you loaded it. "
-					   "Reload it and apply your change again.");
+		return problem_with(req, fe,
+				    problem(409, fe && fe->code ? fe->code : "conflict",
+					    "Changed by someone else",
+					    fe && fe->detail
+						    ? fe->detail
+						    : "The record was changed since you loaded it. "
+						      "Reload it and apply your change again."));
 	case ST_FORBIDDEN:
-		return reply_problem(req, 403, fe && fe->code ? fe->code : "forbidden", "Forbidden",
-				     fe && fe->detail ? fe->detail : "This is not allowed.");
+		return problem_with(
+			req, fe,
+			problem(403, fe && fe->code ? fe->code : "forbidden", "Forbidden",
+				fe && fe->detail ? fe->detail : "This is not allowed."));
 	case ST_DB:
 	default:
 		if (req->db && db_errkind(req->db) == DBE_UNAVAILABLE) {

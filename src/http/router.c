@@ -2,8 +2,10 @@
  * router.c — from a parsed request to a handler, through every gate.
  *
  * Order: match method and path → session (unless the route is public) → CSRF on unsafe
- * methods → password-change and MFA-enrolment gates → the route's permission (a denial is an
- * audit event) → query parameters and JSON body against the route's schema → handler.
+ * methods → password-change and MFA-enrolment gates → a kiosk session only on kiosk routes,
+ * kiosk routes only for a kiosk session → the route's permission (a denial is an audit event)
+ * → query parameters and JSON body against the route's schema → handler; a signed-in user's
+ * request the handler answers 404 is an audit event too (access.denied).
  */
 #include <microhttpd.h>
 #include <string.h>
@@ -133,6 +135,19 @@ static void deny(struct req *req, const char *perm)
 		      "Your roles do not include the permission this needs.");
 }
 
+/* A signed-in user asked for a record the handler answered 404 for: it does not exist, or it
+ * is someone else's (out of their department, another person's report). Either way a probe
+ * leaves a trace; the answer stays 404. */
+static void record_not_found(struct req *req)
+{
+	json_t *s = json_pack("{s:s,s:s,s:s,s:i}", "method", req->method, "route",
+			      req->route->pattern, "path", req->path, "status", 404);
+	struct actor who = req_actor(req);
+	if (audit_append_tx(req->db, &who, "access.denied", "route", req_param_int(req, "id"), s))
+		log_error("could not record a refused read: %s", db_errmsg(req->db));
+	json_decref(s);
+}
+
 /* Query parameters: only declared ones, each valid text. */
 struct qcheck {
 	struct req *req;
@@ -250,6 +265,12 @@ static bool gates(struct req *req, bool speculate)
 			return false;
 		}
 	}
+	/* A reception kiosk (never gated) reaches its own routes and nothing else, reads
+	 * included; no person's session reaches those. */
+	if (req->user->kiosk != !strcmp(r->perm, PERM_KIOSK)) {
+		deny(req, r->perm);
+		return false;
+	}
 	if (strcmp(r->perm, PERM_SIGNED_IN) && !req_can(req, r->perm)) {
 		deny(req, r->perm);
 		return false;
@@ -290,6 +311,8 @@ static void dispatch(struct req *req, bool speculate)
 	r->handler(req);
 	if (!req->replied)
 		reply_status_of(req, ST_DB, NULL);
+	else if (req->status == 404 && req->user && req->db)
+		record_not_found(req);
 out:
 	ferr_release(&fe);
 }

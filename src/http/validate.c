@@ -1,4 +1,5 @@
 /* validate.c — a JSON body against a route's declared fields. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
@@ -83,6 +84,16 @@ static void check_value(const struct field *f, json_t *v, struct ferrors *fe)
 		else if (!in_choices(f, json_string_value(v)))
 			ferr_add(fe, f->name, "invalid_choice", "Not one of the allowed values.");
 		break;
+	case FT_OBJECT: {
+		size_t limit = f->max ? (size_t)f->max : 65536;
+		char *text = json_is_object(v) ? json_dumps(v, JSON_COMPACT) : NULL;
+		if (!text)
+			ferr_add(fe, f->name, "invalid_type", "Must be an object.");
+		else if (strlen(text) > limit)
+			ferr_add(fe, f->name, "too_long", "Too long.");
+		free(text);
+		break;
+	}
 	case FT_STRARRAY:
 	case FT_INTARRAY: {
 		size_t i;

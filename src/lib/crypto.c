@@ -61,6 +61,46 @@ out:
 	return out;
 }
 
+/* "<column>:<id>" into a malloc'd string. */
+static char *field_context(const char *column, int64_t id)
+{
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s:%lld", column, (long long)id);
+	return buf_detach(&b, NULL);
+}
+
+char *crypto_seal_field(const unsigned char key[32], const char *column, int64_t id,
+			const char *plain)
+{
+	if (!plain || !*plain)
+		return xstrdup("");
+	char *ctx = field_context(column, id);
+	char *s = crypto_seal(key, ctx, plain, strlen(plain));
+	free(ctx);
+	return s;
+}
+
+char *crypto_open_field(const unsigned char key[32], const char *column, int64_t id,
+			const char *sealed)
+{
+	if (!sealed)
+		return NULL;
+	if (!*sealed)
+		return xstrdup("");
+	char *ctx = field_context(column, id);
+	char *plain = crypto_open(key, ctx, sealed, NULL);
+	free(ctx);
+	return plain;
+}
+
+void crypto_free_plain(char *plain)
+{
+	if (!plain)
+		return;
+	sodium_memzero(plain, strlen(plain));
+	free(plain);
+}
+
 char *random_token(size_t bytes)
 {
 	unsigned char *raw = xmalloc(bytes);

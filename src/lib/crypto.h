@@ -10,6 +10,7 @@
 #define MAMORI_CRYPTO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Call once before anything else (sodium_init). -1 if the library cannot start. */
 int crypto_start(void);
@@ -19,6 +20,18 @@ char *crypto_seal(const unsigned char key[32], const char *context, const void *
 /* Returns a malloc'd NUL-terminated plaintext (len in *len), or NULL if it does not open. */
 char *crypto_open(const unsigned char key[32], const char *context, const char *sealed,
 		  size_t *len);
+
+/* One text field of one record, sealed with context "<column>:<id>" (e.g.
+ * "visits.visitor_name:12"), so a value moved to another row or column does not open. "" stays
+ * "" (an empty field holds nothing to hide). Returns a malloc'd string. */
+char *crypto_seal_field(const unsigned char key[32], const char *column, int64_t id,
+			const char *plain);
+/* The plain text of a field sealed by crypto_seal_field, malloc'd; "" for "". NULL when it does
+ * not open (another key, row or column, or tampered). Free it with crypto_free_plain(). */
+char *crypto_open_field(const unsigned char key[32], const char *column, int64_t id,
+			const char *sealed);
+/* Wipes a plaintext before freeing it (NULL is fine). */
+void crypto_free_plain(char *plain);
 
 /* `bytes` random bytes as unpadded base64url into a malloc'd string. */
 char *random_token(size_t bytes);

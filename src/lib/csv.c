@@ -8,6 +8,240 @@
 #include "csv.h"
 #include "util.h"
 
+/* --- the formula guard ---------------------------------------------------------------------- */
+
+/* The code point of the UTF-8 character at s (0 at the end; invalid bytes as themselves). */
+static unsigned first_code_point(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[0] < 0x80)
+		return u[0];
+	if ((u[0] & 0xE0) == 0xC0 && (u[1] & 0xC0) == 0x80)
+		return ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu);
+	if ((u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80)
+		return ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+	return u[0];
+}
+
+bool csv_guard_char(const char *s)
+{
+	static const unsigned set[] = {
+		'=',    '+',    '-',    '@',    '\t',   '\r',
+		'\'',   0xFF1D, 0xFF0B, 0xFF0D, 0xFF20, /* ＝ ＋ － ＠ */
+		0xFE66, 0xFE62, 0xFE63, 0xFE6B,         /* ﹦ ﹢ ﹣ ﹫ */
+		0x2212,                                 /* − */
+	};
+	unsigned cp = s ? first_code_point(s) : 0;
+	for (size_t i = 0; cp && i < sizeof(set) / sizeof(set[0]); i++)
+		if (cp == set[i])
+			return true;
+	return false;
+}
+
+const char *csv_unguard(const char *s)
+{
+	return s && s[0] == '\'' && csv_guard_char(s + 1) ? s + 1 : s;
+}
+
+/* The same question on CP932 bytes: the characters above that CP932 has are the ASCII ones
+ * and ＝ ＋ － ＠ (− is written as －); the small forms are not in CP932 at all. */
+static bool cp932_guard_start(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (!len)
+		return false;
+	if (u[0] < 0x80)
+		return u[0] && strchr("=+-@\t\r'", u[0]);
+	return len >= 2 && u[0] == 0x81 &&
+	       (u[1] == 0x81 || u[1] == 0x7B || u[1] == 0x7C || u[1] == 0x97);
+}
+
+/* Appends the cell bytes c (already in the file's encoding) guarded and quoted. The quoting
+ * looks at bytes: CP932's second bytes are 0x40 and above, never ',' '"' CR or LF. */
+static void put_cell(struct buf *b, const char *c, size_t n, bool guard)
+{
+	bool quote = guard;
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = c[i] == ',' || c[i] == '"' || c[i] == '\r' || c[i] == '\n';
+	if (quote)
+		buf_addch(b, '"');
+	if (guard)
+		buf_addch(b, '\'');
+	for (size_t i = 0; i < n; i++) {
+		if (c[i] == '"')
+			buf_addch(b, '"');
+		buf_addch(b, c[i]);
+	}
+	if (quote)
+		buf_addch(b, '"');
+}
+
+/* --- writing ---------------------------------------------------------------------------------- */
+
+int csv_writer_init(struct csv_writer *w, bool cp932)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = (struct buf)BUF_INIT;
+	w->cell = (struct buf)BUF_INIT;
+	w->first = (struct buf)BUF_INIT;
+	w->head = (struct buf)BUF_INIT;
+	w->cp932 = cp932;
+	w->row = 1;
+	if (cp932) {
+		iconv_t cd = iconv_open("CP932", "UTF-8");
+		if (cd == (iconv_t)-1)
+			return -1;
+		w->cd = cd;
+	} else {
+		buf_adds(&w->out, "\xEF\xBB\xBF");
+	}
+	return 0;
+}
+
+void csv_writer_release(struct csv_writer *w)
+{
+	if (w->cd)
+		iconv_close((iconv_t)w->cd);
+	w->cd = NULL;
+	buf_release(&w->out);
+	buf_release(&w->cell);
+	buf_release(&w->first);
+	buf_release(&w->head);
+}
+
+/* The n-th cell of the header row as the writer saved it ("" if there is none). */
+static const char *header_name(const struct csv_writer *w, size_t n)
+{
+	const char *p = w->head.buf, *end = w->head.buf + w->head.len;
+	for (; p < end && n; n--)
+		p += strlen(p) + 1;
+	return p < end ? p : "";
+}
+
+/* Copies s into out (size n), cut at a UTF-8 character boundary. */
+static void copy_cut(char *out, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+	if (k >= n) {
+		k = n - 1;
+		while (k && ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+	}
+	memcpy(out, s, k);
+	out[k] = '\0';
+}
+
+/* Notes a character CP932 lacks at the UTF-8 sequence `at` (n bytes) of the current cell. */
+static void note_lost(struct csv_writer *w, const char *at, size_t n)
+{
+	struct csv_loss *l = &w->loss;
+	l->chars++;
+	if (w->last_lost_row == w->row)
+		return;
+	w->last_lost_row = w->row;
+	l->rows++;
+	if (l->nshown == CSV_SHOWN)
+		return;
+	struct csv_unmappable *u = &l->shown[l->nshown++];
+	u->row = w->row;
+	copy_cut(u->column, sizeof(u->column), header_name(w, w->col));
+	copy_cut(u->record, sizeof(u->record), w->col ? w->first.buf : "");
+	if (n >= sizeof(u->text))
+		n = 0;
+	memcpy(u->text, at, n);
+	u->text[n] = '\0';
+}
+
+/* Converts the UTF-8 text s into CP932 in w->cell; characters CP932 lacks become '?'. */
+static void to_cp932(struct csv_writer *w, const char *s)
+{
+	iconv_t cd = (iconv_t)w->cd;
+	char *in = (char *)s;
+	size_t inleft = strlen(s);
+	buf_reset(&w->cell);
+	buf_grow(&w->cell, inleft * 2 + 8);
+	iconv(cd, NULL, NULL, NULL, NULL);
+	while (inleft > 0) {
+		char *op = w->cell.buf + w->cell.len;
+		size_t outleft = w->cell.alloc - w->cell.len - 1, before = outleft;
+		size_t rc = iconv(cd, &in, &inleft, &op, &outleft);
+		w->cell.len += before - outleft;
+		w->cell.buf[w->cell.len] = '\0';
+		if (rc != (size_t)-1)
+			break;
+		if (errno == E2BIG) {
+			buf_grow(&w->cell, w->cell.alloc);
+			continue;
+		}
+		/* Not representable (or not UTF-8): one '?' for the whole sequence. */
+		size_t n = 1;
+		while (n < inleft && ((unsigned char)in[n] & 0xC0) == 0x80)
+			n++;
+		note_lost(w, in, n);
+		buf_addch(&w->cell, '?');
+		in += n;
+		inleft -= n;
+	}
+}
+
+void csv_put(struct csv_writer *w, const char *s)
+{
+	if (w->col)
+		buf_addch(&w->out, ',');
+	if (w->col == 0) {
+		buf_reset(&w->first);
+		buf_adds(&w->first, s ? s : "");
+	}
+	if (w->row == 1) {
+		buf_adds(&w->head, s ? s : "");
+		buf_addch(&w->head, '\0');
+	}
+	if (s && *s) {
+		if (w->cp932) {
+			to_cp932(w, s);
+			put_cell(&w->out, w->cell.buf, w->cell.len,
+				 cp932_guard_start(w->cell.buf, w->cell.len));
+		} else {
+			put_cell(&w->out, s, strlen(s), csv_guard_char(s));
+		}
+	}
+	w->col++;
+}
+
+void csv_put_int(struct csv_writer *w, long long v)
+{
+	char tmp[24];
+	snprintf(tmp, sizeof(tmp), "%lld", v);
+	if (w->col)
+		buf_addch(&w->out, ',');
+	if (w->col == 0) {
+		buf_reset(&w->first);
+		buf_adds(&w->first, tmp);
+	}
+	if (w->row == 1) {
+		buf_adds(&w->head, tmp);
+		buf_addch(&w->head, '\0');
+	}
+	buf_adds(&w->out, tmp);
+	w->col++;
+}
+
+void csv_row_end(struct csv_writer *w)
+{
+	buf_adds(&w->out, "\r\n");
+	w->row++;
+	w->col = 0;
+}
+
+char *csv_writer_detach(struct csv_writer *w, size_t *len)
+{
+	char *data = buf_detach(&w->out, len);
+	csv_writer_release(w);
+	return data;
+}
+
+/* --- the older interface ------------------------------------------------------------------ */
+
 void csv_bom(struct buf *b)
 {
 	buf_adds(b, "\xEF\xBB\xBF");
@@ -17,28 +251,15 @@ void csv_field(struct buf *b, const char *s, bool first)
 {
 	if (!first)
 		buf_addch(b, ',');
-	if (!s)
-		return;
-	bool formula = strchr("=+-@\t\r", s[0]) && s[0];
-	bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		buf_addch(b, '"');
-	if (formula)
-		buf_addch(b, '\'');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			buf_addch(b, '"');
-		buf_addch(b, *p);
-	}
-	if (quote)
-		buf_addch(b, '"');
+	if (s && *s)
+		put_cell(b, s, strlen(s), csv_guard_char(s));
 }
 
 void csv_field_int(struct buf *b, long long v, bool first)
 {
-	char tmp[24];
-	snprintf(tmp, sizeof(tmp), "%lld", v);
-	csv_field(b, tmp, first);
+	if (!first)
+		buf_addch(b, ',');
+	buf_printf(b, "%lld", v);
 }
 
 void csv_end_row(struct buf *b)
@@ -48,50 +269,43 @@ void csv_end_row(struct buf *b)
 
 int csv_to_cp932(struct buf *b)
 {
-	iconv_t cd = iconv_open("CP932//TRANSLIT", "UTF-8");
-	if (cd == (iconv_t)-1)
+	struct csv_writer w;
+	struct csv_reader r;
+	const char *text = b->buf;
+	size_t len = b->len;
+	int rc, ret = 0;
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+		text += 3;
+		len -= 3;
+	}
+	if (csv_writer_init(&w, true))
 		return -1;
-	const char *in = b->buf;
-	size_t inleft = b->len;
-	/* Skip the UTF-8 BOM: CP932 files have none. */
-	if (inleft >= 3 && !memcmp(in, "\xEF\xBB\xBF", 3)) {
-		in += 3;
-		inleft -= 3;
-	}
-	struct buf out = BUF_INIT;
-	buf_grow(&out, inleft * 2 + 16);
-	int ret = 0;
-	while (inleft > 0) {
-		char *op = out.buf + out.len;
-		size_t outleft = out.alloc - out.len - 1;
-		size_t before = outleft;
-		size_t rc = iconv(cd, (char **)&in, &inleft, &op, &outleft);
-		out.len += before - outleft;
-		if (rc == (size_t)-1) {
-			if (errno == E2BIG) {
-				buf_grow(&out, out.alloc);
-			} else if (errno == EILSEQ || errno == EINVAL) {
-				/* Not representable: one '?' for the whole UTF-8 sequence. */
-				buf_addch(&out, '?');
-				do {
-					in++;
-					inleft--;
-				} while (inleft && ((unsigned char)*in & 0xc0) == 0x80);
-			} else {
-				ret = -1;
-				break;
-			}
+	csv_reader_init(&r, text, len);
+	while ((rc = csv_read(&r)) != 0) {
+		if (rc < 0) {
+			ret = -1;
+			break;
 		}
+		for (size_t i = 0; i < r.nfields; i++)
+			csv_put(&w, csv_unguard(r.fields[i]));
+		csv_row_end(&w);
 	}
-	iconv_close(cd);
-	out.buf[out.len] = '\0';
-	if (ret == 0) {
-		buf_release(b);
-		*b = out;
-	} else {
-		buf_release(&out);
+	csv_reader_release(&r);
+	if (ret) {
+		csv_writer_release(&w);
+		return -1;
 	}
-	return ret;
+	/* A file without a final line end stays without one. */
+	if (len && text[len - 1] != '\n' && text[len - 1] != '\r' && w.out.len >= 2) {
+		w.out.len -= 2;
+		w.out.buf[w.out.len] = '\0';
+	}
+	struct buf out = w.out;
+	w.out = (struct buf)BUF_INIT;
+	csv_writer_release(&w);
+	buf_release(b);
+	*b = out;
+	return 0;
 }
 
 /* --- reading -------------------------------------------------------------------------------- */
@@ -202,6 +416,10 @@ int csv_decode(const char *data, size_t len, enum csv_encoding enc, struct buf *
 	size_t skip = 0;
 	*bad_offset = 0;
 	buf_reset(out);
+	if (len == 0) { /* an empty body may come as NULL: nothing to copy, nothing to decode */
+		*used = enc == CSV_AUTO ? CSV_UTF8 : enc;
+		return 0;
+	}
 	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
 		skip = 3;
 		if (enc == CSV_AUTO)

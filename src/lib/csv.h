@@ -1,23 +1,94 @@
 /*
  * csv.h — reading CSV for imports and writing it for exports (RFC 4180, CRLF line ends).
  *
- * Excel in Japan opens UTF-8 CSV correctly only with a byte-order mark, so exports start
- * with one; `?encoding=cp932` converts the finished text to CP932 (Shift_JIS) for older
- * tools. Cells that begin with = + - @ are prefixed with ' so a spreadsheet never runs them
- * as formulas (CSV injection).
+ * Excel in Japan opens UTF-8 CSV correctly only with a byte-order mark, so UTF-8 exports start
+ * with one; CP932 (Windows-31J, what Excel calls Shift_JIS) is offered for older tools.
+ *
+ * Formula guard (CSV injection). A cell whose first character a spreadsheet could take as
+ * the start of a formula is written with one apostrophe in front of it. The decision is made
+ * on the bytes that are written — after the conversion to CP932 — so a look-alike that the
+ * conversion turns into a real formula character cannot slip past it. The characters that
+ * call for the guard (csv_guard_char) are = + - @ tab CR and the apostrophe itself, their
+ * full-width forms ＝ ＋ － ＠, the small forms ﹦ ﹢ ﹣ ﹫ and the minus sign −. Guarding the
+ * apostrophe too makes the guard exactly reversible: an import strips one apostrophe before
+ * such a character (csv_unguard) and gets the original back, so export → import → export
+ * gives the same bytes.
+ *
+ * CP932 lacks some characters (𠮷, emoji, ♡). They are never dropped silently: the writer
+ * counts them and notes where they are (row, column), and the caller decides — refuse the
+ * download and say so, or write '?' for each when the user has asked for that.
  */
 #ifndef MAMORI_CSV_H
 #define MAMORI_CSV_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "buf.h"
 
+/* --- Writing (exports) ----------------------------------------------------------------------
+ *
+ *	struct csv_writer w;
+ *	if (csv_writer_init(&w, cp932)) ...;
+ *	csv_put(&w, "名前"); csv_put(&w, "=1+1"); csv_row_end(&w);
+ *	if (w.loss.chars) ... say so: w.loss.rows, w.loss.shown[0 .. w.loss.nshown) ...
+ *	data = csv_writer_detach(&w, &len);
+ */
+
+#define CSV_SHOWN 10
+
+struct csv_unmappable {
+	long row;        /* as a spreadsheet numbers it: the header row is 1 */
+	char column[64]; /* the column's header */
+	char record[32]; /* the row's first cell (an ID or a name), cut short */
+	char text[8];    /* the first character of the cell that CP932 lacks (UTF-8) */
+};
+
+/* What a CP932 file could not hold. */
+struct csv_loss {
+	size_t chars; /* characters CP932 lacks, each written as '?' */
+	size_t rows;  /* rows holding at least one of them */
+	size_t nshown;
+	struct csv_unmappable shown[CSV_SHOWN]; /* the first rows */
+};
+
+struct csv_writer {
+	struct buf out;
+	bool cp932;
+	struct csv_loss loss;
+	/* private */
+	long row;
+	size_t col;
+	long last_lost_row;
+	void *cd; /* iconv_t for CP932, or NULL */
+	struct buf cell, first, head;
+};
+
+/* Starts a file: UTF-8 with a BOM, or CP932 without one. -1 if CP932 is not available. */
+int csv_writer_init(struct csv_writer *w, bool cp932);
+void csv_writer_release(struct csv_writer *w);
+/* Appends the next cell of the current row (NULL: empty), converted, guarded and quoted. */
+void csv_put(struct csv_writer *w, const char *s);
+/* Appends a number cell (never guarded: digits and a minus sign are no formula). */
+void csv_put_int(struct csv_writer *w, long long v);
+void csv_row_end(struct csv_writer *w);
+/* The finished file (caller frees); w is released. */
+char *csv_writer_detach(struct csv_writer *w, size_t *len);
+
+/* True if a cell starting with the UTF-8 character at s needs the formula guard. */
+bool csv_guard_char(const char *s);
+/* The cell without the guard an export added: s + 1 when s is an apostrophe followed by a
+ * character csv_guard_char accepts, else s. */
+const char *csv_unguard(const char *s);
+
+/* The older interface, kept for lists that build their own rows: UTF-8 cells into b. */
 void csv_bom(struct buf *b);
 void csv_field(struct buf *b, const char *s, bool first);
 void csv_field_int(struct buf *b, long long v, bool first);
 void csv_end_row(struct buf *b);
-/* Converts UTF-8 to CP932 in place; characters CP932 lacks become '?'. -1 on failure. */
+/* Rewrites a UTF-8 file made by csv_field into CP932, cell by cell: each guard is taken off
+ * and decided again on the converted bytes; characters CP932 lacks become '?'. -1 on
+ * failure. New code uses struct csv_writer, which reports such characters instead. */
 int csv_to_cp932(struct buf *b);
 
 /* --- Reading (imports) ---------------------------------------------------------------------

@@ -34,8 +34,19 @@ bool ferr_has(const struct ferrors *fe, const char *field)
 	return false;
 }
 
+void ferr_extra(struct ferrors *fe, const char *key, json_t *value)
+{
+	if (!fe->extra)
+		fe->extra = json_object();
+	json_object_set_new(fe->extra, key, value);
+}
+
 void ferr_release(struct ferrors *fe)
 {
+	if (!fe)
+		return;
 	json_decref(fe->list);
 	fe->list = NULL;
+	json_decref(fe->extra);
+	fe->extra = NULL;
 }

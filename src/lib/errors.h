@@ -25,6 +25,7 @@ struct ferrors {
 	json_t *list;       /* array of {field, code, message}; NULL until the first error */
 	const char *code;   /* optional top-level code for ST_FORBIDDEN / ST_CONFLICT */
 	const char *detail; /* optional sentence for the problem's detail */
+	json_t *extra;      /* optional members added to the problem (e.g. "allowed"); owned */
 };
 
 #define FERRORS_INIT                                                                               \
@@ -35,6 +36,8 @@ struct ferrors {
 void ferr_add(struct ferrors *fe, const char *field, const char *code, const char *message);
 bool ferr_any(const struct ferrors *fe);
 bool ferr_has(const struct ferrors *fe, const char *field);
+/* Adds member `key` (owned value) to the problem the errors become. */
+void ferr_extra(struct ferrors *fe, const char *key, json_t *value);
 void ferr_release(struct ferrors *fe);
 
 #endif

@@ -1,8 +1,10 @@
 /* timeutil.c — RFC 3339, calendar dates and the organisation's time zone. */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -96,6 +98,93 @@ bool date_valid(const char *s)
 	return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
+/* Days since 1970-01-01 of a civil date (the inverse of civil_from_days). */
+int64_t date_days_ymd(int y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int date_days(const char *date, int64_t *days)
+{
+	if (!date || !date_valid(date))
+		return -1;
+	int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 +
+		(date[3] - '0');
+	int m = (date[5] - '0') * 10 + (date[6] - '0');
+	int d = (date[8] - '0') * 10 + (date[9] - '0');
+	*days = date_days_ymd(y, m, d);
+	return 0;
+}
+
+void date_from_days(int64_t days, char out[11])
+{
+	int y, m, d;
+	civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		y = m = d = 0;
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
+}
+
+int date_add(const char *date, int n, char out[11])
+{
+	int64_t days;
+	if (date_days(date, &days))
+		return -1;
+	date_from_days(days + n, out);
+	return 0;
+}
+
+int date_add_months(const char *date, int n, char out[11])
+{
+	if (!date || !date_valid(date))
+		return -1;
+	int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 +
+		(date[3] - '0');
+	int m = (date[5] - '0') * 10 + (date[6] - '0');
+	int d = (date[8] - '0') * 10 + (date[9] - '0');
+	int64_t months = (int64_t)y * 12 + (m - 1) + n;
+	if (months < 12 || months >= 10000 * 12)
+		return -1;
+	y = (int)(months / 12);
+	m = (int)(months % 12) + 1;
+	if (d > days_in_month(y, m))
+		d = days_in_month(y, m);
+	date_from_days(date_days_ymd(y, m, d), out);
+	return 0;
+}
+
+int date_weekday(const char *date)
+{
+	int64_t days;
+	if (date_days(date, &days))
+		return -1;
+	/* 1970-01-01 was a Thursday (4). */
+	return (int)(((days % 7) + 7 + 4) % 7);
+}
+
+int64_t date_diff(const char *from, const char *to)
+{
+	int64_t a, b;
+	if (date_days(from, &a) || date_days(to, &b))
+		return 0;
+	return b - a;
+}
+
 int time_parse_rfc3339(const char *s, int64_t *out)
 {
 	size_t n = strlen(s);
@@ -139,6 +228,50 @@ int time_parse_rfc3339(const char *s, int64_t *out)
 	return 0;
 }
 
+#define ZONEINFO "/usr/share/zoneinfo"
+
+/* Whether the IANA database's own list (tzdata.zi: "Z name ..." for a zone, "L target name"
+ * for a link) names `name`. -1 when the list cannot be read. Directories ("Asia") and files
+ * that are not zones ("posixrules", "localtime", "posix/...", "right/...") are not in it. */
+static int listed(const char *name)
+{
+	FILE *f = fopen(ZONEINFO "/tzdata.zi", "re");
+	if (!f)
+		return -1;
+	char line[512];
+	size_t n = strlen(name);
+	int found = 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *p = NULL;
+		if (line[0] == 'Z' && line[1] == ' ') {
+			p = line + 2;
+		} else if (line[0] == 'L' && line[1] == ' ') {
+			p = strchr(line + 2, ' '); /* after the link's target */
+			p = p ? p + 1 : NULL;
+		}
+		found = p && !strncmp(p, name, n) && (p[n] == ' ' || p[n] == '\n' || !p[n]);
+	}
+	fclose(f);
+	return found;
+}
+
+/* A compiled zone: a regular file that starts with the TZif magic. */
+static bool tzif_file(const char *name)
+{
+	char path[128];
+	struct stat st;
+	char magic[4];
+	snprintf(path, sizeof(path), ZONEINFO "/%s", name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		  read(fd, magic, sizeof(magic)) == (ssize_t)sizeof(magic) &&
+		  !memcmp(magic, "TZif", 4);
+	close(fd);
+	return ok;
+}
+
 bool tz_known(const char *name)
 {
 	if (!name || !*name || strstr(name, "..") || name[0] == '/' || strlen(name) > 64)
@@ -149,9 +282,15 @@ bool tz_known(const char *name)
 			return false;
 	if (strcmp(name, "UTC") == 0)
 		return true;
-	char path[128];
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
-	return access(path, R_OK) == 0;
+	/* "Factory" is in the list but is no place: its offset is a placeholder. */
+	if (!strcmp(name, "Factory") || !tzif_file(name))
+		return false;
+	int in_list = listed(name);
+	if (in_list >= 0)
+		return in_list == 1;
+	/* Without the list, refuse at least what is known not to be a zone. */
+	return strcmp(name, "posixrules") && strcmp(name, "localtime") &&
+	       strncmp(name, "posix/", 6) && strncmp(name, "right/", 6);
 }
 
 /* TZ is process state: changing it while another thread converts a time is a race, so both

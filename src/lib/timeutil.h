@@ -25,9 +25,29 @@ int time_parse_rfc3339(const char *s, int64_t *out);
 /* True if s is a real calendar date YYYY-MM-DD (leap years checked). */
 bool date_valid(const char *s);
 
+/* Calendar-date arithmetic on "YYYY-MM-DD" (proleptic Gregorian, no time zone involved). */
+/* Days since 1970-01-01 of a real date; -1 (and *days untouched) if it is not one. */
+int date_days(const char *date, int64_t *days);
+/* Days since 1970-01-01 of year y, month m (1–12), day d (no check). */
+int64_t date_days_ymd(int y, int m, int d);
+/* The date `days` after 1970-01-01, as YYYY-MM-DD. */
+void date_from_days(int64_t days, char out[11]);
+/* `date` + `n` days (n may be negative); -1 if `date` is not a real date. */
+int date_add(const char *date, int n, char out[11]);
+/* `date` + `n` months (may be negative), the day clamped to the month's length (1/31 + 1 month
+ * is 2/28 or 2/29); -1 if `date` is not a real date or the result leaves years 1–9999. */
+int date_add_months(const char *date, int n, char out[11]);
+/* Day of the week of a real date: 0 Sunday .. 6 Saturday; -1 if not a date. */
+int date_weekday(const char *date);
+/* to - from in days; 0 when either is not a real date. */
+int64_t date_diff(const char *from, const char *to);
+
 /* Sets the organisation time zone (IANA name); -1 if unknown. Not thread-safe: call at start
  * or under the settings lock. */
 int tz_set(const char *name);
+/* A real IANA zone or link name ("Asia/Tokyo", "Japan", "UTC"): listed by the system's time
+ * zone database and a compiled zone file. Not a directory ("Asia"), nor "posixrules",
+ * "localtime", "Factory" or the posix/ and right/ copies. */
 bool tz_known(const char *name);
 /* Today's date in the organisation's zone, "YYYY-MM-DD" (11 bytes). */
 void tz_today(char out[11]);

@@ -30,6 +30,27 @@ static int read_all(const char *path, char **out, size_t *len)
 	return 0;
 }
 
+/* A {"date": "YYYY-MM-DD"} or {"datetime": "YYYY-MM-DD HH:MM:SS"} cell as an Excel date;
+ * anything else in such an object as the text it holds. */
+static void write_when(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, json_t *cell, lxw_format *day,
+		       lxw_format *moment)
+{
+	const char *d = json_string_value(json_object_get(cell, "date"));
+	const char *t = json_string_value(json_object_get(cell, "datetime"));
+	const char *s = d ? d : t;
+	lxw_datetime dt = { 0 };
+	int n = 0;
+	if (d)
+		n = sscanf(d, "%4d-%2d-%2d", &dt.year, &dt.month, &dt.day) == 3 ? 3 : 0;
+	else if (t)
+		n = sscanf(t, "%4d-%2d-%2d %2d:%2d:%lf", &dt.year, &dt.month, &dt.day, &dt.hour,
+			   &dt.min, &dt.sec);
+	if ((d && n == 3) || (t && n == 6))
+		worksheet_write_datetime(ws, r, c, &dt, d ? day : moment);
+	else if (s)
+		worksheet_write_string(ws, r, c, s, NULL);
+}
+
 int xlsx_table(const char *sheet, json_t *headers, json_t *rows, char **out, size_t *len)
 {
 	char dir[] = "/tmp/mamori-xlsx.XXXXXX";
@@ -45,6 +66,10 @@ int xlsx_table(const char *sheet, json_t *headers, json_t *rows, char **out, siz
 	lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
 	lxw_format *bold = workbook_add_format(wb);
 	format_set_bold(bold);
+	lxw_format *day = workbook_add_format(wb);
+	format_set_num_format(day, "yyyy/mm/dd");
+	lxw_format *moment = workbook_add_format(wb);
+	format_set_num_format(moment, "yyyy/mm/dd hh:mm:ss");
 	size_t i, j;
 	json_t *h, *row, *cell;
 	json_array_foreach(headers, i, h)
@@ -66,6 +91,8 @@ int xlsx_table(const char *sheet, json_t *headers, json_t *rows, char **out, siz
 						       NULL);
 			else if (json_is_boolean(cell))
 				worksheet_write_boolean(ws, r, c, json_is_true(cell), NULL);
+			else if (json_is_object(cell))
+				write_when(ws, r, c, cell, day, moment);
 		}
 	}
 	if (workbook_close(wb) != LXW_NO_ERROR)

@@ -7,10 +7,20 @@
 #include "settings/settings.h"
 #include "actions/actions.h"
 #include "incidents/incidents.h"
+#include "incidents/incidents_impl.h"
+#include "registers/registers.h"
 #include "training/training.h"
 #include "assets/assets.h"
 #include "pinfo/pinfo.h"
 #include "risks/risks.h"
+#include "workflow/work.h"
+#include "access/access.h"
+#include "checklists/checklists.h"
+#include "policies/policies.h"
+#include "devices/devices.h"
+#include "notifications/notifications.h"
+#include "visits/visits.h"
+#include "retention/retention_api.h"
 
 static const struct permission account_permissions[] = {
 	{ "users.read", "people" },
@@ -34,18 +44,43 @@ static const struct permission settings_permissions[] = {
 	{ 0 },
 };
 
+static const struct workflow *const incident_workflows[] = { &incident_workflow, NULL };
+static const struct workflow *const action_workflows[] = { &action_workflow, NULL };
+static const struct workflow *const access_workflows[] = { &account_request_workflow,
+							   &offboarding_workflow, NULL };
+static const struct workflow *const visit_workflows[] = { &visit_workflow, NULL };
+
 const struct module modules[] = {
 	{ "core", &core_routes, NULL, NULL },
 	{ "session", &session_routes, NULL, NULL },
 	{ "accounts", &accounts_routes, account_permissions, accounts_job },
 	{ "audit", &audit_routes, audit_permissions, NULL },
 	{ "settings", &settings_routes, settings_permissions, NULL },
-	{ "incidents", &incidents_routes, incidents_permissions, NULL },
-	{ "actions", &actions_routes, actions_permissions, NULL },
-	{ "training", &training_routes, training_permissions, training_job },
-	{ "assets", &assets_routes, assets_permissions, NULL },
-	{ "pinfo", &pinfo_routes, pinfo_permissions, NULL },
-	{ "risks", &risks_routes, risks_permissions, NULL },
+	{ "incidents", &incidents_routes, incidents_permissions, NULL, .tasks = incidents_tasks,
+	  .workflows = incident_workflows },
+	{ "actions", &actions_routes, actions_permissions, NULL, .tasks = actions_tasks,
+	  .workflows = action_workflows },
+	{ "training", &training_routes, training_permissions, training_job,
+	  .tasks = training_tasks },
+	{ "assets", &assets_routes, assets_permissions, NULL, .tasks = asset_tasks },
+	{ "pinfo", &pinfo_routes, pinfo_permissions, pinfo_job, .tasks = pinfo_tasks },
+	{ "risks", &risks_routes, risks_permissions, NULL, .tasks = risks_tasks },
+	{ "workflow", &work_routes, work_permissions, work_job, .tasks = work_tasks },
+	{ "access", &access_routes, access_permissions, access_job, .tasks = access_tasks,
+	  .workflows = access_workflows, .approvals = access_approvals,
+	  .campaigns = access_campaigns },
+	{ "checklists", &checklists_routes, checklists_permissions, NULL,
+	  .campaigns = checklists_campaigns },
+	{ "policies", &policies_routes, policies_permissions, policies_job, .tasks = policies_tasks,
+	  .workflows = policies_workflows, .approvals = policies_approvals },
+	{ "pledges", &pledges_routes, pledges_permissions, NULL, .campaigns = pledges_campaigns },
+	{ "devices", &devices_routes, devices_permissions, devices_job, .tasks = devices_tasks,
+	  .workflows = devices_workflows, .approvals = devices_approvals },
+	{ "notifications", &notifications_routes, NULL, notifications_job,
+	  .worker = notifications_worker },
+	{ "visits", &visits_routes, visits_permissions, NULL, .tasks = visits_tasks,
+	  .workflows = visit_workflows },
+	{ "retention", &retention_routes, retention_permissions, retention_job },
 };
 
 const size_t module_count = ARRAY_SIZE(modules);
@@ -57,4 +92,32 @@ bool permission_known(const char *name)
 			if (!strcmp(p->name, name))
 				return true;
 	return false;
+}
+
+const struct approval_kind *module_approval_kind(const char *record_type)
+{
+	for (size_t m = 0; m < module_count; m++)
+		for (const struct approval_kind *k = modules[m].approvals; k && k->record_type; k++)
+			if (!strcmp(k->record_type, record_type))
+				return k;
+	return NULL;
+}
+
+const struct campaign_kind *module_campaign_kind(const char *kind)
+{
+	for (size_t m = 0; m < module_count; m++)
+		for (const struct campaign_kind *k = modules[m].campaigns; k && k->kind; k++)
+			if (!strcmp(k->kind, kind))
+				return k;
+	return NULL;
+}
+
+size_t module_campaign_kinds(const struct campaign_kind **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t m = 0; m < module_count; m++)
+		for (const struct campaign_kind *k = modules[m].campaigns; k && k->kind && n < max;
+		     k++)
+			out[n++] = k;
+	return n;
 }

@@ -18,7 +18,9 @@ struct query {
 };
 
 void query_init(struct query *q, const char *head);
-/* Appends " <fragment>" binding the `n` values (one per '?' in the fragment). */
+/* Appends " <fragment>" binding the `n` values (one per '?' in the fragment). Text values are
+ * kept as pointers, not copied: the strings must live until the query has run (a helper that
+ * adds a condition must not bind its own local buffer). */
 void query_add(struct query *q, const char *fragment, const struct dbval *values, size_t n);
 void query_release(struct query *q);
 int query_run(struct db *db, struct query *q, struct dbrows *rows);

@@ -1,10 +1,12 @@
 /* store.c — engine dispatch, transactions with retry, and migrations. */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "store_impl.h"
 #include "migrations.h"
+#include "../lib/log.h"
 #include "../lib/timeutil.h"
 
 int db_open(const char *url, struct db **out, struct buf *err)
@@ -19,8 +21,21 @@ int db_open(const char *url, struct db **out, struct buf *err)
 
 void db_close(struct db *db)
 {
-	if (db)
+	if (db) {
+		sodium_memzero(db->audit_key, sizeof(db->audit_key));
 		db->eng->close(db);
+	}
+}
+
+void db_set_audit_key(struct db *db, const unsigned char key[32])
+{
+	memcpy(db->audit_key, key, sizeof(db->audit_key));
+	db->has_audit_key = true;
+}
+
+const unsigned char *db_audit_key(const struct db *db)
+{
+	return db->has_audit_key ? db->audit_key : NULL;
 }
 
 const char *db_engine(const struct db *db)
@@ -166,6 +181,11 @@ const char *db_text(struct dbrows *rows, int col)
 	return rows->db->eng->get_text(rows, col);
 }
 
+size_t db_len(struct dbrows *rows, int col)
+{
+	return rows->db->eng->get_len(rows, col);
+}
+
 void db_rows_free(struct dbrows *rows)
 {
 	if (rows->pending)
@@ -234,6 +254,13 @@ void db_read_end(struct db *db)
 
 int db_begin(struct db *db)
 {
+	/* A transaction inside a transaction is a bug (on SQLite it would wait for itself):
+	 * it fails, and the log says so. */
+	if (db->in_tx) {
+		log_error("db: a transaction was begun inside another");
+		db_fail(db, DBE_OTHER, "nested transaction");
+		return -1;
+	}
 	db->err = DBE_NONE;
 	if (guard(db))
 		return -1;
@@ -292,6 +319,27 @@ int db_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg)
 			return -1;
 		usleep((useconds_t)(1000 << attempt)); /* 1 ms .. 256 ms */
 	}
+}
+
+struct tx_st {
+	enum status (*fn)(struct db *db, void *arg);
+	void *arg;
+	enum status st;
+};
+
+static int tx_st_fn(struct db *db, void *arg)
+{
+	struct tx_st *t = arg;
+	t->st = t->fn(db, t->arg);
+	return t->st == ST_OK ? 0 : -1;
+}
+
+enum status db_tx_st(struct db *db, enum status (*fn)(struct db *db, void *arg), void *arg)
+{
+	struct tx_st t = { fn, arg, ST_DB };
+	if (db_tx(db, tx_st_fn, &t) == 0)
+		return ST_OK;
+	return t.st == ST_OK ? ST_DB : t.st;
 }
 
 int db_lock_chain(struct db *db)

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "../lib/buf.h"
+#include "../lib/errors.h"
 #include "../lib/util.h"
 
 struct db;
@@ -83,6 +84,9 @@ bool db_next(struct dbrows *rows);
 bool db_isnull(struct dbrows *rows, int col);
 int64_t db_int(struct dbrows *rows, int col);
 const char *db_text(struct dbrows *rows, int col); /* NULL for SQL NULL */
+/* The bytes of db_text's value as stored, including any after a NUL byte (0 for NULL): for
+ * checking stored text exactly (the audit chain). */
+size_t db_len(struct dbrows *rows, int col);
 void db_rows_free(struct dbrows *rows);
 
 /* Sends a query whose rows are read later. On PostgreSQL it travels with the next statement
@@ -128,6 +132,11 @@ void db_read_end(struct db *db);
  * otherwise; retries the whole transaction a few times when the failure is DBE_BUSY. */
 int db_tx(struct db *db, int (*fn)(struct db *db, void *arg), void *arg);
 
+/* db_tx for a domain step that answers a status: commits when fn returns ST_OK and rolls back
+ * otherwise, retrying on DBE_BUSY like db_tx. Returns fn's status, or ST_DB when the database
+ * failed (including a failed COMMIT after fn's ST_OK). */
+enum status db_tx_st(struct db *db, enum status (*fn)(struct db *db, void *arg), void *arg);
+
 /* Serialises appends to the audit chain across connections and nodes, inside a transaction
  * (SQLite's write lock already does; PostgreSQL takes a transaction advisory lock). */
 int db_lock_chain(struct db *db);
@@ -138,6 +147,12 @@ int db_lock(struct db *db, const char *name);
  * of several run a background job. Always granted on SQLite. */
 int db_try_lock(struct db *db, const char *name, bool *got);
 int db_unlock(struct db *db, const char *name);
+
+/* The key that authenticates the audit chain (audit.h), carried by the connection so that every
+ * audit event appended through it can be signed; set by app_db() from the master key. A
+ * connection without one cannot append audit events. Wiped by db_close(). */
+void db_set_audit_key(struct db *db, const unsigned char key[32]);
+const unsigned char *db_audit_key(const struct db *db); /* NULL until set */
 
 enum db_errkind db_errkind(const struct db *db);
 const char *db_errmsg(const struct db *db);

@@ -26,6 +26,7 @@ struct db_engine {
 	bool (*isnull)(struct dbrows *rows, int col);
 	int64_t (*get_int)(struct dbrows *rows, int col);
 	const char *(*get_text)(struct dbrows *rows, int col);
+	size_t (*get_len)(struct dbrows *rows, int col); /* bytes of get_text, NULs included */
 	void (*rows_free)(struct dbrows *rows);
 	int (*begin)(struct db *db);
 	/* End a transaction begun by `begin`; both may be NULL (plain COMMIT / ROLLBACK). commit
@@ -58,6 +59,8 @@ struct db {
 	bool in_read;            /* a db_read_begin() snapshot is open */
 	int (*guard)(void *arg); /* db_set_guard */
 	void *guard_arg;
+	bool has_audit_key;
+	unsigned char audit_key[32]; /* see db_set_audit_key */
 };
 
 void db_fail(struct db *db, enum db_errkind kind, const char *msg);

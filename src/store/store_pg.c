@@ -623,6 +623,14 @@ static const char *pg_text(struct dbrows *rows, int col)
 	return PQgetvalue(rows->impl, rows->row, col);
 }
 
+/* The bytes of the column's text (PostgreSQL text holds no NUL, so strlen would do). */
+static size_t pg_len(struct dbrows *rows, int col)
+{
+	if (PQgetisnull(rows->impl, rows->row, col))
+		return 0;
+	return (size_t)PQgetlength(rows->impl, rows->row, col);
+}
+
 /* Releases the result held by `rows`. */
 static void pg_rows_free(struct dbrows *rows)
 {
@@ -887,6 +895,7 @@ static const struct db_engine pg_engine = {
 	.isnull = pg_isnull,
 	.get_int = pg_int,
 	.get_text = pg_text,
+	.get_len = pg_len,
 	.rows_free = pg_rows_free,
 	.begin = pg_begin,
 	.lock_chain = pg_lock_chain,

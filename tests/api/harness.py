@@ -96,17 +96,45 @@ def totp(secret_b32, step):
 
 # --- the audit chain, independently of the server ---------------------------------------------
 
-def audit_event_hash(prev_hex, seq, at, actor_id, actor_login, ip, action, object_type,
-                     object_id, summary):
-    """BLAKE2b-256(prev_hash || canonical bytes): each field as "<len>:<bytes>\\n"."""
+def kdf(key, subkey_id, context):
+    """libsodium's crypto_kdf_derive_from_key: BLAKE2b-256 keyed with `key`, salt = the
+    subkey id (64-bit little-endian, zero-padded), personal = the 8-byte context."""
+    return hashlib.blake2b(b"", digest_size=32, key=key,
+                           salt=struct.pack("<Q", subkey_id) + b"\0" * 8,
+                           person=context + b"\0" * 8).digest()
+
+
+def audit_key(data_dir):
+    """The audit chain's key, derived from DATA/master.key as src/audit/audit.c does."""
+    with open(os.path.join(data_dir, "master.key")) as f:
+        return kdf(bytes.fromhex(f.read().strip()), 1, b"mamoriAU")
+
+
+def _canonical(prev_hex, fields):
     def f(v):
         b = str(v).encode() if not isinstance(v, bytes) else v
         return str(len(b)).encode() + b":" + b + b"\n"
     data = bytes.fromhex(prev_hex)
-    for v in (seq, at, actor_id, actor_login or "", ip or "", action, object_type or "",
-              object_id, summary):
+    for v in fields:
         data += f(v)
-    return hashlib.blake2b(data, digest_size=32).hexdigest()
+    return data
+
+
+def audit_event_hash(prev_hex, seq, at, actor_id, actor_login, ip, action, object_type,
+                     object_id, summary, key=None):
+    """BLAKE2b-256 of prev_hash || canonical bytes (each field as "<len>:<bytes>\\n"), keyed
+    with the chain key (audit_key) for keyed events, unkeyed for events before keyed_from."""
+    data = _canonical(prev_hex, (seq, at, actor_id, actor_login or "", ip or "", action,
+                                 object_type or "", object_id, summary))
+    return hashlib.blake2b(data, digest_size=32, key=key or b"").hexdigest()
+
+
+def audit_head_mac(key, seq, hash_hex, keyed_from):
+    """The head record's MAC: the chain's canonical form of ("head", seq, hash, keyed_from)
+    and five empty fields after 32 zero bytes, keyed with subkey 2 ("mamoriHD") of the chain
+    key."""
+    data = _canonical("0" * 64, ("head", seq, hash_hex, keyed_from, "", "", "", "", ""))
+    return hashlib.blake2b(data, digest_size=32, key=kdf(key, 2, b"mamoriHD")).hexdigest()
 
 
 # --- HTTP ------------------------------------------------------------------------------------
@@ -140,17 +168,22 @@ class Resp:
 
 
 class Client:
-    """A browser-like client: own cookie jar, sends X-CSRF-Token on unsafe methods."""
+    """A browser-like client: own cookie jar, sends X-CSRF-Token on unsafe methods. `source`
+    is the local address to connect from (another loopback address, 127.0.0.2 …, is another
+    client address to the server)."""
 
-    def __init__(self, server):
+    def __init__(self, server, source=None):
         self.server = server
+        self.source = source
         self.cookies = {}
         self.csrf = None
         self.last_set_cookie = []
 
     def request(self, method, path, body=_NO_BODY, raw=None, headers=None, csrf=True,
                 content_type="application/json", chunked=False):
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60,
+                                          source_address=(self.source, 0) if self.source
+                                          else None)
         hdrs = {}
         if self.cookies:
             hdrs["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
@@ -498,6 +531,57 @@ class Server:
             enrol_mfa(c, acct)
         acct.client = c
         return acct
+
+
+class SmtpSink:
+    """A real SMTP server on 127.0.0.1 (tests/api/smtp_sink.py under Debian's python3 with
+    python3-aiosmtpd): start() it, read what it received with messages(), stop() it to make
+    the mail server unreachable."""
+
+    def __init__(self, auth=False):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="mamori-smtp-")
+        self.auth = auth
+        self.proc = None
+
+    def start(self):
+        args = ["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "smtp_sink.py"),
+                str(self.port), self.dir] + (["--auth"] if self.auth else [])
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        line = self.proc.stdout.readline()
+        if line.strip() != "ready":
+            raise AssertionError("the SMTP sink did not start: %s" % self.proc.stderr.read())
+        return self
+
+    def stop(self):
+        if self.proc:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(timeout=10)
+            self.proc = None
+
+    def close(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def messages(self):
+        """The raw messages received so far, oldest first (bytes)."""
+        out = []
+        for name in sorted(os.listdir(self.dir)):
+            if name.endswith(".eml"):
+                with open(os.path.join(self.dir, name), "rb") as f:
+                    out.append(f.read())
+        return out
+
+    def wait(self, n, timeout=20):
+        """Waits until at least n messages arrived; returns them."""
+        end = time.time() + timeout
+        while time.time() < end:
+            m = self.messages()
+            if len(m) >= n:
+                return m
+            time.sleep(0.1)
+        raise AssertionError("expected %d mails, got %d" % (n, len(self.messages())))
 
 
 class ServerTestCase(unittest.TestCase):

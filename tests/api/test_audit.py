@@ -11,8 +11,8 @@ import tempfile
 import unittest
 from datetime import datetime, timedelta, timezone
 
-from harness import (API, PG_URL, Client, ServerTestCase, audit_event_hash, enrol_mfa, mamori,
-                     strong_password)
+from harness import (API, PG_URL, Client, ServerTestCase, audit_event_hash, audit_head_mac,
+                     audit_key, enrol_mfa, mamori, strong_password)
 
 ZERO = "0" * 64
 
@@ -223,7 +223,9 @@ class AuditEventsTest(ServerTestCase):
             self.assertEqual(v.returncode, 2, bad)
 
     def test_chain_recomputed_independently(self):
-        """Each stored hash is BLAKE2b-256(prev_hash || canonical event), as documented."""
+        """Each stored hash is BLAKE2b-256 keyed with the key derived from master.key over
+        prev_hash || canonical event, and the head record's MAC is as documented."""
+        key = audit_key(self.srv.data)
         u = self.srv.create_user("aud_chain", name="鎖 \"quoted\" / \\ \u00e9")
         Client(self.srv).sign_in("aud_chain", "Wrong-password-1")
         rows = self.srv.sql("SELECT seq, at, actor_id, actor_login, ip, action, object_type, "
@@ -234,12 +236,18 @@ class AuditEventsTest(ServerTestCase):
             seq, at, actor_id, login, ip, action, otype, oid, summary, prev_hash, h = row
             self.assertEqual(prev_hash, prev, seq)
             self.assertEqual(h, audit_event_hash(prev, seq, at, actor_id, login, ip, action,
-                                                 otype, oid, summary), seq)
+                                                 otype, oid, summary, key=key), seq)
+            self.assertNotEqual(h, audit_event_hash(prev, seq, at, actor_id, login, ip, action,
+                                                    otype, oid, summary), seq)
             # The summary is stored exactly as hashed: compact JSON with sorted keys.
             parsed = json.loads(summary)
             self.assertEqual(summary, json.dumps(parsed, sort_keys=True, separators=(",", ":"),
                                                  ensure_ascii=False), seq)
             prev = h
+        head = self.srv.sql("SELECT seq, hash, keyed_from, mac FROM audit_head")
+        self.assertEqual(len(head), 1)
+        self.assertEqual(head[0][:3], (rows[-1][0], prev, 1))
+        self.assertEqual(head[0][3], audit_head_mac(key, rows[-1][0], prev, 1))
 
     def test_cli_export(self):
         head = int(self.srv.audit_head().split(":")[0])
@@ -258,7 +266,10 @@ class AuditEventsTest(ServerTestCase):
         self.assertEqual(r.status, 200)
         self.assertTrue(r.body.startswith(b"\xef\xbb\xbf"))
         rows = list(csv.reader(io.StringIO(r.body[3:].decode(), newline="")))
-        self.assertEqual(rows[0][:6], ["seq", "at", "actor_id", "actor_login", "ip", "action"])
+        # Japanese headings, as every other export.
+        self.assertEqual(rows[0], ["連番", "日時", "操作者ID", "操作者のログインID", "IPアドレス",
+                                   "操作", "対象の種類", "対象ID", "内容", "前のハッシュ",
+                                   "ハッシュ"])
         self.assertTrue(all(row[5].startswith("session.") for row in rows[1:]))
         self.assertEqual(len(rows) - 1, len(self.events("&action=session.*")) )
         self.assertGreater(int(self.srv.audit_head().split(":")[0]), head)
@@ -312,6 +323,7 @@ class TamperTest(ServerTestCase):
                 u.client.get(API + "/users")  # a denial
             cls.head = cls.srv.audit_head()
             cls.n = int(cls.head.split(":")[0])
+            cls.key = audit_key(cls.srv.data)
             cls.srv.stop()
         except BaseException:
             cls.srv.close(keep=True)
@@ -380,8 +392,8 @@ class TamperTest(ServerTestCase):
         self.assertBroken(self.n + 1)
 
     def test_insert_a_well_hashed_event_in_the_middle(self):
-        # The forger knows the algorithm: the new event links to its predecessor and hashes
-        # correctly, but its successor still points at the old predecessor.
+        # The forger knows the algorithm but not the key: the new event links to its
+        # predecessor and hashes correctly without the key, which is not its MAC.
         k = self.n // 2
         self.db("UPDATE audit_events SET seq = -seq WHERE seq > ?", (k,))
         self.db("UPDATE audit_events SET seq = -seq + 1 WHERE seq < 0")
@@ -392,6 +404,10 @@ class TamperTest(ServerTestCase):
         self.db("INSERT INTO audit_events (seq, at, actor_id, actor_login, ip, action, "
                 "object_type, object_id, summary, prev_hash, hash) VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", fields + (prev, h))
+        self.assertBroken(k + 1, "MAC")
+        # Even with the key, its successor still points at the old predecessor.
+        h = audit_event_hash(prev, *fields, key=self.key)
+        self.db("UPDATE audit_events SET hash = ? WHERE seq = ?", (h, k + 1))
         self.assertBroken(k + 2, "prev_hash")
 
     def test_reorder_two_events(self):
@@ -401,19 +417,37 @@ class TamperTest(ServerTestCase):
         self.db("UPDATE audit_events SET seq = ? WHERE seq = -1", (k + 1,))
         self.assertBroken(k)
 
-    def test_truncation_needs_the_recorded_head(self):
-        self.db("DELETE FROM audit_events WHERE seq = ?", (self.n,))
-        r = self.verify()
-        self.assertEqual(r.returncode, 0, r.stdout)  # the rest is a valid chain
-        self.assertIn("intact: %d events" % (self.n - 1), r.stdout)
-        r = self.verify("--expect-head", self.head)
-        self.assertEqual(r.returncode, 1, r.stdout)
-        self.assertIn("BROKEN at event %d:" % self.n, r.stdout)
-        self.assertIn("truncated", r.stdout)
+    def test_truncation_is_caught_without_a_recorded_head(self):
+        self.db("DELETE FROM audit_events WHERE seq >= ?", (self.n - 2,))
+        self.assertBroken(self.n - 2, "truncated")
+        # Pointing the head record at the new last event needs its MAC, hence the key.
+        last = self.row(self.n - 3)
+        self.db("UPDATE audit_head SET seq = ?, hash = ?", (last[0], last[10]))
+        self.assertBroken(self.n - 3, "head record")
 
-    def test_rewritten_chain_caught_by_the_recorded_head(self):
-        # Edit an event and recompute every later hash: the chain is consistent again, but
-        # the head recorded elsewhere no longer matches.
+    def test_wipe_is_caught(self):
+        self.db("DELETE FROM audit_events")
+        r = self.assertBroken(1, "wiped")
+        self.assertNotIn("intact", r.stdout)
+        self.db("DELETE FROM audit_head")
+        self.assertBroken(1, "accounts (wiped)")
+
+    def test_delete_and_renumber(self):
+        k = self.n // 2
+        self.db("DELETE FROM audit_events WHERE seq = ?", (k,))
+        self.db("UPDATE audit_events SET seq = seq - 1 WHERE seq > ?", (k,))
+        # Without the key the forger recomputes the unkeyed hashes and the head: no use.
+        prev = self.row(k - 1)[10]
+        for seq in range(k, self.n):
+            r = self.row(seq)
+            h = audit_event_hash(prev, *r[:9])
+            self.db("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?",
+                    (prev, h, seq))
+            prev = h
+        self.db("UPDATE audit_head SET seq = ?, hash = ?", (self.n - 1, prev))
+        self.assertBroken(k, "MAC")
+
+    def test_edit_and_recompute_needs_the_key(self):
         k = self.n // 2
         self.db("UPDATE audit_events SET actor_login = 'scapegoat' WHERE seq = ?", (k,))
         prev = self.row(k - 1)[10]
@@ -423,14 +457,53 @@ class TamperTest(ServerTestCase):
             self.db("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?",
                     (prev, h, seq))
             prev = h
+        self.db("UPDATE audit_head SET hash = ?", (prev,))
+        self.assertBroken(k, "MAC")
+
+    def test_text_after_a_nul_and_junk_in_numbers(self):
+        k = self.n // 2
+        summary = self.row(k)[8]
+        self.db("UPDATE audit_events SET summary = CAST(? AS TEXT) WHERE seq = ?",
+                (summary + "\0hidden", k))
+        self.assertBroken(k, "NUL")
+        self.db("UPDATE audit_events SET summary = ? WHERE seq = ?", (summary, k))
         self.assertEqual(self.verify().returncode, 0)
+        # (SQLite keeps text that is not a number as text in a BIGINT column.)
+        for column, junk in (("at", "%d junk"), ("object_id", "%d.5"), ("actor_id", "x%d")):
+            with self.subTest(column=column):
+                original = self.db("SELECT %s FROM audit_events WHERE seq = ?" % column,
+                                   (k,))[0][0]
+                self.db("UPDATE audit_events SET %s = ? WHERE seq = ?" % column,
+                        (junk % original, k))
+                self.assertBroken(k, "number")
+                self.db("UPDATE audit_events SET %s = ? WHERE seq = ?" % column, (original, k))
+                self.assertEqual(self.verify().returncode, 0)
+
+    def test_an_older_copy_needs_the_recorded_head(self):
+        # A whole database put back to an earlier state is consistent in itself (the
+        # key holder wrote it): only a head recorded elsewhere tells.
+        self.db("DELETE FROM audit_events WHERE seq > ?", (self.n - 3,))
+        last = self.row(self.n - 3)
+        mac = audit_head_mac(self.key, last[0], last[10], 1)
+        self.db("UPDATE audit_head SET seq = ?, hash = ?, mac = ?", (last[0], last[10], mac))
+        r = self.verify()
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertIn("intact: %d events" % (self.n - 3), r.stdout)
         r = self.verify("--expect-head", self.head)
         self.assertEqual(r.returncode, 1, r.stdout)
         self.assertIn("BROKEN at event %d:" % self.n, r.stdout)
+        self.assertIn("truncated", r.stdout)
+
+    def test_another_key_does_not_verify(self):
+        with open(os.path.join(self.data, "master.key"), "w") as f:
+            f.write("ab" * 32 + "\n")
+        r = self.assertBroken(1, "master.key")
+        self.assertIn("not the key", r.stdout)
 
     def test_api_verify_reports_the_same(self):
         k = self.n // 2
-        self.db("UPDATE audit_events SET summary = '{}' WHERE seq = ?", (k,))
+        # A summary no event has (the middle event's may already be {}).
+        self.db("UPDATE audit_events SET summary = '{\"edited\":1}' WHERE seq = ?", (k,))
         # Serve the tampered copy and ask over HTTP.
         from harness import Server
         srv = Server.__new__(Server)

@@ -2,14 +2,17 @@
 `migrate`, `check`, and `serve`'s refusals — with a server running on the same data."""
 import getpass
 import hashlib
+import http.client
 import os
 import re
 import shutil
 import stat
+import subprocess
 import tempfile
 import unittest
 
-from harness import API, PG_URL, Client, ServerTestCase, mamori, strong_password
+from harness import (API, BIN, PG_URL, Client, ServerTestCase, free_port, mamori,
+                     sanitizer_lines, strong_password)
 
 
 def commands():
@@ -220,7 +223,44 @@ class UserCommandsTest(ServerTestCase):
             with self.subTest(args=args):
                 r = self.srv.cli("serve", *args, timeout=30)
                 self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
-        # The port of the running server is taken.
+        # The port of the running server is taken: no address is printed as if it worked, and
+        # the message says how to choose another port.
         r = self.srv.cli("serve", "--listen", "127.0.0.1:%d" % self.srv.port, timeout=15)
         self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
         self.assertIn("cannot listen", r.stderr)
+        self.assertIn("MAMORI_LISTEN=127.0.0.1:8081 make run", r.stderr)
+        self.assertIn("--listen 127.0.0.1:8081", r.stderr)
+        self.assertNotIn("serving on", r.stdout)
+
+
+@unittest.skipIf(PG_URL, "creates its own SQLite data folder")
+class ServeAddressTest(unittest.TestCase):
+
+    def test_the_address_is_printed_once_it_answers(self):
+        tmp = tempfile.mkdtemp(prefix="mamori-serve-")
+        data = os.path.join(tmp, "data")
+        try:
+            self.assertEqual(mamori("init", "--data", data).returncode, 0)
+            port = free_port()
+            env = dict(os.environ)
+            env.pop("MAMORI_INIT_PASSWORD", None)
+            p = subprocess.Popen([BIN, "serve", "--data", data, "--listen",
+                                  "127.0.0.1:%d" % port], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, env=env)
+            try:
+                line = p.stdout.readline()
+                # The moment the address is printed, it answers.
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/healthz")
+                self.assertEqual(conn.getresponse().status, 200)
+                conn.close()
+                self.assertIn("serving on http://127.0.0.1:%d/" % port, line)
+                self.assertIn("Ctrl-C", line)
+            finally:
+                p.terminate()
+                out, err = p.communicate(timeout=30)
+            self.assertEqual(p.returncode, 0, err)
+            self.assertNotIn("serving on", out, "printed once")
+            self.assertFalse(sanitizer_lines(err), err)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)

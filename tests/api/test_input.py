@@ -21,14 +21,18 @@ SCHEMAS = {
     ("POST", API + "/users"): {
         "login": ("str", 1), "name": ("str", 1), "email": ("nstr", 0), "department_id": ("nid", 0),
         "manager_id": ("nid", 0), "employment_type": ("enum", 1), "roles": ("strarray", 0),
-        "purpose": ("text", 1), "valid_until": ("ndate", 0), "locale": ("enum", 0)},
+        "purpose": ("text", 1), "valid_until": ("ndate", 0), "locale": ("enum", 0),
+        "dispatch_agency": ("nstr", 0)},
     ("PATCH", API + "/users/{id:int}"): {
         "version": ("int", 1), "name": ("str", 0), "email": ("nstr", 0), "department_id": ("nid", 0),
         "manager_id": ("nid", 0), "employment_type": ("enum", 0), "roles": ("strarray", 0),
-        "purpose": ("text", 0), "valid_until": ("ndate", 0), "locale": ("enum", 0)},
-    ("POST", API + "/departments"): {"name": ("str", 1), "code": ("nstr", 0), "manager_id": ("nid", 0)},
+        "purpose": ("text", 0), "valid_until": ("ndate", 0), "locale": ("enum", 0),
+        "dispatch_agency": ("nstr", 0)},
+    ("POST", API + "/departments"): {"name": ("str", 1), "code": ("nstr", 0), "manager_id": ("nid", 0),
+                                     "deputy_id": ("nid", 0)},
     ("PATCH", API + "/departments/{id:int}"): {"version": ("int", 1), "name": ("str", 0),
-                                              "code": ("nstr", 0), "manager_id": ("nid", 0)},
+                                              "code": ("nstr", 0), "manager_id": ("nid", 0),
+                                              "deputy_id": ("nid", 0)},
     ("POST", API + "/roles"): {"name": ("str", 1), "label_ja": ("str", 1), "label_en": ("str", 1),
                                "permissions": ("strarray", 1), "privileged": ("bool", 0),
                                "mfa_required": ("bool", 0)},
@@ -38,7 +42,9 @@ SCHEMAS = {
                                         "mfa_required": ("bool", 0)},
     ("PATCH", API + "/settings"): {"version": ("int", 1), "org_name": ("str", 0),
                                    "timezone": ("str", 0), "lockout_threshold": ("int", 0),
-                                   "idle_disable_days": ("int", 0)},
+                                   "idle_disable_days": ("int", 0), "org_address": ("text", 0),
+                                   "privacy_officer": ("str", 0), "isms_certified": ("bool", 0),
+                                   "setup_state": ("enum", 0)},
     # Incidents and corrective actions (src/modules/incidents, src/modules/actions).
     ("POST", API + "/incidents"): {
         "kind": ("enum", 0), "category": ("enum", 1), "title": ("str", 1), "description": ("text", 0),
@@ -77,6 +83,49 @@ SCHEMAS = {
         "version": ("int", 1), "to": ("enum", 1), "note": ("text", 0)},
     ("POST", API + "/actions/{id:int}/effectiveness"): {
         "version": ("int", 1), "result": ("enum", 1), "note": ("text", 1), "due_on": ("ndate", 0)},
+    # The workflow engine (src/workflow, src/modules/workflow).
+    ("POST", API + "/approvals/{id:int}/decision"): {
+        "version": ("int", 1), "decision": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/approvals/{id:int}/reassign"): {
+        "version": ("int", 1), "approver_id": ("nid", 1), "comment": ("text", 1)},
+    ("POST", API + "/me/delegations"): {
+        "delegate_id": ("nid", 1), "starts_on": ("ndate", 1), "ends_on": ("ndate", 1),
+        "note": ("str", 0)},
+    ("POST", API + "/campaigns/{id:int}/close"): {"version": ("int", 1)},
+    ("POST", API + "/campaign-items/{id:int}/answer"): {
+        "version": ("int", 1), "answer": ("object", 1), "final": ("bool", 0)},
+    ("POST", API + "/account-requests"): {
+        "kind": ("enum", 1), "target_user_id": ("nid", 0), "login": ("nstr", 0),
+        "name": ("nstr", 0), "email": ("nstr", 0), "department_id": ("nid", 0),
+        "manager_id": ("nid", 0), "employment_type": ("nenum", 0), "roles": ("strarray", 0),
+        "valid_until": ("ndate", 0), "purpose": ("ntext", 0), "reason": ("ntext", 0)},
+    ("PATCH", API + "/account-requests/{id:int}"): {
+        "version": ("int", 1), "login": ("nstr", 0), "name": ("nstr", 0), "email": ("nstr", 0),
+        "department_id": ("nid", 0), "manager_id": ("nid", 0), "employment_type": ("nenum", 0),
+        "roles": ("strarray", 0), "valid_until": ("ndate", 0), "purpose": ("ntext", 0),
+        "reason": ("ntext", 0)},
+    ("POST", API + "/account-requests/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/account-requests/{id:int}/carry-out"): {"version": ("int", 1)},
+    ("POST", API + "/access-reviews"): {
+        "title": ("str", 1), "starts_on": ("ndate", 1), "due_on": ("ndate", 1),
+        "recurrence": ("enum", 0), "targets": ("strarray", 1)},
+    ("POST", API + "/offboardings"): {"user_id": ("nid", 1), "leaving_on": ("ndate", 1)},
+    # Notifications (src/modules/notifications).
+    ("POST", API + "/me/notifications/read"): {"ids": ("intarray", 1)},
+    ("PATCH", API + "/me/notification-prefs"): {
+        "version": ("int", 1), "email_off": ("strarray", 0), "digest": ("bool", 0),
+        "digest_at": ("str", 0)},
+    ("PATCH", API + "/mail/settings"): {
+        "version": ("int", 1), "enabled": ("bool", 0), "host": ("str", 0), "port": ("int", 0),
+        "security": ("enum", 0), "username": ("str", 0), "password": ("nstr", 0),
+        "from_addr": ("str", 0), "from_name": ("str", 0), "base_url": ("str", 0),
+        "due_soon_days": ("int", 0)},
+    ("POST", API + "/mail/test"): {"to": ("str", 1)},
+    ("POST", API + "/offboardings/{id:int}/items"): {
+        "version": ("int", 1), "item": ("enum", 1), "state": ("enum", 1), "note": ("text", 0)},
+    ("POST", API + "/offboardings/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
     # Registers and risk (src/modules/assets, pinfo, risks).
     ("POST", API + "/assets"): {
         "name": ("str", 1), "asset_type": ("enum", 1), "department_id": ("nid", 0),
@@ -121,11 +170,64 @@ SCHEMAS = {
         "treatment": ("enum", 0), "control_ids": ("intarray", 0), "residual_impact": ("nint", 0),
         "owner_id": ("nid", 0), "review_on": ("ndate", 0)},
     ("DELETE", API + "/risks/{id:int}"): {"version": ("int", 1)},
-    ("POST", API + "/risks/{id:int}/accept"): {"version": ("int", 1)},
+    ("POST", API + "/risks/{id:int}/accept"): {"version": ("int", 1), "comment": ("text", 1)},
     ("PATCH", API + "/risks/settings"): {"version": ("int", 1), "scale": ("int", 0)},
     ("PATCH", API + "/soa/{id:int}"): {
         "version": ("int", 1), "applicable": ("bool", 0), "justification": ("text", 0),
         "status": ("enum", 0), "evidence": ("text", 0)},
+    # Devices, loans and removable media (src/modules/devices).
+    ("PATCH", API + "/devices/settings"): {
+        "version": ("int", 1), "definitions_max_days": ("int", 0), "patch_max_days": ("int", 0)},
+    ("POST", API + "/devices"): {
+        "asset_tag": ("str", 1), "kind": ("enum", 1), "model": ("str", 0), "serial": ("str", 0),
+        "department_id": ("nid", 0), "holder_id": ("nid", 0), "status": ("enum", 0),
+        "os": ("str", 0), "os_version": ("str", 0), "patched_on": ("ndate", 0),
+        "antivirus": ("str", 0), "definitions_on": ("ndate", 0), "disk_encrypted": ("bool", 0),
+        "bios_password": ("bool", 0), "screen_lock_minutes": ("nint", 0),
+        "p2p_present": ("bool", 0), "wire_lock": ("bool", 0), "portable": ("bool", 0),
+        "asset_id": ("nid", 0), "notes": ("text", 0)},
+    ("PATCH", API + "/devices/{id:int}"): {
+        "version": ("int", 1), "asset_tag": ("str", 0), "kind": ("enum", 0), "model": ("str", 0),
+        "serial": ("str", 0), "department_id": ("nid", 0), "holder_id": ("nid", 0),
+        "status": ("enum", 0), "os": ("str", 0), "os_version": ("str", 0),
+        "patched_on": ("ndate", 0), "antivirus": ("str", 0), "definitions_on": ("ndate", 0),
+        "disk_encrypted": ("bool", 0), "bios_password": ("bool", 0),
+        "screen_lock_minutes": ("nint", 0), "p2p_present": ("bool", 0), "wire_lock": ("bool", 0),
+        "portable": ("bool", 0), "asset_id": ("nid", 0), "notes": ("text", 0)},
+    ("POST", API + "/devices/{id:int}/dispose"): {
+        "version": ("int", 1), "method": ("enum", 1), "certificate_no": ("str", 0),
+        "disposed_by": ("str", 1), "disposed_on": ("ndate", 1), "witness": ("str", 0),
+        "note": ("text", 0)},
+    ("POST", API + "/loans"): {
+        "borrower_id": ("nid", 0), "device_id": ("nid", 0), "device_kind": ("enum", 0),
+        "duty": ("str", 1), "contact": ("str", 1), "starts_on": ("ndate", 1),
+        "due_on": ("ndate", 1)},
+    ("PATCH", API + "/loans/{id:int}"): {
+        "version": ("int", 1), "device_id": ("nid", 0), "device_kind": ("enum", 0),
+        "duty": ("str", 0), "contact": ("str", 0), "starts_on": ("ndate", 0),
+        "due_on": ("ndate", 0)},
+    ("POST", API + "/loans/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/loans/{id:int}/handover"): {
+        "version": ("int", 1), "device_id": ("nid", 0), "encrypted": ("bool", 1),
+        "definitions_on": ("ndate", 1), "software_ok": ("bool", 1), "note": ("text", 0)},
+    ("POST", API + "/loans/{id:int}/return"): {
+        "version": ("int", 1), "data_erased": ("bool", 1), "virus_scanned": ("bool", 1),
+        "software_ok": ("bool", 1), "condition": ("enum", 1), "note": ("text", 0)},
+    ("POST", API + "/media-requests"): {
+        "device_id": ("nid", 1), "purpose": ("text", 1), "data_description": ("text", 1),
+        "classification_id": ("nid", 1), "personal_info": ("bool", 0), "encrypted": ("bool", 0),
+        "password_protected": ("bool", 0), "starts_on": ("ndate", 1), "ends_on": ("ndate", 1)},
+    ("PATCH", API + "/media-requests/{id:int}"): {
+        "version": ("int", 1), "device_id": ("nid", 0), "purpose": ("text", 0),
+        "data_description": ("text", 0), "classification_id": ("nid", 0),
+        "personal_info": ("bool", 0), "encrypted": ("bool", 0), "password_protected": ("bool", 0),
+        "starts_on": ("ndate", 0), "ends_on": ("ndate", 0)},
+    ("POST", API + "/media-requests/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/soa/versions"): {"note": ("text", 1)},
+    ("POST", API + "/soa/versions/{id:int}/approve"): {"version": ("int", 1), "note": ("text", 0)},
+    ("POST", API + "/soa/versions/{id:int}/reject"): {"version": ("int", 1), "note": ("text", 0)},
     # Training (src/modules/training).
     ("POST", API + "/courses"): {
         "title_ja": ("str", 1), "title_en": ("str", 0), "description_ja": ("text", 0),
@@ -158,6 +260,82 @@ SCHEMAS = {
     ("PATCH", API + "/training/assignments/{id:int}"): {
         "version": ("int", 1), "targets": ("strarray", 0), "due_date": ("ndate", 0),
         "recurrence": ("enum", 0), "active": ("bool", 0)},
+    # Visitor slips, the kiosk, sites and the office log (src/modules/visits).
+    ("POST", API + "/visits"): {
+        "visitor_name": ("str", 1), "visitor_company": ("nstr", 0), "purpose": ("str", 1),
+        "host_id": ("nid", 0), "site_id": ("nid", 0), "expected_arrival_at": ("ntime", 0),
+        "expected_departure_at": ("ntime", 0), "areas": ("strarray", 0), "escorted": ("bool", 0),
+        "badge_number": ("nstr", 0), "arrived": ("bool", 0), "notice_accepted": ("bool", 0)},
+    ("PATCH", API + "/visits/{id:int}"): {
+        "version": ("int", 1), "visitor_name": ("str", 0), "visitor_company": ("nstr", 0),
+        "purpose": ("str", 0), "host_id": ("nid", 0), "site_id": ("nid", 0),
+        "expected_arrival_at": ("ntime", 0), "expected_departure_at": ("ntime", 0),
+        "areas": ("strarray", 0), "escorted": ("bool", 0), "badge_number": ("nstr", 0)},
+    ("POST", API + "/visits/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "at": ("ntime", 0), "badge_number": ("nstr", 0),
+        "badge_returned": ("bool", 0), "notice_accepted": ("bool", 0)},
+    ("POST", API + "/visits/{id:int}/badge-return"): {"version": ("int", 1)},
+    ("PATCH", API + "/visits/settings"): {
+        "version": ("int", 1), "notice_ja": ("text", 0), "notice_en": ("text", 0),
+        "kiosk_idle_minutes": ("int", 0)},
+    ("POST", API + "/visits/kiosk"): {"site_id": ("nid", 1)},
+    ("POST", API + "/kiosk/visits"): {
+        "visitor_name": ("str", 1), "visitor_company": ("str", 0), "purpose": ("str", 1),
+        "host_name": ("str", 0), "notice_accepted": ("bool", 0), "locale": ("enum", 0)},
+    ("POST", API + "/sites"): {
+        "name": ("str", 1), "address": ("nstr", 0), "manager_id": ("nid", 0),
+        "track_closing": ("bool", 0)},
+    ("PATCH", API + "/sites/{id:int}"): {
+        "version": ("int", 1), "name": ("str", 0), "address": ("nstr", 0),
+        "manager_id": ("nid", 0), "track_closing": ("bool", 0), "active": ("bool", 0)},
+    ("POST", API + "/office-log/open"): {"site_id": ("nid", 1), "day": ("ndate", 0)},
+    ("POST", API + "/office-log/close"): {
+        "site_id": ("nid", 1), "day": ("ndate", 0), "windows": ("bool", 1),
+        "cabinets": ("bool", 1), "pcs_off": ("bool", 1), "alarm_set": ("bool", 1),
+        "note": ("text", 0)},
+    # Retention (src/retention, src/modules/retention).
+    ("POST", API + "/retention/periods"): {"kind": ("str", 1), "months": ("int", 1),
+                                           "version": ("int", 1)},
+    ("POST", API + "/retention/holds"): {"kind": ("str", 1), "record_id": ("nid", 0),
+                                         "reason": ("text", 1)},
+    ("POST", API + "/retention/holds/{id:int}/lift"): {"version": ("int", 1),
+                                                       "reason": ("text", 1)},
+    # Checklists, policies and pledges (src/modules/checklists, src/modules/policies).
+    ("POST", API + "/checklists"): {
+        "title_ja": ("str", 1), "title_en": ("str", 0), "description_ja": ("text", 0),
+        "description_en": ("text", 0), "content": ("object", 0)},
+    ("PATCH", API + "/checklists/{id:int}"): {
+        "version": ("int", 1), "title_ja": ("str", 0), "title_en": ("str", 0),
+        "description_ja": ("text", 0), "description_en": ("text", 0), "content": ("object", 0),
+        "archived": ("bool", 0)},
+    ("POST", API + "/checklists/{id:int}/publish"): {"version": ("int", 1)},
+    ("POST", API + "/checklist-campaigns"): {
+        "template_id": ("nid", 1), "title": ("str", 0), "targets": ("strarray", 1),
+        "starts_on": ("ndate", 0), "due_on": ("ndate", 1), "recurrence": ("enum", 0)},
+    ("POST", API + "/checklist-answers/{id:int}/action"): {
+        "owner": ("enum", 1), "due_on": ("ndate", 0), "title": ("str", 0), "plan": ("text", 0)},
+    ("POST", API + "/policies"): {
+        "category": ("enum", 1), "title_ja": ("str", 1), "title_en": ("str", 0),
+        "on_hire": ("bool", 0), "on_exit": ("bool", 0), "hire_due_days": ("int", 0)},
+    ("POST", API + "/policies/preview"): {"markdown": ("text", 1)},
+    ("PATCH", API + "/policies/{id:int}"): {
+        "version": ("int", 1), "category": ("enum", 0), "title_ja": ("str", 0),
+        "title_en": ("str", 0), "on_hire": ("bool", 0), "on_exit": ("bool", 0),
+        "hire_due_days": ("int", 0)},
+    ("POST", API + "/policies/{id:int}/versions"): {
+        "body_ja": ("text", 0), "body_en": ("text", 0), "effective_on": ("ndate", 0),
+        "change_note": ("text", 1)},
+    ("PATCH", API + "/policy-versions/{id:int}"): {
+        "version": ("int", 1), "format": ("enum", 0), "body_ja": ("text", 0),
+        "body_en": ("text", 0), "effective_on": ("ndate", 0), "change_note": ("text", 0)},
+    ("POST", API + "/policy-versions/{id:int}/transition"): {
+        "version": ("int", 1), "to": ("enum", 1), "comment": ("text", 0)},
+    ("POST", API + "/pledges/campaigns"): {
+        "policy_id": ("nid", 1), "title": ("str", 0), "targets": ("strarray", 1),
+        "starts_on": ("ndate", 0), "due_on": ("ndate", 1), "recurrence": ("enum", 0)},
+    ("POST", API + "/pledges/exit"): {"user_id": ("nid", 1), "due_on": ("ndate", 0)},
+    ("POST", API + "/pledges/items/{id:int}/acknowledge"): {
+        "version": ("int", 1), "policy_version_id": ("nid", 1), "password": ("str", 1)},
 }
 
 # A value of each kind that passes the schema (rules behind it may still refuse it; the
@@ -165,7 +343,7 @@ SCHEMAS = {
 GOOD = {"str": "abc12345", "nstr": "x@example.jp", "text": "line one\nline two", "int": 5,
         "nid": 1, "enum": None, "strarray": ["employee"], "bool": True, "ndate": "2099-01-01",
         "nenum": None, "nint": 5, "ntext": "line one\nline two", "time": "2026-01-01T00:00:00Z",
-        "ntime": "2026-01-01T00:00:00Z", "intarray": [1]}
+        "ntime": "2026-01-01T00:00:00Z", "intarray": [1], "object": {"a": 1}}
 ENUMS = {"locale": "ja", "employment_type": "regular"}
 # Enum fields whose choices differ from route to route: (method, path, field) -> a valid value.
 ROUTE_ENUMS = {
@@ -182,13 +360,40 @@ ROUTE_ENUMS = {
     ("PATCH", API + "/actions/{id:int}", "kind"): "corrective",
     ("POST", API + "/actions/{id:int}/status", "to"): "done",
     ("POST", API + "/actions/{id:int}/effectiveness", "result"): "effective",
+    ("POST", API + "/approvals/{id:int}/decision", "decision"): "approve",
+    ("POST", API + "/account-requests", "kind"): "new",
+    ("POST", API + "/account-requests/{id:int}/transition", "to"): "submitted",
+    ("POST", API + "/access-reviews", "recurrence"): "once",
+    ("PATCH", API + "/mail/settings", "security"): "starttls",
+    ("POST", API + "/offboardings/{id:int}/items", "item"): "id_card",
+    ("POST", API + "/offboardings/{id:int}/items", "state"): "done",
+    ("POST", API + "/offboardings/{id:int}/transition", "to"): "done",
     ("POST", API + "/assets", "asset_type"): "data",
     ("PATCH", API + "/assets/{id:int}", "asset_type"): "paper",
     ("POST", API + "/risks", "treatment"): "reduce",
     ("PATCH", API + "/risks/{id:int}", "treatment"): "accept",
     ("PATCH", API + "/soa/{id:int}", "status"): "planned",
+    ("POST", API + "/devices", "kind"): "pc",
+    ("POST", API + "/devices", "status"): "in_stock",
+    ("PATCH", API + "/devices/{id:int}", "kind"): "tablet",
+    ("PATCH", API + "/devices/{id:int}", "status"): "lost",
+    ("POST", API + "/devices/{id:int}/dispose", "method"): "overwrite",
+    ("POST", API + "/loans", "device_kind"): "pc",
+    ("PATCH", API + "/loans/{id:int}", "device_kind"): "tablet",
+    ("POST", API + "/loans/{id:int}/transition", "to"): "withdrawn",
+    ("POST", API + "/loans/{id:int}/return", "condition"): "good",
+    ("POST", API + "/media-requests/{id:int}/transition", "to"): "withdrawn",
     ("POST", API + "/training/assignments", "recurrence"): "yearly",
     ("PATCH", API + "/training/assignments/{id:int}", "recurrence"): "once",
+    ("POST", API + "/checklist-campaigns", "recurrence"): "monthly",
+    ("POST", API + "/checklist-answers/{id:int}/action", "owner"): "person",
+    ("POST", API + "/policies", "category"): "standard",
+    ("PATCH", API + "/policies/{id:int}", "category"): "pledge",
+    ("PATCH", API + "/policy-versions/{id:int}", "format"): "markdown",
+    ("POST", API + "/policy-versions/{id:int}/transition", "to"): "submitted",
+    ("POST", API + "/pledges/campaigns", "recurrence"): "yearly",
+    ("PATCH", API + "/settings", "setup_state"): "skipped",
+    ("POST", API + "/visits/{id:int}/transition", "to"): "arrived",
 }
 # Integer fields whose range does not take GOOD["int"] (5): (method, path, field) -> value.
 ROUTE_INTS = {
@@ -228,6 +433,8 @@ WRONG = {
     "ntime": [(5, "invalid_type"), ("2026-13-01T00:00:00Z", "invalid_time")],
     "intarray": [("1", "invalid_type"), (["1"], "invalid_type"), ([0], "invalid_type"),
                  ([1] * 101, "invalid_type"), (None, "invalid_type")],
+    "object": [("x", "invalid_type"), ([1], "invalid_type"), (5, "invalid_type"), (None, None),
+               ({"a": "x" * 70000}, "too_long")],
 }
 
 MALFORMED = [b"{", b"}", b'{"a":}', b"{'a':1}", b'{"a":1}x', b'{"a":1,}', b"{a:1}",
@@ -251,6 +458,10 @@ class InputSweepTest(ServerTestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.routes = [r for r in load_routes() if r["has_body"]]
+        # A reception kiosk on a tablet, for the kiosk's own route (nothing else answers it).
+        cls.kiosk = cls.admin.new_client()
+        r = cls.kiosk.post(API + "/visits/kiosk", {"site_id": None})
+        assert r.status == 200, r
 
     def setUp(self):
         self.head = self.srv.audit_head()
@@ -269,6 +480,8 @@ class InputSweepTest(ServerTestCase):
             "(SELECT COUNT(*) FROM password_history)")[0]
 
     def client_for(self, route):
+        if route["permission"] == "kiosk":
+            return self.kiosk
         return Client(self.srv) if route["permission"] == "public" else self.admin.client
 
     def path(self, route):

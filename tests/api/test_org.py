@@ -194,6 +194,10 @@ class SettingsTest(ServerTestCase):
                              "lockout_threshold": 5, "lockout_minutes": 15,
                              "idle_timeout_privileged_min": 10, "idle_timeout_min": 30,
                              "session_absolute_hours": 12, "idle_disable_days": 90,
+                             "approval_escalation_days": 3, "year_end_closure": 1,
+                             "org_address": "", "privacy_officer": "", "isms_officer": "",
+                             "pmark_number": "", "isms_certified": False, "isms_scope": "",
+                             "isms_body": "", "setup_state": "pending",
                              "version": s["version"]})
         v = s["version"]
         r = admin.patch(API + "/settings", {"version": v, "org_name": "株式会社まもり",

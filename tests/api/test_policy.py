@@ -42,7 +42,8 @@ class GrantWithinOwn(ServerTestCase):
         admin = self.hr.client.get(API + "/users/1").json
         r = self.hr.client.patch(API + "/users/1", {"version": admin["version"],
                                                     "roles": ["employee"]})
-        self.assertFieldError(r, "roles", "exceeds_own_permissions")
+        self.assertProblem(r, 403, "exceeds_own_permissions")
+        self.assertEqual(self.admin.client.get(API + "/users/1").json["roles"], ["admin"])
 
     def test_may_give_roles_within_own(self):
         r = self.hr.client.post(API + "/users", {

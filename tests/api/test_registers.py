@@ -262,7 +262,7 @@ class AssetsTest(ServerTestCase):
         self.assertTrue(text.startswith("ID,資産名,種別,管理部署"))
         self.assertIn("'=HYPERLINK", text)                     # no formula reaches Excel
         r = admin.get(q("/assets.csv", encoding="cp932"))
-        self.assertIn("Shift_JIS", r.headers["Content-Type"])
+        self.assertEqual(r.headers["Content-Type"], "text/csv; charset=Windows-31J")
         self.assertTrue(r.body.decode("cp932").startswith("ID,資産名"))
         r = admin.get(API + "/assets.xlsx")
         self.assertEqual(r.status, 200)
@@ -407,18 +407,30 @@ class PinfoRisksTest(ServerTestCase):
         self.assertFieldError(admin.post(API + "/risks", dict(base, likelihood=1, impact=1,
                                                               residual_likelihood=1)),
                               "residual_impact", "required")
-        # Only the owner accepts; a later change to the scores withdraws the acceptance.
+        # Only the owner accepts, saying why; a later change to the scores withdraws the
+        # acceptance and its reason.
         rid = made[0]["id"]
-        self.assertProblem(admin.post(API + "/risks/%d/accept" % rid, {"version": 1}), 403,
-                           "not_owner")
-        r = self.mgr.client.post(API + "/risks/%d/accept" % rid, {"version": 1})
+        why = "暗号化済みで、残るリスクは小さいため受容します。"
+        self.assertProblem(admin.post(API + "/risks/%d/accept" % rid,
+                                      {"version": 1, "comment": why}), 403, "not_owner")
+        self.assertFieldError(self.mgr.client.post(API + "/risks/%d/accept" % rid,
+                                                   {"version": 1}), "comment", "required")
+        self.assertFieldError(self.mgr.client.post(API + "/risks/%d/accept" % rid,
+                                                   {"version": 1, "comment": ""}),
+                              "comment", "required")
+        self.assertIsNone(admin.get(API + "/risks/%d" % rid).json["accepted_at"])
+        r = self.mgr.client.post(API + "/risks/%d/accept" % rid, {"version": 1, "comment": why})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json["accepted_by_name"], "Hrmgr Test")
+        self.assertEqual(r.json["accept_comment"], why)
         self.assertIsNotNone(r.json["accepted_at"])
+        ev = admin.get(API + "/audit/events?action=risk.accept").json["items"][0]
+        self.assertEqual(ev["summary"]["after"]["accept_comment"], why)
         r = admin.patch(API + "/risks/%d" % rid, {"version": 2, "residual_likelihood": 1,
                                                   "residual_impact": 2})
         self.assertEqual(r.status, 200, r)
-        self.assertEqual((r.json["residual_level"], r.json["accepted_by"]), (2, None))
+        self.assertEqual((r.json["residual_level"], r.json["accepted_by"],
+                          r.json["accept_comment"]), (2, None, None))
         self.assertProblem(admin.patch(API + "/risks/%d" % rid, {"version": 2, "impact": 1}), 409)
         # Scope: another department's manager sees neither the risks nor their heat map.
         self.assertProblem(self.gamgr.client.get(API + "/risks/%d" % rid), 404)
@@ -462,7 +474,13 @@ class PinfoRisksTest(ServerTestCase):
         self.assertFalse(r.json["applicable"])
         self.assertProblem(admin.patch(API + "/soa/%d" % c["id"], {"version": 1,
                                                                    "status": "planned"}), 409)
+        # Including one needs a reason too.
+        self.assertFieldError(admin.patch(API + "/soa/1", {"version": 1, "status": "planned"}),
+                              "justification", "required")
+        self.assertFieldError(admin.patch(API + "/soa/1", {"version": 1, "justification": "　 "}),
+                              "justification", "required")
         r = admin.patch(API + "/soa/1", {"version": 1, "status": "implemented",
+                                         "justification": "方針群は経営層が承認し全員に周知する",
                                          "evidence": "基本方針 第3版"})
         self.assertEqual(r.json["status"], "implemented")
         self.assertProblem(self.mgr.client.patch(API + "/soa/1", {"version": 2,

@@ -7,6 +7,7 @@ answer 403 `forbidden` and leave an `access.denied` audit event, and every route
 permission it holds must get past the permission check.
 """
 import json
+import re
 import subprocess
 
 from harness import API, BIN, Client, ServerTestCase
@@ -21,7 +22,8 @@ def load_routes():
 
 
 def concrete(path, id=1):
-    return path.replace("{id:int}", str(id)).replace("{seq:int}", "1")
+    # {id:int} takes `id`; any other typed parameter ({seq:int}, {copy:int}…) takes 1.
+    return re.sub(r"\{[a-z_]+:int\}", "1", path.replace("{id:int}", str(id)))
 
 
 def call(client, route, id=1):
@@ -58,13 +60,17 @@ class RouteWalkTest(ServerTestCase):
                 seen.add(key)
                 self.assertTrue(r["permission"], "no permission")
                 self.assertTrue(r["permission"] in self.catalogue or
-                                r["permission"] in ("public", "signed_in"),
+                                r["permission"] in ("public", "signed_in", "kiosk"),
                                 "unknown permission %s" % r["permission"])
+                # A reception kiosk's routes (no role holds "kiosk") live under /kiosk.
+                self.assertEqual(r["permission"] == "kiosk",
+                                 r["path"].startswith(API + "/kiosk/"), key)
                 # Public routes are a short, reviewed list.
                 self.assertEqual(r["permission"] == "public", key in PUBLIC)
-                # "any signed-in user" only for the session and the user's own account.
+                # "any signed-in user" only for the session, the user's own account and
+                # the calendar everyone's date pickers read.
                 if r["permission"] == "signed_in":
-                    self.assertTrue(r["path"] == API + "/session" or
+                    self.assertTrue(r["path"] in (API + "/session", API + "/calendar/holidays") or
                                     r["path"].startswith(API + "/me"), key)
                 # Only those may skip the password-change and MFA gates.
                 if r["before_gates"]:
@@ -103,8 +109,10 @@ class RouteWalkTest(ServerTestCase):
                     self.assertEqual(resp.status, 200, resp)
 
     def walk_as(self, login, client, perms, id=1):
-        """Walks every permission-guarded route ({id} = id); returns the denied routes."""
+        """Walks every permission-guarded route ({id} = id); returns the denied routes. The
+        routes whose handler answered 404 are kept in self.not_found."""
         denied = []
+        self.not_found = []
         for r in self.routes:
             if r["permission"] in ("public", "signed_in"):
                 continue
@@ -113,6 +121,8 @@ class RouteWalkTest(ServerTestCase):
                               permission=r["permission"]):
                 self.assertLess(resp.status, 500, resp)
                 if r["permission"] in perms:
+                    if resp.status == 404:
+                        self.not_found.append((r["method"], r["path"]))
                     self.assertNotIn(resp.status, (401,), resp)
                     self.assertNotEqual(resp.code, "forbidden", resp)
                     self.assertNotIn(resp.code, ("csrf", "password_change_required",
@@ -133,8 +143,12 @@ class RouteWalkTest(ServerTestCase):
             if not cursor:
                 break
         got = sorted((e["summary"]["method"], e["summary"]["route"], e["summary"]["permission"])
-                     for e in items)
+                     for e in items if "permission" in e["summary"])
         self.assertEqual(got, sorted(denied))
+        # A record answered 404 (none there, or not theirs) leaves a trace too.
+        probes = sorted((e["summary"]["method"], e["summary"]["route"])
+                        for e in items if e["summary"].get("status") == 404)
+        self.assertEqual(probes, sorted(self.not_found))
         for e in items:
             self.assertEqual(e["actor_id"], acct.id)
             self.assertEqual(e["ip"], "127.0.0.1")
@@ -174,4 +188,7 @@ class RouteWalkTest(ServerTestCase):
         # {id} is a throwaway account: the walk disables it and resets its password.
         victim = self.srv.create_user("walk_victim", finish=False)
         denied = self.walk_as(walker.login, walker.client, self.catalogue, id=victim.id)
-        self.assertEqual(denied, [])
+        # Everything but the reception kiosk's routes, which answer a kiosk session only.
+        self.assertEqual(denied, [(r["method"], r["path"], "kiosk") for r in self.routes
+                                  if r["permission"] == "kiosk"])
+        self.assertTrue(denied)

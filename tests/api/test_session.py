@@ -365,10 +365,14 @@ class LockoutTest(ServerTestCase):
         self.assertEqual(c.sign_in("lock5", r.json["initial_password"]).status, 200)
 
     def test_unknown_logins_are_not_locked_differently(self):
+        # An unknown login answers exactly as a real one does, lock included: the answers do
+        # not tell which accounts exist.
+        self.srv.create_user("lock6")
         c = Client(self.srv)
-        answers = [c.sign_in("no-such-user-x", "Wrong-password-1") for _ in range(6)]
-        for a in answers:
-            self.assertProblem(a, 401, "invalid_credentials")
+        for login in ("lock6", "no-such-user-x"):
+            with self.subTest(login=login):
+                answers = [c.sign_in(login, "Wrong-password-1").json["code"] for _ in range(6)]
+                self.assertEqual(answers, ["invalid_credentials"] * 4 + ["account_locked"] * 2)
 
 
 class SecureCookiesTest(ServerTestCase):

@@ -1,7 +1,8 @@
 // Journey: an employee on a 360 px phone reports a lost USB memory holding 1,200 customer
 // records — category, immediate steps, who is told, a few lines, sent. The privacy officer
 // sees it on the home page and on the incident with the PPC deadlines (day 3 target, day 5
-// limit, day 30 final report), takes it through triage and investigation, opens a corrective
+// limit, day 30 final report, the day learned being day 1), takes it through triage and
+// investigation, opens a corrective
 // action owned by the employee, records the reports and closes it; the employee finds the
 // action on their home page. Finally the officer's pages in English.
 import { test, before, after } from 'node:test'
@@ -32,8 +33,13 @@ async function prepareUser(login, name, roles, mfa) {
   return { login, name, id: r.user.id, api, secret }
 }
 
-/** A calendar day `n` days after today in Tokyo, as the Japanese UI writes it. */
+/** Day `n` in Tokyo counting today as day 1, as the Japanese UI writes it (without weekday). */
 function tokyoDay(n) {
+  return tokyoDate(n - 1)
+}
+
+/** A calendar day `n` days after today in Tokyo, as the Japanese UI writes it. */
+function tokyoDate(n) {
   const d = new Date(Date.now() + 9 * 3600 * 1000)
   d.setUTCDate(d.getUTCDate() + n)
   return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`
@@ -99,6 +105,20 @@ test('an employee reports a lost USB memory from a phone', async () => {
   assert.match(await page.locator('[data-testid=description]').textContent(), /1,200件/)
   assert.equal(await page.locator('[data-testid=ppc-decision]').count(), 0, 'the reporter sees no handling side')
   await assertFits(page, 'own report')
+
+  // The phone list: the category stays in the value column, beside its type tag.
+  await page.goto('/incidents')
+  const cell = page.locator('[data-testid=category-cell]').first()
+  await cell.waitFor()
+  const where = await cell.evaluate((el) => {
+    const td = el.closest('td').getBoundingClientRect()
+    const text = [...el.childNodes].find((n) => n.nodeType === 3 && n.textContent.trim())
+    const range = document.createRange()
+    range.selectNodeContents(text)
+    return { text: text.textContent.trim(), left: range.getClientRects()[0].left - td.left }
+  })
+  assert.equal(where.text, '紛失・き損・盗難')
+  assert.ok(where.left > 80, `the category starts ${where.left}px into the card, under the label`)
   assert.deepEqual(page.problems, [])
 })
 
@@ -108,20 +128,30 @@ test('the officer sees the PPC deadlines, handles it and closes it with an actio
   // Home: the new report waits for triage, and the preliminary report is due.
   const tasks = page.locator('.task-list')
   await tasks.getByText('初期判断待ち').waitFor()
-  await tasks.getByText(/No\.1 USBメモリの紛失: PPCへの速報/).waitFor()
-  await tasks.getByRole('link', { name: 'No.1 USBメモリの紛失', exact: true }).click()
+  // One server-side list (GET /me/tasks): the report's line names which report is due.
+  await tasks.locator('li[data-kind=incident_report]', { hasText: 'No.1 USBメモリの紛失' }).getByText('PPCへの速報').waitFor()
+  await tasks.locator('li[data-kind=incident_report]').getByRole('link', { name: 'No.1 USBメモリの紛失', exact: true }).first().click()
   await page.waitForURL(/\/incidents\/1$/)
 
+  await page.locator('[data-tab=impact]').click()
   const decision = page.locator('[data-testid=ppc-decision]')
   await decision.waitFor()
   assert.match(await decision.textContent(), /個人情報保護委員会（PPC）への報告が必要です/)
   assert.match(await decision.textContent(), /本人の数が1,000人を超える/)
-  assert.equal(await page.locator('[data-testid=ppc-prelim]').textContent(),
-    `速報: 目標 ${tokyoDay(3)}、期限 ${tokyoDay(5)}`)
-  assert.equal(await page.locator('[data-testid=ppc-final]').textContent(),
-    `確報: 期限 ${tokyoDay(30)}（発見から 30 日）`)
+  // Dates with their weekday (and a mark on weekends and holidays).
+  assert.match(await page.locator('[data-testid=ppc-prelim]').textContent(),
+    new RegExp(`^速報: 目標 ${tokyoDay(3)}（.）.*、期限 ${tokyoDay(5)}（.）`))
+  assert.match(await page.locator('[data-testid=ppc-final]').textContent(),
+    new RegExp(`^確報: 期限 ${tokyoDay(30)}（.）.*（知った日から 30 日目）$`))
+  await page.locator('[data-tab=reports]').click()
   const prelim = page.locator('[data-report=ppc_preliminary]')
   assert.match(await prelim.textContent(), /期限が近い/)
+  // The page is grouped in tabs: no tab is several screens long.
+  for (const tab of ['impact', 'reports', 'report', 'actions', 'timeline', 'overview']) {
+    await page.locator(`[data-tab=${tab}]`).click()
+    const h = await page.evaluate(() => document.documentElement.scrollHeight)
+    assert.ok(h < 2600, `the ${tab} tab is ${h}px tall`)
+  }
 
   const dialog = page.locator('dialog[open]')
   async function moveTo(to, label) {
@@ -142,6 +172,7 @@ test('the officer sees the PPC deadlines, handles it and closes it with an actio
   await dialog.getByRole('button', { name: 'キャンセル' }).click()
 
   // A corrective action, owned by the employee.
+  await page.locator('[data-tab=actions]').click()
   await page.getByRole('button', { name: '処置を追加' }).click()
   await page.locator('input[name=title]').fill('USBメモリの持ち出しを暗号化付きの媒体に限る')
   await page.locator('textarea[name=plan]').fill('暗号化USBメモリを配布し、持ち出し申請の点検項目に加える。')
@@ -151,14 +182,17 @@ test('the officer sees the PPC deadlines, handles it and closes it with an actio
   await page.locator('[data-testid=incident-actions]').getByText('USBメモリの持ち出しを暗号化付きの媒体に限る').waitFor()
 
   // The reports to the PPC and the notice to the people affected.
+  await page.locator('[data-tab=reports]').click()
   for (const kind of ['ppc_preliminary', 'ppc_final', 'subjects']) {
     await page.locator(`[data-record=${kind}]`).click()
     await dialog.getByRole('button', { name: '保存' }).click()
     await dialog.waitFor({ state: 'hidden' })
     await page.locator(`[data-report=${kind}]`, { hasText: '実施日' }).waitFor()
   }
+  await page.locator('[data-tab=overview]').click()
   await moveTo('closed', '終了する')
   await page.locator('[data-testid=incident-status]', { hasText: '終了' }).waitFor()
+  await page.locator('[data-tab=timeline]').click()
   const timeline = await page.locator('[data-testid=timeline]').textContent()
   for (const s of ['報告しました', '報告済み → 初期判断', '是正処置 → 終了', '処置を追加しました']) {
     assert.ok(timeline.includes(s), `timeline shows “${s}”`)
@@ -166,11 +200,12 @@ test('the officer sees the PPC deadlines, handles it and closes it with an actio
   await screenshot(page, 'incident-officer')
 
   // The printable report, laid out with the PPC's matters.
-  await page.getByRole('link', { name: '報告書を印刷' }).click()
+  await page.locator('[data-tab=report]').click()
+  await page.locator('[data-document=ppc_final]').click()
   const sheet = page.locator('[data-testid=print-sheet]')
   await sheet.waitFor()
   const text = await sheet.textContent()
-  for (const s of ['本人の数', '1,200 人', '再発防止のための措置', 'USBメモリの持ち出しを暗号化付きの媒体に限る']) {
+  for (const s of ['本人の数', '1,200人', '再発防止のための措置', 'USBメモリの持ち出しを暗号化付きの媒体に限る']) {
     assert.ok(text.includes(s), `report shows “${s}”`)
   }
   await screenshot(page, 'incident-print')
@@ -204,6 +239,7 @@ test('the officer pages in English', async () => {
   await page.getByRole('heading', { name: 'Reporting deadlines' }).waitFor()
   await page.getByRole('table').getByRole('link', { name: 'No. 1 USBメモリの紛失' }).click()
   await page.locator('[data-testid=incident-status]', { hasText: 'Closed' }).waitFor()
+  await page.locator('[data-tab=impact]').click()
   const decision = await page.locator('[data-testid=ppc-decision]').textContent()
   assert.match(decision, /A report to the Personal Information Protection Commission \(PPC\) is required/)
   assert.match(decision, /more than 1,000 people/)

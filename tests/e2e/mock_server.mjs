@@ -466,6 +466,12 @@ route('POST', '/audit/verify', 'audit.read', () => {
   const last = audit[audit.length - 1]
   return { intact: true, count: audit.length, head: last ? { seq: last.seq, hash: last.hash } : null, first_bad: null }
 })
+route('GET', '/audit/head', 'audit.read', () => {
+  const last = audit[audit.length - 1]
+  const seq = last ? last.seq : 0
+  const hash = last ? last.hash : '0'.repeat(64)
+  return { seq, hash, expect_head: `${seq}:${hash}` }
+})
 
 route('GET', '/settings', 'settings.read', () => settings)
 route('PATCH', '/settings', 'settings.write', ({ body, user, ip }) => {

@@ -98,7 +98,7 @@ test('the employee signs in with the initial password and sets their own', async
   // A password containing the login is refused by the rules shown and by the server.
   await page.locator('input[name=new_password]').fill('tanaka2026x')
   await page.locator('input[name=confirm]').fill('tanaka2026x')
-  assert.equal(await page.locator('[data-rule=login]').getAttribute('class'), 'unmet')
+  assert.equal(await page.locator('[data-rule=login]').getAttribute('class'), 'violated')
   await page.locator('form button[type=submit]').click()
   await page.locator('#f-new_password-error').waitFor()
   await page.locator('input[name=new_password]').fill(EMP_PASSWORD)
@@ -163,7 +163,7 @@ test('an edit based on a stale version says so and offers the latest', async () 
   await page.waitForFunction(() => document.querySelector('textarea[name=purpose]').value === '経理補助 (更新)')
   await page.locator('input[name=name]').fill('田中 花子 (経理)')
   await page.getByRole('button', { name: '保存' }).click()
-  await page.getByText('保存しました。').waitFor()
+  await page.getByText('保存しました。').first().waitFor()
   assert.deepEqual(page.problems, [])
 })
 

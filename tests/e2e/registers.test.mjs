@@ -176,7 +176,9 @@ test('rename and add a classification level, change the risk scale, see an overd
     name: '旧顧客台帳', asset_type: 'paper', classification_id: 1, c: 2, i: 2, a: 2, reviewed_on: '2020-04-01',
   })
   await page.goto('/')
-  await page.getByText('資産の見直し期限切れ').first().waitFor()
-  await page.getByRole('link', { name: '旧顧客台帳' }).waitFor()
+  const task = page.locator('li[data-kind="asset_review"][data-overdue="true"]', { hasText: '旧顧客台帳' })
+  await task.waitFor()
+  assert.match(await task.textContent(), /情報資産の見直し/)
+  await task.getByRole('link', { name: '旧顧客台帳' }).waitFor()
   assert.deepEqual(page.problems, [])
 })

@@ -138,6 +138,20 @@ test('a dispatched employee fails the starter quiz once, then passes on retake',
   await cert.waitFor()
   assert.match(await cert.textContent(), /派遣 花子 殿/)
   assert.match(await cert.textContent(), /情報セキュリティ・個人情報保護 基本教育/)
+  // The pass date once (no second, time-stamped copy of it), and every fact — the long course
+  // title too — with its value beside its label, on a desktop and on a phone.
+  const passed = (await page.getByTestId('cert-passed').textContent()).trim()
+  assert.match(passed, /^\d{4}年\d{1,2}月\d{1,2}日$/)
+  assert.equal((await cert.textContent()).split(passed).length - 1, 1, 'the pass date is printed once')
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 860 })
+    for (const row of await cert.locator('.cert-facts > div').all()) {
+      const dt = await row.locator('dt').boundingBox()
+      const dd = await row.locator('dd').boundingBox()
+      assert.ok(Math.abs(dt.y - dd.y) < 4 && dd.x > dt.x, `${await row.locator('dt').textContent()}: value beside its label at ${width}px`)
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 860 })
   await screenshot(page, 'training-certificate')
 
   // The home page no longer lists it.

@@ -25,6 +25,30 @@ static void seal_open(void **state)
 	free(s);
 }
 
+static void sealed_fields(void **state)
+{
+	(void)state;
+	unsigned char key[32] = { 7 };
+	char *s = crypto_seal_field(key, "visits.visitor_name", 12, "山田 太郎");
+	assert_null(strstr(s, "山田"));
+	char *p = crypto_open_field(key, "visits.visitor_name", 12, s);
+	assert_string_equal(p, "山田 太郎");
+	crypto_free_plain(p);
+	/* Bound to its row and column. */
+	assert_null(crypto_open_field(key, "visits.visitor_name", 13, s));
+	assert_null(crypto_open_field(key, "visits.visitor_company", 12, s));
+	free(s);
+	/* Empty stays empty; nothing is not a value. */
+	s = crypto_seal_field(key, "visits.visitor_company", 12, "");
+	assert_string_equal(s, "");
+	p = crypto_open_field(key, "visits.visitor_company", 12, s);
+	assert_string_equal(p, "");
+	crypto_free_plain(p);
+	free(s);
+	assert_null(crypto_open_field(key, "visits.visitor_company", 12, NULL));
+	crypto_free_plain(NULL);
+}
+
 static void tokens(void **state)
 {
 	(void)state;
@@ -51,7 +75,8 @@ static void csv_cells(void **state)
 	csv_field(&b, NULL, false);
 	csv_field_int(&b, -5, false);
 	csv_end_row(&b);
-	assert_string_equal(b.buf, "plain,\"a,b\",\"say \"\"hi\"\"\",\"'=SUM(A1)\",,\"'-5\"\r\n");
+	/* Numbers are never guarded: digits and a minus sign are no formula. */
+	assert_string_equal(b.buf, "plain,\"a,b\",\"say \"\"hi\"\"\",\"'=SUM(A1)\",,-5\r\n");
 	buf_reset(&b);
 	csv_bom(&b);
 	csv_field(&b, "氏名", true);
@@ -67,6 +92,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seal_open),
+		cmocka_unit_test(sealed_fields),
 		cmocka_unit_test(tokens),
 		cmocka_unit_test(csv_cells),
 	};

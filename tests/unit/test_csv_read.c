@@ -110,6 +110,12 @@ static void decodes_utf8_bom_and_cp932(void **state)
 	/* NUL and other control characters are not text. */
 	assert_int_equal(csv_decode("a\0b", 3, CSV_UTF8, &out, &used, &bad), -1);
 	assert_int_equal(bad, 1);
+	/* An empty upload, which arrives as NULL: empty text, in either encoding. */
+	for (int enc = CSV_AUTO; enc <= CSV_CP932; enc++) {
+		assert_int_equal(csv_decode(NULL, 0, (enum csv_encoding)enc, &out, &used, &bad), 0);
+		assert_int_equal(out.len, 0);
+		assert_string_equal(out.buf, "");
+	}
 	/* Names of encodings. */
 	enum csv_encoding e;
 	assert_int_equal(csv_encoding_parse("Shift_JIS", &e), 0);

@@ -83,6 +83,7 @@ static void import_row_validation(void **state)
 	struct buf err = BUF_INIT;
 	assert_int_equal(db_open(path, &db, &err), 0);
 	assert_int_equal(db_migrate(db, &err), 0);
+	db_set_audit_key(db, (const unsigned char[32]){ 7 }); /* imports append audit events */
 	struct actor who = { 0, NULL, "test" };
 	struct reg_import_result res;
 	struct ferrors fe = FERRORS_INIT;

@@ -41,6 +41,19 @@ static void zones(void **state)
 	assert_true(tz_known("UTC"));
 	assert_false(tz_known("../etc/passwd"));
 	assert_false(tz_known("Mars/Olympus"));
+	/* Real names only: links of the database yes, directories and helper files no. */
+	assert_true(tz_known("Japan"));
+	assert_true(tz_known("Etc/GMT-9"));
+	assert_true(tz_known("America/Argentina/Buenos_Aires"));
+	static const char *const not_zones[] = {
+		"Asia",      "America/Argentina", "posixrules", "localtime",
+		"Factory",   "posix/Asia/Tokyo",  "right/UTC",  "zone.tab",
+		"tzdata.zi", "leapseconds",       "asia/tokyo", "Asia/Tokyo/"
+	};
+	for (size_t i = 0; i < sizeof(not_zones) / sizeof(not_zones[0]); i++) {
+		print_message("%s\n", not_zones[i]);
+		assert_false(tz_known(not_zones[i]));
+	}
 	assert_int_equal(tz_set("Asia/Tokyo"), 0);
 	char today[11];
 	tz_today(today);

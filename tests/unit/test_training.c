@@ -2,6 +2,7 @@
  * and Markdown that cannot carry markup. */
 #include "unit.h"
 #include "modules/training/training.h"
+#include "lib/timeutil.h"
 
 /* A deterministic source of randomness for the tests (xorshift64*). */
 struct rng {
@@ -183,13 +184,13 @@ static void recurrence_dates(void **state)
 {
 	(void)state;
 	char s[11], d[11];
-	assert_int_equal(date_add_years("2024-02-29", 1, s), 0);
+	assert_int_equal(date_add_months("2024-02-29", 12, s), 0);
 	assert_string_equal(s, "2025-02-28");
-	assert_int_equal(date_add_years("2024-02-29", 4, s), 0);
+	assert_int_equal(date_add_months("2024-02-29", 48, s), 0);
 	assert_string_equal(s, "2028-02-29");
-	assert_int_equal(date_add_years("2026-04-01", -1, s), 0);
+	assert_int_equal(date_add_months("2026-04-01", -12, s), 0);
 	assert_string_equal(s, "2025-04-01");
-	assert_int_equal(date_add_years("2026-13-01", 1, s), -1);
+	assert_int_equal(date_add_months("2026-13-01", 12, s), -1);
 
 	/* Yearly from 1 April, due 30 June. */
 	assert_int_equal(training_cycle("2025-04-01", "2025-06-30", true, "2025-03-31", s, d), 1);
@@ -255,6 +256,34 @@ static void markdown_carries_no_markup(void **state)
 	free(s);
 }
 
+/* Same-site paths only as a browser reads them: no "\\" or "//" after the first "/", nothing a
+ * browser drops (tab, line break) or trims. */
+static void markdown_links_stay_on_site(void **state)
+{
+	(void)state;
+	static const char *const off_site[] = {
+		"[x](/\\evil.example/x)",    "[x](//evil.example/x)",
+		"[x](</&#9;/evil.example>)", "[x](</&#10;/evil.example>)",
+		"[x](/&#92;evil.example)",   "[x](&#32;//evil.example)",
+		"[x](vbscript:msgbox)",      "[x](data:text/html,hi)",
+	};
+	for (size_t i = 0; i < sizeof(off_site) / sizeof(off_site[0]); i++) {
+		char *s = tree_text(off_site[i]);
+		print_message("%s -> %s\n", off_site[i], s);
+		assert_null(strstr(s, "\"href\""));
+		assert_non_null(strstr(s, "\"t\":\"span\""));
+		free(s);
+	}
+	static const char *const kept[] = { "[x](/training/courses/1)", "[x](#top)",
+					    "[x](https://example.jp/a?b=1)",
+					    "[x](mailto:isms@example.jp)" };
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		char *s = tree_text(kept[i]);
+		assert_non_null(strstr(s, "\"href\""));
+		free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +296,7 @@ int main(void)
 		cmocka_unit_test(retake_rules),
 		cmocka_unit_test(recurrence_dates),
 		cmocka_unit_test(markdown_carries_no_markup),
+		cmocka_unit_test(markdown_links_stay_on_site),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,3 +75,21 @@ export function dayStartInOrgZone(day: string, plusDays = 0): string {
   t = wall - tzOffset(t, tz) // second pass settles days when the offset changes (DST)
   return new Date(t).toISOString().replace('.000Z', 'Z')
 }
+
+/** Items as a list in the UI language: 「A、B、C」 in Japanese, "A, B, C" in English. */
+export function formatList(items: readonly string[]): string {
+  return items.filter(Boolean).join(currentLocale() === 'ja' ? '、' : ', ')
+}
+
+/**
+ * A month `YYYY-MM` in the UI language: 2026年1月 / Jan 2026, or without the year (1月 / Jan)
+ * when `short` — never "1/26", which an English reader takes for 26 January.
+ */
+export function formatMonth(month: string, short = false): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(month)
+  if (!m) return month
+  const ja = currentLocale() === 'ja'
+  const opts: Intl.DateTimeFormatOptions = { timeZone: 'UTC', month: ja ? 'long' : 'short' }
+  if (!short) opts.year = 'numeric'
+  return new Intl.DateTimeFormat(ja ? 'ja-JP' : 'en-US', opts).format(new Date(Date.UTC(+m[1], +m[2] - 1, 1)))
+}

@@ -11,6 +11,34 @@ const t = (key: string, params?: Record<string, unknown>) =>
   params ? i18n.global.t(key, params) : i18n.global.t(key)
 const te = (key: string) => i18n.global.te(key) || i18n.global.te(key, 'ja')
 
+/**
+ * A whole number as people type it: ASCII or full-width digits (１５００), thousands separators
+ * (1,500 / 1，500), an optional minus sign, blanks around it. Returns the number, null for an
+ * empty field, or undefined when the text is not a whole number ("約1,500件", "1.5", "1e3").
+ */
+export function parseWholeNumber(raw: unknown): number | null | undefined {
+  if (raw === null || raw === undefined) return null
+  if (typeof raw === 'number') return Number.isSafeInteger(raw) ? raw : undefined
+  const s = String(raw)
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[－−]/g, '-')
+    .trim()
+  if (s === '') return null
+  if (!/^-?(\d{1,3}([,，]\d{3})+|\d+)$/.test(s)) return undefined
+  const n = Number(s.replace(/[,，]/g, ''))
+  return Number.isSafeInteger(n) ? n : undefined
+}
+
+/**
+ * What a form sends for a number field: the number, null when the field is empty — and the
+ * text itself when it is not a whole number, so that the server refuses it with a field error
+ * instead of the entry being saved without the value. Bad input is never dropped silently.
+ */
+export function numberValue(raw: unknown): number | string | null {
+  const n = parseWholeNumber(raw)
+  return n === undefined ? String(raw).trim() : n
+}
+
 /** The field an error points at: `roles[2]` and `summary.x` belong to `roles` and `summary`. */
 export function fieldKey(field: string): string {
   return field.split(/[.[]/)[0]

@@ -21,6 +21,8 @@ export interface User {
   manager_id: number | null
   manager_name: string | null
   employment_type: EmploymentType
+  /** The dispatching agency (派遣元) of dispatched staff. */
+  dispatch_agency?: string | null
   roles: string[]
   purpose: string
   valid_until: string | null
@@ -54,9 +56,19 @@ export interface PublicSettings {
   password_min_length: number
 }
 
+export type SetupState = 'pending' | 'skipped' | 'done'
+
 export interface Settings {
   version: number
   org_name: string
+  org_address: string
+  privacy_officer: string
+  isms_officer: string
+  pmark_number: string
+  isms_certified: boolean
+  isms_scope: string
+  isms_body: string
+  setup_state: SetupState
   timezone: string
   password_min_length: number
   password_history: number
@@ -66,6 +78,8 @@ export interface Settings {
   idle_timeout_min: number
   session_absolute_hours: number
   idle_disable_days: number
+  approval_escalation_days: number
+  year_end_closure: number
 }
 
 export interface Department {
@@ -108,6 +122,16 @@ export interface AuditEvent {
   summary: Record<string, unknown> | null
   hash: string
   prev_hash: string
+  /** The actor is sealed (an anonymous near-miss report): shown only to incident managers. */
+  anonymous?: boolean
+}
+
+/** The trail's latest event as recorded now (GET /audit/head), for operators to note. */
+export interface AuditHead {
+  seq: number
+  hash: string
+  /** "seq:hash", as `mamori audit verify --expect-head` takes it. */
+  expect_head: string
 }
 
 export interface VerifyResult {
@@ -115,4 +139,6 @@ export interface VerifyResult {
   count: number
   head: { seq: number; hash: string } | null
   first_bad: { seq: number; reason: string } | null
+  /** The first event recorded with the key (1 unless the trail was keyed later). */
+  keyed_from?: number
 }

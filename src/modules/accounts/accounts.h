@@ -19,6 +19,7 @@
 #include "../../audit/audit.h"
 #include "../../http/http.h"
 #include "../../lib/arena.h"
+#include "../../lib/csv.h"
 #include "../../lib/errors.h"
 
 extern const struct route_table accounts_routes;
@@ -30,13 +31,31 @@ extern const struct field user_create_schema[];
 enum status user_create(struct app *app, struct db *db, const struct actor *who, json_t *in,
 			const char *password, int64_t *id, char password_out[15],
 			struct ferrors *fe);
+/* A step of the caller's that belongs to the same change as the account's and lands in its
+ * transaction after the account's audit event (e.g. the account request it carries out is
+ * marked done). A status other than ST_OK refuses the whole change; field errors go to the
+ * change's ferrors through `arg`. */
+struct user_also {
+	enum status (*fn)(struct db *db, int64_t user_id, void *arg);
+	void *arg;
+};
+enum status user_create_also(struct app *app, struct db *db, const struct actor *who, json_t *in,
+			     const char *password, int64_t *id, char password_out[15],
+			     struct ferrors *fe, const struct user_also *also);
+enum status user_update_also(struct app *app, struct db *db, const struct actor *who, int64_t id,
+			     json_t *patch, struct ferrors *fe, const struct user_also *also);
+enum status user_set_active_also(struct db *db, const struct actor *who, int64_t id, bool active,
+				 const char *reason, struct ferrors *fe,
+				 const struct user_also *also);
 /* Applies a PATCH (with "version"); ends the user's other sessions if roles change. */
 enum status user_update(struct app *app, struct db *db, const struct actor *who, int64_t id,
 			json_t *patch, struct ferrors *fe);
 enum status user_set_active(struct db *db, const struct actor *who, int64_t id, bool active,
 			    const char *reason, struct ferrors *fe);
+/* A new one-time password (15 bytes into password_out); ends the user's sessions and lifts
+ * their sign-in locks. */
 enum status user_reset_password(struct db *db, const struct actor *who, int64_t id,
-				char password_out[15]);
+				char password_out[15], struct ferrors *fe);
 /* The user as the API shows it, or NULL if there is none. */
 json_t *user_json(struct db *db, int64_t id);
 /* Finds a user id by login (case-insensitive); 0 if none. -1 on database error. */
@@ -70,9 +89,77 @@ int grant_within_own(struct db *db, const struct actor *who, json_t *roles, cons
 int permissions_within_own(struct db *db, const struct actor *who, json_t *perms, const char *field,
 			   struct ferrors *fe);
 
-/* Disables expired and idle accounts and purges dead sessions. */
+/* Stores a new user from `in` (already checked against user_create_schema) inside the caller's
+ * transaction, with `hash` as the password hash, applying every rule of user_create and
+ * appending its "user.create" event. Problems go to `fe` (*id stays 0). -1 on a database
+ * error. */
+int user_insert(struct app *app, struct db *db, const struct actor *who, json_t *in,
+		const char *hash, int64_t *id, struct ferrors *fe);
+
+/* --- import --------------------------------------------------------------------------------
+ *
+ * People (POST /api/v1/users/import) and departments (POST /api/v1/departments/import) from a
+ * CSV file saved by Excel, UTF-8 or CP932, like the registers' imports: every row is turned into
+ * the object the API's create takes and checked by the same rules, all in one transaction; a
+ * dry run does that and rolls back, a real import stores the file only when no row has an
+ * error. Errors name the row as a spreadsheet numbers it (the header is row 1) and the column
+ * as the file names it.
+ *
+ * People: ログインID, 氏名, 雇用区分 and 利用目的 are required; 部署 is a department's name or
+ * code; 上長 is a login id (or a name only one person has) of someone registered already or on
+ * an earlier row; ロール lists role names or labels (default: employee). Each person gets a
+ * one-time password, hashed before the storing transaction and answered once in "accounts".
+ * Departments: 部署名 (required), 部署コード, 部門責任者 (a login id). */
+#define ACCOUNT_IMPORT_MAX_ROWS   1000
+#define ACCOUNT_IMPORT_MAX_ERRORS 1000
+
+struct account_import_result {
+	bool dry_run;
+	enum csv_encoding encoding;
+	size_t rows, valid, imported, error_count;
+	json_t *errors;   /* [{row, column, field, code, message}], at most MAX_ERRORS */
+	json_t *accounts; /* people stored: [{id, login, name, initial_password}] */
+};
+
+enum status users_import_csv(struct app *app, struct db *db, const struct actor *who,
+			     const char *data, size_t len, enum csv_encoding enc, bool dry_run,
+			     struct account_import_result *res, struct ferrors *fe);
+enum status departments_import_csv(struct db *db, const struct actor *who, const char *data,
+				   size_t len, enum csv_encoding enc, bool dry_run,
+				   struct account_import_result *res, struct ferrors *fe);
+json_t *account_import_json(const struct account_import_result *res);
+void account_import_release(struct account_import_result *res);
+
+/* No one acts on an account or a role that holds more than they do. *covers is true when the
+ * actor holds every permission that user `target` (role `role_id`) holds; otherwise `missing`
+ * names the first they lack. The command line and the system (actor id 0) cover everyone.
+ * Every step where one user acts on another (reset password, disable, enable, any change to
+ * the account) and every change to a role checks this; a refusal is ST_FORBIDDEN with code
+ * exceeds_own_permissions (beyond_own_refuse) and an access.denied event (beyond_own_audit,
+ * after the transaction rolled back). */
+#define PERMISSION_NAME_MAX 64
+int user_covered(struct db *db, const struct actor *who, int64_t target, bool *covers,
+		 char missing[PERMISSION_NAME_MAX]);
+int role_covered(struct db *db, const struct actor *who, int64_t role_id, bool *covers,
+		 char missing[PERMISSION_NAME_MAX]);
+void beyond_own_refuse(struct ferrors *fe, bool role);
+
+/* A signed-in user gave a wrong password where their own password is asked for again
+ * (changing it, turning two-step verification off, signing a pledge): it counts toward the
+ * lockout like a failed sign-in, so a stolen session cannot be used to guess the password.
+ * Audited as `action`. Answers 422 on `field`, or 401 account_locked (and signs out) when
+ * this failure locks the account. */
+struct req;
+int wrong_own_password(struct req *req, const char *field, const char *action);
+void beyond_own_audit(struct db *db, const struct actor *who, const char *action,
+		      const char *object_type, int64_t id, const char *missing);
+
+/* Disables expired and idle accounts, writes the coalesced audit events of refused sign-in
+ * attempts (auth/throttle.h) and purges dead sessions. */
 int accounts_job(struct app *app, struct db *db);
 
+/* A login id: letters, digits and . _ @ -, starting with a letter or digit. */
+bool login_valid(const char *s);
 /* The lower-case key logins are unique by. */
 void login_key(const char *login, char *out, size_t n);
 

@@ -117,14 +117,25 @@ static int users_list(struct req *req)
 /* The filtered list as rows for reply_export (roles joined by spaces). */
 static int users_export(struct req *req, enum export_format fmt)
 {
-	static const char *const cols[] = {
-		"id",           "login",           "name",          "email",     "department_name",
-		"manager_name", "employment_type", "roles",         "purpose",   "valid_until",
-		"status",       "mfa_enabled",     "last_login_at", "created_at"
-	};
-	json_t *headers = json_pack("[s,s,s,s,s,s,s,s,s,s,s,s,s,s]", "ID", "ログインID", "氏名",
-				    "メール", "部署", "上長", "雇用区分", "ロール", "利用目的",
-				    "利用期限", "状態", "二段階認証", "最終ログイン", "作成日時");
+	static const char *const cols[] = { "id",
+					    "login",
+					    "name",
+					    "email",
+					    "department_name",
+					    "manager_name",
+					    "employment_type",
+					    "dispatch_agency",
+					    "roles",
+					    "purpose",
+					    "valid_until",
+					    "status",
+					    "mfa_enabled",
+					    "last_login_at",
+					    "created_at" };
+	json_t *headers =
+		json_pack("[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s]", "ID", "ログインID", "氏名", "メール",
+			  "部署", "上長", "雇用区分", "派遣元", "ロール", "利用目的", "利用期限",
+			  "状態", "二段階認証", "最終ログイン", "作成日時");
 	json_t *rows = json_array();
 	int64_t cursor = 0;
 	bool more = true;
@@ -246,9 +257,74 @@ static int users_reset(struct req *req)
 	struct ferrors fe = FERRORS_INIT;
 	struct actor who = req_actor(req);
 	char password[15];
-	enum status st = user_reset_password(req->db, &who, req_param_int(req, "id"), password);
+	enum status st =
+		user_reset_password(req->db, &who, req_param_int(req, "id"), password, &fe);
 	return reply_outcome(req, st, &fe, 200,
 			     st == ST_OK ? json_pack("{s:s}", "initial_password", password) : NULL);
+}
+
+/* --- imports ----------------------------------------------------------------------------- */
+
+/* ?dry_run= (default: a dry run) and ?encoding= (default: detect) of an import. */
+static void import_options(struct req *req, bool *dry_run, enum csv_encoding *enc)
+{
+	const char *v = req_query(req, "dry_run");
+	*dry_run = !v || !strcmp(v, "1") || !strcmp(v, "true");
+	if (csv_encoding_parse(req_query(req, "encoding"), enc))
+		*enc = CSV_AUTO;
+}
+
+/* The result (200); 422 "import_rows" with the same body when a real import found rows to
+ * correct (nothing was stored); or the file's own problem. */
+static int import_answer(struct req *req, enum status st, struct account_import_result *res,
+			 struct ferrors *fe)
+{
+	if (st != ST_OK) {
+		reply_status_of(req, st, fe);
+	} else if (!res->dry_run && res->error_count) {
+		json_t *body = account_import_json(res);
+		json_object_set_new(body, "type",
+				    json_string("https://mamori.invalid/problems/import_rows"));
+		json_object_set_new(body, "title", json_string("Some rows need attention"));
+		json_object_set_new(body, "status", json_integer(422));
+		json_object_set_new(body, "code", json_string("import_rows"));
+		json_object_set_new(body, "detail",
+				    json_string("Nothing was imported. Correct the rows listed and "
+						"import the file again."));
+		reply_json(req, 422, body);
+		req->content_type = "application/problem+json; charset=utf-8";
+	} else {
+		reply_json(req, 200, account_import_json(res));
+	}
+	ferr_release(fe);
+	account_import_release(res);
+	return 0;
+}
+
+static int users_import(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct account_import_result res;
+	bool dry_run;
+	enum csv_encoding enc;
+	import_options(req, &dry_run, &enc);
+	enum status st = users_import_csv(req->app, req->db, &who, req->body.buf, req->body.len,
+					  enc, dry_run, &res, &fe);
+	return import_answer(req, st, &res, &fe);
+}
+
+static int departments_import(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct account_import_result res;
+	bool dry_run;
+	enum csv_encoding enc;
+	import_options(req, &dry_run, &enc);
+	enum status st = departments_import_csv(req->db, &who, req->body.buf, req->body.len, enc,
+						dry_run, &res, &fe);
+	return import_answer(req, st, &res, &fe);
 }
 
 /* --- departments and roles ---------------------------------------------------------------- */
@@ -310,6 +386,7 @@ const struct field user_create_schema[] = {
 	{ "department_id", FT_ID, F_NULLABLE },
 	{ "manager_id", FT_ID, F_NULLABLE },
 	{ "employment_type", FT_ENUM, F_REQUIRED, .choices = employment_types },
+	{ "dispatch_agency", FT_STRING, F_NULLABLE, .max = 100 },
 	{ "roles", FT_STRARRAY, 0, .max = 32 },
 	{ "purpose", FT_TEXT, F_REQUIRED, .min = 1, .max = 500 },
 	{ "valid_until", FT_DATE, F_NULLABLE },
@@ -324,6 +401,7 @@ static const struct field user_patch_schema[] = {
 	{ "department_id", FT_ID, F_NULLABLE },
 	{ "manager_id", FT_ID, F_NULLABLE },
 	{ "employment_type", FT_ENUM, 0, .choices = employment_types },
+	{ "dispatch_agency", FT_STRING, F_NULLABLE, .max = 100 },
 	{ "roles", FT_STRARRAY, 0, .max = 32 },
 	{ "purpose", FT_TEXT, 0, .min = 1, .max = 500 },
 	{ "valid_until", FT_DATE, F_NULLABLE },
@@ -358,18 +436,26 @@ static const struct field user_list_query_xlsx[] = { { "q", FT_STRING, 0, .max =
 						     { "status", FT_ENUM, 0, .choices = statuses },
 						     { 0 } };
 
-static const struct field department_create_schema[] = {
-	{ "name", FT_STRING, F_REQUIRED, .min = 1, .max = 100 },
-	{ "code", FT_STRING, F_NULLABLE, .max = 32 },
-	{ "manager_id", FT_ID, F_NULLABLE },
-	{ 0 }
-};
+static const char *const import_encodings[] = { "auto", "utf-8", "cp932", NULL };
+static const char *const flags[] = { "0", "1", "true", "false", NULL };
+static const struct field import_query[] = { { "dry_run", FT_ENUM, 0, .choices = flags },
+					     { "encoding", FT_ENUM, 0,
+					       .choices = import_encodings },
+					     { 0 } };
+
+const struct field department_create_schema[] = { { "name", FT_STRING, F_REQUIRED, .min = 1,
+						    .max = 100 },
+						  { "code", FT_STRING, F_NULLABLE, .max = 32 },
+						  { "manager_id", FT_ID, F_NULLABLE },
+						  { "deputy_id", FT_ID, F_NULLABLE },
+						  { 0 } };
 
 static const struct field department_patch_schema[] = {
 	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
 	{ "name", FT_STRING, 0, .min = 1, .max = 100 },
 	{ "code", FT_STRING, F_NULLABLE, .max = 32 },
 	{ "manager_id", FT_ID, F_NULLABLE },
+	{ "deputy_id", FT_ID, F_NULLABLE },
 	{ 0 }
 };
 
@@ -399,6 +485,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/users.csv", "users.read", users_csv, .query = user_export_query },
 	{ "GET", "/api/v1/users.xlsx", "users.read", users_xlsx, .query = user_list_query_xlsx },
 	{ "POST", "/api/v1/users", "users.write", users_create, .body = user_create_schema },
+	{ "POST", "/api/v1/users/import", "users.write", users_import, .query = import_query,
+	  .flags = R_RAW_BODY },
 	{ "GET", "/api/v1/users/{id:int}", "users.read", users_show },
 	{ "PATCH", "/api/v1/users/{id:int}", "users.write", users_patch,
 	  .body = user_patch_schema },
@@ -408,6 +496,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/departments", "departments.read", departments_index },
 	{ "POST", "/api/v1/departments", "departments.write", departments_create,
 	  .body = department_create_schema },
+	{ "POST", "/api/v1/departments/import", "departments.write", departments_import,
+	  .query = import_query, .flags = R_RAW_BODY },
 	{ "PATCH", "/api/v1/departments/{id:int}", "departments.write", departments_patch,
 	  .body = department_patch_schema },
 	{ "GET", "/api/v1/roles", "roles.read", roles_index },

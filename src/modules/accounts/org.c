@@ -10,19 +10,22 @@
 #define DEPT_SELECT                                                                                \
 	"SELECT d.id, d.name, d.code, d.manager_id, m.name, d.created_at, d.updated_at, "          \
 	"d.version, (SELECT COUNT(*) FROM users u WHERE u.department_id = d.id AND "               \
-	"u.status = 'active') FROM departments d LEFT JOIN users m ON m.id = d.manager_id"
+	"u.status = 'active'), d.deputy_id, dp.name FROM departments d LEFT JOIN users m ON m.id " \
+	"= d.manager_id LEFT JOIN users dp ON dp.id = d.deputy_id"
 
 static json_t *dept_row(struct dbrows *r)
 {
 	char c[21], u[21];
 	time_rfc3339(db_int(r, 5), c);
 	time_rfc3339(db_int(r, 6), u);
-	return json_pack("{s:I,s:s,s:o,s:o,s:o,s:s,s:s,s:I,s:I}", "id", (json_int_t)db_int(r, 0),
-			 "name", db_text(r, 1), "code",
+	return json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:I,s:I}", "id",
+			 (json_int_t)db_int(r, 0), "name", db_text(r, 1), "code",
 			 db_text(r, 2) ? json_string(db_text(r, 2)) : json_null(), "manager_id",
 			 db_isnull(r, 3) ? json_null() : json_integer(db_int(r, 3)), "manager_name",
-			 db_text(r, 4) ? json_string(db_text(r, 4)) : json_null(), "created_at", c,
-			 "updated_at", u, "version", (json_int_t)db_int(r, 7), "member_count",
+			 db_text(r, 4) ? json_string(db_text(r, 4)) : json_null(), "deputy_id",
+			 db_isnull(r, 9) ? json_null() : json_integer(db_int(r, 9)), "deputy_name",
+			 db_text(r, 10) ? json_string(db_text(r, 10)) : json_null(), "created_at",
+			 c, "updated_at", u, "version", (json_int_t)db_int(r, 7), "member_count",
 			 (json_int_t)db_int(r, 8));
 }
 
@@ -66,12 +69,15 @@ static int dept_checks(struct db *db, json_t *in, int64_t self, struct ferrors *
 		if (found && other != self)
 			ferr_add(fe, "name", "taken", "A department with this name exists.");
 	}
-	if ((v = json_object_get(in, "manager_id")) && json_is_integer(v)) {
+	static const char *const people[] = { "manager_id", "deputy_id" };
+	for (size_t i = 0; i < ARRAY_SIZE(people); i++) {
+		if (!(v = json_object_get(in, people[i])) || !json_is_integer(v))
+			continue;
 		if (db_query_int(db, &other, &found, "SELECT id FROM users WHERE id = ?",
 				 P(V_INT(json_integer_value(v)))))
 			return -1;
 		if (!found)
-			ferr_add(fe, "manager_id", "not_found", "There is no such user.");
+			ferr_add(fe, people[i], "not_found", "There is no such user.");
 	}
 	return 0;
 }
@@ -82,6 +88,7 @@ struct dept_op {
 	json_t *in;
 	struct ferrors *fe;
 	enum status st;
+	char missing[PERMISSION_NAME_MAX]; /* a role holding more than the actor */
 };
 
 static int dept_create_fn(struct db *db, void *arg)
@@ -97,11 +104,12 @@ static int dept_create_fn(struct db *db, void *arg)
 	int64_t now = now_unix();
 	const char *code = json_string_value(json_object_get(o->in, "code"));
 	if (db_insert(db, &o->id,
-		      "INSERT INTO departments (name, code, manager_id, created_at, updated_at) "
-		      "VALUES (?, ?, ?, ?, ?) RETURNING id",
+		      "INSERT INTO departments (name, code, manager_id, deputy_id, created_at, "
+		      "updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
 		      P(V_TEXT(json_string_value(json_object_get(o->in, "name"))),
 			V_TEXT(code && *code ? code : NULL),
-			V_ID(json_integer_value(json_object_get(o->in, "manager_id"))), V_INT(now),
+			V_ID(json_integer_value(json_object_get(o->in, "manager_id"))),
+			V_ID(json_integer_value(json_object_get(o->in, "deputy_id"))), V_INT(now),
 			V_INT(now))))
 		return -1;
 	int rc = audit_change(db, o->who, "department.create", "department", o->id, NULL, o->in);
@@ -111,10 +119,22 @@ static int dept_create_fn(struct db *db, void *arg)
 	return 0;
 }
 
+int department_insert(struct db *db, const struct actor *who, json_t *in, int64_t *id,
+		      struct ferrors *fe)
+{
+	struct dept_op o = { who, 0, in, fe, ST_OK };
+	*id = 0;
+	if (dept_create_fn(db, &o) == 0) {
+		*id = o.id;
+		return 0;
+	}
+	return o.st == ST_INVALID ? 0 : -1;
+}
+
 enum status department_create(struct db *db, const struct actor *who, json_t *in, int64_t *id,
 			      struct ferrors *fe)
 {
-	struct dept_op o = { who, 0, in, fe, ST_OK };
+	struct dept_op o = { who, 0, in, fe, ST_OK, "" };
 	if (db_tx(db, dept_create_fn, &o))
 		return o.st == ST_OK ? ST_DB : o.st;
 	*id = o.id;
@@ -155,6 +175,10 @@ static int dept_update_fn(struct db *db, void *arg)
 	    db_exec(db, "UPDATE departments SET manager_id = ? WHERE id = ?",
 		    P(V_ID(json_integer_value(v)), V_INT(o->id))))
 		goto out;
+	if ((v = json_object_get(o->in, "deputy_id")) &&
+	    db_exec(db, "UPDATE departments SET deputy_id = ? WHERE id = ?",
+		    P(V_ID(json_integer_value(v)), V_INT(o->id))))
+		goto out;
 	if (db_exec(db, "UPDATE departments SET updated_at = ?, version = version + 1 WHERE id = ?",
 		    P(V_INT(now_unix()), V_INT(o->id))))
 		goto out;
@@ -174,7 +198,7 @@ out:
 enum status department_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 			      struct ferrors *fe)
 {
-	struct dept_op o = { who, id, patch, fe, ST_OK };
+	struct dept_op o = { who, id, patch, fe, ST_OK, "" };
 	if (db_tx(db, dept_update_fn, &o))
 		return o.st == ST_OK ? ST_DB : o.st;
 	return ST_OK;
@@ -342,7 +366,7 @@ static int role_create_fn(struct db *db, void *arg)
 enum status role_create(struct db *db, const struct actor *who, json_t *in, int64_t *id,
 			struct ferrors *fe)
 {
-	struct dept_op o = { who, 0, in, fe, ST_OK };
+	struct dept_op o = { who, 0, in, fe, ST_OK, "" };
 	if (db_tx(db, role_create_fn, &o))
 		return o.st == ST_OK ? ST_DB : o.st;
 	*id = o.id;
@@ -362,6 +386,16 @@ static int role_update_fn(struct db *db, void *arg)
 	if (json_integer_value(json_object_get(before, "version")) !=
 	    json_integer_value(json_object_get(o->in, "version"))) {
 		o->st = ST_CONFLICT;
+		goto out;
+	}
+	/* A role holding a permission the actor lacks is theirs to change no more than an
+	 * account holding it: not its MFA rule, nor its permissions, nor its labels. */
+	bool covers;
+	if (role_covered(db, o->who, o->id, &covers, o->missing))
+		goto out;
+	if (!covers) {
+		beyond_own_refuse(o->fe, true);
+		o->st = ST_FORBIDDEN;
 		goto out;
 	}
 	bool builtin = json_is_true(json_object_get(before, "builtin"));
@@ -431,8 +465,11 @@ out:
 enum status role_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 			struct ferrors *fe)
 {
-	struct dept_op o = { who, id, patch, fe, ST_OK };
-	if (db_tx(db, role_update_fn, &o))
+	struct dept_op o = { who, id, patch, fe, ST_OK, "" };
+	if (db_tx(db, role_update_fn, &o)) {
+		if (o.st == ST_FORBIDDEN && o.missing[0])
+			beyond_own_audit(db, who, "role.update", "role", id, o.missing);
 		return o.st == ST_OK ? ST_DB : o.st;
+	}
 	return ST_OK;
 }

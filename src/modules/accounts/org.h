@@ -16,6 +16,12 @@ json_t *departments_list(struct db *db);
 json_t *department_json(struct db *db, int64_t id);
 enum status department_create(struct db *db, const struct actor *who, json_t *in, int64_t *id,
 			      struct ferrors *fe);
+/* Stores a department from `in` (checked against department_create_schema) inside the
+ * caller's transaction with its "department.create" event; problems go to `fe` (*id stays 0).
+ * -1 on a database error. */
+int department_insert(struct db *db, const struct actor *who, json_t *in, int64_t *id,
+		      struct ferrors *fe);
+extern const struct field department_create_schema[];
 enum status department_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 			      struct ferrors *fe);
 

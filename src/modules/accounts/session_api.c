@@ -3,16 +3,21 @@
  * /api/v1/session, /api/v1/me, /api/v1/me/password, /api/v1/me/mfa.
  *
  * Sign-in answers the same 401 for an unknown login and a wrong password, and spends the
- * same time on both. Consecutive failures (wrong password or wrong code) lock the account
- * for settings.lockout_minutes; while locked even the right password is refused.
+ * same time on both. Failures in a row (wrong password or wrong code) lock the login for the
+ * address they came from for settings.lockout_minutes, and many from everywhere lock the
+ * account (auth/throttle.h); while locked even the right password is refused. An account
+ * that is disabled or past its valid_until (利用期限) does not sign in. A TOTP step and a
+ * recovery code are used once, even by sign-ins sent at the same moment.
  */
-#include <stdlib.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "accounts.h"
 #include "../../auth/password.h"
 #include "../../auth/session.h"
+#include "../../auth/throttle.h"
 #include "../../auth/totp.h"
 #include "../../lib/crypto.h"
 #include "../../lib/timeutil.h"
@@ -49,113 +54,151 @@ static int reply_session(struct req *req, int64_t user_id, const char *csrf)
 	return reply_json(req, 200, json_pack("{s:o,s:s}", "user", u, "csrf_token", csrf));
 }
 
-/* A refused sign-in. `account` is the login of the account tried (NULL when there is none),
- * so that the event is found under that actor; `login` is what was typed. */
-static void audit_failure(struct req *req, int64_t user_id, const char *account, const char *login,
-			  const char *why)
+/* What was typed, at most 64 characters, cut between characters (valid UTF-8 already): a cut
+ * inside one would make the text invalid and lose the whole summary. */
+static json_t *typed_login(const char *login)
 {
-	struct actor who = { user_id, account, req->ip };
-	/* What was typed, at most 64 characters, cut between characters (valid UTF-8 already):
-	 * a cut inside one would make the text invalid and lose the whole summary. */
 	size_t n = 0;
 	for (int chars = 0; login[n] && chars < 64; chars++)
 		do
 			n++;
 		while (((unsigned char)login[n] & 0xc0) == 0x80);
-	json_t *sum = json_pack("{s:s%,s:s}", "login", login, n, "reason", why);
+	return json_stringn(login, n);
+}
+
+/* A refused sign-in that counts toward no lock (disabled, expired, a code used twice).
+ * `account` is the login of the account tried (NULL when there is none), so that the event
+ * is found under that actor; `login` is what was typed. */
+static void audit_failure(struct req *req, int64_t user_id, const char *account, const char *login,
+			  const char *why)
+{
+	struct actor who = { user_id, account, req->ip };
+	json_t *sum = json_pack("{s:o,s:s}", "login", typed_login(login), "reason", why);
 	audit_append_tx(req->db, &who, "session.login_failed", "user", user_id, sum);
 	json_decref(sum);
 }
 
+/* One attempt of a login from the request's address. */
+struct attempt {
+	struct req *req;
+	struct signin_limits lim;
+	char address[SIGNIN_ADDRESS_MAX];
+	char key[72];        /* login_key of what was typed */
+	const char *login;   /* as typed */
+	int64_t id;          /* the account, 0 if none */
+	const char *account; /* its login as stored */
+};
+
+static int attempt_init(struct req *req, const char *login, struct attempt *a)
+{
+	struct settings s;
+	memset(a, 0, sizeof(*a));
+	if (settings_get(req->app, req->db, &s))
+		return -1;
+	a->req = req;
+	a->lim = (struct signin_limits){ s.lockout_threshold, s.lockout_minutes };
+	a->login = login;
+	signin_address(req->ip, a->address);
+	login_key(login, a->key, sizeof(a->key));
+	return 0;
+}
+
+static int reply_locked(struct req *req)
+{
+	return reply_problem(req, 401, "account_locked", "Account locked",
+			     "Too many failed attempts. Try again later or ask an administrator.");
+}
+
+/* 429 for an address over its limit, saying when to come back. */
+static int reply_throttled(struct req *req, int64_t retry_after)
+{
+	json_t *p =
+		json_pack("{s:s,s:s,s:i,s:s,s:s,s:I}", "type",
+			  "https://mamori.invalid/problems/too_many_attempts", "title",
+			  "Too many attempts", "status", 429, "code", "too_many_attempts", "detail",
+			  "Too many failed sign-ins from your network. Wait a while and try again.",
+			  "retry_after", (json_int_t)retry_after);
+	reply_json(req, 429, p);
+	req->content_type = "application/problem+json; charset=utf-8";
+	return 0;
+}
+
+/* An attempt the gate refused before judging it: counted for the coalesced event only. */
+static int refuse(struct attempt *a, enum signin_gate why, int64_t retry_after)
+{
+	if (signin_refused(a->req->db, a->address, why, now_unix()))
+		return -1;
+	return why == SIGNIN_THROTTLED ? reply_throttled(a->req, retry_after)
+				       : reply_locked(a->req);
+}
+
 struct failure {
-	int64_t id;
-	int threshold, minutes;
-	bool locked;
-	const char *ip, *account, *login, *reason;
+	struct attempt *a;
+	const char *reason;
 	const char *action; /* the audit action; NULL: session.login_failed */
 	bool end_sessions;  /* a signed-in user guessed wrong: locking also signs them out */
+	struct signin_count count;
 };
 
 static int failure_fn(struct db *db, void *arg)
 {
 	struct failure *f = arg;
-	int64_t count;
-	bool found;
-	struct actor who = { f->id, f->account, f->ip };
-	if (db_exec(db, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?",
-		    P(V_INT(f->id))) ||
-	    db_query_int(db, &count, &found, "SELECT failed_logins FROM users WHERE id = ?",
-			 P(V_INT(f->id))))
+	struct attempt *a = f->a;
+	struct actor who = { a->id, a->account, a->req->ip };
+	int64_t now = now_unix();
+	if (signin_count_failure(db, a->address, a->key, a->id, &a->lim, now, &f->count))
 		return -1;
-	json_t *sum = json_pack("{s:s,s:s,s:I}", "login", f->login, "reason", f->reason,
-				"consecutive_failures", (json_int_t)count);
-	int rc = audit_append(db, &who, f->action ? f->action : "session.login_failed", "user",
-			      f->id, sum);
-	json_decref(sum);
-	if (rc)
-		return -1;
-	f->locked = count >= f->threshold;
-	if (!f->locked)
+	if (f->count.refused)
 		return 0;
-	int64_t until = now_unix() + (int64_t)f->minutes * 60;
-	if (db_exec(db, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
-		    P(V_INT(until), V_INT(f->id))) ||
-	    (f->end_sessions && session_end_user(db, f->id, NULL)))
+	json_t *sum = json_pack("{s:o,s:s}", "login", typed_login(a->login), "reason", f->reason);
+	if (a->id)
+		json_object_set_new(sum, "consecutive_failures", json_integer(f->count.failures));
+	int rc = audit_append(db, &who, f->action ? f->action : "session.login_failed", "user",
+			      a->id, sum);
+	json_decref(sum);
+	if (rc || !a->id || !(f->count.locked || f->count.account_locked))
+		return rc;
+	if (f->end_sessions && session_end_user(db, a->id, NULL))
 		return -1;
-	sum = json_pack("{s:i}", "minutes", f->minutes);
-	rc = audit_append(db, &who, "user.locked", "user", f->id, sum);
+	sum = json_pack("{s:i}", "minutes", a->lim.minutes);
+	if (f->count.account_locked)
+		json_object_set_new(sum, "all_addresses", json_true());
+	rc = audit_append(db, &who, "user.locked", "user", a->id, sum);
 	json_decref(sum);
 	return rc;
 }
 
-/* Counts a failed attempt and answers 401 (account_locked when this one locks it). */
-static int fail_attempt(struct req *req, int64_t id, const char *account, const char *login,
-			const char *reason, const char *code)
+/* Counts a judged failure and answers 401 (account_locked when this one locks the login for
+ * this address, or it was locked while being judged). */
+static int fail_attempt(struct attempt *a, const char *reason, const char *code)
 {
-	struct settings s;
-	if (settings_get(req->app, req->db, &s))
+	struct failure f = { .a = a, .reason = reason };
+	if (db_tx(a->req->db, failure_fn, &f))
 		return -1;
-	struct failure f = { .id = id,
-			     .threshold = s.lockout_threshold,
-			     .minutes = s.lockout_minutes,
-			     .ip = req->ip,
-			     .account = account,
-			     .login = login,
-			     .reason = reason };
-	if (db_tx(req->db, failure_fn, &f))
-		return -1;
-	if (f.locked)
-		return reply_problem(req, 401, "account_locked", "Account locked",
-				     "Too many failed attempts. Try again later or ask an "
-				     "administrator.");
+	if (f.count.refused || f.count.locked || f.count.account_locked)
+		return reply_locked(a->req);
 	if (!strcmp(code, "invalid_totp"))
-		return reply_problem(req, 401, "invalid_totp", "Wrong code",
+		return reply_problem(a->req, 401, "invalid_totp", "Wrong code",
 				     "The verification code is wrong or already used.");
-	return reply_problem(req, 401, "invalid_credentials", "Sign-in failed",
+	return reply_problem(a->req, 401, "invalid_credentials", "Sign-in failed",
 			     "The login id or the password is wrong.");
 }
 
-/* A signed-in user gave a wrong password where their own password is asked for again
- * (changing it, turning two-step verification off): it counts toward the lockout like a
- * failed sign-in, so a stolen session cannot be used to guess the password. Answers 422 on
- * `field`, or 401 account_locked (and signs out) when this failure locks the account. */
-static int wrong_own_password(struct req *req, const char *field)
+int wrong_own_password(struct req *req, const char *field, const char *action)
 {
-	struct settings s;
-	if (settings_get(req->app, req->db, &s))
+	struct attempt a;
+	if (attempt_init(req, req->user->login, &a))
 		return -1;
-	struct failure f = { .id = req->user->id,
-			     .threshold = s.lockout_threshold,
-			     .minutes = s.lockout_minutes,
-			     .ip = req->ip,
-			     .account = req->user->login,
-			     .login = req->user->login,
-			     .reason = "wrong_password",
-			     .action = "password.check_failed",
-			     .end_sessions = true };
+	a.id = req->user->id;
+	a.account = req->user->login;
+	struct failure f = {
+		.a = &a, .reason = "wrong_password", .action = action, .end_sessions = true
+	};
 	if (db_tx(req->db, failure_fn, &f))
 		return -1;
-	if (f.locked) {
+	if (f.count.refused || f.count.locked || f.count.account_locked) {
+		if (f.count.refused && session_end_user(req->db, req->user->id, NULL))
+			return -1;
 		session_destroy(req); /* clears the cookie; the row is already gone */
 		return reply_problem(
 			req, 401, "account_locked", "Account locked",
@@ -170,30 +213,51 @@ static int wrong_own_password(struct req *req, const char *field)
 }
 
 struct login_ok {
-	struct req *req;
-	int64_t id;
-	const char *login;   /* the account's login as stored */
+	struct attempt *a;
 	int64_t step;        /* TOTP step used, or 0 */
 	int64_t recovery_id; /* recovery code used, or 0 */
 	const char *method;
 	const char *csrf;
+	bool locked; /* locked while being judged: refused */
+	bool reused; /* the code was used by another sign-in meanwhile */
 };
 
 static int login_fn(struct db *db, void *arg)
 {
 	struct login_ok *l = arg;
-	struct req *req = l->req;
+	struct attempt *a = l->a;
+	struct req *req = a->req;
 	int64_t now = now_unix();
-	if (db_exec(db,
-		    "UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = ? "
-		    "WHERE id = ?",
-		    P(V_INT(now), V_INT(l->id))))
+	bool ok;
+	l->locked = l->reused = false;
+	if (signin_succeed(db, a->address, a->key, a->id, now, &ok))
 		return -1;
-	if (l->step && db_exec(db, "UPDATE users SET totp_last_step = ? WHERE id = ?",
-			       P(V_INT(l->step), V_INT(l->id))))
+	if (!ok) {
+		l->locked = true;
 		return -1;
-	if (l->recovery_id && db_exec(db, "UPDATE recovery_codes SET used_at = ? WHERE id = ?",
-				      P(V_INT(now), V_INT(l->recovery_id))))
+	}
+	/* Each code once: the check that it is unused and the record of its use are one
+	 * statement, so of several sign-ins with one code exactly one goes on. */
+	if (l->step) {
+		if (db_exec(db,
+			    "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < "
+			    "?",
+			    P(V_INT(l->step), V_INT(a->id), V_INT(l->step))))
+			return -1;
+		l->reused = db_changes(db) != 1;
+	}
+	if (l->recovery_id) {
+		if (db_exec(db,
+			    "UPDATE recovery_codes SET used_at = ? WHERE id = ? AND used_at IS "
+			    "NULL",
+			    P(V_INT(now), V_INT(l->recovery_id))))
+			return -1;
+		l->reused = db_changes(db) != 1;
+	}
+	if (l->reused)
+		return -1;
+	if (db_exec(db, "UPDATE users SET last_login_at = ? WHERE id = ?",
+		    P(V_INT(now), V_INT(a->id))))
 		return -1;
 	/* Rotate: whatever session this browser had ends here. */
 	const char *old = session_cookie(req);
@@ -203,11 +267,11 @@ static int login_fn(struct db *db, void *arg)
 		if (db_exec(db, "DELETE FROM sessions WHERE token_hash = ?", P(V_TEXT(h))))
 			return -1;
 	}
-	if (session_create(req, l->id, &l->csrf))
+	if (session_create(req, a->id, &l->csrf))
 		return -1;
-	struct actor who = { l->id, l->login, req->ip };
+	struct actor who = { a->id, a->account, req->ip };
 	json_t *sum = json_pack("{s:s}", "method", l->method);
-	int rc = audit_append(db, &who, "session.login", "user", l->id, sum);
+	int rc = audit_append(db, &who, "session.login", "user", a->id, sum);
 	json_decref(sum);
 	return rc;
 }
@@ -242,65 +306,96 @@ static int second_factor(struct req *req, int64_t id, const char *sealed, int64_
 	return 0;
 }
 
+/* Sign-in takes JSON only: a form on another site can post text/plain, but not
+ * application/json without the browser asking first (login CSRF). */
+static bool json_body(struct req *req)
+{
+	const char *ct = req_header(req, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16))
+		return false;
+	ct += 16;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
 static int session_create_route(struct req *req)
 {
 	const char *login = req_str(req, "login"), *password = req_str(req, "password");
 	const char *totp = req_str(req, "totp");
-	char key[72];
+	struct attempt a;
 	struct dbrows r;
-	login_key(login, key, sizeof(key));
+	enum signin_gate gate;
+	int64_t retry;
+	if (!json_body(req))
+		return reply_problem(req, 415, "unsupported_media_type", "JSON only",
+				     "Send the sign-in as application/json.");
+	if (attempt_init(req, login, &a))
+		return -1;
 	if (db_query(req->db, &r,
 		     "SELECT id, password_hash, status, locked_until, mfa_enabled, totp_secret, "
-		     "totp_last_step, login FROM users WHERE login_key = ?",
-		     P(V_TEXT(key))))
+		     "totp_last_step, login, valid_until FROM users WHERE login_key = ?",
+		     P(V_TEXT(a.key))))
 		return -1;
-	if (!db_next(&r)) {
-		int failed = r.failed;
-		db_rows_free(&r);
-		if (failed)
-			return -1;
-		password_verify_dummy(password);
-		audit_failure(req, 0, NULL, login, "unknown_login");
-		return reply_problem(req, 401, "invalid_credentials", "Sign-in failed",
-				     "The login id or the password is wrong.");
+	bool known = db_next(&r);
+	int failed = r.failed;
+	char *hash = NULL, *sealed = NULL, *valid_until = NULL;
+	int64_t locked_until = 0, last_step = 0;
+	bool active = false, mfa = false;
+	if (known) {
+		a.id = db_int(&r, 0);
+		hash = arena_strdup(&req->arena, db_text(&r, 1));
+		active = !strcmp(db_text(&r, 2), "active");
+		locked_until = db_int(&r, 3);
+		mfa = db_int(&r, 4) != 0;
+		sealed = db_text(&r, 5) ? arena_strdup(&req->arena, db_text(&r, 5)) : NULL;
+		last_step = db_int(&r, 6);
+		a.account = arena_strdup(&req->arena, db_text(&r, 7));
+		valid_until = db_text(&r, 8) ? arena_strdup(&req->arena, db_text(&r, 8)) : NULL;
 	}
-	int64_t id = db_int(&r, 0);
-	char *hash = arena_strdup(&req->arena, db_text(&r, 1));
-	bool active = !strcmp(db_text(&r, 2), "active");
-	int64_t locked_until = db_int(&r, 3);
-	bool mfa = db_int(&r, 4) != 0;
-	char *sealed = db_text(&r, 5) ? arena_strdup(&req->arena, db_text(&r, 5)) : NULL;
-	int64_t last_step = db_int(&r, 6);
-	char *account = arena_strdup(&req->arena, db_text(&r, 7));
 	db_rows_free(&r);
-
-	if (locked_until > now_unix()) {
+	if (failed)
+		return -1;
+	if (signin_gate(req->db, a.address, a.key, locked_until, &a.lim, now_unix(), &gate, &retry))
+		return -1;
+	/* Refused without judging, at once: unknown logins lock like real ones, so a quick
+	 * refusal tells nothing, and a flood of them costs no password hashing. */
+	if (gate != SIGNIN_OPEN)
+		return refuse(&a, gate, retry);
+	if (!known) {
+		/* The same time as a real check, so that the answer's delay tells nothing. */
 		password_verify_dummy(password);
-		audit_failure(req, id, account, login, "locked");
-		return reply_problem(req, 401, "account_locked", "Account locked",
-				     "Too many failed attempts. Try again later or ask an "
-				     "administrator.");
+		return fail_attempt(&a, "unknown_login", "invalid_credentials");
 	}
 	if (!password_verify(hash, password))
-		return fail_attempt(req, id, account, login, "wrong_password",
-				    "invalid_credentials");
-	if (!active) {
-		audit_failure(req, id, account, login, "disabled");
+		return fail_attempt(&a, "wrong_password", "invalid_credentials");
+	char today[11];
+	tz_today(today);
+	bool expired = valid_until && strcmp(valid_until, today) < 0;
+	if (!active || expired) {
+		audit_failure(req, a.id, a.account, login, active ? "expired" : "disabled");
 		return reply_problem(req, 401, "invalid_credentials", "Sign-in failed",
 				     "The login id or the password is wrong.");
 	}
-	struct login_ok l = { req, id, account, 0, 0, "password", NULL };
+	struct login_ok l = { .a = &a, .method = "password" };
 	if (mfa) {
 		if (!totp)
 			return reply_problem(req, 401, "totp_required", "Verification code needed",
 					     "Enter the 6-digit code from your authenticator app, "
 					     "or a recovery code.");
-		if (!sealed || second_factor(req, id, sealed, last_step, totp, &l))
-			return fail_attempt(req, id, account, login, "wrong_code", "invalid_totp");
+		if (!sealed || second_factor(req, a.id, sealed, last_step, totp, &l))
+			return fail_attempt(&a, "wrong_code", "invalid_totp");
 	}
-	if (db_tx(req->db, login_fn, &l))
-		return -1;
-	return reply_session(req, id, l.csrf);
+	if (db_tx(req->db, login_fn, &l)) {
+		if (l.locked)
+			return refuse(&a, SIGNIN_LOCKED, 0);
+		if (!l.reused)
+			return -1;
+		audit_failure(req, a.id, a.account, login, "code_reused");
+		return reply_problem(req, 401, "invalid_totp", "Wrong code",
+				     "The verification code is wrong or already used.");
+	}
+	return reply_session(req, a.id, l.csrf);
 }
 
 static int session_show(struct req *req)
@@ -371,7 +466,7 @@ static int me_password(struct req *req)
 	if (!hash || settings_get(req->app, req->db, &s))
 		return -1;
 	if (!password_verify(hash, current))
-		return wrong_own_password(req, "current_password");
+		return wrong_own_password(req, "current_password", "password.check_failed");
 	password_check_rules(next, req->user->login, s.password_min_length, "new_password", &fe);
 	if (!ferr_any(&fe)) {
 		if (password_in_history(req->db, req->user->id, next, s.password_history, &reused))
@@ -563,7 +658,7 @@ static int me_mfa_disable(struct req *req)
 	if (!hash)
 		return -1;
 	if (!password_verify(hash, req_str(req, "password")))
-		return wrong_own_password(req, "password");
+		return wrong_own_password(req, "password", "password.check_failed");
 	if (db_tx(req->db, mfa_disable_fn, req))
 		return -1;
 	return reply_status(req, 204);

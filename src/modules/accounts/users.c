@@ -1,15 +1,20 @@
 /* users.c — accounts: create, update, disable, reset, show; the expiry/idle job. */
 #include <ctype.h>
+#include <sodium.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "accounts.h"
 #include "../../auth/password.h"
 #include "../../auth/session.h"
+#include "../../auth/throttle.h"
+#include "../../lib/log.h"
 #include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
 #include "../settings/settings.h"
+#include "../policies/policies.h"
 
 void login_key(const char *login, char *out, size_t n)
 {
@@ -22,7 +27,7 @@ void login_key(const char *login, char *out, size_t n)
 	out[i] = '\0';
 }
 
-static bool login_valid(const char *s)
+bool login_valid(const char *s)
 {
 	if (!*s || !isalnum((unsigned char)*s))
 		return false;
@@ -50,7 +55,7 @@ int user_find(struct db *db, const char *login, int64_t *id)
 	"u.id, u.login, u.name, u.email, u.department_id, d.name, u.manager_id, m.name, "          \
 	"u.employment_type, u.purpose, u.valid_until, u.status, u.must_change_password, "          \
 	"u.mfa_enabled, u.locale, u.last_login_at, u.created_at, u.updated_at, u.version, "        \
-	"u.disabled_reason"
+	"u.disabled_reason, u.dispatch_agency"
 #define USER_FROM                                                                                  \
 	" FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN users m ON "    \
 	"m.id = u.manager_id"
@@ -167,6 +172,8 @@ void user_write(struct jsonw *w, struct dbrows *r, struct user_roles *roles)
 	jw_int(w, db_int(r, 18));
 	jw_key(w, "disabled_reason");
 	jw_str(w, db_text(r, 19));
+	jw_key(w, "dispatch_agency");
+	jw_str(w, db_text(r, 20));
 	jw_key(w, "mfa_required");
 	jw_bool(w, mfa_required);
 	jw_key(w, "roles");
@@ -313,6 +320,87 @@ int grant_within_own(struct db *db, const struct actor *who, json_t *roles, cons
 	return 0;
 }
 
+/* --- acting on another person or a role ----------------------------------------------------- */
+
+/* The first permission (by name) of `holder_sql`'s rows that the actor does not hold. */
+static int first_beyond(struct db *db, const struct actor *who, const char *sql, int64_t holder,
+			bool *covers, char missing[PERMISSION_NAME_MAX])
+{
+	struct dbrows r;
+	*covers = true;
+	missing[0] = '\0';
+	if (!who || who->id == 0)
+		return 0;
+	if (db_query(db, &r, sql, P(V_INT(holder), V_INT(who->id))))
+		return -1;
+	if (db_next(&r)) {
+		*covers = false;
+		snprintf(missing, PERMISSION_NAME_MAX, "%s", db_text(&r, 0) ? db_text(&r, 0) : "");
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	return failed ? -1 : 0;
+}
+
+#define OWN_PERMISSIONS                                                                            \
+	"(SELECT own.permission FROM role_permissions own JOIN user_roles mine ON "                \
+	"mine.role_id = own.role_id WHERE mine.user_id = ?)"
+
+int user_covered(struct db *db, const struct actor *who, int64_t target, bool *covers,
+		 char missing[PERMISSION_NAME_MAX])
+{
+	return first_beyond(db, who,
+			    "SELECT rp.permission FROM role_permissions rp JOIN user_roles ur ON "
+			    "ur.role_id = rp.role_id WHERE ur.user_id = ? AND rp.permission NOT "
+			    "IN " OWN_PERMISSIONS " ORDER BY rp.permission LIMIT 1",
+			    target, covers, missing);
+}
+
+int role_covered(struct db *db, const struct actor *who, int64_t role_id, bool *covers,
+		 char missing[PERMISSION_NAME_MAX])
+{
+	return first_beyond(
+		db, who,
+		"SELECT rp.permission FROM role_permissions rp WHERE rp.role_id = ? AND "
+		"rp.permission NOT IN " OWN_PERMISSIONS " ORDER BY rp.permission LIMIT 1",
+		role_id, covers, missing);
+}
+
+void beyond_own_refuse(struct ferrors *fe, bool role)
+{
+	fe->code = "exceeds_own_permissions";
+	fe->detail = role ? "This role holds permissions you do not hold yourself, so you cannot "
+			    "change it."
+			  : "This person holds permissions you do not hold yourself, so you cannot "
+			    "change their account.";
+}
+
+void beyond_own_audit(struct db *db, const struct actor *who, const char *action,
+		      const char *object_type, int64_t id, const char *missing)
+{
+	json_t *sum = json_pack("{s:s,s:s,s:s}", "reason", "exceeds_own_permissions", "action",
+				action, "permission", missing);
+	if (audit_append_tx(db, who, "access.denied", object_type, id, sum))
+		log_error("could not record a refusal: %s", db_errmsg(db));
+	json_decref(sum);
+}
+
+/* Within a transaction acting on user `id`: refuses (ST_FORBIDDEN, fe) when they hold more
+ * than the actor. 0 to go on; -1 to roll back (st says why). */
+static int check_covered(struct db *db, const struct actor *who, int64_t id, struct ferrors *fe,
+			 char missing[PERMISSION_NAME_MAX], enum status *st)
+{
+	bool covers;
+	*st = ST_DB;
+	if (user_covered(db, who, id, &covers, missing))
+		return -1;
+	if (covers)
+		return 0;
+	beyond_own_refuse(fe, false);
+	*st = ST_FORBIDDEN;
+	return -1;
+}
+
 static int set_roles(struct db *db, int64_t user_id, json_t *roles)
 {
 	size_t i;
@@ -354,7 +442,7 @@ static json_t *audit_view(json_t *user)
 	static const char *const keys[] = { "login",         "name",        "email",
 					    "department_id", "manager_id",  "employment_type",
 					    "purpose",       "valid_until", "status",
-					    "roles",         "locale" };
+					    "roles",         "locale",      "dispatch_agency" };
 	json_t *o = json_object();
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		json_t *v = json_object_get(user, keys[i]);
@@ -375,7 +463,17 @@ struct create {
 	struct ferrors *fe;
 	int64_t id;
 	enum status st;
+	const struct user_also *also;
 };
+
+/* Runs the caller's step that belongs to the same change (see user_also in accounts.h). */
+static int run_also(struct db *db, const struct user_also *also, int64_t id, enum status *st)
+{
+	if (!also || !also->fn)
+		return 0;
+	*st = also->fn(db, id, also->arg);
+	return *st == ST_OK ? 0 : -1;
+}
 
 static int create_fn(struct db *db, void *arg)
 {
@@ -407,12 +505,13 @@ static int create_fn(struct db *db, void *arg)
 	const char *email = json_string_value(json_object_get(in, "email"));
 	const char *employment = json_string_value(json_object_get(in, "employment_type"));
 	const char *locale = json_string_value(json_object_get(in, "locale"));
+	const char *agency = json_string_value(json_object_get(in, "dispatch_agency"));
 	if (db_insert(
 		    db, &c->id,
 		    "INSERT INTO users (login, login_key, name, email, department_id, manager_id, "
 		    "employment_type, purpose, valid_until, locale, password_hash, "
-		    "must_change_password, created_at, updated_at) "
-		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+		    "must_change_password, created_at, updated_at, dispatch_agency) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id",
 		    P(V_TEXT(login), V_TEXT(key),
 		      V_TEXT(json_string_value(json_object_get(in, "name"))),
 		      V_TEXT(email && *email ? email : NULL),
@@ -421,7 +520,8 @@ static int create_fn(struct db *db, void *arg)
 		      V_TEXT(employment ? employment : "regular"),
 		      V_TEXT(json_string_value(json_object_get(in, "purpose"))),
 		      V_TEXT(json_string_value(json_object_get(in, "valid_until"))),
-		      V_TEXT(locale ? locale : "ja"), V_TEXT(hash), V_INT(now), V_INT(now))))
+		      V_TEXT(locale ? locale : "ja"), V_TEXT(hash), V_INT(now), V_INT(now),
+		      V_TEXT(agency && *agency ? agency : NULL))))
 		goto db_error;
 	json_t *roles = json_object_get(in, "roles");
 	json_t *def = NULL;
@@ -443,6 +543,8 @@ static int create_fn(struct db *db, void *arg)
 	json_decref(sum);
 	if (rc)
 		goto db_error;
+	if (run_also(db, c->also, c->id, &c->st))
+		return -1;
 	c->st = ST_OK;
 	return 0;
 db_error:
@@ -450,9 +552,28 @@ db_error:
 	return -1;
 }
 
+int user_insert(struct app *app, struct db *db, const struct actor *who, json_t *in,
+		const char *hash, int64_t *id, struct ferrors *fe)
+{
+	struct create c = { app, who, in, NULL, hash, fe, 0, ST_OK };
+	*id = 0;
+	if (create_fn(db, &c) == 0) {
+		*id = c.id;
+		return 0;
+	}
+	return c.st == ST_INVALID ? 0 : -1;
+}
+
 enum status user_create(struct app *app, struct db *db, const struct actor *who, json_t *in,
 			const char *password, int64_t *id, char password_out[15],
 			struct ferrors *fe)
+{
+	return user_create_also(app, db, who, in, password, id, password_out, fe, NULL);
+}
+
+enum status user_create_also(struct app *app, struct db *db, const struct actor *who, json_t *in,
+			     const char *password, int64_t *id, char password_out[15],
+			     struct ferrors *fe, const struct user_also *also)
 {
 	/* Hashing takes tens of milliseconds: done before the transaction, which would hold
 	 * every other writer meanwhile. */
@@ -463,13 +584,15 @@ enum status user_create(struct app *app, struct db *db, const struct actor *who,
 	}
 	if (password_hash(password, hash))
 		return ST_DB;
-	struct create c = { app,  who, in, password == generated ? NULL : password,
-			    hash, fe,  0,  ST_OK };
+	struct create c = { app, who,   in,  password == generated ? NULL : password, hash, fe,
+			    0,   ST_OK, also };
 	if (db_tx(db, create_fn, &c))
 		return c.st == ST_OK ? ST_DB : c.st;
 	if (password_out && password == generated)
 		memcpy(password_out, generated, sizeof(generated));
 	*id = c.id;
+	/* The new person's items in running campaigns and the pledges asked on hire. */
+	pledges_user_created(db, who, c.id);
 	return ST_OK;
 }
 
@@ -482,6 +605,8 @@ struct update {
 	json_t *patch;
 	struct ferrors *fe;
 	enum status st;
+	const struct user_also *also;
+	char missing[PERMISSION_NAME_MAX]; /* set when the user holds more than the actor */
 };
 
 static bool roles_differ(json_t *before, json_t *after)
@@ -531,6 +656,9 @@ static int update_fn(struct db *db, void *arg)
 		u->st = ST_CONFLICT;
 		goto out;
 	}
+	if (check_covered(db, u->who, u->id, u->fe, u->missing, &u->st))
+		goto out;
+	u->st = ST_DB;
 	if (check_refs(db, patch, u->id, u->fe))
 		goto out;
 	json_t *roles = json_object_get(patch, "roles");
@@ -566,6 +694,7 @@ static int update_fn(struct db *db, void *arg)
 		{ "purpose", "UPDATE users SET purpose = ? WHERE id = ?", false },
 		{ "valid_until", "UPDATE users SET valid_until = ? WHERE id = ?", false },
 		{ "locale", "UPDATE users SET locale = ? WHERE id = ?", false },
+		{ "dispatch_agency", "UPDATE users SET dispatch_agency = ? WHERE id = ?", false },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
 		json_t *v = json_object_get(patch, cols[i].field);
@@ -575,7 +704,7 @@ static int update_fn(struct db *db, void *arg)
 				   : cols[i].is_int ? V_INT(json_integer_value(v))
 						    : V_TEXT(json_string_value(v));
 		if (json_is_string(v) && json_string_length(v) == 0 &&
-		    !strcmp(cols[i].field, "email"))
+		    (!strcmp(cols[i].field, "email") || !strcmp(cols[i].field, "dispatch_agency")))
 			val = V_NULL;
 		if (db_exec(db, cols[i].sql, P(val, V_INT(u->id))))
 			goto out;
@@ -589,7 +718,8 @@ static int update_fn(struct db *db, void *arg)
 	if (!after)
 		goto out;
 	sum = json_pack("{s:o,s:o}", "before", audit_view(before), "after", audit_view(after));
-	if (audit_append(db, u->who, "user.update", "user", u->id, sum))
+	if (audit_append(db, u->who, "user.update", "user", u->id, sum) ||
+	    run_also(db, u->also, u->id, &u->st))
 		goto out;
 	u->st = ST_OK;
 	ret = 0;
@@ -603,13 +733,30 @@ out:
 enum status user_update(struct app *app, struct db *db, const struct actor *who, int64_t id,
 			json_t *patch, struct ferrors *fe)
 {
-	struct update u = { app, who, id, patch, fe, ST_OK };
-	if (db_tx(db, update_fn, &u))
+	return user_update_also(app, db, who, id, patch, fe, NULL);
+}
+
+enum status user_update_also(struct app *app, struct db *db, const struct actor *who, int64_t id,
+			     json_t *patch, struct ferrors *fe, const struct user_also *also)
+{
+	struct update u = { app, who, id, patch, fe, ST_OK, also, "" };
+	if (db_tx(db, update_fn, &u)) {
+		if (u.st == ST_FORBIDDEN && u.missing[0])
+			beyond_own_audit(db, who, "user.update", "user", id, u.missing);
 		return u.st == ST_OK ? ST_DB : u.st;
+	}
 	return ST_OK;
 }
 
 /* --- disable / enable / reset ------------------------------------------------------------- */
+
+/* Lifts every address's sign-in lock on `login`. */
+static int unlock(struct db *db, const char *login)
+{
+	char key[72];
+	login_key(login, key, sizeof(key));
+	return signin_unlock(db, key);
+}
 
 struct status_change {
 	const struct actor *who;
@@ -618,6 +765,8 @@ struct status_change {
 	const char *reason;
 	struct ferrors *fe;
 	enum status st;
+	const struct user_also *also;
+	char missing[PERMISSION_NAME_MAX];
 };
 
 static int status_fn(struct db *db, void *arg)
@@ -630,6 +779,9 @@ static int status_fn(struct db *db, void *arg)
 		s->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
 		return -1;
 	}
+	if (check_covered(db, s->who, s->id, s->fe, s->missing, &s->st))
+		goto out;
+	s->st = ST_DB;
 	if (!s->active && s->who && s->who->id == s->id) {
 		s->fe->code = "cannot_disable_self";
 		s->fe->detail = "You cannot disable your own account.";
@@ -652,7 +804,8 @@ static int status_fn(struct db *db, void *arg)
 		    "locked_until = 0, updated_at = ?, version = version + 1 WHERE id = ?",
 		    P(V_TEXT(s->active ? "active" : "disabled"),
 		      V_TEXT(s->active ? NULL : (s->reason ? s->reason : "manual")),
-		      V_INT(now_unix()), V_INT(s->id))))
+		      V_INT(now_unix()), V_INT(s->id))) ||
+	    unlock(db, json_string_value(json_object_get(u, "login"))))
 		goto out;
 	if (!s->active && session_end_user(db, s->id, NULL))
 		goto out;
@@ -662,7 +815,7 @@ static int status_fn(struct db *db, void *arg)
 	int rc = audit_append(db, s->who, s->active ? "user.enable" : "user.disable", "user", s->id,
 			      sum);
 	json_decref(sum);
-	if (rc)
+	if (rc || run_also(db, s->also, s->id, &s->st))
 		goto out;
 	s->st = ST_OK;
 	ret = 0;
@@ -674,9 +827,20 @@ out:
 enum status user_set_active(struct db *db, const struct actor *who, int64_t id, bool active,
 			    const char *reason, struct ferrors *fe)
 {
-	struct status_change s = { who, id, active, reason, fe, ST_OK };
-	if (db_tx(db, status_fn, &s))
+	return user_set_active_also(db, who, id, active, reason, fe, NULL);
+}
+
+enum status user_set_active_also(struct db *db, const struct actor *who, int64_t id, bool active,
+				 const char *reason, struct ferrors *fe,
+				 const struct user_also *also)
+{
+	struct status_change s = { who, id, active, reason, fe, ST_OK, also, "" };
+	if (db_tx(db, status_fn, &s)) {
+		if (s.st == ST_FORBIDDEN && s.missing[0])
+			beyond_own_audit(db, who, active ? "user.enable" : "user.disable", "user",
+					 id, s.missing);
 		return s.st == ST_OK ? ST_DB : s.st;
+	}
 	return ST_OK;
 }
 
@@ -684,22 +848,35 @@ struct reset {
 	const struct actor *who;
 	int64_t id;
 	const char *hash; /* of the new one-time password */
+	struct ferrors *fe;
 	enum status st;
+	char missing[PERMISSION_NAME_MAX];
 };
 
 static int reset_fn(struct db *db, void *arg)
 {
 	struct reset *r = arg;
-	int64_t one;
-	bool found;
+	struct dbrows rows;
+	char *login = NULL;
 	r->st = ST_DB;
-	if (db_query_int(db, &one, &found, "SELECT 1 FROM users WHERE id = ?", P(V_INT(r->id))))
+	if (db_query(db, &rows, "SELECT login FROM users WHERE id = ?", P(V_INT(r->id))))
 		return -1;
-	if (!found) {
-		r->st = ST_NOT_FOUND;
+	if (db_next(&rows))
+		login = xstrdup(db_text(&rows, 0));
+	int failed = rows.failed;
+	db_rows_free(&rows);
+	if (failed || !login) {
+		r->st = failed ? ST_DB : ST_NOT_FOUND;
 		return -1;
 	}
-	if (password_store(db, r->id, r->hash, true) || session_end_user(db, r->id, NULL))
+	int rc = check_covered(db, r->who, r->id, r->fe, r->missing, &r->st);
+	if (rc == 0) {
+		r->st = ST_DB;
+		rc = password_store(db, r->id, r->hash, true) ||
+		     session_end_user(db, r->id, NULL) || unlock(db, login);
+	}
+	free(login);
+	if (rc)
 		return -1;
 	if (audit_append(db, r->who, "user.reset_password", "user", r->id, NULL))
 		return -1;
@@ -708,15 +885,19 @@ static int reset_fn(struct db *db, void *arg)
 }
 
 enum status user_reset_password(struct db *db, const struct actor *who, int64_t id,
-				char password_out[15])
+				char password_out[15], struct ferrors *fe)
 {
 	char hash[PASSWORD_HASH_MAX];
 	password_generate(password_out);
 	if (password_hash(password_out, hash))
 		return ST_DB;
-	struct reset r = { who, id, hash, ST_OK };
-	if (db_tx(db, reset_fn, &r))
+	struct reset r = { who, id, hash, fe, ST_OK, "" };
+	if (db_tx(db, reset_fn, &r)) {
+		sodium_memzero(password_out, 15);
+		if (r.st == ST_FORBIDDEN && r.missing[0])
+			beyond_own_audit(db, who, "user.reset_password", "user", id, r.missing);
 		return r.st == ST_OK ? ST_DB : r.st;
+	}
 	return ST_OK;
 }
 
@@ -793,6 +974,11 @@ static int sweep_fn(struct db *db, void *arg)
 	return 0;
 }
 
+static int flush_fn(struct db *db, void *arg)
+{
+	return signin_flush(db, NULL, now_unix(), true, arg);
+}
+
 int accounts_job(struct app *app, struct db *db)
 {
 	struct settings set;
@@ -810,6 +996,10 @@ int accounts_job(struct app *app, struct db *db)
 			return -1;
 		s.after = s.last;
 	} while (s.disabled == 256);
+	/* Sign-in attempts refused since the last run get their (coalesced) audit event. */
+	struct signin_limits lim = { set.lockout_threshold, set.lockout_minutes };
+	if (db_tx(db, flush_fn, &lim))
+		return -1;
 	int64_t cutoff = now_unix() - (int64_t)set.session_absolute_hours * 3600;
 	return db_exec(db, "DELETE FROM sessions WHERE created_at < ?", P(V_INT(cutoff)));
 }

@@ -157,40 +157,20 @@ json_t *actions_of_source(struct db *db, const char *source_type, int64_t source
 	return items;
 }
 
+/* A timeline entry in the shape actions have always shown: the comment is the "note". */
+static void history_entry(json_t *e, int64_t actor_id, void *arg)
+{
+	(void)actor_id;
+	(void)arg;
+	json_object_set(e, "note", json_object_get(e, "body"));
+	json_object_del(e, "body");
+	json_object_del(e, "internal");
+	json_object_del(e, "data");
+}
+
 static json_t *action_history(struct db *db, int64_t id)
 {
-	struct dbrows r;
-	if (db_query(db, &r,
-		     "SELECT e.at, e.actor_id, u.name, e.kind, e.from_status, e.to_status, e.note "
-		     "FROM action_events e LEFT JOIN users u ON u.id = e.actor_id "
-		     "WHERE e.action_id = ? ORDER BY e.id",
-		     P(V_INT(id))))
-		return NULL;
-	json_t *items = json_array();
-	while (db_next(&r)) {
-		char at[21];
-		time_rfc3339(db_int(&r, 0), at);
-		json_array_append_new(
-			items,
-			json_pack("{s:s,s:o,s:s,s:o,s:o,s:o}", "at", at, "actor",
-				  db_isnull(&r, 1)
-					  ? json_null()
-					  : json_pack("{s:I,s:s?}", "id", (json_int_t)db_int(&r, 1),
-						      "name", db_text(&r, 2)),
-				  "kind", db_text(&r, 3), "from_status",
-				  db_text(&r, 4) ? json_string(db_text(&r, 4)) : json_null(),
-				  "to_status",
-				  db_text(&r, 5) ? json_string(db_text(&r, 5)) : json_null(),
-				  "note",
-				  db_text(&r, 6) ? json_string(db_text(&r, 6)) : json_null()));
-	}
-	int failed = r.failed;
-	db_rows_free(&r);
-	if (failed) {
-		json_decref(items);
-		return NULL;
-	}
-	return items;
+	return wf_timeline(db, "action", id, true, history_entry, NULL);
 }
 
 /* The action without its history. */
@@ -225,11 +205,8 @@ json_t *action_json(struct db *db, int64_t id)
 static int add_event(struct db *db, const struct actor *who, int64_t id, const char *kind,
 		     const char *from, const char *to, const char *note)
 {
-	return db_exec(db,
-		       "INSERT INTO action_events (action_id, at, actor_id, kind, from_status, "
-		       "to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		       P(V_INT(id), V_INT(now_unix()), V_ID(who->id), V_TEXT(kind), V_TEXT(from),
-			 V_TEXT(to), V_TEXT(note && *note ? note : NULL)));
+	return wf_event_add(db, "action", id, who, kind, from, to, false,
+			    note && *note ? note : NULL, NULL);
 }
 
 /* An active user? Adds a field error otherwise. -1 on database error. */
@@ -305,24 +282,23 @@ struct open_op {
 	const struct action_new *a;
 	int64_t id;
 	struct ferrors *fe;
-	enum status st;
 };
 
-static int open_fn(struct db *db, void *arg)
+static enum status open_fn(struct db *db, void *arg)
 {
 	struct open_op *o = arg;
-	o->st = action_open_tx(db, o->who, o->a, &o->id, o->fe);
-	return o->st == ST_OK ? 0 : -1;
+	ferr_release(o->fe);
+	return action_open_tx(db, o->who, o->a, &o->id, o->fe);
 }
 
 enum status action_open(struct db *db, const struct actor *who, const struct action_new *a,
 			int64_t *id, struct ferrors *fe)
 {
-	struct open_op o = { who, a, 0, fe, ST_DB };
-	if (db_tx(db, open_fn, &o))
-		return o.st == ST_OK ? ST_DB : o.st;
-	*id = o.id;
-	return ST_OK;
+	struct open_op o = { who, a, 0, fe };
+	enum status st = db_tx_st(db, open_fn, &o);
+	if (st == ST_OK)
+		*id = o.id;
+	return st;
 }
 
 /* What an audit summary keeps of an action (no history, no names). */
@@ -345,87 +321,47 @@ static json_t *audit_view(json_t *a)
 	return o;
 }
 
-/* One change to an existing action: what the transaction callbacks share. */
+/* An edit of an action's fields. */
 struct change {
 	const struct actor *who;
-	int64_t id, version;
+	int64_t id;
 	json_t *patch;
-	const char *to, *note, *result, *new_due;
-	bool can_manage;
 	struct ferrors *fe;
-	enum status st;
-	json_t *before;
 };
 
-/* Loads the action, checks it exists and the version; fills c->before. */
-static int load_before(struct db *db, struct change *c)
-{
-	char lock[48];
-	c->st = ST_DB;
-	/* One change at a time per action: the version check holds on PostgreSQL too. */
-	snprintf(lock, sizeof(lock), "action:%lld", (long long)c->id);
-	if (db_lock(db, lock))
-		return -1;
-	json_decref(c->before); /* db_tx may run the callback again after a busy failure */
-	c->before = action_plain(db, c->id);
-	if (!c->before) {
-		c->st = db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
-		return -1;
-	}
-	if (json_integer_value(json_object_get(c->before, "version")) != c->version) {
-		c->st = ST_CONFLICT;
-		return -1;
-	}
-	return 0;
-}
-
-static int64_t owner_of(json_t *a)
-{
-	return json_integer_value(json_object_get(json_object_get(a, "owner"), "id"));
-}
-
-/* Bumps the version, appends the audit event with before/after. */
-static int finish(struct db *db, struct change *c, const char *action)
-{
-	if (db_exec(db, "UPDATE actions SET updated_at = ?, version = version + 1 WHERE id = ?",
-		    P(V_INT(now_unix()), V_INT(c->id))))
-		return -1;
-	json_t *after = action_plain(db, c->id);
-	if (!after)
-		return -1;
-	json_t *sum =
-		json_pack("{s:o,s:o}", "before", audit_view(c->before), "after", audit_view(after));
-	if (c->note && *c->note)
-		json_object_set_new(sum, "note", json_string(c->note));
-	int rc = audit_append(db, c->who, action, "action", c->id, sum);
-	json_decref(sum);
-	json_decref(after);
-	if (rc)
-		return -1;
-	c->st = ST_OK;
-	return 0;
-}
-
-static int update_fn(struct db *db, void *arg)
+static enum status update_fn(struct db *db, void *arg)
 {
 	struct change *c = arg;
-	json_t *v;
-	if (load_before(db, c))
-		return -1;
-	const char *status = json_string_value(json_object_get(c->before, "status"));
+	json_t *v, *before = NULL, *after = NULL;
+	char lock[48];
+	enum status st = ST_DB;
+	ferr_release(c->fe);
+	/* One change at a time per action (the engine takes the same lock for moves). */
+	snprintf(lock, sizeof(lock), "action:%lld", (long long)c->id);
+	if (db_lock(db, lock))
+		return ST_DB;
+	before = action_plain(db, c->id);
+	if (!before)
+		return db_errkind(db) == DBE_NONE ? ST_NOT_FOUND : ST_DB;
+	const char *status = json_string_value(json_object_get(before, "status"));
+	if (json_integer_value(json_object_get(before, "version")) !=
+	    json_integer_value(json_object_get(c->patch, "version"))) {
+		st = ST_CONFLICT;
+		goto out;
+	}
 	if (!strcmp(status, "closed") || !strcmp(status, "cancelled")) {
 		c->fe->code = "action_finished";
 		c->fe->detail =
 			"A closed or cancelled action cannot be edited; open it again first.";
-		c->st = ST_FORBIDDEN;
-		return -1;
+		st = ST_FORBIDDEN;
+		goto out;
 	}
 	if ((v = json_object_get(c->patch, "owner_id")) &&
 	    check_owner(db, json_integer_value(v), c->fe))
-		return -1;
+		goto out;
 	if (ferr_any(c->fe)) {
-		c->st = ST_INVALID;
-		return -1;
+		st = ST_INVALID;
+		goto out;
 	}
 	static const struct {
 		const char *field, *sql;
@@ -440,156 +376,141 @@ static int update_fn(struct db *db, void *arg)
 	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
 		if ((v = json_object_get(c->patch, cols[i].field)) &&
 		    db_exec(db, cols[i].sql, P(V_TEXT(json_string_value(v)), V_INT(c->id))))
-			return -1;
+			goto out;
 	if ((v = json_object_get(c->patch, "owner_id")) &&
 	    db_exec(db, "UPDATE actions SET owner_id = ? WHERE id = ?",
 		    P(V_INT(json_integer_value(v)), V_INT(c->id))))
-		return -1;
-	if (add_event(db, c->who, c->id, "updated", NULL, NULL, NULL))
-		return -1;
-	return finish(db, c, "action.update");
+		goto out;
+	if (add_event(db, c->who, c->id, "updated", NULL, NULL, NULL) ||
+	    db_exec(db, "UPDATE actions SET updated_at = ?, version = version + 1 WHERE id = ?",
+		    P(V_INT(now_unix()), V_INT(c->id))) ||
+	    !(after = action_plain(db, c->id)))
+		goto out;
+	json_t *b = audit_view(before), *a = audit_view(after);
+	int rc = audit_change(db, c->who, "action.update", "action", c->id, b, a);
+	json_decref(b);
+	json_decref(a);
+	st = rc ? ST_DB : ST_OK;
+out:
+	json_decref(before);
+	json_decref(after);
+	return st;
 }
 
 enum status action_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 			  struct ferrors *fe)
 {
-	struct change c = { .who = who, .id = id, .patch = patch, .fe = fe, .st = ST_DB };
-	c.version = json_integer_value(json_object_get(patch, "version"));
-	int rc = db_tx(db, update_fn, &c);
-	json_decref(c.before);
-	return rc ? (c.st == ST_OK ? ST_DB : c.st) : ST_OK;
+	struct change c = { who, id, patch, fe };
+	return db_tx_st(db, update_fn, &c);
 }
 
-/* May `from` become `to`, and who may do it: 1 owner or manager, 2 manager only, 0 never. */
-static int transition_rule(const char *from, const char *to)
+/* --- the workflow ------------------------------------------------------------------------ */
+
+static json_t *snapshot(struct db *db, int64_t id)
 {
-	static const struct {
-		const char *from, *to;
-		int who;
-	} rules[] = {
-		{ "open", "in_progress", 1 }, { "open", "done", 1 },
-		{ "in_progress", "done", 1 }, { "in_progress", "open", 1 },
-		{ "open", "cancelled", 2 },   { "in_progress", "cancelled", 2 },
-		{ "cancelled", "open", 2 },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
-		if (!strcmp(rules[i].from, from) && !strcmp(rules[i].to, to))
-			return rules[i].who;
+	json_t *a = action_plain(db, id);
+	if (!a)
+		return NULL;
+	json_t *v = audit_view(a);
+	json_decref(a);
+	return v;
+}
+
+/* done: what was done is the comment. */
+static int record_result(struct wf_ctx *c)
+{
+	return db_exec(c->db, "UPDATE actions SET result = ?, completed_at = ? WHERE id = ?",
+		       P(V_TEXT(c->comment), V_INT(now_unix()), V_INT(c->id)));
+}
+
+/* The effectiveness check (有効性の確認): who, when, what was found. */
+static int record_check(struct wf_ctx *c)
+{
+	bool effective = !strcmp(c->t->to, "closed");
+	if (db_exec(c->db,
+		    "UPDATE actions SET effectiveness = ?, effectiveness_note = ?, checked_by = ?, "
+		    "checked_at = ? WHERE id = ?",
+		    P(V_TEXT(effective ? "effective" : "not_effective"), V_TEXT(c->comment),
+		      V_ID(c->by->actor->id), V_INT(now_unix()), V_INT(c->id))))
+		return -1;
+	if (effective)
+		return 0;
+	return db_exec(
+		c->db, "UPDATE actions SET due_on = ? WHERE id = ?",
+		P(V_TEXT(json_string_value(json_object_get(c->in, "due_on"))), V_INT(c->id)));
+}
+
+/* Not effective: the rework needs a new due date, not in the past. */
+static int rework_due(struct wf_ctx *c)
+{
+	const char *due = json_string_value(json_object_get(c->in, "due_on"));
+	char today[11];
+	tz_today(today);
+	if (!due)
+		ferr_add(c->fe, "due_on", "required", "Give a new due date for the rework.");
+	else if (strcmp(due, today) < 0)
+		ferr_add(c->fe, "due_on", "out_of_range", "The new due date is in the past.");
 	return 0;
 }
 
-static int status_fn(struct db *db, void *arg)
+#define OWNER_OR_OFFICE WF_ASSIGNEE | WF_PERM, "actions.write"
+#define CHECK                                                                                      \
+	.not_by = WF_ASSIGNEE, .self_field = "result", .self_code = "own_action",                  \
+	.self_message = "Someone other than the owner checks whether the action worked.",          \
+	.group = "effectiveness", .flags = WF_COMMENT_REQUIRED | WF_AUDIT_COMMENT,                 \
+	.comment_message = "Say what was checked and what was found.",                             \
+	.event = "action.effectiveness"
+
+static const struct wf_transition moves[] = {
+	{ "open", "in_progress", OWNER_OR_OFFICE },
+	{ "open in_progress", "done", OWNER_OR_OFFICE,
+	  .flags = WF_COMMENT_REQUIRED | WF_AUDIT_COMMENT, .comment_message = "Say what was done.",
+	  .apply = record_result },
+	{ "in_progress", "open", OWNER_OR_OFFICE },
+	{ "open in_progress", "cancelled", WF_PERM, "actions.write",
+	  .flags = WF_COMMENT_REQUIRED | WF_AUDIT_COMMENT,
+	  .comment_message = "Say why it is cancelled." },
+	{ "cancelled", "open", WF_PERM, "actions.write" },
+	/* The effectiveness check: effective closes it, not effective sends it back. */
+	{ "done", "closed", WF_PERM, "actions.write", CHECK, .apply = record_check,
+	  .timeline_kind = "effective" },
+	{ "done", "open", WF_PERM, "actions.write", CHECK, .guard = rework_due,
+	  .apply = record_check, .timeline_kind = "not_effective" },
+	{ 0 },
+};
+
+const struct workflow action_workflow = {
+	.type = "action",
+	.table = "actions",
+	.assignee_col = "owner_id",
+	.transitions = moves,
+	.event = "action.status",
+	.forbidden_code = "not_owner",
+	.forbidden_detail = "Only the action's owner or the security office may do this.",
+	.snapshot = snapshot,
+};
+
+enum status action_set_status(struct db *db, const struct wf_actor *by, int64_t id, int64_t version,
+			      const char *to, const char *note, struct ferrors *fe)
 {
-	struct change *c = arg;
-	if (load_before(db, c))
-		return -1;
-	const char *from = json_string_value(json_object_get(c->before, "status"));
-	int rule = transition_rule(from, c->to);
-	bool owner = owner_of(c->before) == c->who->id;
-	if (rule == 0) {
-		ferr_add(c->fe, "status", "invalid_transition",
-			 "The action cannot move to this status from where it is.");
-	} else if (rule == 2 ? !c->can_manage : !(owner || c->can_manage)) {
-		c->fe->code = "not_owner";
-		c->fe->detail = "Only the action's owner or the security office may do this.";
-		c->st = ST_FORBIDDEN;
-		return -1;
-	}
-	bool needs_note = !strcmp(c->to, "done") || !strcmp(c->to, "cancelled");
-	if (needs_note && (!c->note || !*c->note))
-		ferr_add(c->fe, "note", "required",
-			 !strcmp(c->to, "done") ? "Say what was done."
-						: "Say why it is cancelled.");
-	if (ferr_any(c->fe)) {
-		c->st = ST_INVALID;
-		return -1;
-	}
-	if (db_exec(db, "UPDATE actions SET status = ? WHERE id = ?",
-		    P(V_TEXT(c->to), V_INT(c->id))))
-		return -1;
-	if (!strcmp(c->to, "done") &&
-	    db_exec(db, "UPDATE actions SET result = ?, completed_at = ? WHERE id = ?",
-		    P(V_TEXT(c->note), V_INT(now_unix()), V_INT(c->id))))
-		return -1;
-	if (add_event(db, c->who, c->id, "status", from, c->to, c->note))
-		return -1;
-	return finish(db, c, "action.status");
+	struct wf_request r = { .to = to,
+				.version = version,
+				.comment = note,
+				.field = "status",
+				.comment_field = "note" };
+	return wf_move(NULL, db, &action_workflow, by, id, &r, fe);
 }
 
-enum status action_set_status(struct db *db, const struct actor *who, int64_t id, int64_t version,
-			      const char *to, const char *note, bool can_manage, struct ferrors *fe)
+enum status action_check(struct db *db, const struct wf_actor *by, int64_t id, int64_t version,
+			 const char *result, const char *note, json_t *in, struct ferrors *fe)
 {
-	struct change c = { .who = who,
-			    .id = id,
-			    .version = version,
-			    .to = to,
-			    .note = note,
-			    .can_manage = can_manage,
-			    .fe = fe,
-			    .st = ST_DB };
-	int rc = db_tx(db, status_fn, &c);
-	json_decref(c.before);
-	return rc ? (c.st == ST_OK ? ST_DB : c.st) : ST_OK;
-}
-
-static int check_fn(struct db *db, void *arg)
-{
-	struct change *c = arg;
-	if (load_before(db, c))
-		return -1;
-	const char *from = json_string_value(json_object_get(c->before, "status"));
-	bool effective = !strcmp(c->result, "effective");
-	if (strcmp(from, "done"))
-		ferr_add(c->fe, "result", "not_done",
-			 "Effectiveness is checked once the action is done.");
-	else if (owner_of(c->before) == c->who->id)
-		ferr_add(c->fe, "result", "own_action",
-			 "Someone other than the owner checks whether the action worked.");
-	if (!c->note || !*c->note)
-		ferr_add(c->fe, "note", "required", "Say what was checked and what was found.");
-	if (!effective) {
-		char today[11];
-		tz_today(today);
-		if (!c->new_due)
-			ferr_add(c->fe, "due_on", "required",
-				 "Give a new due date for the rework.");
-		else if (strcmp(c->new_due, today) < 0)
-			ferr_add(c->fe, "due_on", "out_of_range",
-				 "The new due date is in the past.");
-	}
-	if (ferr_any(c->fe)) {
-		c->st = ST_INVALID;
-		return -1;
-	}
-	const char *to = effective ? "closed" : "open";
-	if (db_exec(db,
-		    "UPDATE actions SET status = ?, effectiveness = ?, effectiveness_note = ?, "
-		    "checked_by = ?, checked_at = ? WHERE id = ?",
-		    P(V_TEXT(to), V_TEXT(c->result), V_TEXT(c->note), V_ID(c->who->id),
-		      V_INT(now_unix()), V_INT(c->id))))
-		return -1;
-	if (!effective && db_exec(db, "UPDATE actions SET due_on = ? WHERE id = ?",
-				  P(V_TEXT(c->new_due), V_INT(c->id))))
-		return -1;
-	if (add_event(db, c->who, c->id, effective ? "effective" : "not_effective", from, to,
-		      c->note))
-		return -1;
-	return finish(db, c, "action.effectiveness");
-}
-
-enum status action_check(struct db *db, const struct actor *who, int64_t id, int64_t version,
-			 const char *result, const char *note, const char *new_due,
-			 struct ferrors *fe)
-{
-	struct change c = { .who = who,
-			    .id = id,
-			    .version = version,
-			    .result = result,
-			    .note = note,
-			    .new_due = new_due,
-			    .fe = fe,
-			    .st = ST_DB };
-	int rc = db_tx(db, check_fn, &c);
-	json_decref(c.before);
-	return rc ? (c.st == ST_OK ? ST_DB : c.st) : ST_OK;
+	struct wf_request r = { .to = !strcmp(result, "effective") ? "closed" : "open",
+				.version = version,
+				.group = "effectiveness",
+				.comment = note,
+				.in = in,
+				.field = "result",
+				.invalid_code = "not_done",
+				.comment_field = "note" };
+	return wf_move(NULL, db, &action_workflow, by, id, &r, fe);
 }

@@ -30,7 +30,9 @@
 
 #include "../../audit/audit.h"
 #include "../../http/http.h"
+#include "../../workflow/tasks.h"
 #include "../modules.h"
+#include "../../workflow/workflow.h"
 #include "../../lib/errors.h"
 
 extern const struct route_table actions_routes;
@@ -75,15 +77,21 @@ json_t *action_json(struct db *db, int64_t id);
 /* Updates from the API. `in` has been checked against the route schemas in actions_api.c. */
 enum status action_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 			  struct ferrors *fe);
-/* Moves an action to `to` ("in_progress", "done", "open", "cancelled"); `by_owner` says the
- * caller is its owner, `can_manage` that the caller holds actions.write. */
-enum status action_set_status(struct db *db, const struct actor *who, int64_t id, int64_t version,
-			      const char *to, const char *note, bool can_manage,
-			      struct ferrors *fe);
+/* The actions' workflow (src/workflow/workflow.h): its owner or the security office
+ * (actions.write) moves an action on; only the office cancels and restores; the effectiveness
+ * check is the office's, never the owner's. */
+extern const struct workflow action_workflow;
+
+/* Moves an action to `to` ("in_progress", "done", "open", "cancelled") as `by`; a note is
+ * required for done (what was done) and cancelled (why). */
+enum status action_set_status(struct db *db, const struct wf_actor *by, int64_t id, int64_t version,
+			      const char *to, const char *note, struct ferrors *fe);
 /* Records the effectiveness check: result "effective" closes the action, "not_effective"
- * opens it again (with a new due date when given). */
-enum status action_check(struct db *db, const struct actor *who, int64_t id, int64_t version,
-			 const char *result, const char *note, const char *new_due,
-			 struct ferrors *fe);
+ * opens it again with the new due date in in["due_on"] (required, not in the past). */
+enum status action_check(struct db *db, const struct wf_actor *by, int64_t id, int64_t version,
+			 const char *result, const char *note, json_t *in, struct ferrors *fe);
+
+/* What waits in actions (actions_tasks.c): the open actions a person owns. */
+extern const struct task_source actions_tasks[];
 
 #endif

@@ -4,6 +4,7 @@
 #include "actions.h"
 #include "actions_impl.h"
 #include "../modules.h"
+#include "../workflow/work.h"
 #include "../../http/export.h"
 #include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"
@@ -22,10 +23,27 @@ static const char *const moves[] = { "in_progress", "done", "open", "cancelled",
 static const char *const results[] = { "effective", "not_effective", NULL };
 static const char *const encodings[] = { "utf-8", "cp932", NULL };
 
+/* The action as `req`'s user sees it: with the moves they may make now. */
+static json_t *action_for(struct req *req, int64_t id)
+{
+	json_t *a = action_json(req->db, id);
+	if (!a)
+		return NULL;
+	struct actor who = req_actor(req);
+	struct wf_actor by = work_actor(req, &who);
+	json_t *allowed = wf_allowed(req->db, &action_workflow, &by, id);
+	if (!allowed) {
+		json_decref(a);
+		return NULL;
+	}
+	json_object_set_new(a, "allowed_transitions", allowed);
+	return a;
+}
+
 /* Answers `st`, or on ST_OK the action as it is now. */
 static int answer(struct req *req, enum status st, struct ferrors *fe, int64_t id)
 {
-	return reply_outcome(req, st, fe, 200, st == ST_OK ? action_json(req->db, id) : NULL);
+	return reply_outcome(req, st, fe, 200, st == ST_OK ? action_for(req, id) : NULL);
 }
 
 static bool is_set(struct req *req, const char *name)
@@ -241,7 +259,7 @@ static int actions_create(struct req *req)
 	};
 	int64_t id = 0;
 	enum status st = action_open(req->db, &who, &a, &id, &fe);
-	json_t *body = st == ST_OK ? action_json(req->db, id) : NULL;
+	json_t *body = st == ST_OK ? action_for(req, id) : NULL;
 	if (st == ST_OK && body)
 		reply_json(req, 201, body);
 	else
@@ -254,7 +272,7 @@ static int actions_create(struct req *req)
  * and a 404 answer, so nobody learns which ids exist. */
 static json_t *visible_action(struct req *req, int64_t id)
 {
-	json_t *a = action_json(req->db, id);
+	json_t *a = action_for(req, id);
 	if (!a) {
 		if (db_errkind(req->db) == DBE_NONE)
 			reply_status_of(req, ST_NOT_FOUND, NULL);
@@ -294,9 +312,9 @@ static int actions_status(struct req *req)
 	if (!a)
 		return req->replied ? 0 : -1;
 	json_decref(a);
-	enum status st =
-		action_set_status(req->db, &who, id, req_int(req, "version", 0), req_str(req, "to"),
-				  req_str(req, "note"), req_can(req, "actions.write"), &fe);
+	struct wf_actor by = work_actor(req, &who);
+	enum status st = action_set_status(req->db, &by, id, req_int(req, "version", 0),
+					   req_str(req, "to"), req_str(req, "note"), &fe);
 	return answer(req, st, &fe, id);
 }
 
@@ -305,9 +323,9 @@ static int actions_effectiveness(struct req *req)
 	struct ferrors fe = FERRORS_INIT;
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id");
-	enum status st =
-		action_check(req->db, &who, id, req_int(req, "version", 0), req_str(req, "result"),
-			     req_str(req, "note"), req_str(req, "due_on"), &fe);
+	struct wf_actor by = work_actor(req, &who);
+	enum status st = action_check(req->db, &by, id, req_int(req, "version", 0),
+				      req_str(req, "result"), req_str(req, "note"), req->json, &fe);
 	return answer(req, st, &fe, id);
 }
 

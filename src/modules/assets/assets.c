@@ -261,10 +261,13 @@ static int insert_checked(struct db *db, const struct actor *who, const struct r
 			  json_t *in, int64_t *id, struct ferrors *fe)
 {
 	*id = 0;
-	schema_validate(asset_create_schema, in, false, fe);
-	if (ferr_any(fe))
-		return 0;
 	json_t *rec = json_deep_copy(in);
+	reg_trim_strings(rec);
+	schema_validate(asset_create_schema, rec, false, fe);
+	if (ferr_any(fe)) {
+		json_decref(rec);
+		return 0;
+	}
 	if (!json_is_string(json_object_get(rec, "reviewed_on"))) {
 		char today[11];
 		tz_today(today);
@@ -320,6 +323,7 @@ static int update_fn(struct db *db, void *arg)
 	if (!before)
 		return -1;
 	json_t *rec = reg_patched(fields, NFIELDS, before, o->in);
+	reg_trim_strings(rec);
 	if (json_is_null(json_object_get(rec, "reviewed_on")))
 		json_object_set(rec, "reviewed_on", json_object_get(before, "reviewed_on"));
 	schema_validate(asset_create_schema, rec, false, o->fe);
@@ -361,15 +365,14 @@ enum status asset_update(struct db *db, const struct actor *who, const struct re
 /* --- export and import ---------------------------------------------------------------------- */
 
 enum status assets_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			  const struct asset_filter *f, enum reg_format fmt, char **out,
-			  size_t *len)
+			  const struct asset_filter *f, struct reg_export *x)
 {
 	json_t *items;
 	int64_t next;
 	if (assets_list(db, scope, f, 0, 0, &items, &next))
 		return ST_DB;
-	enum status st = reg_export_audited(db, who, asset_columns, NCOLUMNS, items, fmt,
-					    "情報資産管理台帳", "export.assets", "asset", out, len);
+	enum status st = reg_export_audited(db, who, asset_columns, NCOLUMNS, items, x,
+					    "情報資産管理台帳", "export.assets", "asset");
 	json_decref(items);
 	return st;
 }

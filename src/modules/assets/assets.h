@@ -56,8 +56,7 @@ int assets_list(struct db *db, const struct reg_scope *scope, const struct asset
 
 /* The whole (filtered) register as a file, with its audit event. */
 enum status assets_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			  const struct asset_filter *f, enum reg_format fmt, char **out,
-			  size_t *len);
+			  const struct asset_filter *f, struct reg_export *x);
 /* Imports a CSV file (registers.h): the API and `mamori import assets` both call this. */
 enum status assets_import(struct db *db, const struct actor *who, const struct reg_scope *scope,
 			  const char *data, size_t len, enum csv_encoding enc, bool dry_run,

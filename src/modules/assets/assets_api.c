@@ -48,26 +48,25 @@ static int assets_index(struct req *req)
 	return reg_reply_page(req, items, next);
 }
 
-static int assets_download(struct req *req, enum reg_format fmt)
+static int assets_download(struct req *req, bool xlsx)
 {
 	struct asset_filter f;
 	struct reg_scope scope = reg_scope_of(req);
 	struct actor who = req_actor(req);
-	char *data = NULL;
-	size_t len = 0;
+	struct reg_export x = reg_export_of(req, xlsx);
 	read_filter(req, &f);
-	enum status st = assets_export(req->db, &who, &scope, &f, fmt, &data, &len);
-	return reg_reply_export(req, st, fmt, "assets", data, len);
+	enum status st = assets_export(req->db, &who, &scope, &f, &x);
+	return reg_reply_export(req, st, &x, "assets");
 }
 
 static int assets_csv(struct req *req)
 {
-	return assets_download(req, reg_csv_format(req));
+	return assets_download(req, false);
 }
 
 static int assets_xlsx(struct req *req)
 {
-	return assets_download(req, REG_XLSX);
+	return assets_download(req, true);
 }
 
 static int assets_create(struct req *req)
@@ -196,9 +195,7 @@ static const struct field list_query[] = { ASSET_FILTERS,
 					   { "cursor", FT_ID, 0 },
 					   { 0 } };
 
-static const struct field csv_query[] = { ASSET_FILTERS,
-					  { "encoding", FT_ENUM, 0, .choices = reg_csv_encodings },
-					  { 0 } };
+static const struct field csv_query[] = { ASSET_FILTERS, EXPORT_CSV_QUERY, { 0 } };
 
 static const struct field xlsx_query[] = { ASSET_FILTERS, { 0 } };
 

@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "incidents_impl.h"
+#include "../workflow/work.h"
+#include "report_doc.h"
 #include "../actions/actions.h"
 #include "../modules.h"
 #include "../settings/settings.h"
@@ -23,8 +25,13 @@ static const char *const statuses[] = { "reported",      "triage",    "containme
 					"rejected",      "duplicate", NULL };
 static const char *const severities[] = { "low", "medium", "high", "critical", NULL };
 static const char *const report_kinds[] = {
-	"ppc_preliminary", "ppc_final", "review_body", "subjects", "announce", "police", NULL
+	"ppc_preliminary", "ppc_final", "review_body_preliminary",
+	"review_body",     "subjects",  "announce",
+	"police",          NULL
 };
+static const char *const document_kinds[] = { "ppc_preliminary", "ppc_final",
+					      "review_body_preliminary", "review_body", NULL };
+static const char *const langs[] = { "ja", "en", NULL };
 static const char *const report_states[] = { "pending", "done", "not_needed", NULL };
 static const char *const states[] = { "open", "finished", NULL };
 static const char *const flags[] = { "0", "1", NULL };
@@ -32,8 +39,9 @@ static const char *const encodings[] = { "utf-8", "cp932", NULL };
 
 static struct viewer viewer_of(struct req *req)
 {
-	return (struct viewer){ req->user->id, req_can(req, "incidents.read"),
-				req_can(req, "incidents.manage") };
+	bool manage = req_can(req, "incidents.manage");
+	return (struct viewer){ req->user->id, req_can(req, "incidents.read"), manage,
+				manage && !req_can(req, "users.write") };
 }
 
 /* Makes the organisation's time zone current for this thread's date arithmetic. */
@@ -41,6 +49,22 @@ static int zone_ready(struct req *req)
 {
 	struct settings s;
 	return settings_get(req->app, req->db, &s);
+}
+
+/* Who reports, for the documents: the organisation's name (settings) and its Privacy Mark
+ * registration number and review body (incident settings). Makes the zone current too. */
+struct org_info {
+	struct settings s;
+	struct incident_settings is;
+	struct doc_org org;
+};
+
+static int org_ready(struct req *req, struct org_info *o)
+{
+	if (settings_get(req->app, req->db, &o->s) || incident_settings_get(req->db, &o->is))
+		return -1;
+	o->org = (struct doc_org){ o->s.org_name, o->is.pmark_number, o->is.review_body };
+	return 0;
 }
 
 /* Answers `st`, or on ST_OK the incident as the caller sees it now (status `code`). */
@@ -77,9 +101,14 @@ static int incidents_show(struct req *req)
 	json_t *o = incident_json(req->app, req->db, id, &v, &st);
 	if (!o)
 		return reply_status_of(req, st, NULL);
-	/* Reading an incident is reading personal information: an audit event. */
+	/* Reading an incident is reading personal information: an audit event. The reporter of
+	 * an anonymous near-miss reading it is not named to others (see incident_audit). */
 	struct actor who = req_actor(req);
-	if (audit_append_tx(req->db, &who, "incident.read", "incident", id, NULL)) {
+	bool anonymous = json_is_true(json_object_get(o, "anonymous")) &&
+			 json_is_true(json_object_get(o, "is_mine"));
+	if (anonymous ? audit_append_sealed_tx(req->db, req->app->master_key, &who, "incident.read",
+					       "incident", id, NULL)
+		      : audit_append_tx(req->db, &who, "incident.read", "incident", id, NULL)) {
 		json_decref(o);
 		return -1;
 	}
@@ -184,52 +213,33 @@ static int incidents_list(struct req *req)
 
 /* --- export ------------------------------------------------------------------------------- */
 
-/* Japanese words for the export's coded values. */
-static const char *ja_word(const char *code)
-{
-	static const struct {
-		const char *code, *ja;
-	} words[] = {
-		{ "incident", "事故" },
-		{ "near_miss", "ヒヤリハット" },
-		{ "service_stop", "サービス・装置の停止" },
-		{ "malfunction", "システム等の誤動作" },
-		{ "missend", "誤送信・誤発送" },
-		{ "rule_violation", "ルール違反" },
-		{ "loss", "紛失・き損" },
-		{ "tampering", "改ざん・破壊" },
-		{ "virus", "ウイルス感染" },
-		{ "pc_abnormal", "PC等の動作異常" },
-		{ "complaint", "苦情・外部通報" },
-		{ "other", "その他" },
-		{ "reported", "報告済み" },
-		{ "triage", "初期判断" },
-		{ "containment", "封じ込め" },
-		{ "investigation", "調査" },
-		{ "action", "是正処置" },
-		{ "closed", "終了" },
-		{ "rejected", "対象外" },
-		{ "duplicate", "重複" },
-		{ "low", "低" },
-		{ "medium", "中" },
-		{ "high", "高" },
-		{ "critical", "重大" },
-	};
-	for (size_t i = 0; code && i < ARRAY_SIZE(words); i++)
-		if (!strcmp(words[i].code, code))
-			return words[i].ja;
-	return code;
-}
-
-static json_t *word(json_t *o, const char *k)
+/* The words the screens show for coded values (report_doc.c keeps them). */
+static json_t *word(json_t *o, const char *group, const char *k)
 {
 	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string(ja_word(json_string_value(v))) : json_null();
+	return json_is_string(v) ? json_string(incident_word(group, json_string_value(v), "ja"))
+				 : json_null();
 }
 
 static json_t *yes_no(json_t *v)
 {
 	return json_is_boolean(v) ? json_string(json_is_true(v) ? "はい" : "いいえ") : json_null();
+}
+
+/* The PPC decision in words. */
+static json_t *ppc_word(json_t *ppc)
+{
+	static const struct {
+		const char *state, *ja;
+	} words[] = { { "required", "必要" },
+		      { "undetermined", "未確定（期限は進行中）" },
+		      { "exempt", "不要（高度な暗号化）" },
+		      { "contractor", "委託元が報告" } };
+	const char *st = json_string_value(json_object_get(ppc, "state"));
+	for (size_t i = 0; st && i < ARRAY_SIZE(words); i++)
+		if (!strcmp(words[i].state, st))
+			return json_string(words[i].ja);
+	return json_string("不要");
 }
 
 static int incidents_export(struct req *req, enum export_format fmt)
@@ -251,13 +261,14 @@ static int incidents_export(struct req *req, enum export_format fmt)
 		json_array_append_new(ids, json_integer(db_int(&r, 0)));
 	int failed = r.failed;
 	db_rows_free(&r);
-	json_t *headers =
-		json_pack("[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s]", "ID", "種別",
-			  "分類", "件名", "状態", "重大度", "発見日", "報告者", "報告者の部署",
-			  "担当者", "個人情報", "本人の数", "要配慮個人情報", "財産的被害のおそれ",
-			  "不正の目的のおそれ", "高度な暗号化", "PPCへの報告", "速報の期限",
-			  "確報の期限", "速報の提出日", "確報の提出日", "審査機関への報告日",
-			  "本人への通知日", "公表日", "警察への届出日", "終了日時");
+	json_t *headers = json_pack(
+		"[s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s,s]", "ID", "種別",
+		"分類", "件名", "状態", "重大度", "発見日", "報告者", "報告者の部署", "担当者",
+		"個人情報", "本人の数", "要配慮個人情報", "財産的被害のおそれ",
+		"不正の目的のおそれ", "高度な暗号化", "マイナンバー", "PPCへの報告", "速報の期限",
+		"確報の期限", "審査機関への確報の期限", "速報の提出日", "確報の提出日",
+		"審査機関への速報日", "審査機関への確報日", "本人への通知日", "公表日",
+		"警察への届出日", "終了日時", "知った日（1日目）");
 	json_t *rows = json_array();
 	size_t i;
 	json_t *idv;
@@ -274,11 +285,11 @@ static int incidents_export(struct req *req, enum export_format fmt)
 		json_t *impact = json_object_get(o, "impact"), *ppc = json_object_get(o, "ppc");
 		json_t *row = json_array();
 		json_array_append(row, json_object_get(o, "id"));
-		json_array_append_new(row, word(o, "kind"));
-		json_array_append_new(row, word(o, "category"));
+		json_array_append_new(row, word(o, "kind", "kind"));
+		json_array_append_new(row, word(o, "category", "category"));
 		json_array_append(row, json_object_get(o, "title"));
-		json_array_append_new(row, word(o, "status"));
-		json_array_append_new(row, word(o, "severity"));
+		json_array_append_new(row, word(o, "status", "status"));
+		json_array_append_new(row, word(o, "severity", "severity"));
 		json_array_append(row, json_object_get(o, "discovered_on"));
 		json_t *rep = json_object_get(o, "reporter"), *asg = json_object_get(o, "assignee");
 		json_array_append_new(row, json_is_object(rep)
@@ -294,11 +305,12 @@ static int incidents_export(struct req *req, enum export_format fmt)
 		json_array_append_new(row, yes_no(json_object_get(impact, "financial")));
 		json_array_append_new(row, yes_no(json_object_get(impact, "unauthorised")));
 		json_array_append_new(row, yes_no(json_object_get(impact, "encrypted")));
-		json_array_append_new(
-			row, json_string(json_is_true(json_object_get(ppc, "mandatory")) ? "必要"
-											 : "不要"));
+		json_array_append_new(row, yes_no(json_object_get(impact, "mynumber")));
+		json_array_append_new(row, ppc_word(ppc));
 		json_array_append(row, json_object_get(ppc, "preliminary_limit"));
 		json_array_append(row, json_object_get(ppc, "final_due"));
+		json_array_append(row,
+				  json_object_get(json_object_get(o, "review_body"), "final_due"));
 		size_t k;
 		json_t *report;
 		json_array_foreach(json_object_get(o, "reports"), k, report)
@@ -306,6 +318,7 @@ static int incidents_export(struct req *req, enum export_format fmt)
 			json_array_append(row, json_object_get(report, "done_on"));
 		}
 		json_array_append(row, json_object_get(o, "closed_at"));
+		json_array_append(row, json_object_get(o, "discovered_on"));
 		json_array_append_new(rows, row);
 		json_decref(o);
 	}
@@ -344,10 +357,11 @@ static int incidents_transition(struct req *req)
 	struct ferrors fe = FERRORS_INIT;
 	struct actor who = req_actor(req);
 	int64_t id = req_param_int(req, "id");
+	struct wf_actor by = work_actor(req, &who);
 	if (zone_ready(req))
 		return -1;
-	return answer(req, incident_transition(req->app, req->db, &who, id, req->json, &fe), &fe,
-		      id, 200);
+	return answer(req, incident_transition(req->app, req->db, &by, id, req->json, &fe), &fe, id,
+		      200);
 }
 
 static int incidents_comment(struct req *req)
@@ -366,10 +380,114 @@ static int incidents_report(struct req *req)
 {
 	struct ferrors fe = FERRORS_INIT;
 	struct actor who = req_actor(req);
+	struct org_info o;
+	int64_t id = req_param_int(req, "id");
+	if (org_ready(req, &o))
+		return -1;
+	return answer(req,
+		      incident_record_report(req->app, req->db, &who, &o.org, id, req->json, &fe),
+		      &fe, id, 200);
+}
+
+/* --- documents: the reports as sent, the notice letter ------------------------------------ */
+
+/* The incident as an officer's document sees it, read for `why` (an audit event: reading an
+ * incident is reading personal information). */
+static json_t *read_for_document(struct req *req, int64_t id, const char *why, enum status *st)
+{
+	struct viewer v = viewer_of(req);
+	struct viewer officer = { req->user->id, true, true, v.sees_anonymous };
+	json_t *inc = incident_json(req->app, req->db, id, v.can_manage ? &officer : &v, st);
+	if (!inc)
+		return NULL;
+	struct actor who = req_actor(req);
+	json_t *sum = json_pack("{s:s}", "document", why);
+	int rc = audit_append_tx(req->db, &who, "incident.read", "incident", id, sum);
+	json_decref(sum);
+	if (rc) {
+		json_decref(inc);
+		*st = ST_DB;
+		return NULL;
+	}
+	return inc;
+}
+
+/* The report document as it would be sent today (kind, lang): JSON, or plain text. */
+static int document(struct req *req, bool text)
+{
+	struct org_info o;
+	enum status st;
+	int64_t id = req_param_int(req, "id");
+	const char *kind = req_query(req, "kind"), *lang = req_query(req, "lang");
+	char today[11];
+	if (!kind || !*kind) {
+		struct ferrors fe = FERRORS_INIT;
+		ferr_add(&fe, "kind", "required", "Which report?");
+		return reply_outcome(req, ST_INVALID, &fe, 200, NULL);
+	}
+	if (org_ready(req, &o))
+		return -1;
+	json_t *inc = read_for_document(req, id, kind, &st);
+	if (!inc)
+		return reply_status_of(req, st, NULL);
+	tz_today(today);
+	json_t *doc = incident_document(inc, kind, &o.org, today, lang ? lang : "ja");
+	json_decref(inc);
+	if (!doc)
+		return -1;
+	if (!text)
+		return reply_json(req, 200, doc);
+	char *body = xstrdup(json_string_value(json_object_get(doc, "text")));
+	json_decref(doc);
+	return reply_download(
+		req, "text/plain; charset=utf-8",
+		arena_printf(&req->arena, "incident-%lld-%s-%s.txt", (long long)id, kind, today),
+		body, strlen(body));
+}
+
+static int incidents_document(struct req *req)
+{
+	return document(req, false);
+}
+
+static int incidents_document_txt(struct req *req)
+{
+	return document(req, true);
+}
+
+/* A frozen copy: the report as it was sent. */
+static int incidents_copy(struct req *req)
+{
+	enum status st;
 	int64_t id = req_param_int(req, "id");
 	if (zone_ready(req))
 		return -1;
-	return answer(req, incident_record_report(req->db, &who, id, req->json, &fe), &fe, id, 200);
+	json_t *inc = read_for_document(req, id, "copy", &st);
+	if (!inc)
+		return reply_status_of(req, st, NULL);
+	json_decref(inc);
+	json_t *doc = incident_copy(req->app, req->db, id, req_param_int(req, "copy"), &st);
+	return doc ? reply_json(req, 200, doc) : reply_status_of(req, st, NULL);
+}
+
+/* A draft of the notice to the people affected, from the recorded facts. */
+static int incidents_notice_draft(struct req *req)
+{
+	struct org_info o;
+	enum status st;
+	char today[11];
+	int64_t id = req_param_int(req, "id");
+	if (org_ready(req, &o))
+		return -1;
+	json_t *inc = read_for_document(req, id, "notice", &st);
+	if (!inc)
+		return reply_status_of(req, st, NULL);
+	tz_today(today);
+	char *draft = incident_notice_draft(inc, &o.org, today);
+	json_decref(inc);
+	json_t *out = json_pack("{s:s}", "text", draft);
+	free(draft);
+	return reply_json(req, 200, out);
 }
 
 static int incidents_action(struct req *req)
@@ -476,6 +594,20 @@ static const struct field patch_body[] = {
 	{ "announcement", FT_TEXT, 0, .max = 4000 },
 	{ "prevention", FT_TEXT, 0, .max = 4000 },
 	{ "other_notes", FT_TEXT, 0, .max = 4000 },
+	{ "pd_mynumber", FT_BOOL, 0 },
+	{ "mn_network", FT_BOOL, 0 },
+	{ "mn_public", FT_BOOL, 0 },
+	{ "mn_misuse", FT_BOOL, 0 },
+	{ "mn_unlawful", FT_BOOL, 0 },
+	{ "mn_count", FT_INT, F_NULLABLE, .min = 0, .max = 1000000000 },
+	{ "pd_media", FT_STRING, 0, .max = 200 },
+	{ "safeguards", FT_TEXT, 0, .max = 4000 },
+	{ "source", FT_TEXT, 0, .max = 1000 },
+	{ "ppc_contractor", FT_BOOL, 0 },
+	{ "contractor_client", FT_STRING, 0, .max = 200 },
+	{ "contractor_notified_on", FT_DATE, F_NULLABLE },
+	{ "notice_letter", FT_TEXT, 0, .max = 10000 },
+	{ "pinfo_ids", FT_INTARRAY, 0 },
 	{ 0 }
 };
 
@@ -502,6 +634,13 @@ static const struct field settings_body[] = {
 	{ "holds_pmark", FT_BOOL, 0 },
 	{ "review_body", FT_STRING, 0, .max = 200 },
 	{ "review_body_days", FT_INT, 0, .min = 1, .max = 30 },
+	{ "pmark_number", FT_STRING, 0, .max = 50 },
+	{ 0 }
+};
+
+static const struct field document_query[] = {
+	{ "kind", FT_ENUM, 0, .choices = document_kinds }, /* required: checked by the route */
+	{ "lang", FT_ENUM, 0, .choices = langs },
 	{ 0 }
 };
 
@@ -552,6 +691,13 @@ static const struct route routes[] = {
 	  .body = report_body },
 	{ "POST", "/api/v1/incidents/{id:int}/actions", "incidents.manage", incidents_action,
 	  .body = action_new_schema },
+	{ "GET", "/api/v1/incidents/{id:int}/document", "incidents.read", incidents_document,
+	  .query = document_query },
+	{ "GET", "/api/v1/incidents/{id:int}/document.txt", "incidents.read",
+	  incidents_document_txt, .query = document_query },
+	{ "GET", "/api/v1/incidents/{id:int}/copies/{copy:int}", "incidents.read", incidents_copy },
+	{ "GET", "/api/v1/incidents/{id:int}/notice-draft", "incidents.manage",
+	  incidents_notice_draft },
 };
 
 const struct route_table incidents_routes = { routes, ARRAY_SIZE(routes) };

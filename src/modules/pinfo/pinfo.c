@@ -8,9 +8,14 @@
 
 #define LC(stage)                                                                                  \
 	{ "lc_" stage "_risks", FT_TEXT, 0, .max = 1000 },                                         \
+		{ "lc_" stage "_controls", FT_TEXT, 0, .max = 1000 },                              \
 	{                                                                                          \
-		"lc_" stage "_controls", FT_TEXT, 0, .max = 1000                                   \
+		"lc_" stage "_residual", FT_TEXT, 0, .max = 500                                    \
 	}
+
+static const char *const processings[] = { "none", "pseudonymised", "anonymised", NULL };
+static const char *const processings_ja[] = { "なし", "仮名加工情報", "匿名加工情報", NULL };
+static const char *const processings_en[] = { "None", "Pseudonymised", "Anonymised", NULL };
 
 /* What a create body may hold; the API route and the import check with the same list. */
 const struct field pinfo_create_schema[] = {
@@ -34,6 +39,17 @@ const struct field pinfo_create_schema[] = {
 	{ "contractor", FT_STRING, 0, .max = 200 },
 	{ "disposal", FT_STRING, 0, .max = 200 },
 	{ "notes", FT_TEXT, 0, .max = 2000 },
+	{ "retained", FT_BOOL, 0 },
+	{ "tp_provided", FT_BOOL, 0 },
+	{ "tp_recipient", FT_STRING, 0, .max = 200 },
+	{ "tp_when", FT_STRING, 0, .max = 200 },
+	{ "tp_items", FT_STRING, 0, .max = 500 },
+	{ "tp_consent", FT_STRING, 0, .max = 200 },
+	{ "abroad", FT_BOOL, 0 },
+	{ "abroad_country", FT_STRING, 0, .max = 200 },
+	{ "abroad_info", FT_TEXT, 0, .max = 1000 },
+	{ "processing", FT_ENUM, 0, .choices = processings },
+	{ "my_number", FT_BOOL, 0 },
 	LC("acquire"),
 	LC("transfer"),
 	LC("use"),
@@ -46,8 +62,9 @@ const struct field pinfo_create_schema[] = {
 
 #define LCF(stage)                                                                                 \
 	{ "lc_" stage "_risks", "lc_" stage "_risks", RF_TEXT },                                   \
+		{ "lc_" stage "_controls", "lc_" stage "_controls", RF_TEXT },                     \
 	{                                                                                          \
-		"lc_" stage "_controls", "lc_" stage "_controls", RF_TEXT                          \
+		"lc_" stage "_residual", "lc_" stage "_residual", RF_TEXT                          \
 	}
 
 static const struct reg_field fields[] = {
@@ -71,6 +88,17 @@ static const struct reg_field fields[] = {
 	{ "contractor", "contractor", RF_TEXT },
 	{ "disposal", "disposal", RF_TEXT },
 	{ "notes", "notes", RF_TEXT },
+	{ "retained", "retained", RF_BOOL },
+	{ "tp_provided", "tp_provided", RF_BOOL },
+	{ "tp_recipient", "tp_recipient", RF_TEXT },
+	{ "tp_when", "tp_when", RF_TEXT },
+	{ "tp_items", "tp_items", RF_TEXT },
+	{ "tp_consent", "tp_consent", RF_TEXT },
+	{ "abroad", "abroad", RF_BOOL },
+	{ "abroad_country", "abroad_country", RF_TEXT },
+	{ "abroad_info", "abroad_info", RF_TEXT },
+	{ "processing", "processing", RF_TEXT },
+	{ "my_number", "my_number", RF_BOOL },
 	LCF("acquire"),
 	LCF("transfer"),
 	LCF("use"),
@@ -85,9 +113,15 @@ static const struct reg_field fields[] = {
 		"lc_" stage "_risks", ja "のリスク", "lc_" stage "_risks", RK_TEXT, RC_IMPORT,     \
 		.max = 1000                                                                        \
 	},                                                                                         \
+		{ "lc_" stage "_controls",                                                         \
+		  ja "の対策",                                                                     \
+		  "lc_" stage "_controls",                                                         \
+		  RK_TEXT,                                                                         \
+		  RC_IMPORT,                                                                       \
+		  .max = 1000 },                                                                   \
 	{                                                                                          \
-		"lc_" stage "_controls", ja "の対策", "lc_" stage "_controls", RK_TEXT, RC_IMPORT, \
-			.max = 1000                                                                \
+		"lc_" stage "_residual", ja "の残留リスク", "lc_" stage "_residual", RK_TEXT,      \
+			RC_IMPORT, .max = 500                                                      \
 	}
 
 const struct reg_column pinfo_columns[] = {
@@ -117,6 +151,19 @@ const struct reg_column pinfo_columns[] = {
 	{ "third_party", "第三者提供・共同利用", "Third party", RK_TEXT, RC_IMPORT, .max = 200 },
 	{ "contractor", "委託先", "Contractor", RK_TEXT, RC_IMPORT, .max = 200 },
 	{ "disposal", "廃棄方法", "Disposal", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "retained", "保有個人データ", "Retained personal data", RK_BOOL, RC_IMPORT },
+	{ "tp_provided", "第三者提供", "Provided to third parties", RK_BOOL, RC_IMPORT },
+	{ "tp_recipient", "提供先", "Recipient", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "tp_when", "提供の時期", "When provided", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "tp_items", "提供する項目", "Items provided", RK_TEXT, RC_IMPORT, .max = 500 },
+	{ "tp_consent", "本人の同意等", "Consent or basis", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "abroad", "外国にある第三者への提供", "Provided abroad", RK_BOOL, RC_IMPORT },
+	{ "abroad_country", "提供先の国", "Country", RK_TEXT, RC_IMPORT, .max = 200 },
+	{ "abroad_info", "本人に提供した情報", "Information given to the person", RK_TEXT,
+	  RC_IMPORT, .max = 1000 },
+	{ "processing", "仮名・匿名加工", "Pseudonymised or anonymised", RK_ENUM, RC_IMPORT,
+	  .choices = processings, .labels_ja = processings_ja, .labels_en = processings_en },
+	{ "my_number", "特定個人情報 (マイナンバー)", "My Number", RK_BOOL, RC_IMPORT },
 	{ "notes", "備考", "Notes", RK_TEXT, RC_IMPORT, .max = 2000 },
 	LCC("acquire", "取得・入力"),
 	LCC("transfer", "移送・送信"),
@@ -142,13 +189,14 @@ enum {
 	C_CREATED,
 	C_UPDATED,
 	C_VERSION,
+	C_OWN,
 	C_FIELDS
 };
 
 static void select_head(struct buf *b)
 {
 	buf_adds(b, "SELECT p.id, d.name, p.reviewed_by, u.name, p.review_due, p.created_at, "
-		    "p.updated_at, p.version, ");
+		    "p.updated_at, p.version, p.own_key, ");
 	reg_columns_sql(b, "p", fields, NFIELDS);
 	buf_adds(b, " FROM pinfo p LEFT JOIN departments d ON d.id = p.department_id "
 		    "LEFT JOIN users u ON u.id = p.reviewed_by");
@@ -178,6 +226,8 @@ static json_t *pinfo_row(struct dbrows *r, const void *arg)
 	json_object_set_new(o, "created_at", json_string(c));
 	json_object_set_new(o, "updated_at", json_string(u));
 	json_object_set_new(o, "version", json_integer(db_int(r, C_VERSION)));
+	json_object_set_new(o, "own",
+			    db_text(r, C_OWN) ? json_string(db_text(r, C_OWN)) : json_null());
 	json_object_set_new(o, "asset_ids", json_array());
 	json_object_set_new(o, "assets", json_array());
 	return o;
@@ -225,6 +275,26 @@ static int fill_assets(struct db *db, const struct reg_scope *scope, json_t *ite
 	return 0;
 }
 
+/* mamori's own entries count their people live (own.c). */
+static int fill_own_counts(struct db *db, json_t *items)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		const struct pinfo_own *own =
+			pinfo_own_find(json_string_value(json_object_get(it, "own")));
+		int64_t n;
+		bool found;
+		if (!own)
+			continue;
+		if (db_query_int(db, &n, &found, own->count_sql, P0))
+			return -1;
+		json_object_set_new(it, "record_count", json_integer(found ? n : 0));
+	}
+	return 0;
+}
+
 json_t *pinfo_json(struct db *db, const struct reg_scope *scope, int64_t id)
 {
 	struct dbrows r;
@@ -244,7 +314,7 @@ json_t *pinfo_json(struct db *db, const struct reg_scope *scope, int64_t id)
 	db_rows_free(&r);
 	if (o) {
 		json_t *one = json_pack("[O]", o);
-		rc = fill_assets(db, scope, one, true);
+		rc = fill_assets(db, scope, one, true) || fill_own_counts(db, one);
 		json_decref(one);
 		if (rc) {
 			json_decref(o);
@@ -268,6 +338,30 @@ json_t *pinfo_read(struct db *db, const struct actor *who, const struct reg_scop
 		return NULL;
 	}
 	return o;
+}
+
+int pinfo_list_audit(struct db *db, const struct actor *who, const struct pinfo_filter *f,
+		     json_t *items)
+{
+	json_t *ids = json_array(), *sum;
+	size_t i;
+	json_t *e;
+	json_array_foreach(items, i, e)
+	{
+		json_array_append(ids, json_object_get(e, "id"));
+	}
+	sum = json_pack("{s:o}", "ids", ids);
+	if (f->q && *f->q)
+		json_object_set_new(sum, "q", json_string(f->q));
+	if (f->department_id)
+		json_object_set_new(sum, "department_id", json_integer(f->department_id));
+	if (f->sensitive >= 0)
+		json_object_set_new(sum, "sensitive", json_boolean(f->sensitive));
+	if (f->overdue)
+		json_object_set_new(sum, "review", json_string("overdue"));
+	int rc = audit_append_tx(db, who, "pinfo.list", "pinfo", 0, sum);
+	json_decref(sum);
+	return rc;
 }
 
 static void filters(struct query *q, const struct reg_scope *scope, const struct pinfo_filter *f,
@@ -314,7 +408,7 @@ int pinfo_list(struct db *db, const struct reg_scope *scope, const struct pinfo_
 		return -1;
 	rc = reg_collect(&r, limit, pinfo_row, today, items, next);
 	db_rows_free(&r);
-	if (rc == 0 && fill_assets(db, scope, *items, false)) {
+	if (rc == 0 && (fill_assets(db, scope, *items, false) || fill_own_counts(db, *items))) {
 		json_decref(*items);
 		*items = NULL;
 		rc = -1;
@@ -330,6 +424,21 @@ static int check_rules(struct db *db, const struct reg_scope *scope, json_t *rec
 {
 	if (reg_check_common(db, scope, rec, fe))
 		return -1;
+	/* What APPI asks to be on record for a provision to a third party (Art. 29: to whom,
+	 * when, what, on what basis) and to one abroad (Art. 28: which country, what the person
+	 * was told). */
+	static const char *const tp[] = { "tp_recipient", "tp_when", "tp_items", "tp_consent" };
+	static const char *const abroad[] = { "abroad_country", "abroad_info" };
+	for (size_t k = 0; json_is_true(json_object_get(rec, "tp_provided")) && k < ARRAY_SIZE(tp);
+	     k++)
+		if (!json_string_length(json_object_get(rec, tp[k])))
+			ferr_add(fe, tp[k], "required",
+				 "Required when the data is provided to a third party.");
+	for (size_t k = 0; json_is_true(json_object_get(rec, "abroad")) && k < ARRAY_SIZE(abroad);
+	     k++)
+		if (!json_string_length(json_object_get(rec, abroad[k])))
+			ferr_add(fe, abroad[k], "required",
+				 "Required when the data goes to a third party abroad.");
 	size_t i;
 	json_t *id;
 	json_array_foreach(json_object_get(rec, "asset_ids"), i, id)
@@ -351,7 +460,8 @@ static size_t bind_all(json_t *rec, struct dbval *vals, char due[11], struct buf
 	reg_bind(fields, NFIELDS, rec, vals);
 	reg_review_due(json_string_value(json_object_get(rec, "reviewed_on")), due);
 	static const char *const words[] = {
-		"name", "items", "purpose", "subjects", "storage_location", "contractor"
+		"name",       "items",        "purpose",       "subjects", "storage_location",
+		"contractor", "tp_recipient", "abroad_country"
 	};
 	for (size_t k = 0; k < ARRAY_SIZE(words); k++)
 		reg_search_add(search, json_string_value(json_object_get(rec, words[k])));
@@ -382,10 +492,15 @@ static int insert_checked(struct db *db, const struct actor *who, const struct r
 			  json_t *in, int64_t *id, struct ferrors *fe)
 {
 	*id = 0;
-	schema_validate(pinfo_create_schema, in, false, fe);
-	if (ferr_any(fe))
-		return 0;
 	json_t *rec = json_deep_copy(in);
+	reg_trim_strings(rec);
+	schema_validate(pinfo_create_schema, rec, false, fe);
+	if (ferr_any(fe)) {
+		json_decref(rec);
+		return 0;
+	}
+	if (!json_string_length(json_object_get(rec, "processing")))
+		json_object_set_new(rec, "processing", json_string("none"));
 	if (!json_is_string(json_object_get(rec, "reviewed_on"))) {
 		char today[11];
 		tz_today(today);
@@ -424,6 +539,14 @@ static json_t *audit_view(json_t *entry)
 	return o;
 }
 
+static const char *kept(json_t *entry)
+{
+	return json_is_string(json_object_get(entry, "own"))
+		       ? "mamori holds this personal information itself; the entry stays while "
+			 "mamori is in use. Edit it instead."
+		       : NULL;
+}
+
 const struct reg_record pinfo_kind = {
 	"pinfo",
 	"pinfo",
@@ -431,7 +554,8 @@ const struct reg_record pinfo_kind = {
 	audit_view,
 	insert_checked,
 	"DELETE FROM pinfo_assets WHERE pinfo_id = ?",
-	"Risks are recorded against this entry. Move or remove them first."
+	"Risks are recorded against this entry. Move or remove them first.",
+	kept,
 };
 
 static int update_fn(struct db *db, void *arg)
@@ -444,10 +568,19 @@ static int update_fn(struct db *db, void *arg)
 	if (!before)
 		return -1;
 	json_t *rec = reg_patched(fields, NFIELDS, before, o->in);
+	reg_trim_strings(rec);
 	if (!json_object_get(o->in, "asset_ids"))
 		json_object_set(rec, "asset_ids", json_object_get(before, "asset_ids"));
 	if (json_is_null(json_object_get(rec, "reviewed_on")))
 		json_object_set(rec, "reviewed_on", json_object_get(before, "reviewed_on"));
+	if (!json_string_length(json_object_get(rec, "processing")))
+		json_object_set_new(rec, "processing", json_string("none"));
+	/* mamori counts its own entries' people; a different number would be dropped. */
+	json_t *count = json_object_get(o->in, "record_count");
+	if (json_is_string(json_object_get(before, "own")) && count &&
+	    !json_equal(count, json_object_get(before, "record_count")))
+		ferr_add(o->fe, "record_count", "computed",
+			 "mamori counts the people of this entry itself.");
 	schema_validate(pinfo_create_schema, rec, false, o->fe);
 	if (!ferr_any(o->fe) && check_rules(db, o->scope, rec, o->fe))
 		goto out;
@@ -488,14 +621,55 @@ enum status pinfo_update(struct db *db, const struct actor *who, const struct re
 /* --- export and import ---------------------------------------------------------------------- */
 
 enum status pinfo_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 const struct pinfo_filter *f, enum reg_format fmt, char **out, size_t *len)
+			 const struct pinfo_filter *f, struct reg_export *x)
 {
 	json_t *items;
 	int64_t next;
 	if (pinfo_list(db, scope, f, 0, 0, &items, &next))
 		return ST_DB;
-	enum status st = reg_export_audited(db, who, pinfo_columns, NCOLUMNS, items, fmt,
-					    "個人情報管理台帳", "export.pinfo", "pinfo", out, len);
+	enum status st = reg_export_audited(db, who, pinfo_columns, NCOLUMNS, items, x,
+					    "個人情報管理台帳", "export.pinfo", "pinfo");
+	json_decref(items);
+	return st;
+}
+
+static const struct {
+	const char *key, *ja;
+} stages[] = {
+	{ "acquire", "取得・入力" },       { "transfer", "移送・送信" }, { "use", "利用・加工" },
+	{ "store", "保管・バックアップ" }, { "dispose", "消去・廃棄" },
+};
+
+enum status pinfo_risk_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
+			      const struct pinfo_filter *f, struct reg_export *x)
+{
+	json_t *items;
+	int64_t next;
+	if (pinfo_list(db, scope, f, 0, 0, &items, &next))
+		return ST_DB;
+	json_t *headers = json_pack("[s,s,s,s,s,s,s]", "ID", "台帳名", "管理部署", "段階", "リスク",
+				    "対策", "残留リスク");
+	json_t *rows = json_array(), *it;
+	size_t i;
+	json_array_foreach(items, i, it)
+	{
+		for (size_t k = 0; k < ARRAY_SIZE(stages); k++) {
+			char key[40];
+			json_t *row = json_pack(
+				"[O,O,O,s]", json_object_get(it, "id"), json_object_get(it, "name"),
+				json_object_get(it, "department_name"), stages[k].ja);
+			static const char *const parts[] = { "risks", "controls", "residual" };
+			for (size_t p = 0; p < ARRAY_SIZE(parts); p++) {
+				snprintf(key, sizeof(key), "lc_%s_%s", stages[k].key, parts[p]);
+				json_array_append(row, json_object_get(it, key));
+			}
+			json_array_append_new(rows, row);
+		}
+	}
+	enum status st = reg_export_table(db, who, headers, rows, x, "リスク分析結果",
+					  "export.pinfo_risks", "pinfo");
+	json_decref(headers);
+	json_decref(rows);
 	json_decref(items);
 	return st;
 }
@@ -516,6 +690,16 @@ enum status pinfo_import(struct db *db, const struct actor *who, const struct re
 
 /* --- review status across departments -------------------------------------------------------- */
 
+/* One row of the review status: counts of assets and entries, and of those overdue. */
+static json_t *status_row(struct dbrows *r, int first, json_t *id, json_t *name)
+{
+	return json_pack("{s:o,s:o,s:I,s:I,s:I,s:I}", "department_id", id, "department_name", name,
+			 "assets", (json_int_t)db_int(r, first), "assets_overdue",
+			 (json_int_t)db_int(r, first + 1), "pinfo",
+			 (json_int_t)db_int(r, first + 2), "pinfo_overdue",
+			 (json_int_t)db_int(r, first + 3));
+}
+
 json_t *registers_review_status(struct db *db)
 {
 	struct dbrows r;
@@ -535,17 +719,30 @@ json_t *registers_review_status(struct db *db)
 		return NULL;
 	json_t *items = json_array();
 	while (db_next(&r))
-		json_array_append_new(items,
-				      json_pack("{s:I,s:s,s:I,s:I,s:I,s:I}", "department_id",
-						(json_int_t)db_int(&r, 0), "department_name",
-						db_text(&r, 1), "assets", (json_int_t)db_int(&r, 2),
-						"assets_overdue", (json_int_t)db_int(&r, 3),
-						"pinfo", (json_int_t)db_int(&r, 4), "pinfo_overdue",
-						(json_int_t)db_int(&r, 5)));
-	if (r.failed) {
+		json_array_append_new(items, status_row(&r, 2, json_integer(db_int(&r, 0)),
+							json_string(db_text(&r, 1))));
+	int failed = r.failed;
+	db_rows_free(&r);
+	/* Records without a department are reviewed too: one more row, last, when there are
+	 * any, so that none escapes the yearly review. */
+	if (!failed &&
+	    db_query(
+		    db, &r,
+		    "SELECT (SELECT COUNT(*) FROM assets WHERE department_id IS NULL), "
+		    "(SELECT COUNT(*) FROM assets WHERE department_id IS NULL AND review_due < ?), "
+		    "(SELECT COUNT(*) FROM pinfo WHERE department_id IS NULL), "
+		    "(SELECT COUNT(*) FROM pinfo WHERE department_id IS NULL AND review_due < ?)",
+		    P(V_TEXT(today), V_TEXT(today))) == 0) {
+		if (db_next(&r) && (db_int(&r, 0) || db_int(&r, 2)))
+			json_array_append_new(items, status_row(&r, 0, json_null(), json_null()));
+		failed = r.failed;
+		db_rows_free(&r);
+	} else {
+		failed = 1;
+	}
+	if (failed) {
 		json_decref(items);
 		items = NULL;
 	}
-	db_rows_free(&r);
 	return items;
 }

@@ -36,31 +36,56 @@ static int pinfo_index(struct req *req)
 	json_t *items;
 	read_filter(req, &f);
 	reg_page_options(req, &limit, &cursor);
+	struct actor who = req_actor(req);
 	if (pinfo_list(req->db, &scope, &f, cursor, limit, &items, &next))
 		return -1;
+	if (pinfo_list_audit(req->db, &who, &f, items)) {
+		json_decref(items);
+		return -1;
+	}
 	return reg_reply_page(req, items, next);
 }
 
-static int pinfo_download(struct req *req, enum reg_format fmt)
+static int pinfo_download(struct req *req, bool xlsx)
 {
 	struct pinfo_filter f;
 	struct reg_scope scope = reg_scope_of(req);
 	struct actor who = req_actor(req);
-	char *data = NULL;
-	size_t len = 0;
+	struct reg_export x = reg_export_of(req, xlsx);
 	read_filter(req, &f);
-	enum status st = pinfo_export(req->db, &who, &scope, &f, fmt, &data, &len);
-	return reg_reply_export(req, st, fmt, "pinfo", data, len);
+	enum status st = pinfo_export(req->db, &who, &scope, &f, &x);
+	return reg_reply_export(req, st, &x, "pinfo");
 }
 
 static int pinfo_csv(struct req *req)
 {
-	return pinfo_download(req, reg_csv_format(req));
+	return pinfo_download(req, false);
 }
 
 static int pinfo_xlsx(struct req *req)
 {
-	return pinfo_download(req, REG_XLSX);
+	return pinfo_download(req, true);
+}
+
+static int pinfo_risks_download(struct req *req, bool xlsx)
+{
+	struct pinfo_filter f;
+	struct reg_scope scope = reg_scope_of(req);
+	struct actor who = req_actor(req);
+	struct reg_export x = reg_export_of(req, xlsx);
+	read_filter(req, &f);
+	enum status st = pinfo_risk_export(req->db, &who, &scope, &f, &x);
+	return reg_reply_export(req, st, &x, "pinfo-risk-analysis");
+}
+
+static int pinfo_risks_csv(struct req *req)
+{
+	return pinfo_risks_download(req, false);
+}
+
+static int pinfo_risks_xlsx(struct req *req)
+{
+	return pinfo_risks_download(req, true);
 }
 
 static int pinfo_create_route(struct req *req)
@@ -120,9 +145,12 @@ static int review_status(struct req *req)
 
 #define LC(stage)                                                                                  \
 	{ "lc_" stage "_risks", FT_TEXT, 0, .max = 1000 },                                         \
+		{ "lc_" stage "_controls", FT_TEXT, 0, .max = 1000 },                              \
 	{                                                                                          \
-		"lc_" stage "_controls", FT_TEXT, 0, .max = 1000                                   \
+		"lc_" stage "_residual", FT_TEXT, 0, .max = 500                                    \
 	}
+
+static const char *const processings[] = { "none", "pseudonymised", "anonymised", NULL };
 
 static const struct field pinfo_patch_schema[] = {
 	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
@@ -146,6 +174,17 @@ static const struct field pinfo_patch_schema[] = {
 	{ "contractor", FT_STRING, 0, .max = 200 },
 	{ "disposal", FT_STRING, 0, .max = 200 },
 	{ "notes", FT_TEXT, 0, .max = 2000 },
+	{ "retained", FT_BOOL, 0 },
+	{ "tp_provided", FT_BOOL, 0 },
+	{ "tp_recipient", FT_STRING, 0, .max = 200 },
+	{ "tp_when", FT_STRING, 0, .max = 200 },
+	{ "tp_items", FT_STRING, 0, .max = 500 },
+	{ "tp_consent", FT_STRING, 0, .max = 200 },
+	{ "abroad", FT_BOOL, 0 },
+	{ "abroad_country", FT_STRING, 0, .max = 200 },
+	{ "abroad_info", FT_TEXT, 0, .max = 1000 },
+	{ "processing", FT_ENUM, 0, .choices = processings },
+	{ "my_number", FT_BOOL, 0 },
 	LC("acquire"),
 	LC("transfer"),
 	LC("use"),
@@ -172,9 +211,7 @@ static const struct field list_query[] = { PINFO_FILTERS,
 					   { "cursor", FT_ID, 0 },
 					   { 0 } };
 
-static const struct field csv_query[] = { PINFO_FILTERS,
-					  { "encoding", FT_ENUM, 0, .choices = reg_csv_encodings },
-					  { 0 } };
+static const struct field csv_query[] = { PINFO_FILTERS, EXPORT_CSV_QUERY, { 0 } };
 
 static const struct field xlsx_query[] = { PINFO_FILTERS, { 0 } };
 
@@ -182,6 +219,10 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/pinfo", "pinfo.read", pinfo_index, .query = list_query },
 	{ "GET", "/api/v1/pinfo.csv", "pinfo.read", pinfo_csv, .query = csv_query },
 	{ "GET", "/api/v1/pinfo.xlsx", "pinfo.read", pinfo_xlsx, .query = xlsx_query },
+	{ "GET", "/api/v1/pinfo/risk-analysis.csv", "pinfo.read", pinfo_risks_csv,
+	  .query = csv_query },
+	{ "GET", "/api/v1/pinfo/risk-analysis.xlsx", "pinfo.read", pinfo_risks_xlsx,
+	  .query = xlsx_query },
 	{ "POST", "/api/v1/pinfo", "pinfo.write", pinfo_create_route, .body = pinfo_create_schema },
 	{ "POST", "/api/v1/pinfo/import", "pinfo.write", pinfo_import_route,
 	  .query = reg_import_query, .flags = R_RAW_BODY | R_LARGE_BODY },

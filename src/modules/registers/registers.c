@@ -4,7 +4,6 @@
 
 #include "registers.h"
 #include "../../lib/timeutil.h"
-#include "../../lib/xlsx.h"
 
 /* --- scope ---------------------------------------------------------------------------------- */
 
@@ -93,43 +92,31 @@ char *reg_like_pattern(struct arena *a, const char *q)
 
 /* --- export --------------------------------------------------------------------------------- */
 
-const char *reg_format_type(enum reg_format fmt)
+static const char *format_name(enum reg_format fmt)
 {
-	switch (fmt) {
-	case REG_XLSX:
-		return XLSX_TYPE;
-	case REG_CSV_CP932:
-		return "text/csv; charset=Shift_JIS";
-	default:
-		return "text/csv; charset=utf-8";
-	}
+	return fmt == REG_XLSX ? "xlsx" : fmt == REG_CSV_CP932 ? "csv-cp932" : "csv";
 }
 
-enum status reg_export_audited(struct db *db, const struct actor *who,
-			       const struct reg_column *cols, size_t ncols, json_t *items,
-			       enum reg_format fmt, const char *sheet, const char *action,
-			       const char *object_type, char **out, size_t *len)
+enum status reg_export_table(struct db *db, const struct actor *who, json_t *headers, json_t *rows,
+			     struct reg_export *x, const char *sheet, const char *action,
+			     const char *object_type)
 {
-	int rc = reg_export(cols, ncols, items, fmt, sheet, out, len);
+	int rc = export_build(headers, rows, x->fmt == REG_XLSX, x->fmt == REG_CSV_CP932,
+			      x->replace, sheet, &x->file);
 	if (rc)
-		return ST_DB;
-	json_t *sum = json_pack("{s:I,s:s}", "rows", (json_int_t)json_array_size(items), "format",
-				fmt == REG_XLSX        ? "xlsx"
-				: fmt == REG_CSV_CP932 ? "csv-cp932"
-						       : "csv");
+		return rc > 0 ? ST_INVALID : ST_DB;
+	json_t *sum = json_pack("{s:I,s:s}", "rows", (json_int_t)json_array_size(rows), "format",
+				format_name(x->fmt));
+	if (x->file.loss.chars)
+		json_object_set_new(sum, "replaced", json_integer((json_int_t)x->file.loss.chars));
 	rc = audit_append_tx(db, who, action, object_type, 0, sum);
 	json_decref(sum);
 	if (rc) {
-		free(*out);
-		*out = NULL;
+		free(x->file.data);
+		x->file.data = NULL;
 		return ST_DB;
 	}
 	return ST_OK;
-}
-
-const char *reg_format_ext(enum reg_format fmt)
-{
-	return fmt == REG_XLSX ? "xlsx" : "csv";
 }
 
 static const char *enum_label(const struct reg_column *c, const char *code)
@@ -140,10 +127,11 @@ static const char *enum_label(const struct reg_column *c, const char *code)
 	return code;
 }
 
-/* One cell of the export: a new JSON string, integer or null. */
+/* One cell of the export: a new JSON string, integer, null or typed date (export.h). */
 static json_t *export_cell(const struct reg_column *c, json_t *item)
 {
 	json_t *v = json_object_get(item, c->shown ? c->shown : c->key);
+	int64_t t;
 	switch (c->kind) {
 	case RK_BOOL:
 		return json_is_boolean(v) ? json_string(json_is_true(v) ? "はい" : "いいえ")
@@ -153,6 +141,14 @@ static json_t *export_cell(const struct reg_column *c, json_t *item)
 					 : json_null();
 	case RK_INT:
 		return json_is_integer(v) ? json_integer(json_integer_value(v)) : json_null();
+	case RK_DATE:
+		return json_is_string(v) && json_string_length(v)
+			       ? json_pack("{s:s}", "date", json_string_value(v))
+			       : json_null();
+	case RK_TIME:
+		return json_is_string(v) && time_parse_rfc3339(json_string_value(v), &t) == 0
+			       ? json_pack("{s:I}", "time", (json_int_t)t)
+			       : json_null();
 	case RK_LIST: {
 		struct buf b = BUF_INIT;
 		size_t i;
@@ -179,61 +175,50 @@ static json_t *export_cell(const struct reg_column *c, json_t *item)
 	}
 }
 
-int reg_export(const struct reg_column *cols, size_t ncols, json_t *items, enum reg_format fmt,
-	       const char *sheet, char **out, size_t *len)
+/* The header and rows of a register's export. */
+static void export_table(const struct reg_column *cols, size_t ncols, json_t *items,
+			 json_t **headers, json_t **rows)
 {
 	size_t i;
 	json_t *item;
-	if (fmt == REG_XLSX) {
-		json_t *headers = json_array(), *rows = json_array();
-		for (size_t c = 0; c < ncols; c++)
-			if (!(cols[c].flags & RC_NOEXPORT))
-				json_array_append_new(headers, json_string(cols[c].ja));
-		json_array_foreach(items, i, item)
-		{
-			json_t *row = json_array();
-			for (size_t c = 0; c < ncols; c++)
-				if (!(cols[c].flags & RC_NOEXPORT))
-					json_array_append_new(row, export_cell(&cols[c], item));
-			json_array_append_new(rows, row);
-		}
-		int rc = xlsx_table(sheet, headers, rows, out, len);
-		json_decref(headers);
-		json_decref(rows);
-		return rc;
-	}
-	struct buf b = BUF_INIT;
-	bool first = true;
-	csv_bom(&b);
-	for (size_t c = 0; c < ncols; c++) {
-		if (cols[c].flags & RC_NOEXPORT)
-			continue;
-		csv_field(&b, cols[c].ja, first);
-		first = false;
-	}
-	csv_end_row(&b);
+	*headers = json_array();
+	*rows = json_array();
+	for (size_t c = 0; c < ncols; c++)
+		if (!(cols[c].flags & RC_NOEXPORT))
+			json_array_append_new(*headers, json_string(cols[c].ja));
 	json_array_foreach(items, i, item)
 	{
-		first = true;
-		for (size_t c = 0; c < ncols; c++) {
-			if (cols[c].flags & RC_NOEXPORT)
-				continue;
-			json_t *v = export_cell(&cols[c], item);
-			if (json_is_integer(v))
-				csv_field_int(&b, json_integer_value(v), first);
-			else
-				csv_field(&b, json_string_value(v), first);
-			json_decref(v);
-			first = false;
-		}
-		csv_end_row(&b);
+		json_t *row = json_array();
+		for (size_t c = 0; c < ncols; c++)
+			if (!(cols[c].flags & RC_NOEXPORT))
+				json_array_append_new(row, export_cell(&cols[c], item));
+		json_array_append_new(*rows, row);
 	}
-	if (fmt == REG_CSV_CP932 && csv_to_cp932(&b)) {
-		buf_release(&b);
-		return -1;
-	}
-	*out = buf_detach(&b, len);
-	return 0;
+}
+
+int reg_export(const struct reg_column *cols, size_t ncols, json_t *items, struct reg_export *x,
+	       const char *sheet)
+{
+	json_t *headers, *rows;
+	export_table(cols, ncols, items, &headers, &rows);
+	int rc = export_build(headers, rows, x->fmt == REG_XLSX, x->fmt == REG_CSV_CP932,
+			      x->replace, sheet, &x->file);
+	json_decref(headers);
+	json_decref(rows);
+	return rc;
+}
+
+enum status reg_export_audited(struct db *db, const struct actor *who,
+			       const struct reg_column *cols, size_t ncols, json_t *items,
+			       struct reg_export *x, const char *sheet, const char *action,
+			       const char *object_type)
+{
+	json_t *headers, *rows;
+	export_table(cols, ncols, items, &headers, &rows);
+	enum status st = reg_export_table(db, who, headers, rows, x, sheet, action, object_type);
+	json_decref(headers);
+	json_decref(rows);
+	return st;
 }
 
 /* --- import --------------------------------------------------------------------------------- */
@@ -403,7 +388,8 @@ static int convert_cell(struct db *db, struct import_op *o, long row, size_t col
 {
 	const struct reg_column *c = o->map[col];
 	const char *h = o->header[col];
-	char *s = trim(cell);
+	/* Our own export's formula guard comes off exactly (csv.h), then the blanks. */
+	char *s = trim(cell + (csv_unguard(cell) - cell));
 	if (!*s) {
 		if (c->flags & RC_REQUIRED)
 			row_error(o, row, h, c->key, "required", "This cell must not be empty.");
@@ -880,6 +866,13 @@ int reg_delete_fn(struct db *db, void *arg)
 	char action[48];
 	struct buf sql = BUF_INIT;
 	int ret = -1;
+	const char *kept = o->kind->kept ? o->kind->kept(before) : NULL;
+	if (kept) {
+		o->st = ST_CONFLICT;
+		o->fe->code = "kept";
+		o->fe->detail = kept;
+		goto out;
+	}
 	snprintf(action, sizeof(action), "%s.delete", o->kind->type);
 	buf_printf(&sql, "DELETE FROM %s WHERE id = ?", o->kind->table);
 	if ((o->kind->delete_first && db_exec(db, o->kind->delete_first, P(V_INT(o->id)))) ||
@@ -896,6 +889,22 @@ out:
 	buf_release(&sql);
 	json_decref(before);
 	return ret;
+}
+
+void reg_trim_strings(json_t *rec)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(rec, key, v)
+	{
+		if (!json_is_string(v))
+			continue;
+		char *s = xstrdup(json_string_value(v));
+		const char *t = trim(s);
+		if (strcmp(t, json_string_value(v)))
+			json_string_set(v, t);
+		free(s);
+	}
 }
 
 int reg_check_common(struct db *db, const struct reg_scope *scope, json_t *rec, struct ferrors *fe)

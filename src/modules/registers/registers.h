@@ -30,7 +30,9 @@
 #include <stdint.h>
 
 #include "../../audit/audit.h"
+#include "../../http/export.h"
 #include "../../http/http.h"
+#include "../../workflow/tasks.h"
 #include "../../lib/csv.h"
 #include "../../lib/errors.h"
 
@@ -100,23 +102,34 @@ struct reg_column {
 	const char *shown; /* RK_DEPARTMENT / RK_CUSTOM: the object's field to export */
 };
 
-/* --- export --------------------------------------------------------------------------------- */
+/* --- export ---------------------------------------------------------------------------------
+ *
+ * The shared rules of every export (file name with the date, instants in the organisation's
+ * time zone, Excel dates, the formula guard, CP932's missing characters) are export.h's. */
 
 enum reg_format { REG_CSV, REG_CSV_CP932, REG_XLSX };
 
-/* Writes `items` (API objects) as a table with the columns' Japanese headers. On success *out
- * is a malloc'd file of *len bytes. -1 on failure. */
-int reg_export(const struct reg_column *cols, size_t ncols, json_t *items, enum reg_format fmt,
-	       const char *sheet, char **out, size_t *len);
+struct reg_export {
+	enum reg_format fmt;
+	bool replace;            /* CP932: write '?' for characters it lacks (else refuse) */
+	struct export_file file; /* out: the file, or what CP932 lacks when refused */
+};
+
+/* Writes `items` (API objects) as a table with the columns' Japanese headers into x->file.
+ * 0 done, 1 refused (CP932 lacks characters and !x->replace), -1 on failure. */
+int reg_export(const struct reg_column *cols, size_t ncols, json_t *items, struct reg_export *x,
+	       const char *sheet);
 /* reg_export, then the export's audit event (`action`, with the row count and format) in its
- * own transaction; the file is only handed out when the event is stored. */
+ * own transaction; the file is only handed out when the event is stored. ST_OK, ST_INVALID
+ * when refused for CP932 (x->file.loss), ST_DB. */
 enum status reg_export_audited(struct db *db, const struct actor *who,
 			       const struct reg_column *cols, size_t ncols, json_t *items,
-			       enum reg_format fmt, const char *sheet, const char *action,
-			       const char *object_type, char **out, size_t *len);
-/* The download's content type and a file name "<base>.csv|.xlsx". */
-const char *reg_format_type(enum reg_format fmt);
-const char *reg_format_ext(enum reg_format fmt);
+			       struct reg_export *x, const char *sheet, const char *action,
+			       const char *object_type);
+/* The same for a table built by the caller (headers and rows of typed cells, export.h). */
+enum status reg_export_table(struct db *db, const struct actor *who, json_t *headers, json_t *rows,
+			     struct reg_export *x, const char *sheet, const char *action,
+			     const char *object_type);
 
 /* --- stored fields -------------------------------------------------------------------------
  *
@@ -226,6 +239,9 @@ struct reg_record {
 	 * nothing refers to it). */
 	const char *delete_first;
 	const char *in_use;
+	/* Why this record may not be deleted at all (e.g. mamori keeps it), or NULL. May be
+	 * NULL itself. */
+	const char *(*kept)(json_t *record);
 };
 
 struct reg_op {
@@ -261,6 +277,10 @@ int reg_review_fn(struct db *db, void *arg);
  * event; a record still referenced answers 409 in_use. */
 int reg_delete_fn(struct db *db, void *arg);
 
+/* Cuts blanks (ASCII and the ideographic space U+3000) from both ends of every string value
+ * of `rec`, in place: a value of only spaces is then empty, and required fields refuse it. */
+void reg_trim_strings(json_t *rec);
+
 /* The rules every register entry keeps about its department and review date: the department
  * exists, lies inside the scope (out_of_scope otherwise), and reviewed_on is not in the
  * future. Field errors go to `fe`; -1 only on a database error. */
@@ -285,19 +305,23 @@ int reg_create_route(struct req *req, const struct reg_record *kind);
  * answers the record) and DELETE .../{id}?version= of any register declared by `kind`. */
 int reg_review_route(struct req *req, const struct reg_record *kind);
 int reg_delete_route(struct req *req, const struct reg_record *kind);
-/* The CSV format a request asks for (?encoding=cp932 or UTF-8). */
-enum reg_format reg_csv_format(struct req *req);
-/* The download "<base>.csv|.xlsx" of an export, or its problem. */
-int reg_reply_export(struct req *req, enum status st, enum reg_format fmt, const char *base,
-		     char *data, size_t len);
-/* The query schemas every register's import and CSV export take. */
+/* The export a request asks for: `csv` (UTF-8, or ?encoding=cp932 with ?unmappable=) or
+ * `xlsx`. */
+struct reg_export reg_export_of(struct req *req, bool xlsx);
+/* The download "<base>-<today>.csv|.xlsx" of an export (x->file.data is handed over), or its
+ * problem (422 unmappable when refused for CP932). */
+int reg_reply_export(struct req *req, enum status st, struct reg_export *x, const char *base);
+/* The query schema every register's import takes. */
 extern const struct field reg_import_query[];
-extern const char *const reg_csv_encodings[];
 
 /* Pages through rows: appends row(r, arg) for each until `limit` (0: all) and sets *next to
  * the cursor of the next page (the id in column 0) or 0. -1 if the rows failed (items freed).
  */
 int reg_collect(struct dbrows *r, int64_t limit, json_t *(*row)(struct dbrows *, const void *),
 		const void *arg, json_t **items, int64_t *next);
+
+/* What waits in the registers (registers_tasks.c): entries past their yearly review. */
+extern const struct task_source asset_tasks[];
+extern const struct task_source pinfo_tasks[];
 
 #endif

@@ -43,7 +43,6 @@ void reg_import_options(struct req *req, bool *dry_run, enum csv_encoding *enc)
 
 /* --- answers shared by the registers' routes ------------------------------------------------ */
 
-const char *const reg_csv_encodings[] = { "utf-8", "cp932", NULL };
 static const char *const import_encodings[] = { "auto", "utf-8", "cp932", NULL };
 static const char *const flags[] = { "0", "1", "true", "false", NULL };
 
@@ -131,17 +130,25 @@ int reg_delete_route(struct req *req, const struct reg_record *kind)
 	return reg_answer_removed(req, run_on_record(req, kind, reg_delete_fn, &scope, &fe), &fe);
 }
 
-enum reg_format reg_csv_format(struct req *req)
+struct reg_export reg_export_of(struct req *req, bool xlsx)
 {
-	const char *enc = req_query(req, "encoding");
-	return enc && !strcmp(enc, "cp932") ? REG_CSV_CP932 : REG_CSV;
+	struct reg_export x = { .fmt = xlsx                ? REG_XLSX
+				       : export_cp932(req) ? REG_CSV_CP932
+							   : REG_CSV,
+				.replace = export_replace(req) };
+	return x;
 }
 
-int reg_reply_export(struct req *req, enum status st, enum reg_format fmt, const char *base,
-		     char *data, size_t len)
+int reg_reply_export(struct req *req, enum status st, struct reg_export *x, const char *base)
 {
+	if (st == ST_INVALID && x->file.loss.chars)
+		return reply_unmappable(req, &x->file.loss);
 	if (st != ST_OK)
 		return reply_status_of(req, st, NULL);
-	const char *name = arena_printf(&req->arena, "%s.%s", base, reg_format_ext(fmt));
-	return reply_download(req, reg_format_type(fmt), name, data, len);
+	bool xlsx = x->fmt == REG_XLSX;
+	char *data = x->file.data;
+	x->file.data = NULL;
+	return reply_download(req, export_content_type(xlsx, x->fmt == REG_CSV_CP932),
+			      export_file_name(req, base, xlsx ? "xlsx" : "csv"), data,
+			      x->file.len);
 }

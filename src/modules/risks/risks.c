@@ -69,6 +69,7 @@ static const struct reg_column risk_columns[] = {
 	{ "owner_name", "リスク所有者", "Owner", RK_TEXT, 0 },
 	{ "accepted_by_name", "受容者", "Accepted by", RK_TEXT, 0 },
 	{ "accepted_at", "受容日時", "Accepted at", RK_TIME, 0 },
+	{ "accept_comment", "受容の理由", "Reason for acceptance", RK_TEXT, 0 },
 	{ "review_on", "見直し日", "Review on", RK_DATE, 0 },
 	{ "updated_at", "更新日時", "Updated", RK_TIME, 0 },
 };
@@ -206,6 +207,7 @@ enum {
 	C_CREATED,
 	C_UPDATED,
 	C_VERSION,
+	C_ACC_COMMENT,
 	C_FIELDS
 };
 
@@ -213,7 +215,7 @@ static void select_head(struct buf *b)
 {
 	buf_adds(b, "SELECT r.id, r.department_id, d.name, r.level, r.residual_level, o.name, "
 		    "r.accepted_by, ac.name, r.accepted_at, a.name, p.name, r.created_at, "
-		    "r.updated_at, r.version, ");
+		    "r.updated_at, r.version, r.accept_comment, ");
 	reg_columns_sql(b, "r", fields, NFIELDS);
 	buf_adds(b, " FROM risks r LEFT JOIN departments d ON d.id = r.department_id "
 		    "LEFT JOIN users o ON o.id = r.owner_id LEFT JOIN users ac ON ac.id = "
@@ -257,6 +259,7 @@ static json_t *risk_row(struct dbrows *r, const void *arg)
 			    db_isnull(r, C_ACC_BY) ? json_null()
 						   : json_integer(db_int(r, C_ACC_BY)));
 	json_object_set_new(o, "accepted_by_name", opt_text(r, C_ACC_NAME));
+	json_object_set_new(o, "accept_comment", opt_text(r, C_ACC_COMMENT));
 	if (db_isnull(r, C_ACC_AT)) {
 		json_object_set_new(o, "accepted_at", json_null());
 	} else {
@@ -570,6 +573,7 @@ static json_t *audit_view(json_t *risk)
 	json_t *o = reg_editable(fields, NFIELDS, risk);
 	json_object_set(o, "control_ids", json_object_get(risk, "control_ids"));
 	json_object_set(o, "accepted_by", json_object_get(risk, "accepted_by"));
+	json_object_set(o, "accept_comment", json_object_get(risk, "accept_comment"));
 	return o;
 }
 
@@ -583,6 +587,7 @@ static int create_fn(struct db *db, void *arg)
 	struct reg_op *o = arg;
 	int64_t dept;
 	o->st = ST_DB;
+	reg_trim_strings(o->in);
 	schema_validate(risk_create_schema, o->in, false, o->fe);
 	if (!ferr_any(o->fe) && check_rules(db, o->scope, o->in, &dept, o->fe))
 		return -1;
@@ -638,6 +643,7 @@ static int update_fn(struct db *db, void *arg)
 	if (!before)
 		return -1;
 	json_t *rec = reg_patched(fields, NFIELDS, before, o->in);
+	reg_trim_strings(rec);
 	if (!json_object_get(o->in, "control_ids"))
 		json_object_set(rec, "control_ids", json_object_get(before, "control_ids"));
 	schema_validate(risk_create_schema, rec, false, o->fe);
@@ -662,7 +668,8 @@ static int update_fn(struct db *db, void *arg)
 		rc = set_controls(db, o->id, json_object_get(rec, "control_ids"));
 	if (rc == 0 && acceptance_stale(before, rec))
 		rc = db_exec(db,
-			     "UPDATE risks SET accepted_by = NULL, accepted_at = NULL WHERE id = ?",
+			     "UPDATE risks SET accepted_by = NULL, accepted_at = NULL, "
+			     "accept_comment = NULL WHERE id = ?",
 			     P(V_INT(o->id)));
 	if (rc == 0)
 		ret = reg_audit_change(db, o, before, false, "risk.update");
@@ -696,10 +703,12 @@ static int accept_fn(struct db *db, void *arg)
 		o->fe->detail = "Only the risk's owner can accept it.";
 		goto out;
 	}
+	const char *comment = json_string_value(json_object_get(o->in, "comment"));
 	if (db_exec(db,
-		    "UPDATE risks SET accepted_by = ?, accepted_at = ?, updated_at = ?, "
-		    "version = version + 1 WHERE id = ?",
-		    P(V_INT(o->who->id), V_INT(now_unix()), V_INT(now_unix()), V_INT(o->id))) == 0)
+		    "UPDATE risks SET accepted_by = ?, accepted_at = ?, accept_comment = ?, "
+		    "updated_at = ?, version = version + 1 WHERE id = ?",
+		    P(V_INT(o->who->id), V_INT(now_unix()), V_TEXT(comment), V_INT(now_unix()),
+		      V_INT(o->id))) == 0)
 		ret = reg_audit_change(db, o, before, false, "risk.accept");
 out:
 	json_decref(before);
@@ -707,27 +716,27 @@ out:
 }
 
 enum status risk_accept(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			int64_t id, int64_t version, struct ferrors *fe)
+			int64_t id, int64_t version, json_t *in, struct ferrors *fe)
 {
 	struct reg_op o = { .kind = &risk_kind,
 			    .who = who,
 			    .scope = scope,
 			    .id = id,
 			    .version = version,
+			    .in = in,
 			    .fe = fe };
 	return reg_op_run(db, accept_fn, &o);
 }
 
 enum status risks_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 const struct risk_filter *f, enum reg_format fmt, char **out, size_t *len)
+			 const struct risk_filter *f, struct reg_export *x)
 {
 	json_t *items;
 	int64_t next;
 	if (risks_list(db, scope, f, 0, 0, &items, &next))
 		return ST_DB;
-	enum status st =
-		reg_export_audited(db, who, risk_columns, ARRAY_SIZE(risk_columns), items, fmt,
-				   "リスクアセスメント", "export.risks", "risk", out, len);
+	enum status st = reg_export_audited(db, who, risk_columns, ARRAY_SIZE(risk_columns), items,
+					    x, "リスクアセスメント", "export.risks", "risk");
 	json_decref(items);
 	return st;
 }

@@ -17,8 +17,8 @@
  *
  * The SoA lists the 93 controls of ISO/IEC 27001:2022 Annex A by number and theme (37
  * organisational, 8 people, 14 physical, 34 technological) under mamori's own short titles;
- * per control: applicable or not, the justification (required when not applicable), the
- * implementation status, evidence notes, and the risks that name it.
+ * per control: applicable or not, the justification (required both ways), the
+ * implementation status, evidence notes, and the risks that name it; and its versions.
  */
 #ifndef MAMORI_RISKS_H
 #define MAMORI_RISKS_H
@@ -50,9 +50,11 @@ enum status risk_update(struct db *db, const struct actor *who, const struct reg
 			int64_t id, json_t *patch, struct ferrors *fe);
 /* The register's declaration for the shared steps (delete). */
 extern const struct reg_record risk_kind;
-/* The owner's acceptance of the residual risk (ST_FORBIDDEN, code not_owner, for others). */
+/* The owner's acceptance of the residual risk with their reason (`in`: {"comment"}, checked by
+ * the route's schema); ST_FORBIDDEN, code not_owner, for others. A later change to the scores,
+ * the treatment or the owner withdraws it. */
 enum status risk_accept(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			int64_t id, int64_t version, struct ferrors *fe);
+			int64_t id, int64_t version, json_t *in, struct ferrors *fe);
 
 struct risk_filter {
 	const char *q;
@@ -69,16 +71,48 @@ int risks_list(struct db *db, const struct reg_scope *scope, const struct risk_f
 /* {scale, basis, total, cells: [{likelihood, impact, count}]} inside the scope. */
 json_t *risks_heatmap(struct db *db, const struct reg_scope *scope, bool residual);
 enum status risks_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
-			 const struct risk_filter *f, enum reg_format fmt, char **out, size_t *len);
+			 const struct risk_filter *f, struct reg_export *x);
 
-/* --- Statement of Applicability ------------------------------------------------------------- */
+/* --- Statement of Applicability -------------------------------------------------------------
+ *
+ * The working copy: one row per control, changed one control at a time (soa.write). Every
+ * control carries the reason it is included or excluded: a change that leaves it without one
+ * is refused. The risks a control lists are only those the reader may see (registers.h).
+ *
+ * Versions: soa_version_create() freezes the working copy as version 1, 2, 3…, "pending",
+ * with who made it and when; it is refused while a control has no reason or another version
+ * is pending. soa_version_decide() — the approval step, kept as one function so that the
+ * workflow engine can take it over — approves or rejects it (soa.approve), recording who and
+ * when. The latest approved version (soa_approved) is the SoA as the organisation declares it:
+ * what an auditor is shown and what the evidence pack prints. */
 
-json_t *soa_list(struct db *db);
+json_t *soa_list(struct db *db, const struct reg_scope *scope);
 /* One control with the risks (inside `scope`) that name it. */
 json_t *soa_json(struct db *db, const struct reg_scope *scope, int64_t id);
 enum status soa_update(struct db *db, const struct actor *who, int64_t id, json_t *patch,
 		       struct ferrors *fe);
-enum status soa_export(struct db *db, const struct actor *who, enum reg_format fmt, char **out,
-		       size_t *len);
+/* The working copy, or the frozen version `number` (> 0), as a file with its audit event. */
+enum status soa_export(struct db *db, const struct actor *who, const struct reg_scope *scope,
+		       int64_t number, struct reg_export *x);
+
+/* Versions, newest first, without their controls. */
+json_t *soa_versions_list(struct db *db);
+/* One version with its frozen controls, by id or by number; NULL if none (or db_errkind). */
+json_t *soa_version_json(struct db *db, int64_t id);
+json_t *soa_version_by_number(struct db *db, int64_t number);
+/* The latest approved version with its controls, or NULL when none is approved yet. */
+json_t *soa_approved(struct db *db);
+/* Freezes the working copy ({note}: why this version) as the next version, pending approval.
+ * ST_INVALID (note: required; controls: justification_missing), ST_CONFLICT code "pending", ST_DB.
+ */
+enum status soa_version_create(struct db *db, const struct actor *who, json_t *in, int64_t *id,
+			       struct ferrors *fe);
+/* The approval step: approves or rejects the pending version `id` seen at `version`; a
+ * rejection needs a note. ST_CONFLICT (stale, or code "decided"), ST_NOT_FOUND, ST_INVALID. */
+enum status soa_version_decide(struct db *db, const struct actor *who, int64_t id, int64_t version,
+			       bool approve, const char *note, struct ferrors *fe);
+
+/* What waits in the risk assessment (risks_tasks.c): residual risks to accept. */
+extern const struct task_source risks_tasks[];
 
 #endif

@@ -6,9 +6,13 @@
 extern const struct field risk_create_schema[];
 
 const struct permission risks_permissions[] = {
-	{ "risks.read", "registers" },      { "risks.write", "registers" },
-	{ "risks.configure", "registers" }, { "soa.read", "registers" },
-	{ "soa.write", "registers" },       { 0 },
+	{ "risks.read", "registers" },
+	{ "risks.write", "registers" },
+	{ "risks.configure", "registers" },
+	{ "soa.read", "registers" },
+	{ "soa.write", "registers" },
+	{ "soa.approve", "registers" },
+	{ 0 },
 };
 
 static const char *const treatments[] = { "reduce", "avoid", "transfer", "accept", NULL };
@@ -57,26 +61,25 @@ static int risks_index(struct req *req)
 	return reg_reply_page(req, items, next);
 }
 
-static int risks_download(struct req *req, enum reg_format fmt)
+static int risks_download(struct req *req, bool xlsx)
 {
 	struct risk_filter f;
 	struct reg_scope scope = reg_scope_of(req);
 	struct actor who = req_actor(req);
-	char *data = NULL;
-	size_t len = 0;
+	struct reg_export x = reg_export_of(req, xlsx);
 	read_filter(req, &f);
-	enum status st = risks_export(req->db, &who, &scope, &f, fmt, &data, &len);
-	return reg_reply_export(req, st, fmt, "risks", data, len);
+	enum status st = risks_export(req->db, &who, &scope, &f, &x);
+	return reg_reply_export(req, st, &x, "risks");
 }
 
 static int risks_csv(struct req *req)
 {
-	return risks_download(req, reg_csv_format(req));
+	return risks_download(req, false);
 }
 
 static int risks_xlsx(struct req *req)
 {
-	return risks_download(req, REG_XLSX);
+	return risks_download(req, true);
 }
 
 static int risks_heatmap_route(struct req *req)
@@ -121,7 +124,8 @@ static int risks_accept(struct req *req)
 	struct actor who = req_actor(req);
 	struct reg_scope scope = reg_scope_of(req);
 	int64_t id = req_param_int(req, "id");
-	enum status st = risk_accept(req->db, &who, &scope, id, req_int(req, "version", 0), &fe);
+	enum status st =
+		risk_accept(req->db, &who, &scope, id, req_int(req, "version", 0), req->json, &fe);
 	return reply_outcome(req, st, &fe, 200,
 			     st == ST_OK ? risk_json(req->db, &scope, id) : NULL);
 }
@@ -156,10 +160,32 @@ static int risks_settings_patch(struct req *req)
 
 /* --- SoA ------------------------------------------------------------------------------------ */
 
+/* The working copy, with the latest approved version and the one awaiting approval. */
 static int soa_index(struct req *req)
 {
-	json_t *items = soa_list(req->db);
-	return items ? reply_json(req, 200, json_pack("{s:o}", "items", items)) : -1;
+	struct reg_scope scope = reg_scope_of(req);
+	json_t *items = soa_list(req->db, &scope);
+	if (!items)
+		return -1;
+	json_t *versions = soa_versions_list(req->db);
+	if (!versions) {
+		json_decref(items);
+		return -1;
+	}
+	json_t *approved = json_null(), *pending = json_null(), *v;
+	size_t i;
+	json_array_foreach(versions, i, v)
+	{
+		const char *state = json_string_value(json_object_get(v, "state"));
+		if (!strcmp(state, "approved") && json_is_null(approved))
+			approved = json_incref(v);
+		else if (!strcmp(state, "pending") && json_is_null(pending))
+			pending = json_incref(v);
+	}
+	json_decref(versions);
+	return reply_json(req, 200,
+			  json_pack("{s:o,s:o,s:o}", "items", items, "approved", approved,
+				    "pending", pending));
 }
 
 static int soa_show(struct req *req)
@@ -178,23 +204,69 @@ static int soa_patch(struct req *req)
 	return reply_outcome(req, st, &fe, 200, st == ST_OK ? soa_json(req->db, &scope, id) : NULL);
 }
 
-static int soa_download(struct req *req, enum reg_format fmt)
+static int soa_download(struct req *req, bool xlsx)
 {
 	struct actor who = req_actor(req);
-	char *data = NULL;
-	size_t len = 0;
-	enum status st = soa_export(req->db, &who, fmt, &data, &len);
-	return reg_reply_export(req, st, fmt, "soa", data, len);
+	struct reg_scope scope = reg_scope_of(req);
+	struct reg_export x = reg_export_of(req, xlsx);
+	int64_t number = 0;
+	const char *v = req_query(req, "version");
+	if (v)
+		parse_i64(v, 1, INT64_MAX, &number);
+	enum status st = soa_export(req->db, &who, &scope, number, &x);
+	const char *base =
+		number ? arena_printf(&req->arena, "soa-v%lld", (long long)number) : "soa";
+	return reg_reply_export(req, st, &x, base);
 }
 
 static int soa_csv(struct req *req)
 {
-	return soa_download(req, reg_csv_format(req));
+	return soa_download(req, false);
 }
 
 static int soa_xlsx(struct req *req)
 {
-	return soa_download(req, REG_XLSX);
+	return soa_download(req, true);
+}
+
+static int soa_versions_index(struct req *req)
+{
+	json_t *items = soa_versions_list(req->db);
+	return items ? reply_json(req, 200, json_pack("{s:o}", "items", items)) : -1;
+}
+
+static int soa_version_show(struct req *req)
+{
+	return reg_reply_record(req, soa_version_json(req->db, req_param_int(req, "id")));
+}
+
+static int soa_version_new(struct req *req)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = 0;
+	enum status st = soa_version_create(req->db, &who, req->json, &id, &fe);
+	return reply_outcome(req, st, &fe, 201, st == ST_OK ? soa_version_json(req->db, id) : NULL);
+}
+
+static int soa_version_decision(struct req *req, bool approve)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	int64_t id = req_param_int(req, "id");
+	enum status st = soa_version_decide(req->db, &who, id, req_int(req, "version", 0), approve,
+					    req_str(req, "note"), &fe);
+	return reply_outcome(req, st, &fe, 200, st == ST_OK ? soa_version_json(req->db, id) : NULL);
+}
+
+static int soa_version_approve(struct req *req)
+{
+	return soa_version_decision(req, true);
+}
+
+static int soa_version_reject(struct req *req)
+{
+	return soa_version_decision(req, false);
 }
 
 /* --- schemas and routes --------------------------------------------------------------------- */
@@ -219,6 +291,13 @@ static const struct field risk_patch_schema[] = {
 
 static const struct field version_schema[] = {
 	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 }, { 0 }
+};
+
+/* Accepting a risk says why the residual risk may stand. */
+static const struct field accept_schema[] = {
+	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
+	{ "comment", FT_TEXT, F_REQUIRED, .min = 1, .max = 1000 },
+	{ 0 }
 };
 
 static const struct field settings_schema[] = { { "version", FT_INT, F_REQUIRED | F_ALWAYS,
@@ -251,15 +330,22 @@ static const struct field list_query[] = { RISK_FILTERS,
 					   { "cursor", FT_ID, 0 },
 					   { 0 } };
 
-static const struct field csv_query[] = { RISK_FILTERS,
-					  { "encoding", FT_ENUM, 0, .choices = reg_csv_encodings },
-					  { 0 } };
+static const struct field csv_query[] = { RISK_FILTERS, EXPORT_CSV_QUERY, { 0 } };
 
 static const struct field xlsx_query[] = { RISK_FILTERS, { 0 } };
 static const struct field heatmap_query[] = { { "basis", FT_ENUM, 0, .choices = bases }, { 0 } };
-static const struct field soa_csv_query[] = {
-	{ "encoding", FT_ENUM, 0, .choices = reg_csv_encodings }, { 0 }
+static const struct field soa_csv_query[] = { { "version", FT_INT, 0, .min = 1 },
+					      EXPORT_CSV_QUERY,
+					      { 0 } };
+static const struct field soa_xlsx_query[] = { { "version", FT_INT, 0, .min = 1 }, { 0 } };
+/* Why this version is made ("yearly review", "new remote-work rules"): kept with it. */
+static const struct field soa_version_schema[] = {
+	{ "note", FT_TEXT, F_REQUIRED, .min = 1, .max = 2000 }, { 0 }
 };
+static const struct field soa_decision_schema[] = { { "version", FT_INT, F_REQUIRED | F_ALWAYS,
+						      .min = 1 },
+						    { "note", FT_TEXT, 0, .max = 2000 },
+						    { 0 } };
 
 static const struct route routes[] = {
 	{ "GET", "/api/v1/risks", "risks.read", risks_index, .query = list_query },
@@ -276,12 +362,20 @@ static const struct route routes[] = {
 	  .body = risk_patch_schema },
 	{ "DELETE", "/api/v1/risks/{id:int}", "risks.write", risks_remove, .body = version_schema },
 	{ "POST", "/api/v1/risks/{id:int}/accept", "risks.read", risks_accept,
-	  .body = version_schema },
+	  .body = accept_schema },
 	{ "GET", "/api/v1/soa", "soa.read", soa_index },
 	{ "GET", "/api/v1/soa.csv", "soa.read", soa_csv, .query = soa_csv_query },
-	{ "GET", "/api/v1/soa.xlsx", "soa.read", soa_xlsx },
+	{ "GET", "/api/v1/soa.xlsx", "soa.read", soa_xlsx, .query = soa_xlsx_query },
 	{ "GET", "/api/v1/soa/{id:int}", "soa.read", soa_show },
 	{ "PATCH", "/api/v1/soa/{id:int}", "soa.write", soa_patch, .body = soa_patch_schema },
+	{ "GET", "/api/v1/soa/versions", "soa.read", soa_versions_index },
+	{ "POST", "/api/v1/soa/versions", "soa.write", soa_version_new,
+	  .body = soa_version_schema },
+	{ "GET", "/api/v1/soa/versions/{id:int}", "soa.read", soa_version_show },
+	{ "POST", "/api/v1/soa/versions/{id:int}/approve", "soa.approve", soa_version_approve,
+	  .body = soa_decision_schema },
+	{ "POST", "/api/v1/soa/versions/{id:int}/reject", "soa.approve", soa_version_reject,
+	  .body = soa_decision_schema },
 };
 
 const struct route_table risks_routes = { routes, ARRAY_SIZE(routes) };

@@ -24,39 +24,100 @@ static const struct int_setting ints[] = {
 	{ "idle_timeout_min", offsetof(struct settings, idle_timeout_min), 1, 240, 30 },
 	{ "session_absolute_hours", offsetof(struct settings, session_absolute_hours), 1, 24, 12 },
 	{ "idle_disable_days", offsetof(struct settings, idle_disable_days), 0, 3650, 90 },
+	{ "approval_escalation_days", offsetof(struct settings, approval_escalation_days), 0, 30,
+	  3 },
+	{ "year_end_closure", offsetof(struct settings, year_end_closure), 0, 1, 1 },
 };
+
+/* Text settings: where each lives, its default, and whether it must name a time zone. Their
+ * lengths and allowed values are checked by the route's schema (settings_api.c). */
+struct text_setting {
+	const char *key;
+	size_t offset, size;
+	const char *def;
+	bool zone;
+};
+
+#define TEXT(k, d, z)                                                                              \
+	{                                                                                          \
+#k, offsetof(struct settings, k), sizeof(((struct settings *)0)->k), d, z          \
+	}
+static const struct text_setting texts[] = {
+	TEXT(org_name, "mamori", false),    TEXT(org_address, "", false),
+	TEXT(privacy_officer, "", false),   TEXT(isms_officer, "", false),
+	TEXT(pmark_number, "", false),      TEXT(isms_scope, "", false),
+	TEXT(isms_body, "", false),         TEXT(setup_state, "pending", false),
+	TEXT(timezone, "Asia/Tokyo", true),
+};
+#undef TEXT
+
+/* Yes/no settings, stored as "1" / "0". */
+struct bool_setting {
+	const char *key;
+	size_t offset;
+	bool def;
+};
+
+static const struct bool_setting bools[] = {
+	{ "isms_certified", offsetof(struct settings, isms_certified), false },
+};
+
+const char *const settings_setup_states[] = { "pending", "skipped", "done", NULL };
 
 static int *int_at(struct settings *s, const struct int_setting *d)
 {
 	return (int *)(void *)((char *)s + d->offset);
 }
 
+static char *text_at(struct settings *s, const struct text_setting *d)
+{
+	return (char *)s + d->offset;
+}
+
+static bool *bool_at(struct settings *s, const struct bool_setting *d)
+{
+	return (bool *)(void *)((char *)s + d->offset);
+}
+
+/* Sets one key from its stored text; unknown keys and unreadable values keep the default. */
+static void apply(struct settings *s, const char *k, const char *v)
+{
+	int64_t n;
+	if (!strcmp(k, "version")) {
+		if (parse_i64(v, 1, INT64_MAX, &n) == 0)
+			s->version = n;
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
+		if (!strcmp(k, texts[i].key)) {
+			snprintf(text_at(s, &texts[i]), texts[i].size, "%s", v);
+			return;
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(bools); i++)
+		if (!strcmp(k, bools[i].key)) {
+			*bool_at(s, &bools[i]) = !strcmp(v, "1");
+			return;
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
+		if (!strcmp(k, ints[i].key) && parse_i64(v, ints[i].min, ints[i].max, &n) == 0)
+			*int_at(s, &ints[i]) = (int)n;
+}
+
 static int load(struct db *db, struct settings *s)
 {
 	memset(s, 0, sizeof(*s));
-	snprintf(s->org_name, sizeof(s->org_name), "%s", "mamori");
-	snprintf(s->timezone, sizeof(s->timezone), "%s", "Asia/Tokyo");
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
+		snprintf(text_at(s, &texts[i]), texts[i].size, "%s", texts[i].def);
+	for (size_t i = 0; i < ARRAY_SIZE(bools); i++)
+		*bool_at(s, &bools[i]) = bools[i].def;
 	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
 		*int_at(s, &ints[i]) = ints[i].def;
 	s->version = 1;
 	struct dbrows r;
 	if (db_query(db, &r, "SELECT key, value FROM settings", P0))
 		return -1;
-	while (db_next(&r)) {
-		const char *k = db_text(&r, 0), *v = db_text(&r, 1);
-		int64_t n;
-		if (!strcmp(k, "org_name"))
-			snprintf(s->org_name, sizeof(s->org_name), "%s", v);
-		else if (!strcmp(k, "timezone"))
-			snprintf(s->timezone, sizeof(s->timezone), "%s", v);
-		else if (!strcmp(k, "version") && parse_i64(v, 1, INT64_MAX, &n) == 0)
-			s->version = n;
-		else
-			for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
-				if (!strcmp(k, ints[i].key) &&
-				    parse_i64(v, ints[i].min, ints[i].max, &n) == 0)
-					*int_at(s, &ints[i]) = (int)n;
-	}
+	while (db_next(&r))
+		apply(s, db_text(&r, 0), db_text(&r, 1));
 	int failed = r.failed;
 	db_rows_free(&r);
 	return failed ? -1 : 0;
@@ -101,12 +162,14 @@ void settings_free(struct settings *s)
 
 json_t *settings_json(const struct settings *s)
 {
+	struct settings *m = (struct settings *)s;
 	json_t *o = json_object();
-	json_object_set_new(o, "org_name", json_string(s->org_name));
-	json_object_set_new(o, "timezone", json_string(s->timezone));
+	for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
+		json_object_set_new(o, texts[i].key, json_string(text_at(m, &texts[i])));
+	for (size_t i = 0; i < ARRAY_SIZE(bools); i++)
+		json_object_set_new(o, bools[i].key, json_boolean(*bool_at(m, &bools[i])));
 	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
-		json_object_set_new(o, ints[i].key,
-				    json_integer(*int_at((struct settings *)s, &ints[i])));
+		json_object_set_new(o, ints[i].key, json_integer(*int_at(m, &ints[i])));
 	json_object_set_new(o, "version", json_integer(s->version));
 	return o;
 }
@@ -147,27 +210,34 @@ static int update_fn(struct db *db, void *arg)
 		const char *text = NULL;
 		if (!strcmp(key, "version"))
 			continue;
-		if (!strcmp(key, "org_name")) {
-			text = json_string_value(v);
-			snprintf(u->after.org_name, sizeof(u->after.org_name), "%s", text);
-		} else if (!strcmp(key, "timezone")) {
-			text = json_string_value(v);
-			if (!tz_known(text)) {
-				ferr_add(u->fe, "timezone", "invalid_choice",
+		const struct text_setting *ts = NULL;
+		for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
+			if (!strcmp(key, texts[i].key))
+				ts = &texts[i];
+		if (ts && json_is_string(v)) {
+			const char *sv = json_string_value(v);
+			if (ts->zone && !tz_known(sv)) {
+				ferr_add(u->fe, key, "invalid_choice",
 					 "Not a time zone this server knows (e.g. Asia/Tokyo).");
 				continue;
 			}
-			snprintf(u->after.timezone, sizeof(u->after.timezone), "%s", text);
-		} else {
-			for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
-				if (!strcmp(key, ints[i].key)) {
-					*int_at(&u->after, &ints[i]) = (int)json_integer_value(v);
-					snprintf(tmp, sizeof(tmp), "%d",
-						 (int)json_integer_value(v));
-					text = tmp;
-				}
+			snprintf(text_at(&u->after, ts), ts->size, "%s", sv);
+			text = sv;
 		}
-		if (text && put(db, key, text)) {
+		for (size_t i = 0; i < ARRAY_SIZE(bools) && !text; i++)
+			if (!strcmp(key, bools[i].key)) {
+				*bool_at(&u->after, &bools[i]) = json_is_true(v);
+				text = json_is_true(v) ? "1" : "0";
+			}
+		for (size_t i = 0; i < ARRAY_SIZE(ints) && !text; i++)
+			if (!strcmp(key, ints[i].key)) {
+				*int_at(&u->after, &ints[i]) = (int)json_integer_value(v);
+				snprintf(tmp, sizeof(tmp), "%d", (int)json_integer_value(v));
+				text = tmp;
+			}
+		if (!text)
+			continue;
+		if (put(db, key, text)) {
 			json_decref(changes);
 			return -1;
 		}

@@ -1,4 +1,5 @@
-/* settings_api.c — GET/PATCH /api/v1/settings and the public subset for the sign-in page. */
+/* settings_api.c — GET/PATCH /api/v1/settings and the public subset for the sign-in page.
+ * The setup wizard uses the same two routes: its answers are settings like any other. */
 #include "settings.h"
 
 static int settings_show(struct req *req)
@@ -36,6 +37,14 @@ static int settings_patch(struct req *req)
 static const struct field settings_body[] = {
 	{ "version", FT_INT, F_REQUIRED | F_ALWAYS, .min = 1 },
 	{ "org_name", FT_STRING, 0, .min = 1, .max = 200 },
+	{ "org_address", FT_TEXT, 0, .max = 300 },
+	{ "privacy_officer", FT_STRING, 0, .max = 100 },
+	{ "isms_officer", FT_STRING, 0, .max = 100 },
+	{ "pmark_number", FT_STRING, 0, .max = 64 },
+	{ "isms_certified", FT_BOOL, 0 },
+	{ "isms_scope", FT_TEXT, 0, .max = 500 },
+	{ "isms_body", FT_STRING, 0, .max = 200 },
+	{ "setup_state", FT_ENUM, 0, .choices = settings_setup_states },
 	{ "timezone", FT_STRING, 0, .min = 1, .max = 64 },
 	{ "password_min_length", FT_INT, 0, .min = 8, .max = 128 },
 	{ "password_history", FT_INT, 0, .min = 0, .max = 24 },
@@ -45,6 +54,8 @@ static const struct field settings_body[] = {
 	{ "idle_timeout_min", FT_INT, 0, .min = 1, .max = 240 },
 	{ "session_absolute_hours", FT_INT, 0, .min = 1, .max = 24 },
 	{ "idle_disable_days", FT_INT, 0, .min = 0, .max = 3650 },
+	{ "approval_escalation_days", FT_INT, 0, .min = 0, .max = 30 },
+	{ "year_end_closure", FT_INT, 0, .min = 0, .max = 1 },
 	{ 0 }
 };
 

@@ -11,15 +11,21 @@
 
 #define MD_MAX_DEPTH 12
 
-/* Links keep only targets that cannot run anything: web, mail, and same-site paths. */
+/* Links keep only targets that cannot run anything: web, mail, and same-site paths. A path
+ * must stay on this site as a browser reads it: browsers take "\\" for "/" ("/\\evil.example"
+ * is "//evil.example", another site) and drop tabs and line breaks anywhere, so neither may
+ * follow the leading "/", and no control character or space passes at all. */
 static bool safe_url(const char *u)
 {
 	if (!u || !*u)
 		return false;
+	for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return false;
 	if (!strncasecmp(u, "https://", 8) || !strncasecmp(u, "http://", 7) ||
 	    !strncasecmp(u, "mailto:", 7))
 		return true;
-	return (u[0] == '/' && u[1] != '/') || u[0] == '#';
+	return (u[0] == '/' && u[1] != '/' && u[1] != '\\') || u[0] == '#';
 }
 
 /* All literal text under `node`, for nodes flattened because of depth. Iterative: a lesson

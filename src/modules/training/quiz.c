@@ -7,6 +7,7 @@
 
 #include "training.h"
 #include "../../lib/timeutil.h"
+#include "../../workflow/campaign.h"
 
 uint32_t training_rand_sodium(void *ctx, uint32_t below)
 {
@@ -142,45 +143,8 @@ enum start_rule training_may_start(int max_attempts, int used_this_year, bool ha
 
 /* --- dates -------------------------------------------------------------------------------- */
 
-static bool leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-int date_add_years(const char *date, int years, char out[11])
-{
-	int y, m, d;
-	if (!date || !date_valid(date) || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
-		return -1;
-	y += years;
-	if (y < 1 || y > 9999)
-		return -1;
-	if (m == 2 && d == 29 && !leap(y))
-		d = 28;
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
-	return 0;
-}
-
 int training_cycle(const char *starts_on, const char *due_date, bool yearly, const char *today,
 		   char start[11], char due[11])
 {
-	char s[11], dd[11];
-	if (!date_valid(starts_on) || !date_valid(due_date) || !date_valid(today))
-		return -1;
-	if (strcmp(today, starts_on) < 0)
-		return 1;
-	int k = 0;
-	if (yearly) {
-		int ys = (int)strtol(starts_on, NULL, 10), yt = (int)strtol(today, NULL, 10);
-		k = yt - ys;
-		if (date_add_years(starts_on, k, s))
-			return -1;
-		if (strcmp(s, today) > 0)
-			k--;
-	}
-	if (date_add_years(starts_on, k, s) || date_add_years(due_date, k, dd))
-		return -1;
-	memcpy(start, s, 11);
-	memcpy(due, dd, 11);
-	return 0;
+	return campaign_cycle(starts_on, due_date, yearly ? "yearly" : "once", today, start, due);
 }

@@ -5,113 +5,12 @@
 #include "internal.h"
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
+#include "../../workflow/population.h"
+
+/* Whose targets population_targets holds for an assignment. */
+#define TRAINING_POPULATION "training_assignment"
 
 static const struct actor job_actor = { 0, NULL, "job" };
-static const char *const employment_types[] = { "regular",   "contract",   "dispatched",
-						"part_time", "contractor", NULL };
-
-/* --- targets ------------------------------------------------------------------------------ */
-
-/* One parsed target: "all", "department:12", "role:manager", "employment:dispatched",
- * "user:34". */
-struct target {
-	char kind[16];
-	int64_t ref_id;
-	char ref_text[64];
-};
-
-static int parse_target(const char *s, struct target *t)
-{
-	memset(t, 0, sizeof(*t));
-	const char *colon = strchr(s, ':');
-	if (!colon) {
-		if (strcmp(s, "all"))
-			return -1;
-		memcpy(t->kind, "all", 4);
-		return 0;
-	}
-	size_t klen = (size_t)(colon - s);
-	if (klen >= sizeof(t->kind))
-		return -1;
-	memcpy(t->kind, s, klen);
-	const char *v = colon + 1;
-	if (!strcmp(t->kind, "department") || !strcmp(t->kind, "user"))
-		return parse_i64(v, 1, INT64_MAX, &t->ref_id);
-	if (!strcmp(t->kind, "role") || !strcmp(t->kind, "employment")) {
-		size_t n = strlen(v);
-		if (n == 0 || n >= sizeof(t->ref_text))
-			return -1;
-		memcpy(t->ref_text, v, n + 1);
-		return 0;
-	}
-	return -1;
-}
-
-/* Checks every target names something that exists. */
-static int check_targets(struct db *db, json_t *targets, struct ferrors *fe)
-{
-	size_t i;
-	json_t *e;
-	if (!json_array_size(targets)) {
-		ferr_add(fe, "targets", "required", "Choose who the course is for.");
-		return 0;
-	}
-	json_array_foreach(targets, i, e)
-	{
-		struct target t;
-		int64_t one;
-		bool found = true;
-		if (parse_target(json_string_value(e), &t)) {
-			ferr_add(fe, "targets", "invalid_target",
-				 "Use all, department:ID, role:NAME, employment:TYPE or user:ID.");
-			return 0;
-		}
-		if (!strcmp(t.kind, "department")) {
-			if (db_query_int(db, &one, &found, "SELECT 1 FROM departments WHERE id = ?",
-					 P(V_INT(t.ref_id))))
-				return -1;
-		} else if (!strcmp(t.kind, "user")) {
-			if (db_query_int(db, &one, &found, "SELECT 1 FROM users WHERE id = ?",
-					 P(V_INT(t.ref_id))))
-				return -1;
-		} else if (!strcmp(t.kind, "role")) {
-			if (db_query_int(db, &one, &found, "SELECT 1 FROM roles WHERE name = ?",
-					 P(V_TEXT(t.ref_text))))
-				return -1;
-		} else if (!strcmp(t.kind, "employment")) {
-			found = false;
-			for (const char *const *k = employment_types; *k; k++)
-				found |= !strcmp(*k, t.ref_text);
-		}
-		if (!found) {
-			ferr_add(fe, "targets", "not_found", "A chosen target does not exist.");
-			return 0;
-		}
-	}
-	return 0;
-}
-
-static int store_targets(struct db *db, int64_t assignment_id, json_t *targets)
-{
-	size_t i;
-	json_t *e;
-	if (db_exec(db, "DELETE FROM training_assignment_targets WHERE assignment_id = ?",
-		    P(V_INT(assignment_id))))
-		return -1;
-	json_array_foreach(targets, i, e)
-	{
-		struct target t;
-		if (parse_target(json_string_value(e), &t))
-			continue;
-		if (db_exec(db,
-			    "INSERT INTO training_assignment_targets (assignment_id, kind, ref_id, "
-			    "ref_text) VALUES (?, ?, ?, ?)",
-			    P(V_INT(assignment_id), V_TEXT(t.kind), V_ID(t.ref_id),
-			      V_TEXT(t.ref_text[0] ? t.ref_text : NULL))))
-			return -1;
-	}
-	return 0;
-}
 
 /* --- duties ------------------------------------------------------------------------------- */
 
@@ -162,28 +61,12 @@ static int sync_assignment(struct db *db, const struct sync_one *a)
 	int c = training_cycle(a->starts_on, a->due_date, a->yearly, a->today, start, due);
 	if (c)
 		return c < 0 ? -1 : 0;
-	struct dbrows r;
 	struct target ts[32];
-	size_t nt = 0;
-	if (db_query(db, &r,
-		     "SELECT kind, ref_id, ref_text FROM training_assignment_targets WHERE "
-		     "assignment_id = ?",
-		     P(V_INT(a->id))))
-		return -1;
-	while (db_next(&r) && nt < ARRAY_SIZE(ts)) {
-		struct target *t = &ts[nt++];
-		memset(t, 0, sizeof(*t));
-		snprintf(t->kind, sizeof(t->kind), "%s", db_text(&r, 0));
-		t->ref_id = db_isnull(&r, 1) ? 0 : db_int(&r, 1);
-		snprintf(t->ref_text, sizeof(t->ref_text), "%s",
-			 db_text(&r, 2) ? db_text(&r, 2) : "");
-	}
-	int failed = r.failed;
-	db_rows_free(&r);
-	if (failed)
+	int nt = population_load(db, TRAINING_POPULATION, a->id, ts, (int)ARRAY_SIZE(ts));
+	if (nt < 0)
 		return -1;
 	int64_t added = 0, now = now_unix();
-	for (size_t i = 0; i < nt; i++) {
+	for (int i = 0; i < nt; i++) {
 		struct query q;
 		query_init(&q, "INSERT INTO training_duties (assignment_id, user_id, course_id, "
 			       "cycle_start, due_date, created_at) SELECT");
@@ -192,19 +75,7 @@ static int sync_assignment(struct db *db, const struct sync_one *a)
 			    V_INT(now)));
 		if (a->user_id)
 			query_add(&q, "AND u.id = ?", P(V_INT(a->user_id)));
-		if (!strcmp(ts[i].kind, "department"))
-			query_add(&q, "AND u.department_id = ?", P(V_INT(ts[i].ref_id)));
-		else if (!strcmp(ts[i].kind, "user"))
-			query_add(&q, "AND u.id = ?", P(V_INT(ts[i].ref_id)));
-		else if (!strcmp(ts[i].kind, "employment"))
-			query_add(&q, "AND u.employment_type = ?", P(V_TEXT(ts[i].ref_text)));
-		else if (!strcmp(ts[i].kind, "role"))
-			query_add(&q,
-				  "AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = "
-				  "ur.role_id WHERE ur.user_id = u.id AND r.name = ?)",
-				  P(V_TEXT(ts[i].ref_text)));
-		else if (strcmp(ts[i].kind, "all"))
-			query_add(&q, "AND 1 = 0", NULL, 0);
+		population_where(&q, &ts[i]);
 		query_add(&q, "ON CONFLICT (assignment_id, user_id, cycle_start) DO NOTHING", NULL,
 			  0);
 		int rc = db_exec(db, q.sql.buf, q.params, q.n);
@@ -318,44 +189,6 @@ int training_job(struct app *app, struct db *db)
 	" FROM training_assignments a JOIN training_courses c ON c.id = a.course_id LEFT JOIN "    \
 	"training_course_versions v ON v.id = c.current_version_id"
 
-static json_t *targets_json(struct db *db, int64_t id)
-{
-	struct dbrows r;
-	json_t *a = json_array();
-	if (db_query(db, &r,
-		     "SELECT t.kind, t.ref_id, t.ref_text, d.name, u.name FROM "
-		     "training_assignment_targets t LEFT JOIN departments d ON t.kind = "
-		     "'department' "
-		     "AND d.id = t.ref_id LEFT JOIN users u ON t.kind = 'user' AND u.id = t.ref_id "
-		     "WHERE t.assignment_id = ? ORDER BY t.kind, t.ref_id, t.ref_text",
-		     P(V_INT(id)))) {
-		json_decref(a);
-		return NULL;
-	}
-	while (db_next(&r)) {
-		const char *kind = db_text(&r, 0);
-		char code[96];
-		if (db_isnull(&r, 1) && !db_text(&r, 2))
-			snprintf(code, sizeof(code), "%s", kind);
-		else if (!db_isnull(&r, 1))
-			snprintf(code, sizeof(code), "%s:%lld", kind, (long long)db_int(&r, 1));
-		else
-			snprintf(code, sizeof(code), "%s:%s", kind, db_text(&r, 2));
-		const char *label = db_text(&r, 3)   ? db_text(&r, 3)
-				    : db_text(&r, 4) ? db_text(&r, 4)
-						     : db_text(&r, 2);
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s?}", "target", code, "kind", kind,
-						   "label", label));
-	}
-	int failed = r.failed;
-	db_rows_free(&r);
-	if (failed) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
-}
-
 static json_t *assignment_from_row(struct db *db, struct dbrows *r, const char *today)
 {
 	char start[11], due[11];
@@ -437,7 +270,8 @@ static json_t *assignments_query(struct db *db, int64_t id, int64_t course_id)
 	json_array_foreach(items, i, a)
 	{
 		json_t *t = failed ? NULL
-				   : targets_json(db, json_integer_value(json_object_get(a, "id")));
+				   : population_json(db, TRAINING_POPULATION,
+						     json_integer_value(json_object_get(a, "id")));
 		if (!t || add_counts(db, a, today)) {
 			json_decref(t);
 			failed = 1;
@@ -479,7 +313,7 @@ static void check_dates(const char *starts_on, const char *due, bool yearly, str
 	char limit[11];
 	if (strcmp(due, starts_on) < 0)
 		ferr_add(fe, "due_date", "before_start", "The due date is before the start date.");
-	else if (yearly && date_add_years(starts_on, 1, limit) == 0 && strcmp(due, limit) >= 0)
+	else if (yearly && date_add_months(starts_on, 12, limit) == 0 && strcmp(due, limit) >= 0)
 		ferr_add(fe, "due_date", "out_of_range",
 			 "A yearly assignment is due within a year of its start.");
 }
@@ -501,7 +335,7 @@ static int assign_create_fn(struct db *db, void *arg)
 		ferr_add(o->fe, "course_id", "not_found", "There is no such course.");
 	else if (!vid)
 		ferr_add(o->fe, "course_id", "not_published", "Publish the course first.");
-	if (check_targets(db, json_object_get(in, "targets"), o->fe))
+	if (population_check(db, json_object_get(in, "targets"), "targets", o->fe))
 		return -1;
 	const char *starts = json_string_value(json_object_get(in, "starts_on"));
 	const char *due = json_string_value(json_object_get(in, "due_date"));
@@ -522,7 +356,7 @@ static int assign_create_fn(struct db *db, void *arg)
 		    "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		    P(V_INT(course_id), V_TEXT(starts), V_TEXT(due), V_TEXT(rec),
 		      V_ID(o->who ? o->who->id : 0), V_INT(now), V_INT(now))) ||
-	    store_targets(db, o->id, json_object_get(in, "targets")))
+	    population_store(db, TRAINING_POPULATION, o->id, json_object_get(in, "targets")))
 		return -1;
 	json_t *sum = json_pack("{s:I,s:s,s:s,s:s,s:O}", "course_id", (json_int_t)course_id,
 				"starts_on", starts, "due_date", due, "recurrence", rec, "targets",
@@ -583,7 +417,7 @@ static int assign_update_fn(struct db *db, void *arg)
 	if ((v = json_object_get(o->in, "active")))
 		active = json_is_true(v);
 	check_dates(a.starts_on, a.due_date, a.yearly, o->fe);
-	if ((v = json_object_get(o->in, "targets")) && check_targets(db, v, o->fe)) {
+	if ((v = json_object_get(o->in, "targets")) && population_check(db, v, "targets", o->fe)) {
 		json_decref(before);
 		return -1;
 	}
@@ -599,7 +433,7 @@ static int assign_update_fn(struct db *db, void *arg)
 		     P(V_TEXT(a.due_date), V_TEXT(a.yearly ? "yearly" : "once"), V_BOOL(active),
 		       V_INT(now), V_INT(o->id)));
 	if (!rc && (v = json_object_get(o->in, "targets")))
-		rc = store_targets(db, o->id, v);
+		rc = population_store(db, TRAINING_POPULATION, o->id, v);
 	/* The current cycle's open duties follow a changed due date; a withdrawn assignment
 	 * takes back the duties nobody has completed. */
 	char start[11], due[11];
@@ -657,7 +491,7 @@ json_t *training_me(struct db *db, int64_t user_id)
 	if (attempts_expire(db, user_id) || training_sync(db, user_id))
 		return NULL;
 	tz_today(today);
-	date_add_years(today, -1, since);
+	date_add_months(today, -12, since);
 	json_t *items = json_array();
 	/* Open duties, one per course (several assignments may ask for the same course), then
 	 * what was completed in the last year. */

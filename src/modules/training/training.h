@@ -39,6 +39,7 @@
 #include "../../app.h"
 #include "../../audit/audit.h"
 #include "../../http/http.h"
+#include "../../workflow/tasks.h"
 #include "../../lib/errors.h"
 #include "../modules.h"
 
@@ -89,9 +90,6 @@ enum start_rule {
  * attempts started in the current calendar year (organisation's zone). */
 enum start_rule training_may_start(int max_attempts, int used_this_year, bool has_open);
 
-/* `date` (YYYY-MM-DD) moved by `years`; 29 February becomes 28 February in common years.
- * -1 if date is not a date. */
-int date_add_years(const char *date, int years, char out[11]);
 /* The cycle of an assignment that `today` falls in: for `yearly`, the latest anniversary of
  * starts_on on or before today, with the due date moved by the same number of years; for a
  * one-off assignment, the assignment's own dates. Returns 0 with start/due filled, 1 if the
@@ -218,5 +216,8 @@ bool training_in_team(struct db *db, int64_t manager_id, int64_t user_id);
 
 /* Duties for new joiners, expiry of timed-out attempts. */
 int training_job(struct app *app, struct db *db);
+
+/* What waits in training (training_tasks.c): the courses assigned and not yet passed. */
+extern const struct task_source training_tasks[];
 
 #endif

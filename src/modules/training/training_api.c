@@ -3,8 +3,7 @@
 
 #include "internal.h"
 #include "../modules.h"
-#include "../../lib/csv.h"
-#include "../../lib/xlsx.h"
+#include "../../http/export.h"
 
 #define PAGE_DEFAULT 50
 #define PAGE_MAX     200
@@ -432,47 +431,20 @@ static int roster_export(struct req *req, bool team, bool xlsx)
 	}
 	size_t nrows = json_array_size(items);
 	json_decref(items);
-	const char *enc = req_query(req, "encoding");
-	bool cp932 = !xlsx && enc && !strcmp(enc, "cp932");
-	char *data = NULL;
-	size_t len = 0;
-	if (xlsx) {
-		json_t *head = json_array();
-		for (size_t k = 0; k < ARRAY_SIZE(export_head); k++)
-			json_array_append_new(head, json_string(export_head[k]));
-		int rc = xlsx_table("受講者名簿", head, rows, &data, &len);
-		json_decref(head);
-		if (rc) {
-			json_decref(rows);
-			return -1;
-		}
-	} else {
-		struct buf out = BUF_INIT;
-		csv_bom(&out);
-		for (size_t k = 0; k < ARRAY_SIZE(export_head); k++)
-			csv_field(&out, export_head[k], k == 0);
-		csv_end_row(&out);
-		json_t *row;
-		json_array_foreach(rows, i, row)
-		{
-			size_t k;
-			json_t *v;
-			json_array_foreach(row, k, v)
-			{
-				if (json_is_integer(v))
-					csv_field_int(&out, json_integer_value(v), k == 0);
-				else
-					csv_field(&out, json_string_value(v), k == 0);
-			}
-			csv_end_row(&out);
-		}
-		if (cp932 && csv_to_cp932(&out)) {
-			buf_release(&out);
-			json_decref(rows);
-			return -1;
-		}
-		data = buf_detach(&out, &len);
+	/* The shared export rules (export.h): guard, CP932 report, dates, file name. */
+	bool cp932 = !xlsx && export_cp932(req);
+	json_t *head = json_array();
+	for (size_t k = 0; k < ARRAY_SIZE(export_head); k++)
+		json_array_append_new(head, json_string(export_head[k]));
+	struct export_file file;
+	int built = export_build(head, rows, xlsx, cp932, false, "受講者名簿", &file);
+	json_decref(head);
+	if (built) {
+		json_decref(rows);
+		return built > 0 ? reply_unmappable(req, &file.loss) : -1;
 	}
+	char *data = file.data;
+	size_t len = file.len;
 	json_decref(rows);
 	json_t *sum = filter_summary(&f);
 	json_object_set_new(sum, "rows", json_integer((json_int_t)nrows));
@@ -488,11 +460,9 @@ static int roster_export(struct req *req, bool team, bool xlsx)
 		free(data);
 		return -1;
 	}
-	return reply_download(req,
-			      xlsx    ? XLSX_TYPE
-			      : cp932 ? "text/csv; charset=Shift_JIS"
-				      : "text/csv; charset=utf-8",
-			      xlsx ? "training-roster.xlsx" : "training-roster.csv", data, len);
+	return reply_download(req, export_content_type(xlsx, cp932),
+			      export_file_name(req, "training-roster", xlsx ? "xlsx" : "csv"), data,
+			      len);
 }
 
 static int export_csv_all(struct req *req)

@@ -13,12 +13,22 @@ import type { Locale } from '../types'
 type Messages = Record<string, unknown>
 const moduleFiles = import.meta.glob<{ default: Messages }>('./modules/*.json', { eager: true })
 
+// A module's "taskKinds" ({kind: label}) are also merged into `tasks.kind`, where the home
+// page's list of what waits for you (GET /me/tasks) looks up each task's kind, and its
+// "recordTypes" into `tasks.record` (the approvals inbox names what each request is).
 function withModules<T extends Messages>(core: T, locale: Locale): T {
   const merged: Messages = { ...core }
+  const kinds: Record<string, unknown> = { ...((core.tasks as Messages | undefined)?.kind as Messages | undefined) }
+  const records: Record<string, unknown> = {}
   for (const [path, mod] of Object.entries(moduleFiles)) {
     const m = /\/modules\/([a-z_]+)\.(ja|en)\.json$/.exec(path)
-    if (m && m[2] === locale) merged[m[1]] = mod.default
+    if (m && m[2] === locale) {
+      merged[m[1]] = mod.default
+      Object.assign(kinds, (mod.default as Messages).taskKinds as Messages | undefined)
+      Object.assign(records, (mod.default as Messages).recordTypes as Messages | undefined)
+    }
   }
+  merged.tasks = { ...((core.tasks as Messages | undefined) ?? {}), kind: kinds, record: records }
   return merged as T
 }
 

@@ -41,6 +41,8 @@ export interface Action {
   updated_at: string
   version: number
   history?: HistoryEntry[]
+  /** The moves the signed-in person may make now (the server decides). */
+  allowed_transitions?: { to: ActionStatus; group?: string | null; comment_required?: boolean }[]
 }
 
 /** The fields of the action form, as the inputs hold them. */

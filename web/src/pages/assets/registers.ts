@@ -1,8 +1,7 @@
 // What the three register areas (assets, pinfo, risks) share in the UI: record shapes, the
-// choices and their labels, export links and the wording of import problems.
+// choices and their labels and the wording of import problems (exports: ExportButtons).
 
 import { i18n } from '../../i18n'
-import { API_BASE, query } from '../../api'
 
 const t = (key: string, params?: Record<string, unknown>) =>
   params ? i18n.global.t(key, params) : i18n.global.t(key)
@@ -88,16 +87,6 @@ export function treatmentLabel(v: string): string {
 
 export function bandLabel(v: string | null): string {
   return v && te(`risks.band.${v}`) ? t(`risks.band.${v}`) : ''
-}
-
-/** The export link of a register list (`assets`, `pinfo`, `risks`, `soa`). */
-export function exportHref(
-  what: string,
-  format: 'csv' | 'xlsx',
-  filters: Record<string, string | number | null | undefined> = {},
-  cp932 = false,
-): string {
-  return `${API_BASE}/${what}.${format}` + query({ ...filters, ...(cp932 ? { encoding: 'cp932' } : {}) })
 }
 
 /** A row error of an import in the user's language (the server's words as fallback). */

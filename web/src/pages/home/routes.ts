@@ -1,6 +1,7 @@
 // The home pages' routes and navigation entry, collected by router.ts and nav.ts.
 import type { RouteRecordRaw } from 'vue-router'
 import type { NavEntry } from '../../nav'
+import { setupPending } from '../setup/setup'
 
 export const routes: RouteRecordRaw[] = [
   {
@@ -8,6 +9,8 @@ export const routes: RouteRecordRaw[] = [
     name: 'home',
     component: () => import('./HomePage.vue'),
     meta: { title: 'home.title' },
+    // An administrator's first arrival goes to the setup wizard until it is finished or skipped.
+    beforeEnter: async () => ((await setupPending()) ? { name: 'setup' } : true),
   },
 ]
 

@@ -35,6 +35,13 @@ export const routes: RouteRecordRaw[] = [
     props: true,
   },
   {
+    path: '/incidents/:id(\\d+)/notice',
+    name: 'incident-notice',
+    component: () => import('./IncidentNoticePage.vue'),
+    meta: { perm: 'incidents.manage', title: 'incidents.notice.title' },
+    props: true,
+  },
+  {
     path: '/incidents/:id(\\d+)/print',
     name: 'incident-print',
     component: () => import('./IncidentPrintPage.vue'),

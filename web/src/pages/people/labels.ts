@@ -12,6 +12,8 @@ export interface UserModel {
   department_id: string
   manager_id: string
   employment_type: string
+  /** 派遣元: only for dispatched staff. */
+  dispatch_agency: string
   roles: string[]
   purpose: string
   valid_until: string

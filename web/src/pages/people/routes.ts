@@ -16,6 +16,20 @@ export const routes: RouteRecordRaw[] = [
     meta: { perm: 'users.write', title: 'people.newTitle' },
   },
   {
+    path: '/people/import',
+    name: 'people-import',
+    component: () => import('./ImportPage.vue'),
+    meta: { perm: 'users.write', title: 'people.importTitle' },
+    props: { what: 'people' },
+  },
+  {
+    path: '/departments/import',
+    name: 'departments-import',
+    component: () => import('./ImportPage.vue'),
+    meta: { perm: 'departments.write', title: 'departments.importTitle' },
+    props: { what: 'departments' },
+  },
+  {
     path: '/people/:id(\\d+)',
     name: 'person',
     component: () => import('./UserDetailPage.vue'),
@@ -31,6 +45,6 @@ export const routes: RouteRecordRaw[] = [
 ]
 
 export const nav: NavEntry[] = [
-  { order: 30, to: '/people', label: 'nav.people', perm: 'users.read', match: ['people', 'people-new', 'person'] },
-  { order: 31, to: '/departments', label: 'nav.departments', perm: 'departments.read', match: ['departments'] },
+  { order: 30, to: '/people', label: 'nav.people', perm: 'users.read', match: ['people', 'people-new', 'people-import', 'person'] },
+  { order: 31, to: '/departments', label: 'nav.departments', perm: 'departments.read', match: ['departments', 'departments-import'] },
 ]

@@ -25,6 +25,8 @@ export interface Risk {
   owner_name: string | null
   accepted_by_name: string | null
   accepted_at: string | null
+  /** The owner's reason for accepting the residual risk. */
+  accept_comment: string | null
   review_on: string | null
   scale: number
   updated_at: string
@@ -54,6 +56,23 @@ export interface Control {
   updated_by_name: string | null
   version: number
   risks?: Risk[]
+}
+
+/** A frozen version of the SoA (its controls only when one version is asked for). */
+export interface SoaVersion {
+  id: number
+  number: number
+  note: string
+  state: 'pending' | 'approved' | 'rejected'
+  applicable_count: number
+  excluded_count: number
+  created_by_name: string | null
+  created_at: string
+  decided_by_name: string | null
+  decided_at: string | null
+  decision_note: string
+  version: number
+  controls?: Pick<Control, 'number' | 'theme' | 'title_ja' | 'title_en' | 'applicable' | 'justification' | 'status' | 'evidence'>[]
 }
 
 export const THEMES = ['organizational', 'people', 'physical', 'technological'] as const

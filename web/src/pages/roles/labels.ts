@@ -5,11 +5,15 @@ import { i18n } from '../../i18n'
 const te = (k: string) => i18n.global.te(k) || i18n.global.te(k, 'ja')
 
 // A module keeps its own words in its message file: `<area>.perm.<name with _>` for a
-// permission (e.g. incidents.perm.incidents_report) and `<area>.nav` for the area itself.
-export const permLabel = (name: string) => {
-  const k = `perm.${name.replace(/\./g, '_')}`
-  const own = `${name.split('.')[0]}.perm.${name.replace(/\./g, '_')}`
-  return te(k) ? i18n.global.t(k) : te(own) ? i18n.global.t(own) : name
+// permission (e.g. incidents.perm.incidents_report) and `<area>.nav` for the area itself. A
+// permission named after another word than its area (soa.read in the registers area) may be
+// worded under its catalogue area instead: `registers.perm.soa_read`.
+export const permLabel = (name: string, area?: string) => {
+  const key = name.replace(/\./g, '_')
+  for (const k of [`perm.${key}`, `${name.split('.')[0]}.perm.${key}`, area ? `${area}.perm.${key}` : '']) {
+    if (k && te(k)) return i18n.global.t(k)
+  }
+  return name
 }
 export const areaLabel = (area: string) => {
   const k = `area.${area}`
