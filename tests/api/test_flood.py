@@ -203,6 +203,34 @@ class BodyBeforeSessionTest(ServerTestCase):
         chunked = {"Content-Type": "text/csv", "Transfer-Encoding": "chunked"}
         self.assertEqual(head_only(port, "POST", API + "/assets/import", chunked), 401)
 
+    def test_sixteen_unauthenticated_uploads_are_refused_before_their_bodies(self):
+        # 16 clients announce 60 MiB imports at once and send none of it: each is answered
+        # 401 on its headers, so the server never waits for (or holds) a byte of the bodies.
+        port = self.srv.port
+        socks = []
+        try:
+            for i in range(16):
+                s = socket.create_connection(("127.0.0.1", port), timeout=5,
+                                             source_address=(ATTACKER, 0))
+                path = API + ("/assets/import", "/pinfo/import")[i % 2]
+                s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\n"
+                           "Content-Length: %d\r\n\r\n" % (path, 60 * MIB)).encode())
+                socks.append(s)
+            deadline = time.time() + 5
+            answers = {}
+            while len(answers) < len(socks) and time.time() < deadline:
+                waiting = [s for s in socks if s not in answers]
+                ready, _, _ = select.select(waiting, [], [], 0.5)
+                for s in ready:
+                    answers[s] = s.recv(64)
+            self.assertEqual(len(answers), 16, "not every upload was answered before its body")
+            for data in answers.values():
+                self.assertTrue(data.startswith(b"HTTP/1.1 401"), data)
+        finally:
+            for s in socks:
+                s.close()
+        self.assertEqual(timed_get(port, "/healthz")[0], 200)
+
     def test_allowed_large_body_is_read(self):
         # The one who may import is not refused: the server waits for the body.
         s = socket.create_connection(("127.0.0.1", self.srv.port), timeout=5)

@@ -54,6 +54,22 @@ class SessionCacheTest(ServerTestCase):
         self.assertEqual(acct.client.delete(API + "/session").status, 204)
         self.assertEqual(set(self.statuses(other, API + "/session")), {401})
 
+    def test_sessions_revoked_by_an_administrator(self):
+        # Resetting the password, disabling the account and taking a role away each end the
+        # user's sessions: the next request, on any thread, is refused.
+        for action in ("reset-password", "disable", "roles"):
+            acct = self.srv.create_user("cache-rev-" + action[:5], roles=["employee",
+                                                                          "manager"])
+            self.assertEqual(set(self.statuses(acct.client, API + "/session")), {200})
+            if action == "roles":
+                v = self.admin.client.get(API + "/users/%d" % acct.id).json["version"]
+                r = self.admin.client.patch(API + "/users/%d" % acct.id,
+                                            {"version": v, "roles": ["employee"]})
+            else:
+                r = self.admin.client.post(API + "/users/%d/%s" % (acct.id, action))
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(set(self.statuses(acct.client, API + "/session")), {401}, action)
+
     def test_user_disabled_from_the_command_line(self):
         # Another process (or, on PostgreSQL, another connection) changes the database.
         acct = self.srv.create_user("cache-cli")
@@ -124,3 +140,16 @@ class SessionCacheTwoNodesTest(ServerTestCase):
         self.assertEqual({on2.get(API + "/users?limit=1").status for _ in range(WARM)}, {403})
         self.assertEqual(acct.client.delete(API + "/session").status, 204)
         self.assertEqual({on2.get(API + "/session").status for _ in range(WARM)}, {401})
+
+    def test_disabled_and_reset_on_the_other_node(self):
+        for action in ("disable", "reset-password"):
+            acct = self.srv.create_user("cache-n2-" + action[:5])
+            on2 = copy_of(acct.client, self.node2)
+            self.assertEqual({on2.get(API + "/session").status for _ in range(WARM)}, {200})
+            r = self.admin.client.post(API + "/users/%d/%s" % (acct.id, action))
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual({on2.get(API + "/session").status for _ in range(WARM)}, {401},
+                             action)
+            # A change through the other node is refused too (confirmed before its write).
+            self.assertProblem(on2.patch(API + "/me", {"locale": "en"}), 401,
+                               "unauthenticated")
