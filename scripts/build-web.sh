@@ -18,7 +18,7 @@ if [ ! -d node_modules ] || [ ! -f "$deps_stamp" ] || [ package-lock.json -nt "$
 fi
 
 build_stamp=dist/.build-stamp
-inputs=(src public index.html package.json package-lock.json vite.config.ts tsconfig.json)
+inputs=(src public index.html package.json package-lock.json vite.config.ts build-plugins.mjs tsconfig.json)
 if [ -f "$build_stamp" ] && [ -f dist/index.html ]; then
   newer=$(find "${inputs[@]}" -newer "$build_stamp" -print -quit 2>/dev/null || true)
   if [ -z "$newer" ] && [ ! "$deps_stamp" -nt "$build_stamp" ]; then

@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "audit/audit.h"
+#include "auth/session.h"
 #include "lib/log.h"
 
 static void close_db(void *p)
@@ -66,6 +67,7 @@ int app_init(struct app *app, const char *data_dir, const char *db_url, struct b
 	app->data_dir = xstrdup(data_dir);
 	app->db_url = db_url ? xstrdup(db_url) : app_default_db_url(data_dir);
 	pthread_key_create(&app->db_key, close_db);
+	pthread_key_create(&app->session_key, session_cache_release);
 	return read_key(app, err);
 }
 
@@ -77,9 +79,13 @@ void app_release(struct app *app)
 		pthread_setspecific(app->db_key, NULL);
 	}
 	pthread_key_delete(app->db_key);
+	session_cache_release(pthread_getspecific(app->session_key));
+	pthread_setspecific(app->session_key, NULL);
+	pthread_key_delete(app->session_key);
 	free(app->data_dir);
 	free(app->db_url);
 	free(app->web_root);
+	free(app->proxies);
 	sodium_memzero(app->master_key, sizeof(app->master_key));
 	sodium_memzero(app->audit_key, sizeof(app->audit_key));
 }

@@ -19,15 +19,24 @@
 
 struct route_set;
 
+/* An address range (a proxy trusted with X-Forwarded-For). */
+struct net_range {
+	int family; /* AF_INET or AF_INET6 */
+	unsigned char addr[16];
+	unsigned bits;
+};
+
 struct app {
 	char *data_dir;
 	char *db_url;
 	char *web_root; /* folder of the built web UI, or NULL */
 	unsigned char master_key[MASTER_KEY_BYTES];
 	unsigned char audit_key[MASTER_KEY_BYTES]; /* the audit chain's, from master_key */
-	bool secure_cookies; /* Secure flag on cookies (HTTPS or --secure-cookies) */
-	bool trust_proxy;    /* take the client address from X-Forwarded-For */
+	bool secure_cookies;       /* Secure flag on cookies (HTTPS or --secure-cookies) */
+	struct net_range *proxies; /* X-Forwarded-For is taken from these peers only */
+	size_t nproxies;
 	pthread_key_t db_key;
+	pthread_key_t session_key;   /* each thread's cache of sessions (auth/session.c) */
 	int64_t settings_generation; /* bumped by every settings update (settings.h) */
 	/* What the HTTP server answers (http.h): set by serve from the module list. */
 	const struct route_set *routes;

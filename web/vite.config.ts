@@ -1,10 +1,13 @@
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import { preloadPages, precompress } from './build-plugins.mjs'
 
 // The app is served by `mamori serve` from the same origin as the API, under a strict CSP
 // (default-src 'self'): everything is bundled into files, nothing is inlined at run time.
+// Each text file gets a .br and a .gz copy for the server to send (build-plugins.mjs).
 export default defineConfig({
-  plugins: [vue()],
+  // The incident report form is what people open on a phone, often on a poor connection.
+  plugins: [vue(), preloadPages(['/src/pages/incidents/IncidentReportPage.vue']), precompress()],
   define: {
     __VUE_OPTIONS_API__: false,
     __VUE_PROD_DEVTOOLS__: false,

@@ -31,10 +31,20 @@ struct principal;
 /* The actor name of a kiosk in audit events (not a valid login, so never a person's). */
 #define KIOSK_LOGIN    "(kiosk)"
 
-enum sess_result { SESS_OK, SESS_NONE, SESS_EXPIRED, SESS_DB };
+enum sess_result { SESS_OK, SESS_NONE, SESS_EXPIRED, SESS_DB, SESS_STALE };
 
-/* Reads the cookie and fills req->user (with permissions) for a live session. */
-enum sess_result session_load(struct req *req);
+/* Reads the cookie and fills req->user (with permissions) for a live session, from this
+ * thread's cache when it is known to be unchanged. With `speculate` (PostgreSQL) it may go on
+ * with the cached session while the statement that confirms it travels with the handler's
+ * first query; session_confirm then settles it, and runs before any write. */
+enum sess_result session_load(struct req *req, bool speculate);
+/* SESS_STALE if the session that session_load took from the cache turned out to have changed
+ * (the request must run again from the start), else SESS_OK. */
+enum sess_result session_confirm(struct req *req);
+/* Lets go of the session the request used (at its end, or before it runs again). */
+void session_request_end(struct req *req);
+/* Frees a thread's session cache (the destructor of app->session_key). */
+void session_cache_release(void *cache);
 /* Records the session's activity if due (after the request's reads; never fails the request). */
 void session_touch(struct req *req);
 /* Loads the principal of user `user_id` (roles, permissions, timeouts) into the arena. */

@@ -21,12 +21,16 @@
 
 static const char usage[] =
 	"usage: mamori serve --data DIR [--db URL] [--listen ADDR:PORT] [--threads N]\n"
-	"                    [--web-root DIR] [--secure-cookies] [--trust-proxy]\n"
+	"                    [--web-root DIR] [--secure-cookies] [--trust-proxy ADDRS]\n"
+	"                    [--max-connections N] [--per-address N]\n"
 	"\n"
 	"Migrates the database, then serves the API and the web UI (default 127.0.0.1:8080).\n"
 	"SIGTERM or SIGINT finishes the requests in flight and closes the database cleanly.\n"
-	"  --secure-cookies  mark cookies Secure and send HSTS (behind an HTTPS proxy)\n"
-	"  --trust-proxy     take the client address from X-Forwarded-For\n"
+	"  --secure-cookies     mark cookies Secure and send HSTS (behind an HTTPS proxy)\n"
+	"  --trust-proxy ADDRS  take the client address from X-Forwarded-For when the request\n"
+	"                       comes from one of these proxies (e.g. 127.0.0.1,10.0.0.0/24)\n"
+	"  --max-connections N  open connections in all (default 1000)\n"
+	"  --per-address N      open connections from one address (default 64; 0: no limit)\n"
 	"  MAMORI_JOB_INTERVAL  seconds between background job runs (default 300)\n"
 	"  MAMORI_WORKER_INTERVAL  seconds between runs of the mail sender (default 5)\n"
 	"The address is printed once the server listens; if the port is taken, choose another\n"
@@ -177,22 +181,44 @@ static char *default_web_root(void)
 
 int cmd_serve(int argc, char **argv)
 {
-	static const char *const extra[] = { "listen=",        "threads=",    "web-root=",
-					     "secure-cookies", "trust-proxy", NULL };
+	static const char *const extra[] = {
+		"listen=",      "threads=",         "web-root=",    "secure-cookies",
+		"trust-proxy=", "max-connections=", "per-address=", NULL
+	};
 	struct cli_args a;
 	int rc = cli_parse(argc, argv, usage, extra, &a);
 	if (rc >= 0)
 		return rc;
 	const char *data = a.data, *db_url = a.db, *web = a.value[2];
 	const char *listen = a.value[0] ? a.value[0] : "127.0.0.1:8080";
-	bool secure = a.value[3] != NULL, proxy = a.value[4] != NULL;
-	int64_t threads = 4;
+	bool secure = a.value[3] != NULL;
+	const char *proxies = a.value[4];
+	int64_t threads = 4, max_conn = 1000, per_address = 64;
 	if (a.value[1] && parse_i64(a.value[1], 1, 64, &threads)) {
 		fprintf(stderr, "mamori serve: --threads wants 1..64\n");
 		return EXIT_USAGE;
 	}
+	if (a.value[5] && parse_i64(a.value[5], 1, 100000, &max_conn)) {
+		fprintf(stderr, "mamori serve: --max-connections wants 1..100000\n");
+		return EXIT_USAGE;
+	}
+	if (a.value[6] && parse_i64(a.value[6], 0, 100000, &per_address)) {
+		fprintf(stderr, "mamori serve: --per-address wants 0..100000\n");
+		return EXIT_USAGE;
+	}
 	if (cli_need_data(data, "serve"))
 		return EXIT_USAGE;
+	if (proxies) {
+		struct app probe = { 0 };
+		struct buf err = BUF_INIT;
+		int bad = http_trust_proxies(&probe, proxies, &err);
+		if (bad)
+			fprintf(stderr, "mamori serve: %s\n", err.buf);
+		free(probe.proxies);
+		buf_release(&err);
+		if (bad)
+			return EXIT_USAGE;
+	}
 	struct app app;
 	struct db *db;
 	rc = cli_open(&app, data, db_url, &db);
@@ -202,7 +228,11 @@ int cmd_serve(int argc, char **argv)
 	}
 	app.routes = module_routes();
 	app.secure_cookies = secure;
-	app.trust_proxy = proxy;
+	if (proxies) {
+		struct buf err = BUF_INIT;
+		http_trust_proxies(&app, proxies, &err); /* checked above */
+		buf_release(&err);
+	}
 	app.web_root = web ? realpath(web, NULL) : default_web_root();
 	if (web && !app.web_root)
 		fprintf(stderr,
@@ -227,7 +257,8 @@ int cmd_serve(int argc, char **argv)
 		jobs.worker_interval = (int)n;
 	pthread_create(&jobs.thread, NULL, jobs_main, &jobs);
 
-	struct server_options o = { listen, (int)threads };
+	struct server_options o = { listen, (int)threads, (int)max_conn,
+				    per_address ? (int)per_address : -1 };
 	if (probe)
 		pthread_create(&ready.thread, NULL, ready_main, &ready);
 	rc = http_serve(&app, &o);

@@ -68,13 +68,25 @@ struct field {
 	const struct field *fields; /* FT_OBJARRAY: each entry's schema, { 0 }-terminated */
 };
 
-#define R_BEFORE_GATES 1u /* allowed while a password change or MFA enrolment is pending */
-#define R_NO_CSRF      2u /* unsafe but without a session yet (sign-in) */
-#define R_RAW_BODY     4u /* handler reads req->body itself (not JSON) */
-#define R_LARGE_BODY   8u /* body up to BODY_LIMIT_LARGE instead of BODY_LIMIT (file imports) */
+#define R_BEFORE_GATES 1u  /* allowed while a password change or MFA enrolment is pending */
+#define R_NO_CSRF      2u  /* unsafe but without a session yet (sign-in) */
+#define R_RAW_BODY     4u  /* handler reads req->body itself (not JSON) */
+#define R_LARGE_BODY   8u  /* body up to BODY_LIMIT_LARGE instead of BODY_LIMIT (file imports) */
+#define R_LONG         16u /* runs on the long-work threads (see below), like every export */
 
-#define BODY_LIMIT       (1024 * 1024)
-#define BODY_LIMIT_LARGE (64 * 1024 * 1024)
+/* Bodies: a route open to anyone takes BODY_LIMIT_PUBLIC, others BODY_LIMIT, R_LARGE_BODY
+ * routes BODY_LIMIT_LARGE (kept in an unlinked file in the data folder, not in memory). A body
+ * larger than BODY_CHECK_FIRST (or of unknown length) is read only after the session, CSRF
+ * token and permission have been checked on its headers (router_precheck), so that nobody
+ * without them makes the server hold more than BODY_CHECK_FIRST per connection.
+ *
+ * Routes that take a file (R_LARGE_BODY), answer a download (a pattern ending in .csv or
+ * .xlsx) or say R_LONG run on a few long-work threads of their own, so that they never keep
+ * the request threads from answering everyone else. */
+#define BODY_LIMIT_PUBLIC (64 * 1024)
+#define BODY_CHECK_FIRST  (64 * 1024)
+#define BODY_LIMIT        (1024 * 1024)
+#define BODY_LIMIT_LARGE  (64 * 1024 * 1024)
 
 struct req;
 typedef int (*handler_fn)(struct req *req);
@@ -119,16 +131,20 @@ struct req {
 	const char *method;
 	const char *path;
 	char ip[64];
-	struct buf body;
-	size_t body_limit; /* BODY_LIMIT, or BODY_LIMIT_LARGE for R_LARGE_BODY routes */
+	struct buf body;   /* the whole body (for a large body: a read-only map of its file) */
+	size_t body_limit; /* BODY_LIMIT_PUBLIC, BODY_LIMIT or BODY_LIMIT_LARGE (router_begin) */
 	bool body_too_large;
 	json_t *json; /* validated body object, or NULL */
 	const struct route *route;
+	bool route_looked_up, path_known; /* router_begin ran; the path exists for some method */
 	const char *param_names[MAX_PARAMS];
 	const char *param_values[MAX_PARAMS];
 	int nparams;
-	struct principal *user; /* NULL when not signed in */
+	struct principal *user;              /* NULL when not signed in */
+	struct session_check *session_check; /* a cached session still to confirm (session.c) */
+	struct session_entry *session_entry; /* the cached session req->user comes from */
 	int64_t started_ms;
+	struct req_server *srv; /* the server's own state for this request (server.c) */
 
 	/* The answer. */
 	int status;
@@ -138,7 +154,11 @@ struct req {
 	const char *set_cookie;
 	const char *cache_control;
 	int static_fd; /* a file to send instead of `out`, or -1 */
-	int64_t static_size;
+	int64_t static_size, static_offset;
+	struct {
+		const char *name, *value;
+	} headers[6]; /* more header fields of the answer (reply_header) */
+	int nheaders;
 	bool replied;
 };
 
@@ -194,6 +214,8 @@ int reply_status_of(struct req *req, enum status st, struct ferrors *fe);
  * otherwise the problem for st with the field errors of `fe` (ST_OK without `ok`: the record
  * could not be read back, 500). Releases fe. */
 int reply_outcome(struct req *req, enum status st, struct ferrors *fe, int code, json_t *ok);
+/* Adds a header field to the answer (name and value: literals or arena text). */
+void reply_header(struct req *req, const char *name, const char *value);
 /* A file download (CSV...): takes ownership of `data`. */
 int reply_download(struct req *req, const char *content_type, const char *filename, char *data,
 		   size_t len);
@@ -203,20 +225,33 @@ int reply_download(struct req *req, const char *content_type, const char *filena
 struct server_options {
 	const char *listen; /* "127.0.0.1:8080" */
 	int threads;
+	int max_connections; /* open connections in all (0: 1,000) */
+	int per_address;     /* open connections from one address (0: 64; -1: no limit) */
 };
 
-/* Serves until SIGTERM/SIGINT, then finishes in-flight requests. */
+/* Takes X-Forwarded-For only from these addresses (--trust-proxy): a comma-separated list
+ * of IPv4/IPv6 addresses or ADDRESS/BITS ranges. -1 with a sentence in err. */
+int http_trust_proxies(struct app *app, const char *list, struct buf *err);
+/* Serves until SIGTERM/SIGINT, then finishes in-flight requests (for at most 8 s) and stops
+ * within 10 s. */
 int http_serve(struct app *app, const struct server_options *opt);
 
+/* Finds the route of `rs` for req->method and req->path (req->route, NULL if none, with its
+ * path parameters) and the body limit it sets. router_dispatch and router_precheck call it if
+ * the server has not. */
+void router_begin(const struct route_set *rs, struct req *req);
+/* Whether the request's route runs on the long-work threads (see BODY_CHECK_FIRST above). */
+bool router_runs_long(const struct req *req);
+/* The gates of the request's route on its headers alone (session, CSRF, MFA and password
+ * gates, permission), before a large body is read. False with an answer set when the request
+ * may not go on; true means the body may be read (router_dispatch checks everything again). */
+bool router_precheck(const struct route_set *rs, struct req *req);
 /* Runs one request through the router, among the routes of `rs` (used by the server and by
  * tests). */
 void router_dispatch(const struct route_set *rs, struct req *req);
 /* Every route of `rs`, for the route walk test and `mamori routes`. */
 void router_each(const struct route_set *rs, void (*fn)(const struct route *r, void *arg),
 		 void *arg);
-/* The largest body the route of `rs` at method/path takes (BODY_LIMIT unless it is
- * R_LARGE_BODY). */
-size_t router_body_limit(const struct route_set *rs, const char *method, const char *path);
 /* Matches `path` against `pattern`, filling req params; true on match. */
 bool route_match(const char *pattern, const char *path, struct req *req);
 /* Checks one query parameter against a route's query schema (NULL: none accepted). */

@@ -219,6 +219,15 @@ int reply_status_of(struct req *req, enum status st, struct ferrors *fe)
 	}
 }
 
+void reply_header(struct req *req, const char *name, const char *value)
+{
+	if (req->nheaders == (int)ARRAY_SIZE(req->headers))
+		die("reply_header: too many header fields");
+	req->headers[req->nheaders].name = name;
+	req->headers[req->nheaders].value = value;
+	req->nheaders++;
+}
+
 int reply_download(struct req *req, const char *content_type, const char *filename, char *data,
 		   size_t len)
 {

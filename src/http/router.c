@@ -69,6 +69,8 @@ void router_each(const struct route_set *rs, void (*fn)(const struct route *r, v
 			fn(&rs->tables[m]->routes[i], arg);
 }
 
+/* The route for req's method and path, with its path parameters filled in; NULL when there
+ * is none (*path_known: another method has this path). */
 static const struct route *find_route(const struct route_set *rs, struct req *req, bool *path_known)
 {
 	*path_known = false;
@@ -89,18 +91,31 @@ static const struct route *find_route(const struct route_set *rs, struct req *re
 	return NULL;
 }
 
-size_t router_body_limit(const struct route_set *rs, const char *method, const char *path)
+void router_begin(const struct route_set *rs, struct req *req)
 {
-	for (size_t m = 0; m < rs->count; m++) {
-		const struct route_table *t = rs->tables[m];
-		for (size_t i = 0; i < t->count; i++) {
-			const struct route *r = &t->routes[i];
-			if ((r->flags & R_LARGE_BODY) && !strcmp(r->method, method) &&
-			    route_match(r->pattern, path, NULL))
-				return BODY_LIMIT_LARGE;
-		}
-	}
-	return BODY_LIMIT;
+	req->route = find_route(rs, req, &req->path_known);
+	req->route_looked_up = true;
+	if (!req->route)
+		req->body_limit = BODY_LIMIT_PUBLIC;
+	else if (req->route->flags & R_LARGE_BODY)
+		req->body_limit = BODY_LIMIT_LARGE;
+	else if (!strcmp(req->route->perm, PERM_PUBLIC))
+		req->body_limit = BODY_LIMIT_PUBLIC;
+	else
+		req->body_limit = BODY_LIMIT;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+	return n >= k && !strcmp(s + n - k, tail);
+}
+
+bool router_runs_long(const struct req *req)
+{
+	const struct route *r = req->route;
+	return r && ((r->flags & (R_LARGE_BODY | R_LONG)) || ends_with(r->pattern, ".csv") ||
+		     ends_with(r->pattern, ".xlsx"));
 }
 
 static bool is_unsafe(const char *method)
@@ -191,80 +206,100 @@ static int parse_body(struct req *req, struct ferrors *fe)
 	return 0;
 }
 
-static void dispatch(const struct route_set *rs, struct req *req)
+/* Opens the request's database connection and read snapshot (not for /healthz); false with
+ * an answer set when the database cannot be opened. */
+static bool open_db(struct req *req)
 {
-	bool known;
+	if (req->db || !strcmp(req->route->pattern, "/healthz"))
+		return true;
+	req->db = app_db(req->app);
+	if (!req->db) {
+		reply_problem(req, 503, "unavailable", "Service unavailable",
+			      "The database cannot be opened. Try again shortly.");
+		return false;
+	}
+	/* The session and the handler's reads share one snapshot; the first write (a
+	 * transaction, an export's audit event) ends it. */
+	db_read_begin(req->db);
+	return true;
+}
+
+/* The gates of req->route: session, CSRF, the password-change and MFA gates, the permission.
+ * `speculate`: the session may be taken from this thread's cache and confirmed later (see
+ * session_load). False with an answer set when the request may not go on. */
+static bool gates(struct req *req, bool speculate)
+{
+	const struct route *r = req->route;
+	if (!strcmp(r->perm, PERM_PUBLIC))
+		return true;
+	enum sess_result sr = session_load(req, speculate);
+	if (sr == SESS_DB) {
+		reply_status_of(req, ST_DB, NULL);
+		return false;
+	}
+	if (sr != SESS_OK) {
+		reply_problem(req, 401, "unauthenticated", "Sign-in required",
+			      sr == SESS_EXPIRED ? "Your session has ended. Please sign in again."
+						 : "Please sign in.");
+		return false;
+	}
+	if (is_unsafe(req->method) && !(r->flags & R_NO_CSRF)) {
+		const char *tok = req_header(req, "X-CSRF-Token");
+		if (!tok || !str_equal_ct(tok, req->user->csrf_token)) {
+			reply_problem(req, 403, "csrf", "Missing or wrong CSRF token",
+				      "Send the X-CSRF-Token header you received at sign-in.");
+			return false;
+		}
+	}
+	if (!(r->flags & R_BEFORE_GATES)) {
+		if (req->user->must_change_password) {
+			reply_problem(req, 403, "password_change_required",
+				      "Password change required",
+				      "Change your one-time password before going on.");
+			return false;
+		}
+		if (req->user->mfa_required && !req->user->mfa_enabled) {
+			reply_problem(req, 403, "mfa_enrollment_required",
+				      "Two-step verification required",
+				      "Your role requires two-step verification. Set it up first.");
+			return false;
+		}
+	}
+	/* A reception kiosk (never gated) reaches its own routes and nothing else, reads
+	 * included; no person's session reaches those. */
+	if (req->user->kiosk != !strcmp(r->perm, PERM_KIOSK)) {
+		deny(req, r->perm);
+		return false;
+	}
+	if (strcmp(r->perm, PERM_SIGNED_IN) && !req_can(req, r->perm)) {
+		deny(req, r->perm);
+		return false;
+	}
+	return true;
+}
+
+/* Answers a request whose method and path match no route. */
+static void no_route(struct req *req)
+{
+	if (req->path_known)
+		reply_problem(req, 405, "method_not_allowed", "Method not allowed", NULL);
+	else
+		reply_problem(req, 404, "not_found", "Not found",
+			      "There is nothing at this address.");
+}
+
+static void dispatch(const struct route_set *rs, struct req *req, bool speculate)
+{
 	struct ferrors fe = FERRORS_INIT;
-	const struct route *r = find_route(rs, req, &known);
+	if (!req->route_looked_up)
+		router_begin(rs, req);
+	const struct route *r = req->route;
 	if (!r) {
-		if (known)
-			reply_problem(req, 405, "method_not_allowed", "Method not allowed", NULL);
-		else
-			reply_problem(req, 404, "not_found", "Not found",
-				      "There is nothing at this address.");
+		no_route(req);
 		return;
 	}
-	req->route = r;
-	if (strcmp(r->pattern, "/healthz")) {
-		req->db = app_db(req->app);
-		/* The session and the handler's reads share one snapshot; the first write (a
-		 * transaction, an export's audit event) ends it. */
-		if (req->db)
-			db_read_begin(req->db);
-		if (!req->db) {
-			reply_problem(req, 503, "unavailable", "Service unavailable",
-				      "The database cannot be opened. Try again shortly.");
-			return;
-		}
-	}
-	if (strcmp(r->perm, PERM_PUBLIC)) {
-		enum sess_result sr = session_load(req);
-		if (sr == SESS_DB) {
-			reply_status_of(req, ST_DB, NULL);
-			return;
-		}
-		if (sr != SESS_OK) {
-			reply_problem(req, 401, "unauthenticated", "Sign-in required",
-				      sr == SESS_EXPIRED
-					      ? "Your session has ended. Please sign in again."
-					      : "Please sign in.");
-			return;
-		}
-		if (is_unsafe(req->method) && !(r->flags & R_NO_CSRF)) {
-			const char *tok = req_header(req, "X-CSRF-Token");
-			if (!tok || !str_equal_ct(tok, req->user->csrf_token)) {
-				reply_problem(
-					req, 403, "csrf", "Missing or wrong CSRF token",
-					"Send the X-CSRF-Token header you received at sign-in.");
-				return;
-			}
-		}
-		if (!(r->flags & R_BEFORE_GATES)) {
-			if (req->user->must_change_password) {
-				reply_problem(req, 403, "password_change_required",
-					      "Password change required",
-					      "Change your one-time password before going on.");
-				return;
-			}
-			if (req->user->mfa_required && !req->user->mfa_enabled) {
-				reply_problem(req, 403, "mfa_enrollment_required",
-					      "Two-step verification required",
-					      "Your role requires two-step verification. Set it up "
-					      "first.");
-				return;
-			}
-		}
-		/* A reception kiosk (never gated) reaches its own routes and nothing else, reads
-		 * included; no person's session reaches those. */
-		if (req->user->kiosk != !strcmp(r->perm, PERM_KIOSK)) {
-			deny(req, r->perm);
-			return;
-		}
-		if (strcmp(r->perm, PERM_SIGNED_IN) && !req_can(req, r->perm)) {
-			deny(req, r->perm);
-			return;
-		}
-	}
+	if (!open_db(req) || !gates(req, speculate))
+		return;
 	struct qcheck q = { req, &fe };
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, check_query, &q);
 	if (parse_body(req, &fe))
@@ -282,11 +317,56 @@ out:
 	ferr_release(&fe);
 }
 
+/* Forgets the answer so far (the request runs again). */
+static void answer_reset(struct req *req)
+{
+	buf_reset(&req->out);
+	req->status = 0;
+	req->replied = false;
+	req->content_type = req->content_disposition = req->set_cookie = NULL;
+	req->cache_control = NULL;
+	req->nheaders = 0;
+	req->user = NULL;
+	req->session_check = NULL;
+	session_request_end(req);
+	json_decref(req->json);
+	req->json = NULL;
+}
+
 void router_dispatch(const struct route_set *rs, struct req *req)
 {
-	dispatch(rs, req);
+	dispatch(rs, req, true);
+	/* A session taken from the cache is confirmed before anything is answered; if it changed
+	 * (signed out, a permission removed) the request runs again with the session as it is
+	 * now. Nothing was written under the old one: writes confirm it first. */
+	if (req->session_check && session_confirm(req) == SESS_STALE) {
+		answer_reset(req);
+		if (req->db) {
+			db_read_end(req->db);
+			db_read_begin(req->db);
+		}
+		dispatch(rs, req, false);
+	}
 	if (req->db) {
 		db_read_end(req->db);
 		session_touch(req);
 	}
+}
+
+bool router_precheck(const struct route_set *rs, struct req *req)
+{
+	if (!req->route_looked_up)
+		router_begin(rs, req);
+	bool ok = false;
+	if (!req->route)
+		no_route(req);
+	else if (open_db(req))
+		ok = gates(req, false);
+	if (req->db) {
+		db_read_end(req->db);
+		req->db = NULL;
+	}
+	if (ok)
+		req->user = NULL; /* loaded again, with the body, by router_dispatch */
+	return ok;
 }

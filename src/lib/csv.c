@@ -496,6 +496,18 @@ static const char *skip_eol(const char *p, const char *end)
 	return p;
 }
 
+/* The record is malformed for its size: it is skipped to the end of its line (a quoted line
+ * break is taken as the end, which is as good a place as any to go on from). */
+static int too_much(struct csv_reader *r, const char *p, long lines, const char *why)
+{
+	while (p < r->end && *p != '\r' && *p != '\n')
+		p++;
+	r->error = why;
+	r->p = skip_eol(p, r->end);
+	r->pending = lines + 1;
+	return -1;
+}
+
 int csv_read(struct csv_reader *r)
 {
 	const char *p = r->p, *end = r->end;
@@ -537,6 +549,9 @@ int csv_read(struct csv_reader *r)
 				}
 				if (*p == '\n' || (*p == '\r' && (p + 1 >= end || p[1] != '\n')))
 					lines++;
+				if (r->cells.len - r->offs[r->nfields] >= CSV_MAX_CELL)
+					return too_much(r, p, lines,
+							"A cell is longer than 64 KiB.");
 				buf_addch(&r->cells, *p++);
 			}
 			if (p < end && *p != ',' && *p != '\r' && *p != '\n') {
@@ -553,11 +568,15 @@ int csv_read(struct csv_reader *r)
 			const char *s = p;
 			while (p < end && *p != ',' && *p != '\r' && *p != '\n')
 				p++;
+			if ((size_t)(p - s) > CSV_MAX_CELL)
+				return too_much(r, p, lines, "A cell is longer than 64 KiB.");
 			buf_add(&r->cells, s, (size_t)(p - s));
 		}
 		end_cell(r);
 		if (p < end && *p == ',') {
 			p++;
+			if (r->nfields == CSV_MAX_CELLS)
+				return too_much(r, p, lines, "A row has more than 256 cells.");
 			continue;
 		}
 		break;

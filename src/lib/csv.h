@@ -101,7 +101,12 @@ int csv_to_cp932(struct buf *b);
  *
  * Records follow RFC 4180 with Excel's leniency: fields separated by ',', records by CRLF,
  * LF or CR; a quoted field may hold commas, line breaks and doubled quotes (""); a quote in the
- * middle of an unquoted field is kept as text; blank lines are skipped. */
+ * middle of an unquoted field is kept as text; blank lines are skipped. A record of more than
+ * CSV_MAX_CELLS cells or with a cell longer than CSV_MAX_CELL bytes is malformed: a hostile
+ * file makes the reader hold at most one such record, never one the size of the file. */
+
+#define CSV_MAX_CELLS 256
+#define CSV_MAX_CELL  (64 * 1024)
 
 enum csv_encoding { CSV_AUTO = 0, CSV_UTF8, CSV_CP932 };
 

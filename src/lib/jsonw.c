@@ -1,5 +1,6 @@
 /* jsonw.c — a small streaming JSON writer. */
 #include <stdio.h>
+#include <string.h>
 
 #include "jsonw.h"
 #include "util.h"
@@ -12,20 +13,9 @@ void jw_init(struct jsonw *w, struct buf *out)
 	w->after_key = false;
 }
 
-/* Before a value: a comma if the container has items already (not after a key). */
-static void value_start(struct jsonw *w)
-{
-	uint32_t bit = 1u << w->depth;
-	if (w->after_key)
-		w->after_key = false;
-	else if (w->has_items & bit)
-		buf_addch(w->out, ',');
-	w->has_items |= bit;
-}
-
 static void open(struct jsonw *w, char c)
 {
-	value_start(w);
+	jw_value_start(w);
 	buf_addch(w->out, c);
 	if (++w->depth >= 32)
 		die("jsonw: nested too deep");
@@ -58,17 +48,41 @@ void jw_array_end(struct jsonw *w)
 	close_(w, ']');
 }
 
+/* Whether the 8 bytes of x hold one that needs escaping: below 0x20, '"' or '\\'. (Bytes of
+ * 0x80 and above, UTF-8, never count: ~x clears their high bit.) A byte that does is found
+ * for certain; the test is only a filter before looking at each byte. */
+static inline bool word_needs_escape(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\');
+	uint64_t low = (x - ones * 0x20) & ~x;
+	uint64_t zq = (q - ones) & ~q, zb = (bs - ones) & ~bs;
+	return ((low | zq | zb) & highs) != 0;
+}
+
 void json_quote(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s);
+	buf_grow(b, n + 2);
 	buf_add(b, "\"", 1);
-	const char *run = s, *p = s;
-	for (; *p; p++) {
+	const char *run = s, *p = s, *end = s + n;
+	while (p < end) {
+		if (end - p >= 8) {
+			uint64_t x;
+			memcpy(&x, p, 8);
+			if (!word_needs_escape(x)) {
+				p += 8;
+				continue;
+			}
+		}
 		unsigned char c = (unsigned char)*p;
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			p++;
 			continue;
+		}
 		buf_add(b, run, (size_t)(p - run));
-		run = p + 1;
+		run = ++p;
 		switch (c) {
 		case '"':
 			buf_add(b, "\\\"", 2);
@@ -95,20 +109,9 @@ void json_quote(struct buf *b, const char *s)
 	buf_add(b, "\"", 1);
 }
 
-void jw_key(struct jsonw *w, const char *key)
-{
-	/* Member names are literals in our code and never need escaping. */
-	size_t n = strlen(key);
-	value_start(w);
-	buf_add(w->out, "\"", 1);
-	buf_add(w->out, key, n);
-	buf_add(w->out, "\":", 2);
-	w->after_key = true;
-}
-
 void jw_str(struct jsonw *w, const char *s)
 {
-	value_start(w);
+	jw_value_start(w);
 	if (s)
 		json_quote(w->out, s);
 	else
@@ -119,7 +122,7 @@ void jw_int(struct jsonw *w, int64_t v)
 {
 	char tmp[24], *p = tmp + sizeof(tmp);
 	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	value_start(w);
+	jw_value_start(w);
 	do {
 		*--p = (char)('0' + u % 10);
 		u /= 10;
@@ -131,18 +134,18 @@ void jw_int(struct jsonw *w, int64_t v)
 
 void jw_bool(struct jsonw *w, bool v)
 {
-	value_start(w);
+	jw_value_start(w);
 	buf_adds(w->out, v ? "true" : "false");
 }
 
 void jw_null(struct jsonw *w)
 {
-	value_start(w);
+	jw_value_start(w);
 	buf_adds(w->out, "null");
 }
 
 void jw_raw(struct jsonw *w, const char *json)
 {
-	value_start(w);
+	jw_value_start(w);
 	buf_adds(w->out, json);
 }

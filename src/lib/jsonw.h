@@ -23,13 +23,39 @@ struct jsonw {
 };
 
 void jw_init(struct jsonw *w, struct buf *out);
+
+/* Before a value: a comma if the container has items already (not after a key). Inline, like
+ * jw_key, because a list writes them for every member of every row. */
+static inline void jw_value_start(struct jsonw *w)
+{
+	uint32_t bit = 1u << w->depth;
+	if (w->after_key)
+		w->after_key = false;
+	else if (w->has_items & bit)
+		buf_add(w->out, ",", 1);
+	w->has_items |= bit;
+}
+
 void jw_object(struct jsonw *w);
 void jw_object_end(struct jsonw *w);
 void jw_array(struct jsonw *w);
 void jw_array_end(struct jsonw *w);
 /* An object member's name (a literal that needs no escaping); the value follows with one of
  * the calls below. */
-void jw_key(struct jsonw *w, const char *key);
+static inline void jw_key(struct jsonw *w, const char *key)
+{
+	size_t n = strlen(key); /* a literal: counted by the compiler */
+	jw_value_start(w);
+	buf_grow(w->out, n + 3);
+	char *p = w->out->buf + w->out->len;
+	p[0] = '"';
+	memcpy(p + 1, key, n);
+	p[n + 1] = '"';
+	p[n + 2] = ':';
+	p[n + 3] = '\0';
+	w->out->len += n + 3;
+	w->after_key = true;
+}
 void jw_str(struct jsonw *w, const char *s); /* NULL writes null */
 void jw_int(struct jsonw *w, int64_t v);
 void jw_bool(struct jsonw *w, bool v);

@@ -91,9 +91,30 @@ static int single_tx(struct db *db, struct single *s)
 	return rc;
 }
 
+void db_set_guard(struct db *db, int (*fn)(void *arg), void *arg)
+{
+	db->guard = fn;
+	db->guard_arg = arg;
+}
+
+/* Runs the guard, once, before a write. */
+static int guard(struct db *db)
+{
+	int (*fn)(void *arg) = db->guard;
+	if (!fn)
+		return 0;
+	db->guard = NULL;
+	if (fn(db->guard_arg) == 0)
+		return 0;
+	db_fail(db, DBE_OTHER, "the change was not made: the session changed meanwhile");
+	return -1;
+}
+
 int db_exec(struct db *db, const char *sql, const struct dbval *p, size_t n)
 {
 	db->err = DBE_NONE;
+	if (guard(db))
+		return -1;
 	db_read_end(db); /* a write never runs inside a read snapshot */
 	if (db->eng->one_writer && !db->in_tx)
 		return single_tx(db, &(struct single){ sql, p, n, NULL, 0 });
@@ -119,8 +140,27 @@ int db_query(struct db *db, struct dbrows *rows, const char *sql, const struct d
 	return db->eng->query(db, rows, sql, p, n);
 }
 
+int db_query_ahead(struct db *db, struct dbrows *rows, const char *sql, const struct dbval *p,
+		   size_t n)
+{
+	if (!db->eng->query_ahead)
+		return db_query(db, rows, sql, p, n);
+	db->err = DBE_NONE;
+	memset(rows, 0, sizeof(*rows));
+	rows->db = db;
+	return db->eng->query_ahead(db, rows, sql, p, n);
+}
+
+int db_data_version(struct db *db, int64_t *version)
+{
+	*version = 0;
+	return db->eng->data_version ? db->eng->data_version(db, version) : -1;
+}
+
 bool db_next(struct dbrows *rows)
 {
+	if (rows->pending)
+		rows->db->eng->fetch(rows->db);
 	if (!rows->impl || rows->failed)
 		return false;
 	return rows->db->eng->next(rows);
@@ -148,6 +188,8 @@ size_t db_len(struct dbrows *rows, int col)
 
 void db_rows_free(struct dbrows *rows)
 {
+	if (rows->pending)
+		rows->db->eng->fetch(rows->db);
 	if (rows->db && rows->impl)
 		rows->db->eng->rows_free(rows);
 	rows->impl = NULL;
@@ -173,6 +215,9 @@ int db_query_int(struct db *db, int64_t *out, bool *found, const char *sql, cons
 
 int db_insert(struct db *db, int64_t *id, const char *sql, const struct dbval *p, size_t n)
 {
+	db->err = DBE_NONE;
+	if (guard(db))
+		return -1;
 	if (db->eng->one_writer && !db->in_tx) {
 		db_read_end(db);
 		return single_tx(db, &(struct single){ sql, p, n, id, 0 });
@@ -217,6 +262,8 @@ int db_begin(struct db *db)
 		return -1;
 	}
 	db->err = DBE_NONE;
+	if (guard(db))
+		return -1;
 	db_read_end(db);
 	if (db->eng->begin(db))
 		return -1;

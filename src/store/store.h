@@ -61,9 +61,11 @@ static inline struct dbval v_text(const char *s)
 
 struct dbrows {
 	struct db *db;
-	void *impl; /* engine statement or result */
-	int row;    /* current row index (PostgreSQL) */
-	int failed; /* set when stepping failed; db_rows_free() still required */
+	void *impl;   /* engine statement or result */
+	int row;      /* current row index (PostgreSQL) */
+	int failed;   /* set when stepping failed; db_rows_free() still required */
+	bool pending; /* sent by db_query_ahead, not yet fetched */
+	int slot;     /* engine-private (SQLite: where its statement is cached) */
 };
 
 /* Opens `url`: "sqlite:PATH", a plain path, or "postgres://..." / "postgresql://...".
@@ -86,6 +88,24 @@ const char *db_text(struct dbrows *rows, int col); /* NULL for SQL NULL */
  * checking stored text exactly (the audit chain). */
 size_t db_len(struct dbrows *rows, int col);
 void db_rows_free(struct dbrows *rows);
+
+/* Sends a query whose rows are read later. On PostgreSQL it travels with the next statement
+ * in one round trip (libpq pipeline mode), or is fetched when its rows are first read; on
+ * SQLite it is db_query. `rows` must stay where it is until it is read or freed, and be
+ * freed before the connection's transaction or read snapshot ends. */
+int db_query_ahead(struct db *db, struct dbrows *rows, const char *sql, const struct dbval *p,
+		   size_t n);
+
+/* A number that changes whenever the database's contents change, by this connection or any
+ * other, as seen by the current read snapshot (SQLite: the connection and its data version).
+ * Two equal numbers from one connection mean the same data. -1 where the engine cannot tell
+ * (PostgreSQL). */
+int db_data_version(struct db *db, int64_t *version);
+
+/* A check that runs once, before the next write on this connection (db_begin, db_exec,
+ * db_insert); when it returns -1 the write fails without reaching the database. NULL clears
+ * it. (A request that went ahead on a cached session confirms it before changing anything.) */
+void db_set_guard(struct db *db, int (*fn)(void *arg), void *arg);
 
 /* One integer from the first row: *found says whether there was a row. */
 int db_query_int(struct db *db, int64_t *out, bool *found, const char *sql, const struct dbval *p,

@@ -17,6 +17,11 @@ struct db_engine {
 	int (*exec_script)(struct db *db, const char *sql);
 	int (*query)(struct db *db, struct dbrows *rows, const char *sql, const struct dbval *p,
 		     size_t n);
+	/* May be NULL (query instead). fetch completes every pending query of the connection. */
+	int (*query_ahead)(struct db *db, struct dbrows *rows, const char *sql,
+			   const struct dbval *p, size_t n);
+	void (*fetch)(struct db *db);
+	int (*data_version)(struct db *db, int64_t *version); /* may be NULL: -1 */
 	bool (*next)(struct dbrows *rows);
 	bool (*isnull)(struct dbrows *rows, int col);
 	int64_t (*get_int)(struct dbrows *rows, int col);
@@ -51,7 +56,9 @@ struct db {
 	char errmsg[256];
 	int64_t changes;
 	bool in_tx;
-	bool in_read; /* a db_read_begin() snapshot is open */
+	bool in_read;            /* a db_read_begin() snapshot is open */
+	int (*guard)(void *arg); /* db_set_guard */
+	void *guard_arg;
 	bool has_audit_key;
 	unsigned char audit_key[32]; /* see db_set_audit_key */
 };

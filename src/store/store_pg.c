@@ -189,10 +189,10 @@ static int translate(const char *sql, struct buf *out)
  * transaction has already failed (the server would refuse; the statement then lives on until
  * the session ends, under a name that is never reused). NULL on failure.
  */
-static const struct pg_stmt *stmt_get(struct db *db, const char *sql, const Oid *types, size_t n)
+static const struct pg_stmt *stmt_lookup(struct db *db, const char *sql, const Oid *types, size_t n,
+					 struct pg_stmt **victim_out)
 {
 	struct pg_cache *c = db->cache;
-	PGconn *conn = db->conn;
 	uint64_t h = sql_hash(sql);
 	struct pg_stmt *victim = &c->slot[0];
 	for (int i = 0; i < CACHE_SLOTS; i++) {
@@ -205,6 +205,20 @@ static const struct pg_stmt *stmt_get(struct db *db, const char *sql, const Oid 
 		if (victim->sql && (!s->sql || s->used < victim->used))
 			victim = s;
 	}
+	if (victim_out)
+		*victim_out = victim;
+	return NULL;
+}
+
+static const struct pg_stmt *stmt_get(struct db *db, const char *sql, const Oid *types, size_t n)
+{
+	struct pg_cache *c = db->cache;
+	PGconn *conn = db->conn;
+	uint64_t h = sql_hash(sql);
+	struct pg_stmt *victim = NULL;
+	const struct pg_stmt *found = stmt_lookup(db, sql, types, n, &victim);
+	if (found)
+		return found;
 
 	struct pg_stmt *ret = NULL;
 	PGresult *res = NULL;
@@ -248,11 +262,15 @@ out:
 
 /* ---- Connection ---- */
 
-/* Puts a fresh session into the state every statement assumes. */
+/* Puts a fresh session into the state every statement assumes. Prepared statements keep one
+ * generic plan: mamori's statements are fixed shapes over keys and indexes, and left to
+ * choose, PostgreSQL plans some of them again on every execution (a keyset page's
+ * `IN (SELECT … LIMIT ?)`), which tripled its CPU time per request in bench/http.sh. */
 static int session_setup(struct db *db)
 {
 	PGresult *res = PQexec(db->conn, "SET client_min_messages = warning; "
-					 "SET TimeZone = 'UTC'; SET client_encoding = 'UTF8'");
+					 "SET TimeZone = 'UTC'; SET client_encoding = 'UTF8'; "
+					 "SET plan_cache_mode = force_generic_plan");
 	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : fail(db, res);
 	PQclear(res);
 	return rc;
@@ -294,38 +312,211 @@ static void on_notice(void *arg, const char *message)
 
 /* ---- Statements ---- */
 
+/* The values of a statement in text form: integers as decimal (declared BIGINT), text as
+ * it is, NULL as a null parameter. Up to PARAMS_INLINE values without an allocation. */
+#define PARAMS_INLINE 16
+struct params {
+	const char **values;
+	char (*nums)[24];
+	Oid *types;
+	const char *values_in[PARAMS_INLINE];
+	char nums_in[PARAMS_INLINE][24];
+	Oid types_in[PARAMS_INLINE];
+};
+
+static void params_set(struct params *q, const struct dbval *p, size_t n)
+{
+	if (n <= PARAMS_INLINE) {
+		q->values = q->values_in;
+		q->nums = q->nums_in;
+		q->types = q->types_in;
+	} else {
+		q->values = xmalloc(n * sizeof(*q->values));
+		q->nums = xmalloc(n * sizeof(*q->nums));
+		q->types = xmalloc(n * sizeof(*q->types));
+	}
+	for (size_t i = 0; i < n; i++) {
+		q->values[i] = NULL;
+		q->types[i] = 0;
+		if (p[i].type == DBV_INT) {
+			snprintf(q->nums[i], sizeof(q->nums[i]), "%" PRId64, p[i].i);
+			q->values[i] = q->nums[i];
+			q->types[i] = INT8_OID;
+		} else if (p[i].type == DBV_TEXT) {
+			q->values[i] = p[i].s;
+		}
+	}
+}
+
+static void params_release(struct params *q)
+{
+	if (q->values != q->values_in) {
+		free(q->values);
+		free(q->nums);
+		free(q->types);
+	}
+}
+
+/* ---- Pipelined queries (db_query_ahead) ----
+ *
+ * A query sent ahead waits in libpq's pipeline mode; the next SELECT joins it and one Sync
+ * brings both results back in one round trip. Anything else (a write, BEGIN, a statement not
+ * yet prepared, COPY...) first collects what is pending, so it never runs in the pipeline's
+ * implicit transaction. */
+#define AHEAD_MAX 4
+
+struct pg_priv {
+	struct dbrows *ahead[AHEAD_MAX]; /* sent, not yet collected, in order */
+	int nahead;
+};
+
+static bool is_select(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '(')
+		sql++;
+	return !strncasecmp(sql, "SELECT", 6) || !strncasecmp(sql, "WITH", 4);
+}
+
+/* Sends Sync and reads the pending queries' results into their rows, then `own`'s (the
+ * query sent last, if any) into *own_res. A failed query's rows are marked failed; the first
+ * failure is recorded on db. Leaves pipeline mode. */
+static void collect(struct db *db, PGresult **own_res)
+{
+	PGconn *conn = db->conn;
+	struct pg_priv *pp = db->priv;
+	bool sent = PQpipelineSync(conn) == 1, synced = !sent;
+	PGresult *first_error = NULL;
+	int n = pp->nahead + (own_res ? 1 : 0);
+	for (int i = 0; i < n; i++) {
+		PGresult *res = synced ? NULL : PQgetResult(conn);
+		if (res && PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+			PQclear(res); /* the connection lost the rest */
+			res = NULL;
+			synced = true;
+		}
+		if (res) {
+			PGresult *end;
+			while ((end = PQgetResult(conn))) {
+				bool sync = PQresultStatus(end) == PGRES_PIPELINE_SYNC;
+				PQclear(end);
+				if (sync) {
+					synced = true;
+					break;
+				}
+			}
+		}
+		ExecStatusType st = PQresultStatus(res);
+		bool ok = res && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK);
+		if (!ok && !first_error && res && st != PGRES_PIPELINE_ABORTED) {
+			first_error = res;
+			res = NULL;
+		}
+		if (!ok) {
+			PQclear(res);
+			res = NULL;
+		}
+		if (i < pp->nahead) {
+			struct dbrows *r = pp->ahead[i];
+			r->pending = false;
+			r->impl = res;
+			r->row = -1;
+			r->failed = res ? 0 : 1;
+		} else {
+			*own_res = res;
+		}
+	}
+	pp->nahead = 0;
+	if (!synced) {
+		PGresult *res;
+		while ((res = PQgetResult(conn))) {
+			bool sync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+			PQclear(res);
+			if (sync)
+				break;
+		}
+	}
+	PQexitPipelineMode(conn);
+	if (first_error || (own_res && !*own_res)) {
+		if (first_error)
+			fail(db, first_error);
+		else
+			set_message(db, DBE_UNAVAILABLE, PQerrorMessage(conn), NULL);
+	}
+	PQclear(first_error);
+}
+
+static void pg_fetch(struct db *db)
+{
+	if (((struct pg_priv *)db->priv)->nahead)
+		collect(db, NULL);
+}
+
+static int pg_query_ahead(struct db *db, struct dbrows *rows, const char *sql,
+			  const struct dbval *p, size_t n)
+{
+	struct pg_priv *pp = db->priv;
+	if (pp->nahead == AHEAD_MAX)
+		pg_fetch(db);
+	if (!pp->nahead && conn_ready(db))
+		return -1;
+	struct params q;
+	params_set(&q, p, n);
+	int rc = -1;
+	const struct pg_stmt *st = stmt_lookup(db, sql, q.types, n, NULL);
+	if (!st) {
+		pg_fetch(db); /* preparing needs the connection to itself */
+		st = stmt_get(db, sql, q.types, n);
+	}
+	if (!st)
+		goto out;
+	if (!pp->nahead && !PQenterPipelineMode(db->conn)) {
+		set_message(db, DBE_OTHER, PQerrorMessage(db->conn), NULL);
+		goto out;
+	}
+	if (!PQsendQueryPrepared(db->conn, st->name, (int)n, q.values, NULL, NULL, 0)) {
+		set_message(db, DBE_UNAVAILABLE, PQerrorMessage(db->conn), NULL);
+		if (pp->nahead)
+			collect(db, NULL);
+		else
+			PQexitPipelineMode(db->conn);
+		goto out;
+	}
+	rows->pending = true;
+	rows->row = -1;
+	pp->ahead[pp->nahead++] = rows;
+	rc = 0;
+out:
+	params_release(&q);
+	return rc;
+}
+
 /*
  * Runs `sql` with the values p[0..n) and returns its result, or NULL after recording the
- * failure. Values go in text form: integers as decimal (declared BIGINT), NULL as a null
- * parameter.
+ * failure. A SELECT already prepared joins the queries sent ahead, if any, in one round trip;
+ * anything else first collects them.
  */
 static PGresult *run(struct db *db, const char *sql, const struct dbval *p, size_t n)
 {
 	PGresult *res = NULL;
-	const char **values = NULL;
-	char(*nums)[24] = NULL;
-	Oid *types = NULL;
-
-	if (conn_ready(db))
-		return NULL;
-	if (n) {
-		values = xcalloc(n, sizeof(*values));
-		nums = xcalloc(n, sizeof(*nums));
-		types = xcalloc(n, sizeof(*types));
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (p[i].type == DBV_INT) {
-			snprintf(nums[i], sizeof(nums[i]), "%" PRId64, p[i].i);
-			values[i] = nums[i];
-			types[i] = INT8_OID;
-		} else if (p[i].type == DBV_TEXT) {
-			values[i] = p[i].s;
+	struct pg_priv *pp = db->priv;
+	struct params q;
+	params_set(&q, p, n);
+	if (pp->nahead) {
+		const struct pg_stmt *st =
+			is_select(sql) ? stmt_lookup(db, sql, q.types, n, NULL) : NULL;
+		if (st &&
+		    PQsendQueryPrepared(db->conn, st->name, (int)n, q.values, NULL, NULL, 0)) {
+			collect(db, &res);
+			goto out;
 		}
+		pg_fetch(db);
 	}
-	const struct pg_stmt *st = stmt_get(db, sql, types, n);
+	if (conn_ready(db))
+		goto out;
+	const struct pg_stmt *st = stmt_get(db, sql, q.types, n);
 	if (!st)
 		goto out;
-	res = PQexecPrepared(db->conn, st->name, (int)n, values, NULL, NULL, 0);
+	res = PQexecPrepared(db->conn, st->name, (int)n, q.values, NULL, NULL, 0);
 	ExecStatusType status = PQresultStatus(res);
 	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
 	    status != PGRES_EMPTY_QUERY) {
@@ -334,9 +525,7 @@ static PGresult *run(struct db *db, const char *sql, const struct dbval *p, size
 		res = NULL;
 	}
 out:
-	free(values);
-	free(nums);
-	free(types);
+	params_release(&q);
 	return res;
 }
 
@@ -369,6 +558,7 @@ static int pg_exec(struct db *db, const char *sql, const struct dbval *p, size_t
 /* Runs several statements in one round trip (migrations); no placeholders, no cache. */
 static int pg_exec_script(struct db *db, const char *sql)
 {
+	pg_fetch(db);
 	if (conn_ready(db))
 		return -1;
 	PGresult *res = PQexec(db->conn, sql);
@@ -688,6 +878,7 @@ static void pg_close(struct db *db)
 {
 	cache_clear(db->cache);
 	free(db->cache);
+	free(db->priv);
 	PQfinish(db->conn);
 	free(db);
 }
@@ -698,6 +889,8 @@ static const struct db_engine pg_engine = {
 	.exec = pg_exec,
 	.exec_script = pg_exec_script,
 	.query = pg_query,
+	.query_ahead = pg_query_ahead,
+	.fetch = pg_fetch,
 	.next = pg_next,
 	.isnull = pg_isnull,
 	.get_int = pg_int,
@@ -796,6 +989,7 @@ int pg_open(const char *url, struct db **out, struct buf *err)
 	db->eng = &pg_engine;
 	db->conn = conn;
 	db->cache = xcalloc(1, sizeof(struct pg_cache));
+	db->priv = xcalloc(1, sizeof(struct pg_priv));
 	if (session_setup(db)) {
 		buf_printf(err, "cannot configure the PostgreSQL session on database \"%s\": %s",
 			   PQdb(conn), db->errmsg);

@@ -18,6 +18,7 @@
 
 struct cached {
 	char *sql;
+	uint64_t key; /* sql_key(sql): compared before the text */
 	sqlite3_stmt *stmt;
 	bool busy; /* handed out to a dbrows that is still open */
 	uint64_t used;
@@ -41,6 +42,7 @@ static void cache_clear(struct cache *c, bool all)
 
 struct writer;
 struct sqpriv {
+	int64_t serial;     /* numbers the connections of the process, for sq_data_version */
 	struct writer *w;   /* where this connection's transactions write (see sq_begin) */
 	sqlite3 *home_conn; /* the connection's own, for reads */
 	struct cache *home_cache;
@@ -73,16 +75,33 @@ static int fail(struct db *db, int rc)
 	return -1;
 }
 
-/* A prepared, reset statement for `sql`, from the cache when possible. */
-static sqlite3_stmt *stmt_get(struct db *db, const char *sql)
+/* A cheap key for a statement's text: its length and FNV-1a of its first and last 32 bytes
+ * (statements differ early or late, in their tables or their conditions). Equal keys are
+ * confirmed with strcmp. */
+static uint64_t sql_key(const char *sql)
+{
+	size_t n = strlen(sql);
+	uint64_t h = UINT64_C(14695981039346656037) ^ n;
+	for (size_t i = 0; i < n && i < 32; i++)
+		h = (h ^ (unsigned char)sql[i]) * UINT64_C(1099511628211);
+	for (size_t i = n > 32 ? n - 32 : n; i < n; i++)
+		h = (h ^ (unsigned char)sql[i]) * UINT64_C(1099511628211);
+	return h;
+}
+
+/* A prepared, reset statement for `sql`, from the cache when possible; *slot says where it
+ * is cached (-1: not cached, finalised when put back). */
+static sqlite3_stmt *stmt_get(struct db *db, const char *sql, int *slot)
 {
 	struct cache *c = db->cache;
 	struct cached *victim = NULL;
+	uint64_t key = sql_key(sql);
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		struct cached *s = &c->slot[i];
-		if (s->sql && !s->busy && !strcmp(s->sql, sql)) {
+		if (s->sql && !s->busy && s->key == key && !strcmp(s->sql, sql)) {
 			s->busy = true;
 			s->used = ++c->tick;
+			*slot = i;
 			return s->stmt;
 		}
 		if (!s->busy && (!victim || !s->sql || (victim->sql && s->used < victim->used)))
@@ -90,6 +109,7 @@ static sqlite3_stmt *stmt_get(struct db *db, const char *sql)
 	}
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	*slot = -1;
 	if (rc != SQLITE_OK) {
 		fail(db, rc);
 		return NULL;
@@ -100,26 +120,27 @@ static sqlite3_stmt *stmt_get(struct db *db, const char *sql)
 			free(victim->sql);
 		}
 		victim->sql = xstrdup(sql);
+		victim->key = key;
 		victim->stmt = st;
 		victim->busy = true;
 		victim->used = ++c->tick;
+		*slot = (int)(victim - c->slot);
 	}
 	return st;
 }
 
 /* Back into the cache of the connection that prepared it (a query begun before a
- * transaction may end inside it, on the other connection). */
-static void stmt_put(struct db *db, sqlite3_stmt *st)
+ * transaction may end inside it, on the other connection), at `slot`. */
+static void stmt_put(struct db *db, sqlite3_stmt *st, int slot)
 {
 	struct sqpriv *p = db->priv;
 	struct cache *c = sqlite3_db_handle(st) == p->home_conn ? p->home_cache : p->w_cache;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	for (int i = 0; i < CACHE_SLOTS; i++)
-		if (c->slot[i].stmt == st && c->slot[i].busy) {
-			c->slot[i].busy = false;
-			return;
-		}
+	if (slot >= 0 && c->slot[slot].stmt == st && c->slot[slot].busy) {
+		c->slot[slot].busy = false;
+		return;
+	}
 	sqlite3_finalize(st); /* was not cached */
 }
 
@@ -182,7 +203,8 @@ static int sq_exec(struct db *db, const char *sql, const struct dbval *p, size_t
 {
 	if (check_in_tx(db))
 		return -1;
-	sqlite3_stmt *st = stmt_get(db, sql);
+	int slot;
+	sqlite3_stmt *st = stmt_get(db, sql, &slot);
 	if (!st)
 		return -1;
 	int ret = -1;
@@ -204,7 +226,7 @@ static int sq_exec(struct db *db, const char *sql, const struct dbval *p, size_t
 	db->changes = sqlite3_changes64(db->conn);
 	ret = 0;
 out:
-	stmt_put(db, st);
+	stmt_put(db, st, slot);
 	return ret;
 }
 
@@ -225,14 +247,16 @@ static int sq_query(struct db *db, struct dbrows *rows, const char *sql, const s
 {
 	if (check_in_tx(db))
 		return -1;
-	sqlite3_stmt *st = stmt_get(db, sql);
+	int slot;
+	sqlite3_stmt *st = stmt_get(db, sql, &slot);
 	if (!st)
 		return -1;
 	if (bind(db, st, p, n)) {
-		stmt_put(db, st);
+		stmt_put(db, st, slot);
 		return -1;
 	}
 	rows->impl = st;
+	rows->slot = slot;
 	return 0;
 }
 
@@ -275,7 +299,7 @@ static size_t sq_len(struct dbrows *rows, int col)
 
 static void sq_rows_free(struct dbrows *rows)
 {
-	stmt_put(rows->db, rows->impl);
+	stmt_put(rows->db, rows->impl, rows->slot);
 }
 
 /*
@@ -590,6 +614,26 @@ static int sq_begin_read(struct db *db)
 	return sq_exec(db, "BEGIN", NULL, 0);
 }
 
+/* The connection's serial number and SQLite's data version for the current snapshot: equal
+ * numbers mean the same database contents (another connection's COMMIT, the shared writer's
+ * included, changes the data version). */
+static int sq_data_version(struct db *db, int64_t *version)
+{
+	struct sqpriv *p = db->priv;
+	if (db->in_tx || db->conn != p->home_conn)
+		return -1;
+	struct dbrows r = { .db = db };
+	if (sq_query(db, &r, "PRAGMA data_version", NULL, 0))
+		return -1;
+	int rc = -1;
+	if (sq_next(&r)) {
+		*version = (p->serial << 32) | (int64_t)(uint32_t)sqlite3_column_int64(r.impl, 0);
+		rc = 0;
+	}
+	sq_rows_free(&r);
+	return rc;
+}
+
 static int sq_lock_chain(struct db *db)
 {
 	UNUSED(db); /* BEGIN IMMEDIATE already holds the only write lock. */
@@ -695,6 +739,7 @@ static const struct db_engine sqlite_engine = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.begin_read = sq_begin_read,
+	.data_version = sq_data_version,
 	.lock_chain = sq_lock_chain,
 	.backup = sq_backup,
 	.restore = sq_restore,
@@ -741,8 +786,10 @@ int sqlite_open(const char *path, struct db **out, struct buf *err)
 		sqlite3_close_v2(conn);
 		return -1;
 	}
+	static int64_t serials;
 	struct db *db = xcalloc(1, sizeof(*db));
 	struct sqpriv *p = xcalloc(1, sizeof(*p));
+	p->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	db->eng = &sqlite_engine;
 	db->priv = p;
 	db->conn = p->home_conn = conn;

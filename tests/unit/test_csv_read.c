@@ -51,6 +51,36 @@ static void malformed_records(void **state)
 	check("ok\r\n\"open,1\r\nmore\r\n", "ok@1;!2;");
 }
 
+/* A hostile record (a file of commas, a cell of megabytes) is refused whole, and the reader
+ * never holds more than one bounded record: the next line still reads. */
+static void oversized_records(void **state)
+{
+	(void)state;
+	struct buf text = BUF_INIT, out = BUF_INIT;
+	for (int i = 0; i < CSV_MAX_CELLS - 1; i++)
+		buf_addch(&text, ',');
+	buf_adds(&text, "\r\n"); /* exactly CSV_MAX_CELLS cells: fine */
+	for (int i = 0; i < 1000000; i++)
+		buf_addch(&text, ',');
+	buf_adds(&text, "\r\nok,1\r\n");
+	read_all(text.buf, text.len, &out);
+	assert_true(strstr(out.buf, "@1;!2;ok|1@3;") != NULL);
+	buf_reset(&text);
+	buf_reset(&out);
+	for (int k = 0; k < 2; k++) { /* unquoted, then quoted */
+		buf_adds(&text, k ? "a,\"" : "a,");
+		for (int i = 0; i < CSV_MAX_CELL + 1; i++)
+			buf_addch(&text, 'x');
+		buf_adds(&text, k ? "\"\r\n" : "\r\n");
+	}
+	buf_adds(&text, "b,2\r\n");
+	read_all(text.buf, text.len, &out);
+	/* The second record's quote runs over its line end: the reader resumes after it. */
+	assert_string_equal(out.buf, "!1;!2;b|2@3;");
+	buf_release(&text);
+	buf_release(&out);
+}
+
 static void decodes_utf8_bom_and_cp932(void **state)
 {
 	(void)state;
@@ -113,6 +143,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(quoted_fields_and_line_ends),
 		cmocka_unit_test(malformed_records),
+		cmocka_unit_test(oversized_records),
 		cmocka_unit_test(decodes_utf8_bom_and_cp932),
 		cmocka_unit_test(writer_still_round_trips),
 	};

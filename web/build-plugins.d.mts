@@ -1,0 +1,5 @@
+// Types of build-plugins.mjs for vite.config.ts.
+import type { Plugin } from 'vite'
+
+export function precompress(): Plugin
+export function preloadPages(pages: string[]): Plugin
