@@ -34,6 +34,7 @@ run env EVENTS="${EVENTS:-10000000}" USERS="${USERS:-100000}" bench/scale.sh
 run bench/limits.sh
 run bench/phone.sh
 run bench/mail.sh
+run bench/evidence.sh
 echo
 echo "== summary (commit $commit, $(nproc) cores, load average $start_load at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end)"
 grep '^bench-summary|' "$log" | cut -d'|' -f2- |
