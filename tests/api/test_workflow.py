@@ -234,6 +234,16 @@ class WorkflowTest(ServerTestCase):
         self.assertEqual(r.status, 200, r)
         rows = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))
         self.assertIn("利用期限の設定", [row[1] for row in rows])
+        # Filtered as the page is: only the requests carried out, or only those of a kind.
+        r = self.auditor.client.get(API + "/account-requests.csv?status=done&kind=end")
+        self.assertEqual(r.status, 200, r)
+        rows = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))[1:]
+        self.assertTrue(rows)
+        self.assertEqual({(row[1], row[9]) for row in rows}, {("利用期限の設定", "実施済み")})
+        r = self.auditor.client.get(API + "/account-requests.csv?status=withdrawn&kind=end")
+        self.assertEqual(list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))[1:], [])
+        self.assertFieldError(self.auditor.client.get(API + "/account-requests.csv?status=nope"),
+                              "status", "invalid_choice")
 
     def test_two_decisions_at_once_one_wins(self):
         # The department's deputy stands in for its manager: an employee's request waits for

@@ -219,14 +219,23 @@ static int requests_export(struct req *req)
 {
 	enum export_format fmt = export_format_of(req);
 	struct dbrows r;
-	if (db_query(
-		    req->db, &r,
-		    "SELECT r.id, r.kind, q.name, COALESCE(t.name, r.name), COALESCE(t.login, "
-		    "r.login), r.roles, r.valid_until, r.purpose, r.reason, r.status, d.name, "
-		    "r.created_at, r.done_at FROM account_requests r JOIN users q ON q.id = "
-		    "r.requester_id LEFT JOIN users t ON t.id = r.target_user_id LEFT JOIN users d "
-		    "ON d.id = r.done_by ORDER BY r.id",
-		    P0))
+	struct query q;
+	const char *v;
+	query_init(&q,
+		   "SELECT r.id, r.kind, q.name, COALESCE(t.name, r.name), COALESCE(t.login, "
+		   "r.login), r.roles, r.valid_until, r.purpose, r.reason, r.status, d.name, "
+		   "r.created_at, r.done_at FROM account_requests r JOIN users q ON q.id = "
+		   "r.requester_id LEFT JOIN users t ON t.id = r.target_user_id LEFT JOIN users d "
+		   "ON d.id = r.done_by WHERE 1 = 1");
+	/* The list's filters, so that the download is what the page shows. */
+	if ((v = req_query(req, "status")))
+		query_add(&q, "AND r.status = ?", P(V_TEXT(v)));
+	if ((v = req_query(req, "kind")))
+		query_add(&q, "AND r.kind = ?", P(V_TEXT(v)));
+	query_add(&q, "ORDER BY r.id", NULL, 0);
+	int qrc = query_run(req->db, &q, &r);
+	query_release(&q);
+	if (qrc)
 		return -1;
 	static const struct {
 		const char *code, *ja;
@@ -601,6 +610,8 @@ static const char *const ob_moves[] = { "done", "open", NULL };
 
 static const char *const encodings[] = { "utf-8", "cp932", NULL };
 static const struct field export_query[] = {
+	{ "status", FT_ENUM, 0, .choices = statuses },
+	{ "kind", FT_ENUM, 0, .choices = kinds },
 	{ "encoding", FT_ENUM, 0, .choices = encodings },
 	{ "unmappable", FT_ENUM, 0, .choices = export_unmappable },
 	{ 0 },
