@@ -6,15 +6,14 @@
  * A document is matched by code. When its text differs from the newest version, the text
  * becomes a new draft version — never published: a policy takes effect only through its
  * approval (privacy officer, then top management). A version already open is left alone. */
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "policies.h"
 #include "internal.h"
+#include "../../lib/folders.h"
 #include "../../lib/timeutil.h"
 
 #define MAX_FILE (512 * 1024)
@@ -170,45 +169,22 @@ out:
 	return problems;
 }
 
-static int name_cmp(const void *a, const void *b)
+/* What each content folder is handed: the import's database, actor and report. */
+struct import_each {
+	struct db *db;
+	const struct actor *who;
+	struct buf *report, *err;
+};
+
+static int import_each_dir(const char *dir, void *arg)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	struct import_each *a = arg;
+	return import_dir(a->db, a->who, dir, a->report, a->err);
 }
 
 int policies_import_all(struct db *db, const struct actor *who, const char *root,
 			struct buf *report, struct buf *err)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	snprintf(path, sizeof(path), "%s/policy.json", root);
-	if (stat(path, &st) == 0)
-		return import_dir(db, who, root, report, err);
-	DIR *d = opendir(root);
-	if (!d) {
-		buf_printf(err, "%s: cannot open the folder\n", root);
-		return 1;
-	}
-	char *names[256] = { 0 };
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) && n < ARRAY_SIZE(names)) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/policy.json", root, e->d_name);
-		if (stat(path, &st) == 0)
-			names[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
-	int problems = 0;
-	if (n == 0) {
-		buf_printf(err, "%s: no document folders (each holds a policy.json)\n", root);
-		problems = 1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", root, names[i]);
-		problems += import_dir(db, who, path, report, err);
-		free(names[i]);
-	}
-	return problems;
+	struct import_each a = { db, who, report, err };
+	return each_content_folder(root, "policy.json", "document", import_each_dir, &a, err);
 }

@@ -10,7 +10,6 @@
  * Importing replaces the course's draft (matched by code; questions by key, so records keep
  * pointing at the same question) in one transaction, then publishes a new version if the
  * result differs from the latest one. */
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "../../lib/folders.h"
 #include "../../lib/timeutil.h"
 
 enum status course_publish_if_changed(struct db *db, const struct actor *who, int64_t id,
@@ -375,47 +375,24 @@ out:
 	return problems;
 }
 
-static int name_cmp(const void *a, const void *b)
+/* What each content folder is handed: the import's database, actor and report. */
+struct import_each {
+	struct db *db;
+	const struct actor *who;
+	struct buf *report, *err;
+};
+
+static int import_each_dir(const char *dir, void *arg)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	struct import_each *a = arg;
+	return training_import_dir(a->db, a->who, dir, a->report, a->err);
 }
 
 int training_import_all(struct db *db, const struct actor *who, const char *root,
 			struct buf *report, struct buf *err)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	snprintf(path, sizeof(path), "%s/course.json", root);
-	if (stat(path, &st) == 0)
-		return training_import_dir(db, who, root, report, err);
-	DIR *d = opendir(root);
-	if (!d) {
-		buf_printf(err, "%s: cannot open the folder\n", root);
-		return 1;
-	}
-	char *names[256] = { 0 };
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) && n < ARRAY_SIZE(names)) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/course.json", root, e->d_name);
-		if (stat(path, &st) == 0)
-			names[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
-	int problems = 0;
-	if (n == 0) {
-		buf_printf(err, "%s: no course folders (each holds a course.json)\n", root);
-		problems = 1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", root, names[i]);
-		problems += training_import_dir(db, who, path, report, err);
-		free(names[i]);
-	}
-	return problems;
+	struct import_each a = { db, who, report, err };
+	return each_content_folder(root, "course.json", "course", import_each_dir, &a, err);
 }
 
 char *training_content_root(void)

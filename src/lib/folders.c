@@ -1,0 +1,53 @@
+/* folders.c — content kept as folders (folders.h). */
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "folders.h"
+#include "util.h"
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int each_content_folder(const char *root, const char *marker, const char *what,
+			int (*fn)(const char *dir, void *arg), void *arg, struct buf *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", root, marker);
+	if (stat(path, &st) == 0)
+		return fn(root, arg);
+	DIR *d = opendir(root);
+	if (!d) {
+		buf_printf(err, "%s: cannot open the folder\n", root);
+		return 1;
+	}
+	char *names[256] = { 0 };
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < ARRAY_SIZE(names)) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", root, e->d_name, marker);
+		if (stat(path, &st) == 0)
+			names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), name_cmp);
+	int problems = 0;
+	if (n == 0) {
+		buf_printf(err, "%s: no %s folders (each holds a %s)\n", root, what, marker);
+		problems = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, names[i]);
+		problems += fn(path, arg);
+		free(names[i]);
+	}
+	return problems;
+}
