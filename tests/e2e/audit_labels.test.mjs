@@ -48,7 +48,7 @@ for (const [, src] of sources) {
   for (const m of src.matchAll(/"([a-z][a-z_]*(?:\.[a-z_]+){1,2})"/g)) {
     const s = m[1]
     const [head, tail] = s.split('.')
-    if (head.length === 1 || s.endsWith('.h') || permissions.has(s)) continue
+    if (head.length === 1 || /\.(h|json)$/.test(s) || permissions.has(s)) continue // file names are not actions
     if (columns.get(head)?.has(tail)) continue // a table.column name (sealed fields' labels)
     actions.add(s)
   }
