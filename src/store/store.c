@@ -183,7 +183,14 @@ const char *db_text(struct dbrows *rows, int col)
 
 size_t db_len(struct dbrows *rows, int col)
 {
-	return rows->db->eng->get_len(rows, col);
+	size_t n;
+	rows->db->eng->get_text_len(rows, col, &n);
+	return n;
+}
+
+const char *db_text_len(struct dbrows *rows, int col, size_t *len)
+{
+	return rows->db->eng->get_text_len(rows, col, len);
 }
 
 void db_rows_free(struct dbrows *rows)

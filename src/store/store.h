@@ -87,6 +87,7 @@ const char *db_text(struct dbrows *rows, int col); /* NULL for SQL NULL */
 /* The bytes of db_text's value as stored, including any after a NUL byte (0 for NULL): for
  * checking stored text exactly (the audit chain). */
 size_t db_len(struct dbrows *rows, int col);
+const char *db_text_len(struct dbrows *rows, int col, size_t *len); /* db_text and db_len */
 void db_rows_free(struct dbrows *rows);
 
 /* Sends a query whose rows are read later. On PostgreSQL it travels with the next statement

@@ -26,7 +26,8 @@ struct db_engine {
 	bool (*isnull)(struct dbrows *rows, int col);
 	int64_t (*get_int)(struct dbrows *rows, int col);
 	const char *(*get_text)(struct dbrows *rows, int col);
-	size_t (*get_len)(struct dbrows *rows, int col); /* bytes of get_text, NULs included */
+	/* get_text and its bytes, NULs included (0 for NULL), in one call */
+	const char *(*get_text_len)(struct dbrows *rows, int col, size_t *len);
 	void (*rows_free)(struct dbrows *rows);
 	int (*begin)(struct db *db);
 	/* End a transaction begun by `begin`; both may be NULL (plain COMMIT / ROLLBACK). commit

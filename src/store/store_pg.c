@@ -624,11 +624,13 @@ static const char *pg_text(struct dbrows *rows, int col)
 }
 
 /* The bytes of the column's text (PostgreSQL text holds no NUL, so strlen would do). */
-static size_t pg_len(struct dbrows *rows, int col)
+static const char *pg_text_len(struct dbrows *rows, int col, size_t *len)
 {
+	*len = 0;
 	if (PQgetisnull(rows->impl, rows->row, col))
-		return 0;
-	return (size_t)PQgetlength(rows->impl, rows->row, col);
+		return NULL;
+	*len = (size_t)PQgetlength(rows->impl, rows->row, col);
+	return PQgetvalue(rows->impl, rows->row, col);
 }
 
 /* Releases the result held by `rows`. */
@@ -895,7 +897,7 @@ static const struct db_engine pg_engine = {
 	.isnull = pg_isnull,
 	.get_int = pg_int,
 	.get_text = pg_text,
-	.get_len = pg_len,
+	.get_text_len = pg_text_len,
 	.rows_free = pg_rows_free,
 	.begin = pg_begin,
 	.lock_chain = pg_lock_chain,

@@ -289,12 +289,14 @@ static const char *sq_text(struct dbrows *rows, int col)
 	return (const char *)sqlite3_column_text(rows->impl, col);
 }
 
-static size_t sq_len(struct dbrows *rows, int col)
+static const char *sq_text_len(struct dbrows *rows, int col, size_t *len)
 {
-	if (sqlite3_column_type(rows->impl, col) == SQLITE_NULL)
-		return 0;
-	sqlite3_column_text(rows->impl, col); /* the length of the text form, not of a blob */
-	return (size_t)sqlite3_column_bytes(rows->impl, col);
+	const char *s = (const char *)sqlite3_column_text(rows->impl, col);
+	*len = 0;
+	if (!s) /* NULL, or an empty blob (or out of memory, which the statement reports) */
+		return sqlite3_column_type(rows->impl, col) == SQLITE_NULL ? NULL : "";
+	*len = (size_t)sqlite3_column_bytes(rows->impl, col); /* of the text form, not a blob */
+	return s;
 }
 
 static void sq_rows_free(struct dbrows *rows)
@@ -733,7 +735,7 @@ static const struct db_engine sqlite_engine = {
 	.isnull = sq_isnull,
 	.get_int = sq_int,
 	.get_text = sq_text,
-	.get_len = sq_len,
+	.get_text_len = sq_text_len,
 	.rows_free = sq_rows_free,
 	.begin = sq_begin,
 	.commit = sq_commit,
