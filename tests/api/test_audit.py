@@ -417,6 +417,25 @@ class TamperTest(ServerTestCase):
         self.db("UPDATE audit_events SET seq = ? WHERE seq = -1", (k + 1,))
         self.assertBroken(k)
 
+    def test_events_stored_out_of_place_still_verify(self):
+        # Verification reads the events as stored first (quicker) and in order of their
+        # numbers when they are not stored in that order: moving rows about (a copy, a
+        # restore) is not tampering, and tampering is still found after such a move.
+        k = self.n // 2
+        for seq in (k, 2):
+            r = self.row(seq)
+            self.db("DELETE FROM audit_events WHERE seq = ?", (seq,))
+            self.db("INSERT INTO audit_events (seq, at, actor_id, actor_login, ip, action, "
+                    "object_type, object_id, summary, prev_hash, hash) VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r)
+        stored = [s for (s,) in self.db("SELECT seq FROM audit_events ORDER BY rowid")]
+        self.assertNotEqual(stored, sorted(stored))  # rowid order: the moved ones last
+        r = self.verify("--expect-head", self.head)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("intact: %d events" % self.n, r.stdout)
+        self.db("UPDATE audit_events SET ip = '10.9.9.9' WHERE seq = ?", (k + 1,))
+        self.assertBroken(k + 1, "edited")
+
     def test_truncation_is_caught_without_a_recorded_head(self):
         self.db("DELETE FROM audit_events WHERE seq >= ?", (self.n - 2,))
         self.assertBroken(self.n - 2, "truncated")
