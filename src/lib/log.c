@@ -1,7 +1,9 @@
 /* log.c — JSON lines on stderr, built with jansson so every value is escaped. */
 #include <jansson.h>
 #include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "jsonw.h"
@@ -52,7 +54,15 @@ void log_request(const char *method, const char *path, int status, int64_t ms, i
 	buf_adds(&b, num);
 	buf_adds(&b, ts);
 	buf_add(&b, "\"}\n", 3);
-	fwrite(b.buf, 1, b.len, stderr);
+	/* write(2), not stdio: request threads do not queue for stderr's lock */
+	for (size_t off = 0; off < b.len;) {
+		ssize_t n = write(STDERR_FILENO, b.buf + off, b.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
 	buf_release(&b);
 }
 

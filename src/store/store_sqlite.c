@@ -282,13 +282,6 @@ static int64_t sq_int(struct dbrows *rows, int col)
 	return sqlite3_column_int64(rows->impl, col);
 }
 
-static const char *sq_text(struct dbrows *rows, int col)
-{
-	if (sqlite3_column_type(rows->impl, col) == SQLITE_NULL)
-		return NULL;
-	return (const char *)sqlite3_column_text(rows->impl, col);
-}
-
 static const char *sq_text_len(struct dbrows *rows, int col, size_t *len)
 {
 	const char *s = (const char *)sqlite3_column_text(rows->impl, col);
@@ -296,6 +289,14 @@ static const char *sq_text_len(struct dbrows *rows, int col, size_t *len)
 	if (!s) /* NULL, or an empty blob (or out of memory, which the statement reports) */
 		return sqlite3_column_type(rows->impl, col) == SQLITE_NULL ? NULL : "";
 	*len = (size_t)sqlite3_column_bytes(rows->impl, col); /* of the text form, not a blob */
+	return s;
+}
+
+static const char *sq_text(struct dbrows *rows, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(rows->impl, col);
+	if (!s && sqlite3_column_type(rows->impl, col) != SQLITE_NULL)
+		return ""; /* an empty blob */
 	return s;
 }
 
