@@ -100,11 +100,20 @@ function once(id: string, load: () => Promise<void>): Promise<void> {
   return p
 }
 
+/**
+ * Adds words to language `l`. A new object rather than a merge into the old one: vue-i18n's
+ * lookups notice a replaced language, not a key added inside it, so a page already showing
+ * would keep a raw key.
+ */
+function addWords(l: Locale, words: Messages): void {
+  i18n.global.setLocaleMessage(l, { ...i18n.global.getLocaleMessage(l), ...words } as typeof ja)
+}
+
 function loadCore(l: Locale): Promise<void> {
   if (l === 'ja') return Promise.resolve()
   return once(`${l}:`, async () => {
     const core = await cores[l]()
-    // Keep module words that arrived first.
+    // Module words that arrived first stay.
     i18n.global.setLocaleMessage(l, { ...core, ...i18n.global.getLocaleMessage(l) } as typeof ja)
   })
 }
@@ -123,7 +132,7 @@ export function loadMessages(areas: readonly string[] | '*', l: Locale = current
         if (!load) return
         const words = await load()
         await loadCore(l)
-        i18n.global.mergeLocaleMessage(l, { [area]: words })
+        addWords(l, { [area]: words })
       }),
     ),
   ]).then(() => undefined)
