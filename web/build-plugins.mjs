@@ -113,3 +113,26 @@ export function sharedMessages(keys) {
     },
   }
 }
+
+/**
+ * vue-i18n asks `'currentInstance' in Vue` of its `import * as Vue from 'vue'`, and that one
+ * `in` keeps every export of Vue in the bundle (SSR, hydration, Transition, KeepAlive…: about
+ * 15 kB compressed on a phone's first load; intlify/vue-i18n#2573). Vue 3.5 has no
+ * `currentInstance` export, so the probe always ends in `Vue.getCurrentInstance()`: this says
+ * so directly. The build stops if vue-i18n's code changes, to be looked at again.
+ */
+export function vueI18nWholeVue() {
+  const probe =
+    /const key = 'currentInstance';\s*if \(key in Vue\) \{\s*return Vue\[key\];\s*\}\s*else \{\s*return Vue\.getCurrentInstance\(\);\s*\}/
+  return {
+    name: 'mamori-vue-i18n-whole-vue',
+    apply: 'build',
+    transform(code, id) {
+      if (!/\/node_modules\/vue-i18n\/dist\/[^/]+\.mjs$/.test(id.split('?')[0])) return null
+      if (!probe.test(code)) {
+        this.error(`${id}: vue-i18n changed; check whether it still keeps all of Vue (build-plugins.mjs vueI18nWholeVue)`)
+      }
+      return { code: code.replace(probe, 'return Vue.getCurrentInstance();'), map: null }
+    },
+  }
+}

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
-import { preloadPages, precompress, sharedMessages } from './build-plugins.mjs'
+import { preloadPages, precompress, sharedMessages, vueI18nWholeVue } from './build-plugins.mjs'
 
 // The app is served by `mamori serve` from the same origin as the API, under a strict CSP
 // (default-src 'self'): everything is bundled into files, nothing is inlined at run time.
@@ -10,6 +10,7 @@ export default defineConfig({
   plugins: [
     vue(),
     sharedMessages(['nav', 'taskKinds', 'recordTypes']),
+    vueI18nWholeVue(),
     preloadPages(['/src/pages/incidents/IncidentReportPage.vue']),
     precompress(),
   ],
@@ -17,7 +18,8 @@ export default defineConfig({
     __VUE_OPTIONS_API__: false,
     __VUE_PROD_DEVTOOLS__: false,
     __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: false,
-    __VUE_I18N_FULL_INSTALL__: true,
+    // Not needed: <i18n-t> and the other components, v-t (the app uses t() and $t()).
+    __VUE_I18N_FULL_INSTALL__: false,
     __VUE_I18N_LEGACY_API__: false,
     __INTLIFY_PROD_DEVTOOLS__: false,
     // Without vue-i18n's message compiler: src/i18n/index.ts compiles our plain messages itself.
