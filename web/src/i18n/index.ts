@@ -4,14 +4,15 @@
 //
 // What loads when (a phone on a slow network pays for every kilobyte):
 // - With the app: the Japanese core messages (ja.json) plus, from every module, the few words
-//   every page needs (core.ja.ts: its `nav` label, `taskKinds`, `recordTypes`).
+//   every page needs (core.ja.ts: its navigation labels, `taskKinds`, `recordTypes`).
 // - English core words (core.en.ts) only when English is chosen.
 // - A module's own words (modules/<area>.<locale>.json) with the pages that use them: each page
 //   folder lists them in its routes.ts (`export const messages`), and the router loads them,
 //   in the current language only, before the page shows (no flash of raw keys).
 // - Switching language loads the new language's words for everything loaded so far first.
-// vue-i18n's runtime-only build is used: our messages are plain text with {name} placeholders
-// (no @, | or $), which compileMessage below turns into functions.
+// vue-i18n's message compiler is left out of the bundle (vite.config.ts): our messages are
+// plain text with {name} placeholders (no @, | or $), which compileMessage below turns into
+// functions. docs/operations.md (Performance) tells the whole story.
 
 import { createI18n, type MessageContext, type MessageFunction } from 'vue-i18n'
 import ja from './core.ja'
@@ -77,7 +78,9 @@ export const i18n = createI18n({
   // its routes.ts): load them; the text updates when they arrive.
   missing: (locale, key) => {
     const area = key.split('.')[0]
-    if (messageAreas.includes(area) && locale === i18n.global.locale.value) void loadMessages([area], locale as Locale)
+    if (messageAreas.includes(area) && locale === i18n.global.locale.value) {
+      loadMessages([area], locale as Locale).catch(() => undefined)
+    }
   },
 })
 
