@@ -3,3 +3,5 @@ import type { Plugin } from 'vite'
 
 export function precompress(): Plugin
 export function preloadPages(pages: string[]): Plugin
+export function sharedMessages(keys: string[]): Plugin
+export function vueI18nWholeVue(): Plugin

@@ -1,4 +1,4 @@
-// build-plugins.mjs — two small Vite plugins for the production build (web/vite.config.ts).
+// build-plugins.mjs — small Vite plugins for the production build (web/vite.config.ts).
 // Plain JavaScript with Node's own modules, so that the app's type check (vue-tsc, browser
 // types only) needs no Node typings; build-plugins.d.mts gives vite.config.ts their types.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -79,6 +79,60 @@ export function preloadPages(pages) {
         }
         return tags
       },
+    },
+  }
+}
+
+/**
+ * `<message file>.json?shared` is the part of a module's message file (src/i18n/modules/) that
+ * every page needs: the keys named `keys`, at any depth (a navigation label may be `nav` or
+ * `office.nav`), so that the app's first load carries only those (src/i18n/shared.ts); the
+ * rest of the file loads with the pages that use it.
+ */
+export function sharedMessages(keys) {
+  const pick = (obj) => {
+    const out = {}
+    for (const [k, v] of Object.entries(obj)) {
+      if (keys.includes(k)) out[k] = v
+      else if (v && typeof v === 'object') {
+        const sub = pick(v)
+        if (Object.keys(sub).length) out[k] = sub
+      }
+    }
+    return out
+  }
+  return {
+    name: 'mamori-shared-messages',
+    enforce: 'pre',
+    load(id) {
+      const [file, query] = id.split('?')
+      if (query !== 'shared' || !file.endsWith('.json')) return null
+      this.addWatchFile(file)
+      const part = pick(JSON.parse(readFileSync(file, 'utf8')))
+      return { code: `export default ${JSON.stringify(part)}\n`, moduleType: 'js' }
+    },
+  }
+}
+
+/**
+ * vue-i18n asks `'currentInstance' in Vue` of its `import * as Vue from 'vue'`, and that one
+ * `in` keeps every export of Vue in the bundle (SSR, hydration, Transition, KeepAlive…: about
+ * 15 kB compressed on a phone's first load; intlify/vue-i18n#2573). Vue 3.5 has no
+ * `currentInstance` export, so the probe always ends in `Vue.getCurrentInstance()`: this says
+ * so directly. The build stops if vue-i18n's code changes, to be looked at again.
+ */
+export function vueI18nWholeVue() {
+  const probe =
+    /const key = 'currentInstance';\s*if \(key in Vue\) \{\s*return Vue\[key\];\s*\}\s*else \{\s*return Vue\.getCurrentInstance\(\);\s*\}/
+  return {
+    name: 'mamori-vue-i18n-whole-vue',
+    apply: 'build',
+    transform(code, id) {
+      if (!/\/node_modules\/vue-i18n\/dist\/[^/]+\.mjs$/.test(id.split('?')[0])) return null
+      if (!probe.test(code)) {
+        this.error(`${id}: vue-i18n changed; check whether it still keeps all of Vue (build-plugins.mjs vueI18nWholeVue)`)
+      }
+      return { code: code.replace(probe, 'return Vue.getCurrentInstance();'), map: null }
     },
   }
 }

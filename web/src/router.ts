@@ -3,8 +3,9 @@
 // missing → the "not allowed" page. The server enforces all of this too; the guard only
 // spares people a page that would refuse them.
 
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import { can, pendingGate, refreshSession, session, loadPublicSettings } from './session'
+import { loadMessages, localeReady } from './i18n'
 import type { NavEntry } from './nav'
 
 declare module 'vue-router' {
@@ -19,14 +20,19 @@ declare module 'vue-router' {
     gate?: 'password' | 'mfa'
     /** Shown without the app shell (sign-in and gate pages). */
     bare?: boolean
+    /** Module message files the page uses (default: its folder's `messages`); loaded before it shows. */
+    messages?: readonly string[] | '*'
   }
 }
 
 // Each page folder declares its routes (and navigation entries) in pages/<area>/routes.ts;
-// they are collected here, so adding an area never edits this file.
+// they are collected here, so adding an area never edits this file. A folder's `messages` names
+// the module message files (web/src/i18n/modules/<area>.*.json) its pages use, '*' for all of
+// them; tests/e2e/i18n_keys.test.mjs checks the list against the keys the pages name.
 export interface PageModule {
   routes: RouteRecordRaw[]
   nav?: NavEntry[]
+  messages?: readonly string[] | '*'
 }
 const found = import.meta.glob<PageModule>('./pages/*/routes.ts', { eager: true })
 export const pageModules: PageModule[] = Object.keys(found)
@@ -34,7 +40,9 @@ export const pageModules: PageModule[] = Object.keys(found)
   .map((k) => found[k])
 
 const routes: RouteRecordRaw[] = [
-  ...pageModules.flatMap((m) => m.routes),
+  ...pageModules.flatMap((m) =>
+    m.routes.map((r) => (m.messages && !r.meta?.messages ? { ...r, meta: { ...r.meta, messages: m.messages } } : r)),
+  ),
   {
     path: '/forbidden',
     name: 'forbidden',
@@ -67,7 +75,21 @@ function boot(): Promise<void> {
   return booted
 }
 
+/** Module message files the app shell (AppShell.vue and what it shows) uses. */
+export const shellMessages = ['notifications']
+
+/** The words of the page `to`, in the current language (after its core words). */
+async function pageWords(to: RouteLocationNormalized): Promise<void> {
+  await localeReady
+  const lists = to.matched.map((r) => r.meta.messages ?? [])
+  if (!to.meta.bare) lists.push(shellMessages)
+  await loadMessages(lists.includes('*') ? '*' : lists.flat())
+}
+
 router.beforeEach(async (to) => {
+  // The page's words start loading now, in parallel with the first visit's requests and the
+  // page's code; beforeResolve waits for them.
+  void pageWords(to).catch(() => undefined)
   await boot()
   const user = session.user
   if (!user) {
@@ -84,3 +106,6 @@ router.beforeEach(async (to) => {
   if (to.meta.perm && !can(to.meta.perm)) return { name: 'forbidden' }
   return true
 })
+
+// A page whose words did not load still works (it shows their keys).
+router.beforeResolve((to) => pageWords(to).catch(() => undefined))

@@ -55,3 +55,7 @@ export const nav: NavEntry[] = [
   { order: 33, to: '/account-requests', label: 'access.nav.requests', perm: 'account_requests.create', match: ['account-requests', 'account-request-new', 'account-request'] },
   { order: 34, to: '/offboardings', label: 'access.nav.offboarding', perm: 'offboarding.work', match: ['offboardings', 'offboarding'] },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['access', 'approvals', 'campaigns', 'workflow']

@@ -27,3 +27,7 @@ export const routes: RouteRecordRaw[] = [
 export const nav: NavEntry[] = [
   { order: 20, to: '/actions', label: 'actions.nav', perm: 'actions.work' },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['actions', 'workflow']

@@ -19,3 +19,7 @@ export const routes: RouteRecordRaw[] = [
 ]
 
 export const nav: NavEntry[] = [{ order: 5, to: '/approvals', label: 'approvals.nav', perm: 'approvals.use' }]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['approvals']

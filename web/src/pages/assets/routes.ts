@@ -40,3 +40,7 @@ export const routes: RouteRecordRaw[] = [
 export const nav: NavEntry[] = [
   { order: 40, to: '/assets', label: 'assets.nav', perm: 'assets.read' },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['assets', 'risks']

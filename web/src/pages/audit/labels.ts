@@ -1,15 +1,16 @@
 // Words for audit actions: our text for known ones, the identifier for the rest (a later
 // module's actions still show, just untranslated).
-import { i18n } from '../../i18n'
+import { currentLocale, i18n } from '../../i18n'
 
 export function actionLabel(action: string): string {
   const k = `auditAction.${action.replace(/\./g, '_')}`
   if (i18n.global.te(k) || i18n.global.te(k, 'ja')) return i18n.global.t(k)
-  // A module may word its own actions in its message file: `<area>.auditAction.<action>`.
-  const messages = i18n.global.messages.value.ja as Record<string, unknown>
+  // A module may word its own actions in its message file: `<area>.auditAction.<action>`
+  // (the audit pages load every module's words: messages = '*' in routes.ts).
+  const messages = i18n.global.messages.value[currentLocale()] as Record<string, unknown>
   for (const area of Object.keys(messages)) {
     const own = `${area}.auditAction.${action.replace(/\./g, '_')}`
-    if (i18n.global.te(own, 'ja')) return i18n.global.t(own)
+    if (i18n.global.te(own)) return i18n.global.t(own)
   }
   return action
 }

@@ -21,3 +21,7 @@ export const routes: RouteRecordRaw[] = [
 export const nav: NavEntry[] = [
   { order: 80, to: '/audit', label: 'nav.audit', perm: 'audit.read' },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/): all of them, since
+// every module words its own audit actions (labels.ts). The router loads them before a page shows.
+export const messages = '*' as const

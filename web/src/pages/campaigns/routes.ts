@@ -12,3 +12,7 @@ export const routes: RouteRecordRaw[] = [
 ]
 
 export const nav: NavEntry[] = [{ order: 72, to: '/campaigns', label: 'campaigns.nav', perm: 'campaigns.take', match: ['campaigns', 'access-review', 'access-review-new'] }]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['access', 'campaigns']

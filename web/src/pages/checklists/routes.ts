@@ -13,3 +13,7 @@ export const routes: RouteRecordRaw[] = [
 export const nav: NavEntry[] = [
   { order: 74, to: '/checklists', label: 'checklists.nav', perm: 'campaigns.take' },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['campaigns', 'checklists', 'training']

@@ -32,3 +32,7 @@ export const nav: NavEntry[] = [
   { order: 45, to: '/loans', label: 'loans.nav', perm: 'loans.request', match: ['loans', 'loan-new', 'loan', 'loan-edit', 'loan-handover', 'loan-return'] },
   { order: 46, to: '/media-requests', label: 'media.nav', perm: 'media.request', match: ['media', 'media-new', 'media-request', 'media-edit'] },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['approvals', 'assets', 'devices', 'loans', 'media', 'risks', 'workflow']

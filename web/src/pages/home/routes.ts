@@ -17,3 +17,7 @@ export const routes: RouteRecordRaw[] = [
 export const nav: NavEntry[] = [
   { order: 0, to: '/', label: 'nav.home' },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['incidents']

@@ -13,7 +13,8 @@ export const routes: RouteRecordRaw[] = [
     path: '/incidents/new',
     name: 'incident-new',
     component: () => import('./IncidentReportPage.vue'),
-    meta: { perm: 'incidents.report', title: 'incidents.newTitle' },
+    // Opened on phones: only the words the form uses.
+    meta: { perm: 'incidents.report', title: 'incidents.newTitle', messages: ['actions', 'incidents'] },
   },
   {
     path: '/incidents/trends',
@@ -53,3 +54,7 @@ export const routes: RouteRecordRaw[] = [
 export const nav: NavEntry[] = [
   { order: 10, to: '/incidents', label: 'incidents.nav', perm: 'incidents.report' },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['actions', 'incidents', 'takeouts']

@@ -50,3 +50,7 @@ export const nav: NavEntry[] = [
   { order: 65, to: '/audit-findings', label: 'internal_audit.findings.nav', perm: 'internal_audit.respond',
     match: ['audit-findings', 'audit-finding'] },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['actions', 'internal_audit', 'workflow']

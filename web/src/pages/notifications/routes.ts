@@ -18,3 +18,7 @@ export const routes: RouteRecordRaw[] = [
 ]
 
 export const nav: NavEntry[] = [{ order: 91, to: '/settings/mail', label: 'notifications.mail.nav', perm: 'settings.read', match: ['mail-settings'] }]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['notifications']

@@ -48,3 +48,7 @@ export const nav: NavEntry[] = [
   { order: 30, to: '/people', label: 'nav.people', perm: 'users.read', match: ['people', 'people-new', 'people-import', 'person'] },
   { order: 31, to: '/departments', label: 'nav.departments', perm: 'departments.read', match: ['departments', 'departments-import'] },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['setup']

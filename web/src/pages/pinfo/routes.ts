@@ -34,3 +34,7 @@ export const routes: RouteRecordRaw[] = [
 export const nav: NavEntry[] = [
   { order: 50, to: '/pinfo', label: 'pinfo.nav', perm: 'pinfo.read' },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['assets', 'pinfo', 'risks']

@@ -11,3 +11,7 @@ export const routes: RouteRecordRaw[] = [
 export const nav: NavEntry[] = [
   { order: 76, to: '/policies', label: 'policies.nav', perm: 'policies.read' },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['approvals', 'policies', 'training', 'workflow']

@@ -28,3 +28,7 @@ export const nav: NavEntry[] = [
   { order: 3, to: '/dashboard', label: 'reviews.dashboard.nav', perm: 'reviews.read', match: ['dashboard'] },
   { order: 66, to: '/reviews', label: 'reviews.nav', perm: 'reviews.read', match: ['reviews', 'review'] },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['actions', 'approvals', 'internal_audit', 'reviews', 'workflow']

@@ -53,3 +53,7 @@ export const routes: RouteRecordRaw[] = [
 export const nav: NavEntry[] = [
   { order: 60, to: '/risks', label: 'risks.nav', perm: 'risks.read' },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['approvals', 'assets', 'risks', 'workflow']

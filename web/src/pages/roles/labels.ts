@@ -1,6 +1,6 @@
 // Words for permissions and their areas. Unknown ones (added by a later module before its
 // translations) show their identifier rather than nothing.
-import { i18n } from '../../i18n'
+import { i18n, loadMessages, messageAreas } from '../../i18n'
 
 const te = (k: string) => i18n.global.te(k) || i18n.global.te(k, 'ja')
 
@@ -10,6 +10,10 @@ const te = (k: string) => i18n.global.te(k) || i18n.global.te(k, 'ja')
 // worded under its catalogue area instead: `registers.perm.soa_read`.
 export const permLabel = (name: string, area?: string) => {
   const key = name.replace(/\./g, '_')
+  // Shown on another module's page (the approval panel): that module's words load, and the
+  // label follows when they arrive.
+  const own = name.split('.')[0]
+  if (!te(`perm.${key}`) && messageAreas.includes(own)) void loadMessages([own]).catch(() => undefined)
   for (const k of [`perm.${key}`, `${name.split('.')[0]}.perm.${key}`, area ? `${area}.perm.${key}` : '']) {
     if (k && te(k)) return i18n.global.t(k)
   }

@@ -27,3 +27,7 @@ export const routes: RouteRecordRaw[] = [
 export const nav: NavEntry[] = [
   { order: 32, to: '/roles', label: 'nav.roles', perm: 'roles.read' },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/): all of them, since
+// every module words its own permissions (labels.ts). The router loads them before a page shows.
+export const messages = '*' as const

@@ -10,3 +10,7 @@ export const routes: RouteRecordRaw[] = [
     meta: { perm: 'settings.write', title: 'setup.title' },
   },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['setup', 'training']

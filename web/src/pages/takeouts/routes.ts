@@ -32,3 +32,7 @@ export const routes: RouteRecordRaw[] = [
 ]
 
 export const nav: NavEntry[] = [{ order: 15, to: '/takeouts', label: 'takeouts.nav', perm: 'takeouts.request' }]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['approvals', 'takeouts', 'workflow']

@@ -53,3 +53,7 @@ export const nav: NavEntry[] = [
   { order: 55, to: '/visits', label: 'visits.nav', perm: 'visits.register', match: ['visits', 'visit-new', 'visit', 'visit-settings', 'visit-kiosk-start'] },
   { order: 56, to: '/office-log', label: 'visits.office.nav', perm: 'office_log.record', match: ['office-log'] },
 ]
+
+// The module message files these pages use (web/src/i18n/modules/); the router loads them
+// before a page shows.
+export const messages = ['visits', 'workflow']
