@@ -174,6 +174,11 @@ test('roles: the permissions matrix saves a changed role', async () => {
   const adminBox = page.locator('input[data-role=admin][data-perm="users.read"]')
   await adminBox.waitFor()
   assert.ok(await adminBox.isDisabled(), 'admin permissions are fixed')
+  // Every area's heading is in words, not a module's identifier (workflow was).
+  const areas = (await page.locator('tr.matrix-area th').allTextContents()).map((s) => s.trim())
+  assert.ok(areas.length > 10, `areas: ${areas}`)
+  const raw = areas.filter((s) => /^[a-z_]+$/.test(s))
+  assert.deepEqual(raw, [], `area headings shown as identifiers: ${raw}`)
   const box = page.locator('input[data-role=manager][data-perm="audit.read"]')
   const was = await box.isChecked()
   await box.setChecked(!was)
