@@ -138,6 +138,10 @@ class UsersTest(ServerTestCase):
         r = u.client.patch(API + "/me", {"locale": "en"})
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json["locale"], "en")
+        # The answer is the signed-in user exactly as GET /session shows it, changed.
+        self.assertEqual(r.json, u.client.get(API + "/session").json["user"])
+        self.assertIn("permissions", r.json)
+        self.assertIn("idle_timeout_s", r.json)
         self.assertFieldError(u.client.patch(API + "/me", {"locale": "fr"}), "locale",
                               "invalid_choice")
         self.assertFieldError(u.client.patch(API + "/me", {}), "locale", "required")

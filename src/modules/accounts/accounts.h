@@ -79,6 +79,10 @@ struct jsonw;
 int user_roles_load(struct db *db, struct query *q, struct arena *a, struct user_roles *out);
 /* Writes one row of user_list_head, taking its roles from `roles` (rows in id order). */
 void user_write(struct jsonw *w, struct dbrows *r, struct user_roles *roles);
+/* user_json's object written into w, `more` (if not NULL) adding members before it closes;
+ * 1 if there is no such user, -1 on a database error. */
+int user_write_one(struct db *db, int64_t id, struct jsonw *w,
+		   void (*more)(struct jsonw *w, void *arg), void *arg);
 
 /* No one hands out more than they hold: every permission of the roles named in `roles` (an
  * array of role names) must be one the actor holds. The command line and the system (actor id

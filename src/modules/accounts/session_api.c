@@ -20,6 +20,7 @@
 #include "../../auth/throttle.h"
 #include "../../auth/totp.h"
 #include "../../lib/crypto.h"
+#include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"
 #include "../../settings.h"
 
@@ -43,6 +44,32 @@ static json_t *session_user(struct req *req, const struct principal *p)
 	json_object_set_new(u, "permissions", perms);
 	json_object_set_new(u, "idle_timeout_s", json_integer(p->idle_timeout_s));
 	return u;
+}
+
+static void me_members(struct jsonw *w, void *arg)
+{
+	const struct principal *p = arg;
+	jw_key(w, "permissions");
+	jw_array(w);
+	for (const char **s = p->perms; s && *s; s++)
+		jw_str(w, *s);
+	jw_array_end(w);
+	jw_key(w, "idle_timeout_s");
+	jw_int(w, p->idle_timeout_s);
+}
+
+/* session_user's object, written straight into the answer (PATCH /me: a change is answered
+ * with it, and writes are many). */
+static int reply_me(struct req *req, const struct principal *p)
+{
+	struct buf out = BUF_INIT;
+	struct jsonw w;
+	jw_init(&w, &out);
+	if (user_write_one(req->db, p->id, &w, me_members, (void *)p)) {
+		buf_release(&out);
+		return -1;
+	}
+	return reply_buf(req, 200, &out);
 }
 
 static int reply_session(struct req *req, int64_t user_id, const char *csrf)
@@ -518,8 +545,7 @@ static int me_patch(struct req *req)
 	struct locale_change l = { req, req_str(req, "locale") };
 	if (db_tx(req->db, locale_fn, &l))
 		return -1;
-	json_t *u = session_user(req, req->user);
-	return u ? reply_json(req, 200, u) : -1;
+	return reply_me(req, req->user);
 }
 
 struct mfa_op {

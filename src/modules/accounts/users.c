@@ -132,7 +132,10 @@ int user_roles_load(struct db *db, struct query *q, struct arena *a, struct user
 	return failed ? -1 : 0;
 }
 
-void user_write(struct jsonw *w, struct dbrows *r, struct user_roles *roles)
+/* user_write, with `more` (if not NULL) adding members of the caller's before the object
+ * closes. */
+static void user_write_more(struct jsonw *w, struct dbrows *r, struct user_roles *roles,
+			    void (*more)(struct jsonw *w, void *arg), void *arg)
 {
 	int64_t id = db_int(r, 0);
 	/* Roles are sorted by user id, like the users: skip to this user's. */
@@ -194,33 +197,53 @@ void user_write(struct jsonw *w, struct dbrows *r, struct user_roles *roles)
 	for (size_t i = first; i < end; i++)
 		jw_str(w, roles->name[i]);
 	jw_array_end(w);
+	if (more)
+		more(w, arg);
 	jw_object_end(w);
 }
 
-json_t *user_json(struct db *db, int64_t id)
+void user_write(struct jsonw *w, struct dbrows *r, struct user_roles *roles)
+{
+	user_write_more(w, r, roles, NULL, NULL);
+}
+
+int user_write_one(struct db *db, int64_t id, struct jsonw *w,
+		   void (*more)(struct jsonw *w, void *arg), void *arg)
 {
 	struct dbrows r;
-	struct buf out = BUF_INIT;
-	struct jsonw w;
 	struct arena a = ARENA_INIT;
 	struct user_roles roles;
 	struct query q;
-	json_t *u = NULL;
 	query_init(&q, user_roles_head);
 	query_add(&q, "ur.user_id = ?", P(V_INT(id)));
 	int rc = user_roles_load(db, &q, &a, &roles);
 	query_release(&q);
 	if (rc == 0 && db_query(db, &r, "SELECT " USER_COLUMNS USER_FROM " WHERE u.id = ?",
 				P(V_INT(id))) == 0) {
-		jw_init(&w, &out);
+		rc = 1;
 		if (db_next(&r)) {
-			user_write(&w, &r, &roles);
-			u = json_loadb(out.buf, out.len, 0, NULL);
+			user_write_more(w, &r, &roles, more, arg);
+			rc = 0;
 		}
+		if (r.failed)
+			rc = -1;
 		db_rows_free(&r);
+	} else {
+		rc = -1;
 	}
-	buf_release(&out);
 	arena_release(&a);
+	return rc;
+}
+
+json_t *user_json(struct db *db, int64_t id)
+{
+	struct buf out = BUF_INIT;
+	struct jsonw w;
+	json_t *u = NULL;
+	jw_init(&w, &out);
+	if (user_write_one(db, id, &w, NULL, NULL) == 0)
+		u = json_loadb(out.buf, out.len, 0, NULL);
+	buf_release(&out);
 	return u;
 }
 
