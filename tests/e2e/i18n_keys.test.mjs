@@ -144,9 +144,9 @@ function namedAreas(f) {
 function areasReached(starts) {
   const seen = new Set()
   const found = new Map()
-  const todo = [...starts]
-  while (todo.length) {
-    const f = todo.pop()
+  const queue = [...starts]
+  while (queue.length) {
+    const f = queue.pop()
     if (seen.has(f) || !/\.(vue|ts)$/.test(f)) continue
     seen.add(f)
     for (const a of namedAreas(f)) if (!found.has(a)) found.set(a, path.relative(src, f))
@@ -159,7 +159,7 @@ function areasReached(starts) {
           return false
         }
       })
-      if (hit) todo.push(hit)
+      if (hit) queue.push(hit)
     }
   }
   return found

@@ -32,20 +32,7 @@ static void wipe_free(char *s)
 	}
 }
 
-/* The signed-in user as GET /session shows it. */
-static json_t *session_user(struct req *req, const struct principal *p)
-{
-	json_t *u = user_json(req->db, p->id);
-	if (!u)
-		return NULL;
-	json_t *perms = json_array();
-	for (const char **s = p->perms; s && *s; s++)
-		json_array_append_new(perms, json_string(*s));
-	json_object_set_new(u, "permissions", perms);
-	json_object_set_new(u, "idle_timeout_s", json_integer(p->idle_timeout_s));
-	return u;
-}
-
+/* The signed-in user's own members after the user's: what they may do, and when idle ends. */
 static void me_members(struct jsonw *w, void *arg)
 {
 	const struct principal *p = arg;
@@ -58,14 +45,28 @@ static void me_members(struct jsonw *w, void *arg)
 	jw_int(w, p->idle_timeout_s);
 }
 
-/* session_user's object, written straight into the answer (PATCH /me: a change is answered
- * with it, and writes are many). */
+/* The signed-in user as GET /session shows it, written into out. */
+static int me_write(struct req *req, const struct principal *p, struct buf *out)
+{
+	struct jsonw w;
+	jw_init(&w, out);
+	return user_write_one(req->db, p->id, &w, me_members, (void *)p);
+}
+
+/* The same as a tree (sign-in and GET /session wrap it with the CSRF token). */
+static json_t *session_user(struct req *req, const struct principal *p)
+{
+	struct buf out = BUF_INIT;
+	json_t *u = me_write(req, p, &out) ? NULL : json_loadb(out.buf, out.len, 0, NULL);
+	buf_release(&out);
+	return u;
+}
+
+/* PATCH /me answers with it straight from the writer: writes are many. */
 static int reply_me(struct req *req, const struct principal *p)
 {
 	struct buf out = BUF_INIT;
-	struct jsonw w;
-	jw_init(&w, &out);
-	if (user_write_one(req->db, p->id, &w, me_members, (void *)p)) {
+	if (me_write(req, p, &out)) {
 		buf_release(&out);
 		return -1;
 	}

@@ -1,11 +1,10 @@
 /* templates.c — checklist templates: the draft, published versions, loading from content/. */
-#include <dirent.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "checklists.h"
+#include "../../lib/folders.h"
 #include "../../lib/timeutil.h"
 
 static const char *jstr(json_t *o, const char *k)
@@ -544,39 +543,38 @@ static int import_file(struct db *db, const struct actor *who, const char *path,
 	return problems;
 }
 
-static int name_cmp(const void *a, const void *b)
+/* What each checklist file is handed: the import's database, actor and report. */
+struct import_each {
+	struct db *db;
+	const struct actor *who;
+	struct buf *report, *err;
+};
+
+static bool is_json(const char *root, const char *name, void *arg)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	UNUSED(root);
+	UNUSED(arg);
+	size_t len = strlen(name);
+	return len > 5 && !strcmp(name + len - 5, ".json");
+}
+
+static int import_each_file(const char *path, void *arg)
+{
+	struct import_each *a = arg;
+	return import_file(a->db, a->who, path, a->report, a->err);
 }
 
 int checklists_import_all(struct db *db, const struct actor *who, const char *root,
 			  struct buf *report, struct buf *err)
 {
-	char path[PATH_MAX];
-	DIR *d = opendir(root);
-	if (!d) {
-		buf_printf(err, "%s: cannot open the folder\n", root);
+	struct import_each a = { db, who, report, err };
+	size_t n;
+	int problems = each_entry(root, is_json, import_each_file, &a, &n, err);
+	if (problems < 0)
 		return 1;
-	}
-	char *names[256] = { 0 };
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) && n < ARRAY_SIZE(names)) {
-		size_t len = strlen(e->d_name);
-		if (e->d_name[0] != '.' && len > 5 && !strcmp(e->d_name + len - 5, ".json"))
-			names[n++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
-	int problems = 0;
 	if (n == 0) {
 		buf_printf(err, "%s: no checklist files (*.json)\n", root);
-		problems = 1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", root, names[i]);
-		problems += import_file(db, who, path, report, err);
-		free(names[i]);
+		return 1;
 	}
 	return problems;
 }
