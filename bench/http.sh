@@ -54,3 +54,29 @@ median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END { prin
 holds=$(awk -v m="$median" -v w="$want" 'BEGIN { print (m >= w) ? "yes" : "no" }')
 echo "http: median ratio $median (target >= $want)"
 echo "bench-summary|GET /api/v1/users?limit=20, $engine, $conns connections|nginx, same bytes|$median|>= $want|$holds"
+if [ "$engine" = postgresql ]; then
+  # What PostgreSQL alone can do on this machine: the statements of one request (read from
+  # pg_stat_activity while mamori serves the list), run by pgbench with as many clients, no
+  # HTTP and no mamori. Its rate against nginx bounds the ratio mamori can reach here.
+  pgbench=${PG_BIN:-/usr/lib/postgresql/15/bin}/pgbench
+  nginx_rate=$(rps "http://127.0.0.1:$nport/users.json")
+  wrk -t2 -c"$conns" -d4s -H "Cookie: $cookie" "$target" >/dev/null &
+  wpid=$!
+  for _ in $(seq 200); do
+    psql -qAtX "$MAMORI_DB" -c "SELECT query FROM pg_stat_activity WHERE datname =
+      current_database() AND state = 'active' AND pid <> pg_backend_pid() AND query LIKE
+      'SELECT %'" 2>/dev/null
+  done | sort -u >"$tmp/statements"
+  wait "$wpid"
+  token=$(bench_sql "SELECT token_hash FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE u.login_key = 'bench' ORDER BY s.created_at DESC LIMIT 1")
+  awk '/token_hash = \$1/ { gsub(/\$1/, ":tok"); print; next } { gsub(/\$1/, ":lim"); print }' \
+    "$tmp/statements" | sed 's/$/;/' >"$tmp/request.sql"
+  statements=$(wc -l <"$tmp/request.sql")
+  alone=$(PGOPTIONS='-c plan_cache_mode=force_generic_plan' "$pgbench" -n -M prepared \
+    -c "$conns" -j 2 -T "$dur" -D tok="$token" -D lim=21 -f "$tmp/request.sql" "$MAMORI_DB" \
+    2>/dev/null | awk '/^tps/ {printf "%.0f", $3}')
+  bound=$(awk -v a="${alone:-0}" -v n="$nginx_rate" 'BEGIN { printf "%.2f", a / n }')
+  echo "http: PostgreSQL alone, the request's $statements statements by pgbench: ${alone:-?} requests/s, nginx $nginx_rate req/s: at most $bound of nginx here"
+  echo "bench-summary|  the same, PostgreSQL alone ($statements statements by pgbench)|nginx, same bytes|$bound|(bound)|-"
+fi

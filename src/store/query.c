@@ -32,6 +32,11 @@ int query_run(struct db *db, struct query *q, struct dbrows *rows)
 	return db_query(db, rows, q->sql.buf, q->params, q->n);
 }
 
+int query_run_ahead(struct db *db, struct query *q, struct dbrows *rows)
+{
+	return db_query_ahead(db, rows, q->sql.buf, q->params, q->n);
+}
+
 int query_write_page(struct jsonw *w, struct dbrows *r, int64_t limit,
 		     void (*row)(struct jsonw *w, struct dbrows *r, void *arg), void *arg)
 {

@@ -24,6 +24,8 @@ void query_init(struct query *q, const char *head);
 void query_add(struct query *q, const char *fragment, const struct dbval *values, size_t n);
 void query_release(struct query *q);
 int query_run(struct db *db, struct query *q, struct dbrows *rows);
+/* query_run with db_query_ahead: on PostgreSQL the query travels with the next one. */
+int query_run_ahead(struct db *db, struct query *q, struct dbrows *rows);
 
 /* A keyset page of a list, streamed into the open JSON object of `w`: "items": [row(w, r, arg)
  * for each row] and "next_cursor" (the last id as a string, or null on the last page). Column

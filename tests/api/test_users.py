@@ -218,6 +218,34 @@ class UsersTest(ServerTestCase):
         self.assertEqual(by_login["rt_c"]["roles"], ["executive"])
         self.assertEqual(self.all_ids("&role=auditor"), [by_login["rt_a"]["id"]])
 
+    def test_many_roles_in_byte_order(self):
+        """A user's roles come with the user's row: all of them, in byte order whatever the
+        database's collation ("r_z" before "ra", "r1" before "r_"), in the list, the record and
+        the CSV export alike."""
+        admin = self.admin.client
+        names = ["r_%02d" % i for i in range(20)] + ["ra", "r9", "rz"]
+        for name in names:
+            self.assertEqual(admin.post(API + "/roles", {
+                "name": name, "label_ja": name, "label_en": name,
+                "permissions": [], "mfa_required": name == "rz"}).status, 201)
+        r = self.create("many_roles", roles=list(reversed(names)))
+        self.assertEqual(r.status, 201, r)
+        want = sorted(names, key=lambda s: s.encode())
+        self.assertEqual(want[:2], ["r9", "r_00"])
+        one = admin.get(API + "/users/%d" % r.json["user"]["id"]).json
+        self.assertEqual(one["roles"], want)
+        self.assertTrue(one["mfa_required"])
+        listed = admin.get(API + "/users?q=many_roles").json["items"]
+        self.assertEqual(listed, [one])
+        csv_text = admin.get(API + "/users.csv?q=many_roles").body.decode("utf-8-sig")
+        row = list(csv.DictReader(io.StringIO(csv_text, newline="")))[0]
+        self.assertEqual(row["ロール"], " ".join(want))
+        # Without the one role that requires MFA, the user no longer does.
+        r = admin.patch(API + "/users/%d" % one["id"], {
+            "version": one["version"], "roles": [n for n in names if n != "rz"]})
+        self.assertEqual(r.status, 200, r)
+        self.assertFalse(admin.get(API + "/users/%d" % one["id"]).json["mfa_required"])
+
     def test_bad_list_parameters(self):
         admin = self.admin.client
         for q, field, code in (("limit=0", "limit", "invalid_type"),

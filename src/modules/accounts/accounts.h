@@ -76,7 +76,11 @@ struct user_roles {
 extern const char user_roles_head[];
 struct query;
 struct jsonw;
-int user_roles_load(struct db *db, struct query *q, struct arena *a, struct user_roles *out);
+/* Sends the roles query `q` (ordered by user here) ahead: on PostgreSQL it travels with the
+ * next statement, so that a page's roles and its users are one round trip. */
+int user_roles_send(struct db *db, struct query *q, struct dbrows *r);
+/* Reads (and frees) the rows of user_roles_send into `out`, each user's names in byte order. */
+int user_roles_read(struct dbrows *r, struct arena *a, struct user_roles *out);
 /* Writes one row of user_list_head, taking its roles from `roles` (rows in id order). */
 void user_write(struct jsonw *w, struct dbrows *r, struct user_roles *roles);
 /* user_json's object written into w, `more` (if not NULL) adding members before it closes;

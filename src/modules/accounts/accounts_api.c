@@ -68,16 +68,17 @@ static void user_row_write(struct jsonw *w, struct dbrows *r, void *roles)
 static int users_page(struct req *req, struct jsonw *w, int64_t cursor, int64_t limit)
 {
 	struct query q;
-	struct dbrows r;
+	struct dbrows rr, r;
 	struct user_roles roles;
-	/* The roles of exactly the users on this page, in one query. */
+	/* The roles of exactly the users on this page, in one query, sent ahead of the page's:
+	 * on PostgreSQL the session's statement, the roles and the page are one round trip. */
 	query_init(&q, user_roles_head);
 	query_add(&q, "ur.user_id IN (SELECT u.id FROM users u", NULL, 0);
 	user_filters(req, &q);
 	if (cursor)
 		query_add(&q, "AND u.id > ?", P(V_INT(cursor)));
 	query_add(&q, "ORDER BY u.id LIMIT ?)", P(V_INT(limit + 1)));
-	int rc = user_roles_load(req->db, &q, &req->arena, &roles);
+	int rc = user_roles_send(req->db, &q, &rr);
 	query_release(&q);
 	if (rc)
 		return -1;
@@ -88,8 +89,10 @@ static int users_page(struct req *req, struct jsonw *w, int64_t cursor, int64_t 
 	query_add(&q, "ORDER BY u.id LIMIT ?", P(V_INT(limit + 1)));
 	rc = query_run(req->db, &q, &r);
 	query_release(&q);
-	if (rc)
+	if (user_roles_read(&rr, &req->arena, &roles) || rc) {
+		db_rows_free(&r);
 		return -1;
+	}
 	return query_write_page(w, &r, limit, user_row_write, &roles);
 }
 

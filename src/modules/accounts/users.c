@@ -85,19 +85,21 @@ const char user_roles_head[] =
 	"SELECT ur.user_id, r.name, r.mfa_required FROM user_roles ur JOIN roles r ON "
 	"r.id = ur.role_id WHERE";
 
-int user_roles_load(struct db *db, struct query *q, struct arena *a, struct user_roles *out)
+int user_roles_send(struct db *db, struct query *q, struct dbrows *r)
 {
-	struct dbrows r;
+	/* By user only, which the primary key gives without sorting; names are sorted below. */
+	query_add(q, "ORDER BY ur.user_id", NULL, 0);
+	return query_run_ahead(db, q, r);
+}
+
+int user_roles_read(struct dbrows *r, struct arena *a, struct user_roles *out)
+{
 	size_t cap = 32;
 	memset(out, 0, sizeof(*out));
 	out->user_id = arena_alloc(a, cap * sizeof(*out->user_id));
 	out->name = arena_alloc(a, cap * sizeof(*out->name));
 	out->mfa = arena_alloc(a, cap * sizeof(*out->mfa));
-	/* By user only, which the primary key gives without sorting; names are sorted below. */
-	query_add(q, "ORDER BY ur.user_id", NULL, 0);
-	if (query_run(db, q, &r))
-		return -1;
-	while (db_next(&r)) {
+	while (db_next(r)) {
 		if (out->n == cap) {
 			int64_t *ids = arena_alloc(a, 2 * cap * sizeof(*ids));
 			const char **names = arena_alloc(a, 2 * cap * sizeof(*names));
@@ -110,13 +112,13 @@ int user_roles_load(struct db *db, struct query *q, struct arena *a, struct user
 			out->mfa = mfa;
 			cap *= 2;
 		}
-		out->user_id[out->n] = db_int(&r, 0);
-		out->name[out->n] = arena_strdup(a, db_text(&r, 1));
-		out->mfa[out->n] = db_int(&r, 2) != 0;
+		out->user_id[out->n] = db_int(r, 0);
+		out->name[out->n] = arena_strdup(a, db_text(r, 1));
+		out->mfa[out->n] = db_int(r, 2) != 0;
 		out->n++;
 	}
-	int failed = r.failed;
-	db_rows_free(&r);
+	int failed = r->failed;
+	db_rows_free(r);
 	/* Each user's few role names in byte order (insertion sort within the user's run). */
 	for (size_t i = 1; i < out->n; i++)
 		for (size_t j = i; j > 0 && out->user_id[j - 1] == out->user_id[j] &&
@@ -210,16 +212,21 @@ void user_write(struct jsonw *w, struct dbrows *r, struct user_roles *roles)
 int user_write_one(struct db *db, int64_t id, struct jsonw *w,
 		   void (*more)(struct jsonw *w, void *arg), void *arg)
 {
-	struct dbrows r;
+	struct dbrows rr, r;
 	struct arena a = ARENA_INIT;
 	struct user_roles roles;
 	struct query q;
 	query_init(&q, user_roles_head);
 	query_add(&q, "ur.user_id = ?", P(V_INT(id)));
-	int rc = user_roles_load(db, &q, &a, &roles);
+	int rc = user_roles_send(db, &q, &rr);
 	query_release(&q);
-	if (rc == 0 && db_query(db, &r, "SELECT " USER_COLUMNS USER_FROM " WHERE u.id = ?",
-				P(V_INT(id))) == 0) {
+	if (rc)
+		return -1;
+	/* On PostgreSQL both statements go in one round trip. */
+	rc = db_query(db, &r, "SELECT " USER_COLUMNS USER_FROM " WHERE u.id = ?", P(V_INT(id)));
+	if (user_roles_read(&rr, &a, &roles) || rc) {
+		rc = -1;
+	} else {
 		rc = 1;
 		if (db_next(&r)) {
 			user_write_more(w, &r, &roles, more, arg);
@@ -227,10 +234,8 @@ int user_write_one(struct db *db, int64_t id, struct jsonw *w,
 		}
 		if (r.failed)
 			rc = -1;
-		db_rows_free(&r);
-	} else {
-		rc = -1;
 	}
+	db_rows_free(&r);
 	arena_release(&a);
 	return rc;
 }
