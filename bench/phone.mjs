@@ -60,15 +60,32 @@ try {
   await cdp.send('Network.enable')
   await cdp.send('Network.emulateNetworkConditions', FAST_3G)
   let bytes = 0, requests = 0
+  // PHONE_TRACE=1: each request's start and end (seconds from the step's start) after the
+  // step, to see what waits for what.
+  const trace = process.env.PHONE_TRACE ? new Map() : null
+  cdp.on('Network.requestWillBeSent', (e) => {
+    trace?.set(e.requestId, { url: new URL(e.request.url).pathname, start: e.timestamp })
+  })
   cdp.on('Network.loadingFinished', (e) => {
     bytes += e.encodedDataLength
     requests++
+    const t = trace?.get(e.requestId)
+    if (t) Object.assign(t, { end: e.timestamp, bytes: e.encodedDataLength })
   })
   const steps = []
   async function step(name, fn) {
     const b0 = bytes, r0 = requests, t0 = performance.now()
     await fn()
     steps.push({ name, ms: performance.now() - t0, bytes: bytes - b0, requests: requests - r0 })
+    if (trace) {
+      const all = [...trace.values()].filter((t) => t.end)
+      const first = Math.min(...all.map((t) => t.start))
+      for (const t of all.sort((a, b) => a.start - b.start)) {
+        console.log(`trace: ${name}: ${(t.start - first).toFixed(2)}–${(t.end - first).toFixed(2)} s `
+          + `${t.bytes} B ${t.url}`)
+      }
+      trace.clear()
+    }
   }
 
   await step('sign-in page, empty cache', async () => {

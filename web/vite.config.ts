@@ -6,12 +6,13 @@ import { preloadPages, precompress, sharedMessages, vueI18nWholeVue } from './bu
 // (default-src 'self'): everything is bundled into files, nothing is inlined at run time.
 // Each text file gets a .br and a .gz copy for the server to send (build-plugins.mjs).
 export default defineConfig({
-  // The incident report form is what people open on a phone, often on a poor connection.
+  // The incident report form is what people open on a phone, often on a poor connection, and
+  // the sign-in page is the first thing a new visitor sees: index.html preloads both.
   plugins: [
     vue(),
     sharedMessages(['nav', 'taskKinds', 'recordTypes']),
     vueI18nWholeVue(),
-    preloadPages(['/src/pages/incidents/IncidentReportPage.vue']),
+    preloadPages(['/src/pages/incidents/IncidentReportPage.vue', '/src/pages/auth/SignInPage.vue']),
     precompress(),
   ],
   define: {
