@@ -70,13 +70,23 @@ if [ "$engine" = postgresql ]; then
   wait "$wpid"
   token=$(bench_sql "SELECT token_hash FROM sessions s JOIN users u ON u.id = s.user_id
     WHERE u.login_key = 'bench' ORDER BY s.created_at DESC LIMIT 1")
-  awk '/token_hash = \$1/ { gsub(/\$1/, ":tok"); print; next } { gsub(/\$1/, ":lim"); print }' \
-    "$tmp/statements" | sed 's/$/;/' >"$tmp/request.sql"
+  # The parameters of the first page, by where they stand: the session's token, LIMIT (the
+  # page and one more), OFFSET (the page's size) and the cursor ("> $n", none yet: 0).
+  sed -E -e 's/token_hash = \$[0-9]+/token_hash = :tok/g' -e 's/LIMIT \$[0-9]+/LIMIT :lim/g' \
+    -e 's/OFFSET \$[0-9]+/OFFSET :off/g' -e 's/> \$[0-9]+/> :after/g' -e 's/$/;/' \
+    "$tmp/statements" >"$tmp/request.sql"
   statements=$(wc -l <"$tmp/request.sql")
-  alone=$(PGOPTIONS='-c plan_cache_mode=force_generic_plan' "$pgbench" -n -M prepared \
-    -c "$conns" -j 2 -T "$dur" -D tok="$token" -D lim=21 -f "$tmp/request.sql" "$MAMORI_DB" \
-    2>/dev/null | awk '/^tps/ {printf "%.0f", $3}')
-  bound=$(awk -v a="${alone:-0}" -v n="$nginx_rate" 'BEGIN { printf "%.2f", a / n }')
+  alone=
+  if grep -q '\$[0-9]' "$tmp/request.sql"; then
+    echo "http: a statement has a parameter this bench cannot fill:" >&2
+    grep '\$[0-9]' "$tmp/request.sql" >&2
+  else
+    alone=$(PGOPTIONS='-c plan_cache_mode=force_generic_plan' "$pgbench" -n -M prepared \
+      -c "$conns" -j 2 -T "$dur" -D tok="$token" -D lim=21 -D off=20 -D after=0 \
+      -f "$tmp/request.sql" "$MAMORI_DB" 2>&1 | awk '/^tps/ {printf "%.0f", $3}') || true
+  fi
+  bound=-
+  [ -n "$alone" ] && bound=$(awk -v a="$alone" -v n="$nginx_rate" 'BEGIN { printf "%.2f", a / n }')
   echo "http: PostgreSQL alone, the request's $statements statements by pgbench: ${alone:-?} requests/s, nginx $nginx_rate req/s: at most $bound of nginx here"
   echo "bench-summary|  the same, PostgreSQL alone ($statements statements by pgbench)|nginx, same bytes|$bound|(bound)|-"
 fi
