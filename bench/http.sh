@@ -89,4 +89,17 @@ if [ "$engine" = postgresql ]; then
   [ -n "$alone" ] && bound=$(awk -v a="$alone" -v n="$nginx_rate" 'BEGIN { printf "%.2f", a / n }')
   echo "http: PostgreSQL alone, the request's $statements statements by pgbench: ${alone:-?} requests/s, nginx $nginx_rate req/s: at most $bound of nginx here"
   echo "bench-summary|  the same, PostgreSQL alone ($statements statements by pgbench)|nginx, same bytes|$bound|(bound)|-"
+  # The page's statement alone (neither the session's nor the roles'): what is left of the
+  # bound if the session and the roles cost PostgreSQL nothing.
+  grep -v -e 'token_hash' -e 'FROM user_roles' "$tmp/request.sql" >"$tmp/page.sql" || true
+  page=
+  if [ "$(wc -l <"$tmp/page.sql")" -eq 1 ] && [ -n "$alone" ]; then
+    page=$(PGOPTIONS='-c plan_cache_mode=force_generic_plan' "$pgbench" -n -M prepared \
+      -c "$conns" -j 2 -T "$dur" -D lim=21 -D off=20 -D after=0 -f "$tmp/page.sql" \
+      "$MAMORI_DB" 2>&1 | awk '/^tps/ {printf "%.0f", $3}') || true
+  fi
+  page_bound=-
+  [ -n "$page" ] && page_bound=$(awk -v a="$page" -v n="$nginx_rate" 'BEGIN { printf "%.2f", a / n }')
+  echo "http: PostgreSQL alone, the page's statement only by pgbench: ${page:-?} per second: $page_bound of nginx"
+  echo "bench-summary|  the page's statement only, PostgreSQL alone (pgbench)|nginx, same bytes|$page_bound|(bound)|-"
 fi
