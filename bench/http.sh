@@ -54,6 +54,51 @@ median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END { prin
 holds=$(awk -v m="$median" -v w="$want" 'BEGIN { print (m >= w) ? "yes" : "no" }')
 echo "http: median ratio $median (target >= $want)"
 echo "bench-summary|GET /api/v1/users?limit=20, $engine, $conns connections|nginx, same bytes|$median|>= $want|$holds"
+if [ "$engine" = sqlite ]; then
+  # What SQLite alone can do here: the statements of one list request (a read snapshot, the
+  # session's data version check, the page's roles and the page), every row stepped and every
+  # column read, on as many threads as there are cores, no HTTP, no session and no JSON. The
+  # statements are the server's, put together from its fragments (query_add joins them with a
+  # space); each fragment is looked for in the binary, so that a changed query is reported
+  # instead of measured wrongly.
+  head="SELECT u.id, u.login, u.name, u.email, u.department_id, d.name, u.manager_id, m.name, \
+u.employment_type, u.purpose, u.valid_until, u.status, u.must_change_password, u.mfa_enabled, \
+u.locale, u.last_login_at, u.created_at, u.updated_at, u.version, u.disabled_reason, \
+u.dispatch_agency FROM users u LEFT JOIN departments d ON d.id = u.department_id LEFT JOIN \
+users m ON m.id = u.manager_id"
+  roles_head="SELECT ur.user_id, r.name, r.mfa_required FROM user_roles ur JOIN roles r ON \
+r.id = ur.role_id WHERE"
+  range="ur.user_id > ? AND ur.user_id <= coalesce((SELECT u.id FROM users u WHERE u.id > ? \
+ORDER BY u.id LIMIT 1 OFFSET ?), 9223372036854775807)"
+  alone=
+  missing=
+  for f in "$head" "WHERE 1 = 1" "ORDER BY u.id LIMIT ?" "$roles_head" "$range" "ORDER BY ur.user_id"; do
+    grep -aqF "$f" "$bin" || missing="$f"
+  done
+  if [ -n "$missing" ]; then
+    echo "http: the list's statements changed (not in $bin: $missing); update bench/http.sh" >&2
+  else
+    mkdir -p build/bench
+    cc -O2 -o build/bench/sqlite_alone bench/sqlite_alone.c -lsqlite3 -lpthread
+    # The first page: no cursor (0), 20 users and one more.
+    printf '0,0,20\t%s ORDER BY ur.user_id\n21\t%s WHERE 1 = 1 ORDER BY u.id LIMIT ?\n' \
+      "$roles_head $range" "$head" >"$tmp/request.sql"
+    nginx_rate=$(rps "http://127.0.0.1:$nport/users.json")
+    alone=$(build/bench/sqlite_alone "$tmp/data/mamori.db" "$(nproc)" "$dur" "$tmp/request.sql") || alone=
+  fi
+  bound=-
+  both=-
+  if [ -n "$alone" ]; then
+    bound=$(awk -v a="$alone" -v n="$nginx_rate" 'BEGIN { printf "%.2f", a / n }')
+    # A request costs at least SQLite's part plus what sending the same bytes costs: if mamori
+    # spent no more than nginx on that (HTTP, the session, JSON and all), the ratio would be
+    # 1 / (1 / bound + 1).
+    both=$(awk -v a="$alone" -v n="$nginx_rate" 'BEGIN { printf "%.2f", 1 / (n / a + 1) }')
+  fi
+  echo "http: SQLite alone, the request's statements on $(nproc) threads: ${alone:-?} requests/s, nginx $nginx_rate req/s: $bound of nginx; with nginx's own cost of the same bytes added: $both"
+  echo "bench-summary|  the same, SQLite alone (the request's statements, no HTTP)|nginx, same bytes|$bound|(bound)|-"
+  echo "bench-summary|  SQLite alone plus nginx's whole cost of the same bytes|nginx, same bytes|$both|(bound)|-"
+fi
 if [ "$engine" = postgresql ]; then
   # What PostgreSQL alone can do on this machine: the statements of one request (read from
   # pg_stat_activity while mamori serves the list), run by pgbench with as many clients, no
