@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +59,7 @@
 #define BODY_MS           30000 /* for a body, plus 1 s per BODY_RATE bytes */
 #define BODY_RATE         (256 * 1024)
 #define FINISH_MS         8000 /* at SIGTERM, for the requests in flight */
+#define FD_RESERVE        128  /* descriptors beside connections: database, files, uploads */
 #define LINGER_MS         3000 /* reading what a refused client still sends, so it sees why */
 #define LINGER_MAX        256
 #define LINGER_BYTES      (8 * 1024 * 1024) /* ... and at most this much of it */
@@ -400,6 +402,8 @@ static enum MHD_Result send_answer(struct req *req)
 	if (req->static_fd >= 0) {
 		r = MHD_create_response_from_fd_at_offset64(
 			(uint64_t)req->static_size, req->static_fd, (uint64_t)req->static_offset);
+		if (!r)
+			close(req->static_fd);
 		req->static_fd = -1; /* owned by the response now */
 	} else {
 		size_t len = req->out.len;
@@ -613,11 +617,22 @@ static enum MHD_Result request_start(struct server *srv, struct MHD_Connection *
 	client_address(req);
 	router_begin(req->app->routes, req);
 
+	/* The body's length as libmicrohttpd reads it (RFC 9112, 6.3): with a Transfer-Encoding,
+	 * Content-Length means nothing, and the only coding it reads is "chunked"; any other
+	 * ("identity" included) would be read until the connection closes. Such a request is
+	 * refused (400, and the connection closed) before a byte of its body is read. */
 	const char *cl = header(conn, "Content-Length");
 	const char *te = header(conn, "Transfer-Encoding");
 	int64_t n = 0;
-	bool known = cl && parse_i64(cl, 0, INT64_MAX, &n) == 0;
-	bool body = n > 0 || (te && strcasecmp(te, "identity"));
+	bool known = !te && cl && parse_i64(cl, 0, INT64_MAX, &n) == 0;
+	if (te && strcasecmp(te, "chunked")) {
+		reply_problem(
+			req, 400, "unsupported_transfer_encoding", "Transfer coding not supported",
+			"Send the body with Content-Length, or with Transfer-Encoding: chunked.");
+		linger_after_answer(rs);
+		return send_answer(req);
+	}
+	bool body = te || n > 0;
 	if (!body) {
 		set_deadline(rs->watch, 0);
 		return MHD_YES;
@@ -681,6 +696,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			      "The server cannot store the file now. Try again later.");
 	else if (static_serve(req))
 		;
+	else if (req->route && stopping && (router_runs_long(req) || is_unsafe(method)))
+		/* What the pools would answer; they may have ended already (a kept-alive
+		 * connection can still ask until libmicrohttpd stops). */
+		reply_problem(req, 503, "unavailable", "Service unavailable",
+			      "The server is stopping. Try again shortly.");
 	else if (req->route && (router_runs_long(req) || is_unsafe(method))) {
 		MHD_suspend_connection(conn);
 		pool_add(router_runs_long(req) ? &srv->longp : &srv->writep, rs);
@@ -818,6 +838,29 @@ int http_serve(struct app *app, const struct server_options *opt)
 						      : PER_ADDRESS;
 	if (limit < threads)
 		limit = threads;
+	/* Each connection may hold a descriptor for itself, one for a file it is sent or an
+	 * upload, and one while a refused client is read (LINGER_MAX in all): take the hard limit
+	 * of open files, and fewer connections if even that cannot hold them, rather than fail
+	 * to open files under load. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		rlim_t need = 2 * (rlim_t)limit + LINGER_MAX + FD_RESERVE;
+		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+			rlim_t fit = rl.rlim_cur > LINGER_MAX + FD_RESERVE + 2 * (rlim_t)threads
+					     ? (rl.rlim_cur - LINGER_MAX - FD_RESERVE) / 2
+					     : threads;
+			log_error(
+				"open files are limited to %llu: serving at most %llu connections "
+				"(raise the limit, e.g. LimitNOFILE in the service's unit)",
+				(unsigned long long)rl.rlim_cur, (unsigned long long)fit);
+			limit = (unsigned)fit;
+		}
+	}
 
 	struct server *srv = xcalloc(1, sizeof(*srv));
 	srv->app = app;
@@ -862,8 +905,11 @@ int http_serve(struct app *app, const struct server_options *opt)
 	__atomic_store_n(&srv->watch_stop, true, __ATOMIC_RELEASE);
 	pthread_join(srv->watchdog, NULL);
 	if (!joined) {
+		/* The process ends here, while those threads and libmicrohttpd's still run: nothing
+		 * they use may be released under them. The database rolls back what they had not
+		 * done. */
 		log_error("stopping with requests still running");
-		return 0; /* the process ends; the database rolls back what they had not done */
+		_exit(0);
 	}
 	MHD_stop_daemon(srv->d);
 	if (quiet >= 0)

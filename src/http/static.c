@@ -1,4 +1,5 @@
 /* static.c — files of the web UI: compressed copies, validators and byte ranges. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -155,30 +156,17 @@ static bool etag_listed(const char *inm, const char *etag)
 	return false;
 }
 
-/* Opens `rel` under the web root, or its best compressed copy the request accepts; fills
- * *st and *coding (NULL: the file itself). -1 if there is no such regular file. */
-static int open_variant(struct req *req, const char *rel, struct stat *st, const char **coding)
+/* Opens web_root + rel + suffix if it is a regular file: its descriptor, -1 if there is no
+ * such file, -2 if it could not be opened now (out of descriptors, say). */
+static int open_regular(struct req *req, const char *rel, const char *suffix, struct stat *st)
 {
 	char path[512];
-	const char *accept = req_header(req, "Accept-Encoding");
-	*coding = NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(codings); i++) {
-		if (!static_accepts(accept, codings[i].coding))
-			continue;
-		snprintf(path, sizeof(path), "%s%s%s", req->app->web_root, rel, codings[i].suffix);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (fstat(fd, st) == 0 && S_ISREG(st->st_mode)) {
-			*coding = codings[i].coding;
-			return fd;
-		}
-		close(fd);
-	}
-	snprintf(path, sizeof(path), "%s%s", req->app->web_root, rel);
+	int n = snprintf(path, sizeof(path), "%s%s%s", req->app->web_root, rel, suffix);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -1; /* longer than any file of the build */
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -1;
+		return errno == ENOENT || errno == ENOTDIR || errno == ENAMETOOLONG ? -1 : -2;
 	if (fstat(fd, st) || !S_ISREG(st->st_mode)) {
 		close(fd);
 		return -1;
@@ -186,11 +174,36 @@ static int open_variant(struct req *req, const char *rel, struct stat *st, const
 	return fd;
 }
 
+/* Opens `rel` under the web root, or its best compressed copy the request accepts; fills
+ * *st and *coding (NULL: the file itself). As open_regular otherwise. */
+static int open_variant(struct req *req, const char *rel, struct stat *st, const char **coding)
+{
+	const char *accept = req_header(req, "Accept-Encoding");
+	*coding = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(codings); i++) {
+		if (!static_accepts(accept, codings[i].coding))
+			continue;
+		int fd = open_regular(req, rel, codings[i].suffix, st);
+		if (fd == -2)
+			return fd;
+		if (fd >= 0) {
+			*coding = codings[i].coding;
+			return fd;
+		}
+	}
+	return open_regular(req, rel, "", st);
+}
+
 static bool open_file(struct req *req, const char *rel, const char *cache)
 {
 	struct stat st;
 	const char *coding;
 	int fd = open_variant(req, rel, &st, &coding);
+	if (fd == -2) {
+		reply_problem(req, 503, "unavailable", "Service unavailable",
+			      "The server cannot open the file now. Try again shortly.");
+		return true;
+	}
 	if (fd < 0)
 		return false;
 	/* A strong validator per representation: the compressed copies differ from the file. */
@@ -206,9 +219,12 @@ static bool open_file(struct req *req, const char *rel, const char *cache)
 	if (coding)
 		reply_header(req, "Content-Encoding", coding);
 	if (etag_listed(req_header(req, "If-None-Match"), etag)) {
-		close(fd);
+		/* No body; the file's own length as Content-Length (RFC 9110, 8.6), not 0. */
 		req->status = 304;
 		req->content_type = NULL;
+		req->static_fd = fd;
+		req->static_offset = 0;
+		req->static_size = st.st_size;
 		return true;
 	}
 	int64_t from = 0, len = st.st_size;
@@ -245,10 +261,15 @@ bool static_serve(struct req *req)
 	if (!strncmp(p, "/api/", 5) || !strcmp(p, "/api") || !strcmp(p, "/healthz"))
 		return false;
 	/* Vite names built assets by content hash: they may be cached for long. */
+	bool asset = !strncmp(p, "/assets/", 8);
 	if (safe_path(p) && strcmp(p, "/") && strcmp(p, "/index.html") &&
-	    open_file(req, p,
-		      !strncmp(p, "/assets/", 8) ? "public, max-age=31536000, immutable"
-						 : "no-cache"))
+	    open_file(req, p, asset ? "public, max-age=31536000, immutable" : "no-cache"))
 		return true;
+	/* A built file that is not there (an old page asking for a chunk of the build before
+	 * this one) is not found; any other path is the app's own, which index.html routes. */
+	if (asset) {
+		reply_problem(req, 404, "not_found", "Not found", "No such file.");
+		return true;
+	}
 	return open_file(req, "/index.html", "no-cache");
 }

@@ -202,6 +202,20 @@ class BodyBeforeSessionTest(ServerTestCase):
         self.assertEqual(head_only(port, "POST", API + "/session", public), 413)
         chunked = {"Content-Type": "text/csv", "Transfer-Encoding": "chunked"}
         self.assertEqual(head_only(port, "POST", API + "/assets/import", chunked), 401)
+        # With a Transfer-Encoding, a Content-Length means nothing (the body is read chunked):
+        # "Content-Length: 0" must not pass for "no body" and skip the session check.
+        lying = dict(chunked, **{"Content-Length": "0"})
+        self.assertEqual(head_only(port, "POST", API + "/assets/import", lying), 401)
+        self.assertEqual(head_only(port, "POST", API + "/departments", lying), 401)
+        # Any other transfer coding would be read until the connection closes, with no
+        # deadline: refused before its body (400, RFC 9112 6.3), whoever sends it.
+        for te in ("identity", "gzip, chunked", "chunked, identity"):
+            other = {"Content-Type": "text/csv", "Transfer-Encoding": te,
+                     "Cookie": "mamori_session=" + self.admin.client.token,
+                     "X-CSRF-Token": self.admin.client.csrf}
+            self.assertEqual(head_only(port, "POST", API + "/assets/import", other), 400, te)
+        r = Client(self.srv).get("/healthz")
+        self.assertEqual(r.status, 200)
 
     def test_sixteen_unauthenticated_uploads_are_refused_before_their_bodies(self):
         # 16 clients announce 60 MiB imports at once and send none of it: each is answered

@@ -87,6 +87,9 @@ class StaticTest(ServerTestCase):
         self.assertEqual(r.status, 304)
         self.assertEqual(r.body, b"")
         self.assertEqual(r.headers.get("ETag"), tag)
+        # A cache keeps the length it had; a 304 never says 0 (RFC 9110, 8.6).
+        br_len = len(brotli(self.body))
+        self.assertIn(r.headers.get("Content-Length"), (None, str(br_len)))
         self.assertEqual(r.headers.get("Vary"), "Accept-Encoding")
         # The plain representation does not match the Brotli one's validator.
         r = self.get(path, **{"If-None-Match": tag})
@@ -124,6 +127,17 @@ class StaticTest(ServerTestCase):
         tag = self.get(path).headers["ETag"]
         r = self.get(path, **{"Range": "bytes=0-9", "If-Range": tag})
         self.assertEqual((r.status, r.body), (206, self.body[:10]))
+
+    def test_missing_built_file_is_not_found(self):
+        # An old page asking for a chunk of an earlier build must not get index.html as
+        # JavaScript: 404, as a problem.
+        for path in ("/assets/old-chunk-9z9z.js", "/assets/../index.html", "/assets/"):
+            r = self.get(path)
+            self.assertEqual(r.status, 404, path)
+            self.assertEqual(json.loads(r.body)["code"], "not_found")
+        r = self.get("/a/very/deep/app/route" + "/x" * 200)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.body, b"<!doctype html><title>mamori</title>")
 
     def test_file_without_copies_and_app_routes(self):
         r = self.get("/incidents/new", **{"Accept-Encoding": "br, gzip"})
