@@ -80,9 +80,9 @@ ORDER BY u.id LIMIT 1 OFFSET ?), 9223372036854775807)"
   else
     mkdir -p build/bench
     cc -O2 -o build/bench/sqlite_alone bench/sqlite_alone.c -lsqlite3 -lpthread
-    # The first page: no cursor (0), 20 users and one more.
-    printf '0,0,20\t%s ORDER BY ur.user_id\n21\t%s WHERE 1 = 1 ORDER BY u.id LIMIT ?\n' \
-      "$roles_head $range" "$head" >"$tmp/request.sql"
+    # The first page (20 users and one more), then its roles (no cursor: 0).
+    printf '21\t%s WHERE 1 = 1 ORDER BY u.id LIMIT ?\n0,0,20\t%s ORDER BY ur.user_id\n' \
+      "$head" "$roles_head $range" >"$tmp/request.sql"
     nginx_rate=$(rps "http://127.0.0.1:$nport/users.json")
     alone=$(build/bench/sqlite_alone "$tmp/data/mamori.db" "$(nproc)" "$dur" "$tmp/request.sql") || alone=
   fi

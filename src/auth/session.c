@@ -400,6 +400,7 @@ enum sess_result session_load(struct req *req, bool speculate)
 	char hash[65];
 	token_hash(token, hash);
 	struct settings s;
+	db_set_guard(req->db, NULL, NULL); /* a guard of the request's run before this one */
 	if (settings_get(req->app, req->db, &s))
 		return SESS_DB;
 	struct session_cache *c = cache_of(req->app);
@@ -443,7 +444,6 @@ enum sess_result session_confirm(struct req *req)
 	if (ck->done)
 		return ck->result;
 	ck->done = true;
-	db_set_guard(req->db, NULL, NULL);
 	bool none;
 	struct session_entry *fresh = entry_read(&ck->rows, ck->entry->hash, -1, &none);
 	struct session_cache *c = cache_of(req->app);
@@ -461,6 +461,7 @@ enum sess_result session_confirm(struct req *req)
 		req->user->touch_due = now - fresh->seen >= TOUCH_EVERY;
 		cache_put(c, fresh);
 		ck->result = SESS_OK;
+		db_set_guard(req->db, NULL, NULL);
 	}
 	entry_put(ck->entry);
 	ck->entry = NULL;

@@ -328,6 +328,8 @@ static void answer_reset(struct req *req)
 	req->nheaders = 0;
 	req->user = NULL;
 	req->session_check = NULL;
+	if (req->db)
+		db_set_guard(req->db, NULL, NULL); /* it refuses every write of a stale session */
 	session_request_end(req);
 	json_decref(req->json);
 	req->json = NULL;

@@ -1,7 +1,9 @@
 /* store.c — engine dispatch, transactions with retry, and migrations. */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store_impl.h"
@@ -97,7 +99,8 @@ void db_set_guard(struct db *db, int (*fn)(void *arg), void *arg)
 	db->guard_arg = arg;
 }
 
-/* Runs the guard, once, before a write. */
+/* Runs the guard before a write: once if it passes; if it refuses, it stays, and refuses
+ * every later write too (a handler that goes on after a failed write writes nothing more). */
 static int guard(struct db *db)
 {
 	int (*fn)(void *arg) = db->guard;
@@ -106,6 +109,7 @@ static int guard(struct db *db)
 	db->guard = NULL;
 	if (fn(db->guard_arg) == 0)
 		return 0;
+	db->guard = fn;
 	db_fail(db, DBE_OTHER, "the change was not made: the session changed meanwhile");
 	return -1;
 }
@@ -278,9 +282,23 @@ int db_begin(struct db *db)
 	return 0;
 }
 
+#ifdef MAMORI_FAULTS
+/* Test builds only: while the file named by MAMORI_FAULT_SLOW_COMMIT_FILE exists, every COMMIT
+ * waits 300 ms first, so that a test can make two changes overlap. */
+static void slow_commit(void)
+{
+	const char *f = getenv("MAMORI_FAULT_SLOW_COMMIT_FILE");
+	if (f && access(f, F_OK) == 0)
+		nanosleep(&(struct timespec){ .tv_nsec = 300000000 }, NULL);
+}
+#endif
+
 int db_commit(struct db *db)
 {
 	int rc;
+#ifdef MAMORI_FAULTS
+	slow_commit();
+#endif
 	if (db->eng->commit) {
 		rc = db->eng->commit(db);
 	} else if ((rc = db->eng->exec(db, "COMMIT", NULL, 0))) {

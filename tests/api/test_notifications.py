@@ -101,6 +101,35 @@ class NotificationsTest(ServerTestCase):
         events = self.srv.admin.client.get(API + "/audit/events?action=mail_settings.update").json
         self.assertNotIn("mail-pass", str(events))
 
+    def test_1b_no_test_mail_once_the_permission_is_taken_away(self):
+        # A test mail leaves the server before anything is written: a session that every
+        # thread remembers must still be checked before it goes (on PostgreSQL too, where a
+        # remembered session is otherwise confirmed at the first write).
+        self.configure()
+        admin = self.srv.admin.client
+        r = admin.post(API + "/roles", {"name": "mail_testers", "label_ja": "メール確認",
+                                        "label_en": "Mail testers",
+                                        "permissions": ["settings.read", "settings.write"]})
+        self.assertEqual(r.status, 201, r)
+        role = r.json
+        tester = self.srv.create_user("n_tester", roles=["mail_testers"])
+        # Changes run on threads of their own: on fresh connections, enough of them that
+        # every such thread remembers the session.
+        for _ in range(32):
+            r = tester.client.post(API + "/mail/test", {"to": "warm@example.jp"})
+            self.assertEqual(r.status, 200, r)
+        r = admin.patch(API + "/roles/%d" % role["id"],
+                        {"version": role["version"], "permissions": ["settings.read"]})
+        self.assertEqual(r.status, 200, r)
+        for _ in range(16):
+            r = tester.client.post(API + "/mail/test", {"to": "revoked@example.jp"})
+            self.assertProblem(r, 403, "forbidden")
+        # A mail that was sent would have arrived by the time this one does.
+        self.assertEqual(admin.post(API + "/mail/test", {"to": "after@example.jp"}).status, 200)
+        self.mails_to("after@example.jp")
+        sent = [m for m in self.smtp.messages() if b"To: <revoked@example.jp>" in m]
+        self.assertEqual(len(sent), 0, "test mails sent after the permission was taken away")
+
     def test_2_approval_needed_and_decided(self):
         self.configure()
         req = self.mgr.client.post(API + "/account-requests", {

@@ -2,6 +2,9 @@
 disable / enable / reset-password, the last administrator; the user's own PATCH /me."""
 import csv
 import io
+import os
+import tempfile
+import threading
 
 from harness import API, Client, ServerTestCase, strong_password
 
@@ -409,3 +412,53 @@ class UsersTest(ServerTestCase):
         self.assertEqual(c.post(API + "/me/password", {"current_password": otp,
                                                        "new_password": new}).status, 204)
         self.assertEqual(c.get(API + "/departments").status, 200)
+
+
+class ConcurrentChangesTest(ServerTestCase):
+    """Two administrators change the same record from the same version at the same moment: one
+    change is kept and the other is answered 409, on either engine and whichever thread or
+    node runs them. Every COMMIT waits 300 ms while a flag file exists (test builds only), so
+    the second change begins while the first is still open."""
+
+    threads = 4
+    flag = os.path.join(tempfile.mkdtemp(prefix="mamori-slow-"), "slow")
+    server_env = {"MAMORI_FAULT_SLOW_COMMIT_FILE": flag}
+
+    def race(self, path, bodies):
+        answers = [None] * len(bodies)
+
+        def send(i):
+            answers[i] = self.admin.client.patch(path, bodies[i])
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(len(bodies))]
+        open(self.flag, "w").close()
+        try:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            os.unlink(self.flag)
+        return answers
+
+    def test_same_version_twice_is_one_change_and_one_conflict(self):
+        admin = self.admin.client
+        u = admin.post(API + "/users", {"login": "race1", "name": "競合 一郎",
+                                        "employment_type": "regular",
+                                        "purpose": "test"}).json["user"]
+        path = API + "/users/%d" % u["id"]
+        answers = self.race(path, [{"version": u["version"], "name": "甲"},
+                                   {"version": u["version"], "name": "乙"}])
+        statuses = sorted(a.status for a in answers)
+        self.assertEqual(statuses, [200, 409], [a.json for a in answers])
+        kept = next(a for a in answers if a.status == 200).json
+        now = admin.get(path).json
+        self.assertEqual((now["name"], now["version"]), (kept["name"], u["version"] + 1))
+        # The same for another kind of record.
+        d = admin.post(API + "/departments", {"name": "競合部", "code": "RACE"}).json
+        path = API + "/departments/%d" % d["id"]
+        answers = self.race(path, [{"version": d["version"], "name": "競合部A"},
+                                   {"version": d["version"], "name": "競合部B"}])
+        self.assertEqual(sorted(a.status for a in answers), [200, 409],
+                         [a.json for a in answers])
+        now = [x for x in admin.get(API + "/departments").json["items"] if x["id"] == d["id"]]
+        self.assertEqual(now[0]["version"], d["version"] + 1)

@@ -76,10 +76,12 @@ struct user_roles {
 extern const char user_roles_head[];
 struct query;
 struct jsonw;
-/* Sends the roles query `q` (ordered by user here) ahead: on PostgreSQL it travels with the
- * next statement, so that a page's roles and its users are one round trip. */
-int user_roles_send(struct db *db, struct query *q, struct dbrows *r);
-/* Reads (and frees) the rows of user_roles_send into `out`, each user's names in byte order. */
+/* Runs the roles query `q` (ordered by user here). The users' own rows are sent ahead of it
+ * (db_query_ahead): on PostgreSQL both travel in one round trip, and the roles, read after
+ * the users, are never older than the users' `version` (a change of roles changes it), so a
+ * form built from them cannot undo a newer change unnoticed. */
+int user_roles_run(struct db *db, struct query *q, struct dbrows *r);
+/* Reads (and frees) the rows of user_roles_run into `out`, each user's names in byte order. */
 int user_roles_read(struct dbrows *r, struct arena *a, struct user_roles *out);
 /* Writes one row of user_list_head, taking its roles from `roles` (rows in id order). */
 void user_write(struct jsonw *w, struct dbrows *r, struct user_roles *roles);

@@ -96,8 +96,12 @@ static int users_page(struct req *req, struct jsonw *w, int64_t cursor, int64_t 
 	struct user_roles roles;
 	query_init(&page, user_list_head);
 	bool filtered = page_where(req, &page, cursor, limit) > 0;
-	/* The roles of the users on this page, in one query sent ahead of the page's: on
-	 * PostgreSQL the session's statement, the roles and the page are one round trip. */
+	/* The page, sent ahead, then the roles of its users (see user_roles_run): on PostgreSQL
+	 * the session's statement, the page and the roles are one round trip. */
+	int rc = query_run_ahead(req->db, &page, &r);
+	query_release(&page);
+	if (rc)
+		return -1;
 	query_init(&q, user_roles_head);
 	if (filtered) {
 		query_add(&q, "ur.user_id IN (SELECT u.id FROM users u", NULL, 0);
@@ -112,14 +116,8 @@ static int users_page(struct req *req, struct jsonw *w, int64_t cursor, int64_t 
 			  "WHERE u.id > ? ORDER BY u.id LIMIT 1 OFFSET ?), 9223372036854775807)",
 			  P(V_INT(cursor), V_INT(cursor), V_INT(limit)));
 	}
-	int rc = user_roles_send(req->db, &q, &rr);
+	rc = user_roles_run(req->db, &q, &rr);
 	query_release(&q);
-	if (rc) {
-		query_release(&page);
-		return -1;
-	}
-	rc = query_run(req->db, &page, &r);
-	query_release(&page);
 	if (user_roles_read(&rr, &req->arena, &roles) || rc) {
 		db_rows_free(&r);
 		return -1;

@@ -85,11 +85,11 @@ const char user_roles_head[] =
 	"SELECT ur.user_id, r.name, r.mfa_required FROM user_roles ur JOIN roles r ON "
 	"r.id = ur.role_id WHERE";
 
-int user_roles_send(struct db *db, struct query *q, struct dbrows *r)
+int user_roles_run(struct db *db, struct query *q, struct dbrows *r)
 {
 	/* By user only, which the primary key gives without sorting; names are sorted below. */
 	query_add(q, "ORDER BY ur.user_id", NULL, 0);
-	return query_run_ahead(db, q, r);
+	return query_run(db, q, r);
 }
 
 int user_roles_read(struct dbrows *r, struct arena *a, struct user_roles *out)
@@ -216,14 +216,15 @@ int user_write_one(struct db *db, int64_t id, struct jsonw *w,
 	struct arena a = ARENA_INIT;
 	struct user_roles roles;
 	struct query q;
-	query_init(&q, user_roles_head);
-	query_add(&q, "ur.user_id = ?", P(V_INT(id)));
-	int rc = user_roles_send(db, &q, &rr);
-	query_release(&q);
+	/* The user, then the roles (see user_roles_run): one round trip on PostgreSQL. */
+	int rc = db_query_ahead(db, &r, "SELECT " USER_COLUMNS USER_FROM " WHERE u.id = ?",
+				P(V_INT(id)));
 	if (rc)
 		return -1;
-	/* On PostgreSQL both statements go in one round trip. */
-	rc = db_query(db, &r, "SELECT " USER_COLUMNS USER_FROM " WHERE u.id = ?", P(V_INT(id)));
+	query_init(&q, user_roles_head);
+	query_add(&q, "ur.user_id = ?", P(V_INT(id)));
+	rc = user_roles_run(db, &q, &rr);
+	query_release(&q);
 	if (user_roles_read(&rr, &a, &roles) || rc) {
 		rc = -1;
 	} else {

@@ -5,6 +5,7 @@
 
 #include "notifications.h"
 #include "../workflow/work.h"
+#include "../../auth/session.h"
 #include "../../lib/crypto.h"
 #include "../../lib/jsonw.h"
 #include "../../lib/log.h"
@@ -454,6 +455,11 @@ static int mail_test(struct req *req)
 		ferr_release(&fe);
 		return 0;
 	}
+	/* The mail leaves the server: a session taken from the cache is confirmed first (on
+	 * PostgreSQL that would otherwise wait for the first write, after the mail). If it has
+	 * changed, the request runs again as the session is now. */
+	if (session_confirm(req) != SESS_OK)
+		return -1;
 	if (conf_load(req->app, req->db, &c))
 		return -1;
 	struct mail_server s = server_of(&c);
