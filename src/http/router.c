@@ -9,6 +9,7 @@
  */
 #include <microhttpd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "http.h"
 #include "../audit/audit.h"
@@ -326,6 +327,10 @@ static void answer_reset(struct req *req)
 	req->content_type = req->content_disposition = req->set_cookie = NULL;
 	req->cache_control = NULL;
 	req->nheaders = 0;
+	if (req->static_fd >= 0) { /* a file the first run meant to send */
+		close(req->static_fd);
+		req->static_fd = -1;
+	}
 	req->user = NULL;
 	req->session_check = NULL;
 	if (req->db)

@@ -149,6 +149,50 @@ class FloodTest(ServerTestCase):
             srv.close()
 
 
+    def test_changes_on_kept_alive_connections_while_stopping(self):
+        # After SIGTERM, clients that keep their connections open may still send changes
+        # until the server closes them; each is refused (503) or finds the connection
+        # closed, and the server still ends cleanly (it once handed such a change to threads
+        # that had ended, and aborted).
+        srv = Server(threads=4).start()
+        try:
+            admin = srv.setup_admin().client
+            head = ("PATCH %s/me HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    "Cookie: mamori_session=%s\r\nX-CSRF-Token: %s\r\n"
+                    % (API, admin.token, admin.csrf))
+            socks = []
+            for _ in range(40):
+                s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+                s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertIn(b" 200 ", s.recv(4096))
+                socks.append(s)
+            body = b'{"locale":"en"}'
+            change = (head + "Content-Length: %d\r\n\r\n" % len(body)).encode() + body
+            srv.proc.send_signal(signal.SIGTERM)
+            for s in socks:  # spread over the stop, 5 ms apart
+                time.sleep(0.005)
+                try:
+                    s.sendall(change)
+                except OSError:
+                    pass
+            for s in socks:
+                try:
+                    data = s.recv(4096)
+                except OSError:
+                    data = b""
+                self.assertTrue(data == b"" or data.startswith(b"HTTP/1.1 503")
+                                or data.startswith(b"HTTP/1.1 200"), data[:80])
+                s.close()
+            srv.proc.wait(timeout=15)
+            self.assertEqual(srv.proc.returncode, 0, srv.log_tail())
+        finally:
+            if srv.proc and srv.proc.poll() is None:
+                srv.proc.kill()
+                srv.proc.wait()
+            srv.proc = None
+            srv.close()
+
+
 class DeadlineTest(ServerTestCase):
     # The test build lets the headers' deadline (10 s) be shortened.
     server_env = {"MAMORI_TEST_HEADERS_MS": "1000"}
