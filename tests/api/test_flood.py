@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import time
+import unittest
 
 from harness import API, Client, Server, ServerTestCase
 
@@ -148,6 +149,10 @@ class FloodTest(ServerTestCase):
             srv.proc = None  # already stopped: close() only removes the folder
             srv.close()
 
+
+class StopTest(unittest.TestCase):
+    """A server of its own (on PostgreSQL each Server empties the schema: not inside another
+    class's tests)."""
 
     def test_changes_on_kept_alive_connections_while_stopping(self):
         # After SIGTERM, clients that keep their connections open may still send changes
