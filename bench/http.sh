@@ -72,6 +72,7 @@ r.id = ur.role_id WHERE"
 ORDER BY u.id LIMIT 1 OFFSET ?), 9223372036854775807)"
   alone=
   missing=
+  nginx_rate=$(rps "http://127.0.0.1:$nport/users.json")
   for f in "$head" "WHERE 1 = 1" "ORDER BY u.id LIMIT ?" "$roles_head" "$range" "ORDER BY ur.user_id"; do
     grep -aqF "$f" "$bin" || missing="$f"
   done
@@ -79,11 +80,12 @@ ORDER BY u.id LIMIT 1 OFFSET ?), 9223372036854775807)"
     echo "http: the list's statements changed (not in $bin: $missing); update bench/http.sh" >&2
   else
     mkdir -p build/bench
-    cc -O2 -o build/bench/sqlite_alone bench/sqlite_alone.c -lsqlite3 -lpthread
+    cc -O2 -o build/bench/sqlite_alone bench/sqlite_alone.c -lsqlite3 -lpthread || missing=compile
+  fi
+  if [ -z "$missing" ]; then
     # The first page (20 users and one more), then its roles (no cursor: 0).
     printf '21\t%s WHERE 1 = 1 ORDER BY u.id LIMIT ?\n0,0,20\t%s ORDER BY ur.user_id\n' \
       "$head" "$roles_head $range" >"$tmp/request.sql"
-    nginx_rate=$(rps "http://127.0.0.1:$nport/users.json")
     alone=$(build/bench/sqlite_alone "$tmp/data/mamori.db" "$(nproc)" "$dur" "$tmp/request.sql") || alone=
   fi
   bound=-

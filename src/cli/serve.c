@@ -266,11 +266,13 @@ int cmd_serve(int argc, char **argv)
 		ready.stop = 1;
 		pthread_join(ready.thread, NULL);
 		/* Taken between the check and the server's own bind. */
-		if (rc && !ready.said && address_free(&ready.sa) == EADDRINUSE)
+		if (rc == 2 && !ready.said && address_free(&ready.sa) == EADDRINUSE)
 			print_other_port_hint(listen);
 	}
 	jobs.stop = 1;
 	pthread_join(jobs.thread, NULL);
+	if (rc == HTTP_UNFINISHED)
+		_exit(1); /* requests still running use the app: nothing is released under them */
 	app_release(&app);
 	return rc;
 }

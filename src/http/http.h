@@ -233,7 +233,9 @@ struct server_options {
  * of IPv4/IPv6 addresses or ADDRESS/BITS ranges. -1 with a sentence in err. */
 int http_trust_proxies(struct app *app, const char *list, struct buf *err);
 /* Serves until SIGTERM/SIGINT, then finishes in-flight requests (for at most 8 s) and stops
- * within 10 s. */
+ * within 10 s. HTTP_UNFINISHED: some requests were still running at the end, on threads that
+ * still use `app` (the caller must end the process without releasing it). */
+#define HTTP_UNFINISHED 3
 int http_serve(struct app *app, const struct server_options *opt);
 
 /* Finds the route of `rs` for req->method and req->path (req->route, NULL if none, with its

@@ -310,7 +310,9 @@ static void dispatch(const struct route_set *rs, struct req *req, bool speculate
 		goto out;
 	}
 	r->handler(req);
-	if (!req->replied)
+	/* A handler stopped by a session that changed meanwhile runs again (router_dispatch):
+	 * there is nothing to answer or to log as a failure now. */
+	if (!req->replied && !(req->session_check && session_confirm(req) == SESS_STALE))
 		reply_status_of(req, ST_DB, NULL);
 	else if (req->status == 404 && req->user && req->db)
 		record_not_found(req);

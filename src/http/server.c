@@ -59,7 +59,8 @@
 #define BODY_MS           30000 /* for a body, plus 1 s per BODY_RATE bytes */
 #define BODY_RATE         (256 * 1024)
 #define FINISH_MS         8000 /* at SIGTERM, for the requests in flight */
-#define FD_RESERVE        128  /* descriptors beside connections: database, files, uploads */
+#define FD_RESERVE        128  /* descriptors beside connections: files, jobs, the log */
+#define FD_PER_THREAD     8    /* and per request thread: its database connections and writers' */
 #define LINGER_MS         3000 /* reading what a refused client still sends, so it sees why */
 #define LINGER_MAX        256
 #define LINGER_BYTES      (8 * 1024 * 1024) /* ... and at most this much of it */
@@ -849,10 +850,11 @@ int http_serve(struct app *app, const struct server_options *opt)
 			setrlimit(RLIMIT_NOFILE, &rl);
 			getrlimit(RLIMIT_NOFILE, &rl);
 		}
-		rlim_t need = 2 * (rlim_t)limit + LINGER_MAX + FD_RESERVE;
+		rlim_t other = LINGER_MAX + FD_RESERVE + FD_PER_THREAD * (rlim_t)threads;
+		rlim_t need = 2 * (rlim_t)limit + other;
 		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
-			rlim_t fit = rl.rlim_cur > LINGER_MAX + FD_RESERVE + 2 * (rlim_t)threads
-					     ? (rl.rlim_cur - LINGER_MAX - FD_RESERVE) / 2
+			rlim_t fit = rl.rlim_cur > other + 2 * (rlim_t)threads
+					     ? (rl.rlim_cur - other) / 2
 					     : threads;
 			log_error(
 				"open files are limited to %llu: serving at most %llu connections "
@@ -905,11 +907,11 @@ int http_serve(struct app *app, const struct server_options *opt)
 	__atomic_store_n(&srv->watch_stop, true, __ATOMIC_RELEASE);
 	pthread_join(srv->watchdog, NULL);
 	if (!joined) {
-		/* The process ends here, while those threads and libmicrohttpd's still run: nothing
-		 * they use may be released under them. The database rolls back what they had not
-		 * done. */
+		/* Those threads and libmicrohttpd's still run: nothing they use may be released
+		 * under them. The caller stops its own threads and ends the process; the database
+		 * rolls back what they had not done. */
 		log_error("stopping with requests still running");
-		_exit(0);
+		return HTTP_UNFINISHED;
 	}
 	MHD_stop_daemon(srv->d);
 	if (quiet >= 0)

@@ -157,7 +157,7 @@ static bool etag_listed(const char *inm, const char *etag)
 }
 
 /* Opens web_root + rel + suffix if it is a regular file: its descriptor, -1 if there is no
- * such file, -2 if it could not be opened now (out of descriptors, say). */
+ * such file (or it cannot be read), -2 if it could not be opened now (out of descriptors). */
 static int open_regular(struct req *req, const char *rel, const char *suffix, struct stat *st)
 {
 	char path[512];
@@ -165,8 +165,8 @@ static int open_regular(struct req *req, const char *rel, const char *suffix, st
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return -1; /* longer than any file of the build */
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR || errno == ENAMETOOLONG ? -1 : -2;
+	if (fd < 0) /* out of descriptors or memory: not now; anything else: no such file */
+		return errno == EMFILE || errno == ENFILE || errno == ENOMEM ? -2 : -1;
 	if (fstat(fd, st) || !S_ISREG(st->st_mode)) {
 		close(fd);
 		return -1;

@@ -254,6 +254,11 @@ int db_read_begin(struct db *db)
 	return 0;
 }
 
+bool db_reading(struct db *db)
+{
+	return db->in_read || db->in_tx;
+}
+
 void db_read_end(struct db *db)
 {
 	if (!db->in_read)

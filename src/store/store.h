@@ -128,6 +128,8 @@ void db_rollback(struct db *db);
  * ends it if still open. */
 int db_read_begin(struct db *db);
 void db_read_end(struct db *db);
+/* Whether a read snapshot or a transaction is open (a caller that opens one ends only its own). */
+bool db_reading(struct db *db);
 
 /* Runs fn(db, arg) inside a transaction, committing when it returns 0 and rolling back
  * otherwise; retries the whole transaction a few times when the failure is DBE_BUSY. */

@@ -270,7 +270,8 @@ static int session_setup(struct db *db)
 {
 	PGresult *res = PQexec(db->conn, "SET client_min_messages = warning; "
 					 "SET TimeZone = 'UTC'; SET client_encoding = 'UTF8'; "
-					 "SET plan_cache_mode = force_generic_plan");
+					 "SET plan_cache_mode = force_generic_plan; "
+					 "SET lock_timeout = '10s'");
 	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : fail(db, res);
 	PQclear(res);
 	return rc;

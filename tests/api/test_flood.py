@@ -190,6 +190,7 @@ class StopTest(unittest.TestCase):
                 s.close()
             srv.proc.wait(timeout=15)
             self.assertEqual(srv.proc.returncode, 0, srv.log_tail())
+            self.assertNotIn("requests still running", srv.log_text(since_start=True))
         finally:
             if srv.proc and srv.proc.poll() is None:
                 srv.proc.kill()

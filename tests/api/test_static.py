@@ -4,6 +4,7 @@ import gzip
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import unittest
@@ -87,9 +88,26 @@ class StaticTest(ServerTestCase):
         self.assertEqual(r.status, 304)
         self.assertEqual(r.body, b"")
         self.assertEqual(r.headers.get("ETag"), tag)
-        # A cache keeps the length it had; a 304 never says 0 (RFC 9110, 8.6).
+        # A cache keeps the length it had; a 304 never says 0 (RFC 9110, 8.6), and it has no
+        # body: on one connection, the next answer follows its headers at once.
         br_len = len(brotli(self.body))
         self.assertIn(r.headers.get("Content-Length"), (None, str(br_len)))
+        s = socket.create_connection(("127.0.0.1", self.srv.port), timeout=5)
+        try:
+            s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br\r\n"
+                       "If-None-Match: %s\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                       % (path, tag)).encode())
+            data = b""
+            while data.count(b"HTTP/1.1 ") < 2 or not data.endswith(b"}"):
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            s.close()
+        first, rest = data.split(b"\r\n\r\n", 1)
+        self.assertTrue(first.startswith(b"HTTP/1.1 304"), first[:40])
+        self.assertTrue(rest.startswith(b"HTTP/1.1 200"), rest[:40])
         self.assertEqual(r.headers.get("Vary"), "Accept-Encoding")
         # The plain representation does not match the Brotli one's validator.
         r = self.get(path, **{"If-None-Match": tag})

@@ -216,11 +216,18 @@ int user_write_one(struct db *db, int64_t id, struct jsonw *w,
 	struct arena a = ARENA_INIT;
 	struct user_roles roles;
 	struct query q;
-	/* The user, then the roles (see user_roles_run): one round trip on PostgreSQL. */
+	/* The user, then the roles (see user_roles_run): one round trip on PostgreSQL; on SQLite
+	 * one snapshot (after a write none is open, and SQLite would read the roles first). */
+	bool mine = !db_reading(db);
+	if (mine && db_read_begin(db))
+		return -1;
 	int rc = db_query_ahead(db, &r, "SELECT " USER_COLUMNS USER_FROM " WHERE u.id = ?",
 				P(V_INT(id)));
-	if (rc)
+	if (rc) {
+		if (mine)
+			db_read_end(db);
 		return -1;
+	}
 	query_init(&q, user_roles_head);
 	query_add(&q, "ur.user_id = ?", P(V_INT(id)));
 	rc = user_roles_run(db, &q, &rr);
@@ -237,6 +244,8 @@ int user_write_one(struct db *db, int64_t id, struct jsonw *w,
 			rc = -1;
 	}
 	db_rows_free(&r);
+	if (mine)
+		db_read_end(db);
 	arena_release(&a);
 	return rc;
 }
