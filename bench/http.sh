@@ -56,7 +56,7 @@ echo "http: median ratio $median (target >= $want)"
 echo "bench-summary|GET /api/v1/users?limit=20, $engine, $conns connections|nginx, same bytes|$median|>= $want|$holds"
 if [ "$engine" = sqlite ]; then
   # What SQLite alone can do here: the statements of one list request (a read snapshot, the
-  # session's data version check, the page's roles and the page), every row stepped and every
+  # session's data version check, the page and its roles), every row stepped and every
   # column read, on as many threads as there are cores, no HTTP, no session and no JSON. The
   # statements are the server's, put together from its fragments (query_add joins them with a
   # space); each fragment is looked for in the binary, so that a changed query is reported
