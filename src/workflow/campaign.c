@@ -517,7 +517,7 @@ json_t *campaign_json(struct db *db, int64_t id)
 	return c;
 }
 
-json_t *campaign_progress(struct db *db, int64_t id, int64_t department_id)
+json_t *campaign_progress(struct db *db, int64_t id, int64_t manager_id)
 {
 	struct query q;
 	struct dbrows r;
@@ -530,8 +530,11 @@ json_t *campaign_progress(struct db *db, int64_t id, int64_t department_id)
 		  "i.campaign_id LEFT JOIN departments d ON d.id = i.department_id WHERE "
 		  "i.campaign_id = ? AND i.cycle_start = c.cycle_start",
 		  P(V_TEXT(today), V_INT(id)));
-	if (department_id > 0)
-		query_add(&q, "AND i.department_id = ?", P(V_INT(department_id)));
+	if (manager_id > 0)
+		query_add(&q,
+			  "AND i.department_id IN (SELECT id FROM departments WHERE manager_id = ? "
+			  "OR deputy_id = ?)",
+			  P(V_INT(manager_id), V_INT(manager_id)));
 	query_add(&q, "GROUP BY i.department_id, d.name ORDER BY d.name", NULL, 0);
 	int rc = query_run(db, &q, &r);
 	query_release(&q);

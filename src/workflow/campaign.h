@@ -80,8 +80,9 @@ enum status campaign_close(struct db *db, const struct actor *who, const struct 
 /* The campaign as the API shows it (with its targets and overall counts); NULL if none. */
 json_t *campaign_json(struct db *db, int64_t id);
 /* Completion per department for the current cycle: [{department {id,name}|null, total, done,
- * overdue}]; `department_id` > 0 limits it to one department. NULL on error. */
-json_t *campaign_progress(struct db *db, int64_t id, int64_t department_id);
+ * overdue}]; `manager_id` > 0 limits it to the departments that user manages or deputises
+ * (none: an empty list). NULL on error. */
+json_t *campaign_progress(struct db *db, int64_t id, int64_t manager_id);
 /* The kind of campaign `id` into kind (33 bytes); 1 if there is none, -1 on error. */
 int campaign_kind_of(struct db *db, int64_t id, char kind[33]);
 /* One item; 1 if none, -1 on error. The answer is owned by the caller (json_decref). */

@@ -284,6 +284,14 @@ class PoliciesTest(ServerTestCase):
         r = self.officer.client.post(API + "/pledges/campaigns", {
             "policy_id": pledge["id"], "targets": ["all"], "due_on": day(14), "recurrence": "yearly"})
         self.assertEqual(r.status, 201, r)
+        # The campaign's page shows a person who manages no department no department's
+        # progress (who has not signed, in a small department, is about a person).
+        cid = r.json["id"]
+        r = self.emp.client.get(API + "/campaigns/%d" % cid)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["progress"], [])
+        self.assertIn(self.sales, [p["department"]["id"] for p in self.officer.client.get(
+            API + "/campaigns/%d" % cid).json["progress"] if p["department"]])
         kinds = [x["kind"] for x in self.emp.client.get(API + "/me/pledges").json["pending"]]
         self.assertEqual(kinds, ["pledge"])
         self.assertFieldError(self.officer.client.post(API + "/pledges/campaigns", {
