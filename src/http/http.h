@@ -73,6 +73,9 @@ struct field {
 #define R_RAW_BODY     4u  /* handler reads req->body itself (not JSON) */
 #define R_LARGE_BODY   8u  /* body up to BODY_LIMIT_LARGE instead of BODY_LIMIT (file imports) */
 #define R_LONG         16u /* runs on the long-work threads (see below), like every export */
+/* Acts outside the database before it writes (sends a mail): a session taken from a thread's
+ * cache is confirmed before the handler runs, not at its first write (PostgreSQL). */
+#define R_CONFIRM      32u
 
 /* Bodies: a route open to anyone takes BODY_LIMIT_PUBLIC, others BODY_LIMIT, R_LARGE_BODY
  * routes BODY_LIMIT_LARGE (kept in an unlinked file in the data folder, not in memory). A body

@@ -309,6 +309,9 @@ static void dispatch(const struct route_set *rs, struct req *req, bool speculate
 		reply_errors(req, &fe);
 		goto out;
 	}
+	/* Changed meanwhile: router_dispatch runs the request again as the session is now. */
+	if ((r->flags & R_CONFIRM) && session_confirm(req) == SESS_STALE)
+		goto out;
 	r->handler(req);
 	/* A handler stopped by a session that changed meanwhile runs again (router_dispatch):
 	 * there is nothing to answer or to log as a failure now. */

@@ -504,6 +504,13 @@ static bool body_map(struct req *req)
 
 /* --- Pools ---------------------------------------------------------------------------------- */
 
+/* A change or long work asked for after SIGTERM. */
+static void reply_stopping(struct req *req)
+{
+	reply_problem(req, 503, "unavailable", "Service unavailable",
+		      "The server is stopping. Try again shortly.");
+}
+
 static void *pool_main(void *arg)
 {
 	struct pool *p = arg;
@@ -522,8 +529,7 @@ static void *pool_main(void *arg)
 			break;
 		struct req *req = rs->req;
 		if (stopping)
-			reply_problem(req, 503, "unavailable", "Service unavailable",
-				      "The server is stopping. Try again shortly.");
+			reply_stopping(req);
 		else
 			router_dispatch(req->app->routes, req);
 		rs->pool_done = true;
@@ -700,8 +706,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	else if (req->route && stopping && (router_runs_long(req) || is_unsafe(method)))
 		/* What the pools would answer; they may have ended already (a kept-alive
 		 * connection can still ask until libmicrohttpd stops). */
-		reply_problem(req, 503, "unavailable", "Service unavailable",
-			      "The server is stopping. Try again shortly.");
+		reply_stopping(req);
 	else if (req->route && (router_runs_long(req) || is_unsafe(method))) {
 		MHD_suspend_connection(conn);
 		pool_add(router_runs_long(req) ? &srv->longp : &srv->writep, rs);
@@ -792,6 +797,31 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	buf_release(&b);
 }
 
+/* Each connection may hold a descriptor for itself, one for a file it is sent or an upload,
+ * and one while a refused client is read (LINGER_MAX in all): takes the hard limit of open
+ * files, and returns how many connections it can hold (at most `limit`), rather than fail to
+ * open files under load. */
+static unsigned fit_open_files(unsigned threads, unsigned limit)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return limit;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	rlim_t other = LINGER_MAX + FD_RESERVE + FD_PER_THREAD * (rlim_t)threads;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= 2 * (rlim_t)limit + other)
+		return limit;
+	rlim_t fit =
+		rl.rlim_cur > other + 2 * (rlim_t)threads ? (rl.rlim_cur - other) / 2 : threads;
+	log_error("open files are limited to %llu: serving at most %llu connections (raise the "
+		  "limit, e.g. LimitNOFILE in the service's unit)",
+		  (unsigned long long)rl.rlim_cur, (unsigned long long)fit);
+	return (unsigned)fit;
+}
+
 int http_serve(struct app *app, const struct server_options *opt)
 {
 	struct sockaddr_in sa;
@@ -839,30 +869,7 @@ int http_serve(struct app *app, const struct server_options *opt)
 						      : PER_ADDRESS;
 	if (limit < threads)
 		limit = threads;
-	/* Each connection may hold a descriptor for itself, one for a file it is sent or an
-	 * upload, and one while a refused client is read (LINGER_MAX in all): take the hard limit
-	 * of open files, and fewer connections if even that cannot hold them, rather than fail
-	 * to open files under load. */
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		if (rl.rlim_cur < rl.rlim_max) {
-			rl.rlim_cur = rl.rlim_max;
-			setrlimit(RLIMIT_NOFILE, &rl);
-			getrlimit(RLIMIT_NOFILE, &rl);
-		}
-		rlim_t other = LINGER_MAX + FD_RESERVE + FD_PER_THREAD * (rlim_t)threads;
-		rlim_t need = 2 * (rlim_t)limit + other;
-		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
-			rlim_t fit = rl.rlim_cur > other + 2 * (rlim_t)threads
-					     ? (rl.rlim_cur - other) / 2
-					     : threads;
-			log_error(
-				"open files are limited to %llu: serving at most %llu connections "
-				"(raise the limit, e.g. LimitNOFILE in the service's unit)",
-				(unsigned long long)rl.rlim_cur, (unsigned long long)fit);
-			limit = (unsigned)fit;
-		}
-	}
+	limit = fit_open_files(threads, limit);
 
 	struct server *srv = xcalloc(1, sizeof(*srv));
 	srv->app = app;

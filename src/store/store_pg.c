@@ -640,29 +640,6 @@ static void pg_rows_free(struct dbrows *rows)
 	PQclear(rows->impl);
 }
 
-static int pg_lock_chain(struct db *db);
-
-/* READ COMMITTED, as PostgreSQL defaults to, and one writer at a time, as on SQLite (BEGIN
- * IMMEDIATE): the audit chain's lock (which every change takes for its audit event anyway) is
- * taken at the start, so that what a transaction reads to decide (a record's version, a state,
- * a count) cannot change before it commits. Taken only at the audit event, two changes made
- * from the same version could both read it before either wrote, and the second would
- * overwrite the first instead of answering 409. */
-static int pg_begin(struct db *db)
-{
-	if (pg_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL, 0))
-		return -1;
-	if (pg_lock_chain(db)) {
-		enum db_errkind k = db->err;
-		char msg[sizeof(db->errmsg)];
-		memcpy(msg, db->errmsg, sizeof(msg));
-		pg_exec(db, "ROLLBACK", NULL, 0);
-		db_fail(db, k, msg);
-		return -1;
-	}
-	return 0;
-}
-
 /* Takes the audit chain's transaction-scoped advisory lock, waiting for the transaction that
  * holds it; it is released at COMMIT or ROLLBACK. Outside a transaction the lock would end
  * with the statement, so that is refused. */
@@ -676,6 +653,23 @@ static int pg_lock_chain(struct db *db)
 	if (!res)
 		return -1;
 	PQclear(res);
+	return 0;
+}
+
+/* READ COMMITTED, as PostgreSQL defaults to, and one writer at a time, as on SQLite (BEGIN
+ * IMMEDIATE): the audit chain's lock (which every change takes for its audit event anyway) is
+ * taken at the start, so that what a transaction reads to decide (a record's version, a state,
+ * a count) cannot change before it commits. Taken only at the audit event, two changes made
+ * from the same version could both read it before either wrote, and the second would
+ * overwrite the first instead of answering 409. */
+static int pg_begin(struct db *db)
+{
+	if (pg_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED", NULL, 0))
+		return -1;
+	if (pg_lock_chain(db)) {
+		pg_exec(db, "ROLLBACK", NULL, 0); /* keeps the lock's error unless it fails too */
+		return -1;
+	}
 	return 0;
 }
 

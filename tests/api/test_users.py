@@ -424,6 +424,11 @@ class ConcurrentChangesTest(ServerTestCase):
     flag = os.path.join(tempfile.mkdtemp(prefix="mamori-slow-"), "slow")
     server_env = {"MAMORI_FAULT_SLOW_COMMIT_FILE": flag}
 
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        os.rmdir(os.path.dirname(cls.flag))
+
     def race(self, path, bodies):
         answers = [None] * len(bodies)
 

@@ -175,38 +175,6 @@ static int campaign_visible(struct req *req, int64_t id, const struct checklist_
 	return 0;
 }
 
-/* The ids of the departments `me` manages or stands in for, as a JSON array. */
-static json_t *managed_departments(struct db *db, int64_t me)
-{
-	struct dbrows r;
-	if (db_query(db, &r,
-		     "SELECT id FROM departments WHERE manager_id = ? OR deputy_id = ? ORDER BY id",
-		     P(V_INT(me), V_INT(me))))
-		return NULL;
-	json_t *a = json_array();
-	while (db_next(&r))
-		json_array_append_new(a, json_integer(db_int(&r, 0)));
-	int failed = r.failed;
-	db_rows_free(&r);
-	if (failed) {
-		json_decref(a);
-		return NULL;
-	}
-	return a;
-}
-
-static bool id_in(json_t *ids, int64_t id)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(ids, i, v)
-	{
-		if (json_integer_value(v) == id)
-			return true;
-	}
-	return false;
-}
-
 /* The answered rows of one campaign item, with the corrective action of each "no". */
 static json_t *item_rows(struct db *db, int64_t item_id)
 {
@@ -315,31 +283,22 @@ static int campaigns_show(struct req *req)
 		return -1;
 	if (!visible)
 		return 0;
+	int64_t manages = 0;
+	bool any;
 	json_t *c = campaign_json(req->db, id);
-	json_t *progress = c ? campaign_progress(req->db, id, 0) : NULL;
-	json_t *depts = v.all ? json_array() : managed_departments(req->db, v.user_id);
-	if (!c || !progress || !depts ||
+	/* A manager sees their own departments' progress only. */
+	json_t *progress = c ? campaign_progress(req->db, id, v.all ? 0 : v.user_id) : NULL;
+	if (!c || !progress ||
 	    db_query_int(req->db, &mine, &found,
 			 "SELECT i.id FROM campaign_items i JOIN campaigns c ON c.id = "
 			 "i.campaign_id WHERE i.campaign_id = ? AND i.user_id = ? ORDER BY "
 			 "i.cycle_start DESC, i.id DESC LIMIT 1",
-			 P(V_INT(id), V_INT(v.user_id))))
+			 P(V_INT(id), V_INT(v.user_id))) ||
+	    (!v.all && db_query_int(req->db, &manages, &any,
+				    "SELECT 1 FROM departments WHERE manager_id = ? OR "
+				    "deputy_id = ? LIMIT 1",
+				    P(V_INT(v.user_id), V_INT(v.user_id)))))
 		goto fail;
-	if (!v.all) {
-		/* A manager sees their own departments' progress only. */
-		json_t *kept = json_array();
-		size_t i;
-		json_t *p;
-		json_array_foreach(progress, i, p)
-		{
-			json_t *d = json_object_get(p, "department");
-			if (json_is_object(d) &&
-			    id_in(depts, json_integer_value(json_object_get(d, "id"))))
-				json_array_append(kept, p);
-		}
-		json_decref(progress);
-		progress = kept;
-	}
 	json_t *version =
 		checklist_version_json(req->db, json_integer_value(json_object_get(c, "ref_id")));
 	if (!version)
@@ -352,13 +311,11 @@ static int campaigns_show(struct req *req)
 	json_object_set_new(c, "checklist", version);
 	json_object_set_new(c, "my_item", item);
 	json_object_set_new(c, "can_manage", json_boolean(req_can(req, "checklists.manage")));
-	json_object_set_new(c, "sees_answers", json_boolean(v.all || json_array_size(depts) > 0));
-	json_decref(depts);
+	json_object_set_new(c, "sees_answers", json_boolean(v.all || manages));
 	return reply_json(req, 200, c);
 fail:
 	json_decref(c);
 	json_decref(progress);
-	json_decref(depts);
 	return -1;
 }
 
