@@ -38,6 +38,7 @@ struct app {
 	pthread_key_t db_key;
 	pthread_key_t session_key;   /* each thread's cache of sessions (auth/session.c) */
 	int64_t settings_generation; /* bumped by every settings update (settings.h) */
+	int64_t zone_generation;     /* that of the settings whose time zone is in force */
 	/* What the HTTP server answers (http.h): set by serve from the module list. */
 	const struct route_set *routes;
 };

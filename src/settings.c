@@ -1,4 +1,5 @@
 /* settings.c — the organisation's settings: defaults, cache, validated update with audit. */
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,7 @@ int settings_get(struct app *app, struct db *db, struct settings *out)
 	}
 	if (load(db, out))
 		return -1;
+	out->generation = gen;
 	local.app = app;
 	local.generation = gen;
 	local.loaded_ms = now_ms();
@@ -150,13 +152,23 @@ int settings_get(struct app *app, struct db *db, struct settings *out)
 }
 
 /* The zone is checked when it is stored (tz_known); one the system no longer knows (its time
- * zone data changed) keeps the zone in force and says so. */
-static void use_zone(const char *zone)
+ * zone data changed) keeps the zone in force and says so. The zone is the process's, and two
+ * threads may put theirs in force in either order: settings read before an update (serve's
+ * loop, reading while the update commits) must not undo the update's zone, so only settings of
+ * the generation in force or a later one are taken. */
+static pthread_mutex_t zone_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void settings_zone_in_force(struct app *app, const struct settings *s)
 {
-	if (tz_set(zone))
-		log_error("the organisation's time zone %s is unknown to this system; dates "
-			  "stay in the zone in force",
-			  zone);
+	pthread_mutex_lock(&zone_lock);
+	if (s->generation >= app->zone_generation) {
+		app->zone_generation = s->generation;
+		if (tz_set(s->timezone))
+			log_error("the organisation's time zone %s is unknown to this system; "
+				  "dates stay in the zone in force",
+				  s->timezone);
+	}
+	pthread_mutex_unlock(&zone_lock);
 }
 
 int settings_use_zone(struct app *app, struct db *db)
@@ -164,7 +176,7 @@ int settings_use_zone(struct app *app, struct db *db)
 	struct settings s;
 	if (settings_get(app, db, &s))
 		return -1;
-	use_zone(s.timezone);
+	settings_zone_in_force(app, &s);
 	return 0;
 }
 
@@ -283,9 +295,9 @@ enum status settings_update(struct app *app, struct db *db, const struct actor *
 	enum status st = db_tx_status(db, update_fn, &u, &u.st);
 	if (st != ST_OK)
 		return st;
-	__atomic_add_fetch(&app->settings_generation, 1, __ATOMIC_RELEASE); /* reload everywhere */
-	if (strcmp(u.before.timezone, u.after.timezone))
-		use_zone(u.after.timezone); /* in force here at once; other nodes: serve's loop */
+	/* Every thread reloads; the zone is in force here at once (other nodes: serve's loop). */
+	u.after.generation = __atomic_add_fetch(&app->settings_generation, 1, __ATOMIC_RELEASE);
+	settings_zone_in_force(app, &u.after);
 	*out = u.after;
 	return ST_OK;
 }

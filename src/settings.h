@@ -50,6 +50,7 @@ struct settings {
 					    or an unanswered review goes to the next manager */
 	int year_end_closure;            /* 1: 12/29–1/3 are not working days */
 	int64_t version;
+	int64_t generation; /* app->settings_generation when read (settings_zone_in_force) */
 };
 
 /* The values setup_state takes: the wizard has not been finished or skipped yet, was skipped
@@ -65,6 +66,9 @@ int settings_get(struct app *app, struct db *db, struct settings *out);
  * init, user, ...), and serve's background loop again and again, so that a zone changed on
  * another node is in force here within the settings' cache time. -1 on database error. */
 int settings_use_zone(struct app *app, struct db *db);
+/* Puts the zone of `s` (from settings_get or settings_update) in force, unless settings read
+ * after them already put theirs: a reader that loaded just before an update cannot undo it. */
+void settings_zone_in_force(struct app *app, const struct settings *s);
 json_t *settings_json(const struct settings *s);
 /* Applies a validated PATCH body (see settings_routes' schema) in one transaction with its
  * audit event. ST_CONFLICT on a stale "version", ST_INVALID with field errors in `fe`. */

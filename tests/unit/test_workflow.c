@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "unit_db.h"
 #include "lib/timeutil.h"
 #include "workflow/approval.h"
 #include "workflow/campaign.h"
@@ -69,14 +70,7 @@ static const struct workflow things = {
 static int setup(void **state)
 {
 	(void)state;
-	char path[128];
-	struct buf err = BUF_INIT;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/w.db", dir);
-	assert_int_equal(db_open(path, &db, &err), 0);
-	assert_int_equal(db_migrate(db, &err), 0);
-	buf_release(&err);
-	db_set_audit_key(db, (const unsigned char[32]){ 9 }); /* every move appends audit events */
+	db = unit_db_open(dir, 9); /* every move appends audit events */
 	assert_int_equal(
 		db_exec(db,
 			"CREATE TABLE things (id INTEGER PRIMARY KEY, owner_id BIGINT, status "
@@ -90,10 +84,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[160];
-	db_close(db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
+	unit_db_remove(db, dir);
 	return 0;
 }
 

@@ -45,7 +45,9 @@ static struct viewer viewer_of(struct req *req)
 				manage && !req_can(req, "users.write") };
 }
 
-/* Makes the organisation's time zone current for this thread's date arithmetic. */
+/* Reads the settings before the work, so that a database error stops it. The dates are counted
+ * in the zone in force for the process, which settings_zone_in_force keeps to the latest
+ * settings (at once after an update here, within seconds after one on another node). */
 static int zone_ready(struct req *req)
 {
 	struct settings s;
