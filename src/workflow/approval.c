@@ -178,7 +178,8 @@ static const char waiting_for[] =
 	"(s.kind <> 'permission' AND (s.approver_id = ? OR s.approver_id IN (SELECT g.user_id "
 	"FROM delegations g WHERE g.delegate_id = ? AND g.revoked_at IS NULL AND g.starts_on <= ? "
 	"AND g.ends_on >= ?) OR s.approver_id IN (SELECT d.manager_id FROM departments d WHERE "
-	"d.deputy_id = ? AND d.manager_id IS NOT NULL))) OR (s.kind = 'permission' AND "
+	"d.deputy_id = ? AND d.id = (SELECT rq.department_id FROM users rq WHERE rq.id = "
+	"a.requester_id)))) OR (s.kind = 'permission' AND "
 	"s.permission IN (SELECT rp.permission FROM user_roles ur JOIN role_permissions rp ON "
 	"rp.role_id = ur.role_id WHERE ur.user_id = ?)))";
 
@@ -650,4 +651,71 @@ int approvals_escalate(struct db *db, int days, const struct workcal *cal)
 	free(types);
 	free(requesters);
 	return failed ? -1 : escalated;
+}
+
+/* --- following the reporting line --------------------------------------------------------- */
+
+struct follow {
+	int64_t approval_id, step_id, from, requester, record_id;
+	char type[33];
+};
+
+static int follow_one(struct db *db, const struct actor *who, const struct follow *f, int64_t to)
+{
+	int64_t now = now_unix();
+	if (db_exec(db,
+		    "UPDATE approval_steps SET approver_id = ?, kind = ?, permission = ?, "
+		    "activated_at = ? WHERE id = ?",
+		    P(V_ID(to), V_TEXT(to ? "manager" : "permission"),
+		      V_TEXT(to ? NULL : FALLBACK_PERMISSION), V_INT(now), V_INT(f->step_id))) ||
+	    db_exec(db, "UPDATE approvals SET version = version + 1, updated_at = ? WHERE id = ?",
+		    P(V_INT(now), V_INT(f->approval_id))))
+		return -1;
+	json_t *data = json_pack("{s:I,s:I,s:o,s:s}", "approval_id", (json_int_t)f->approval_id,
+				 "from", (json_int_t)f->from, "to",
+				 to ? json_integer(to) : json_null(), "reason", "reporting_line");
+	int rc = wf_event_add(db, f->type, f->record_id, who, "reassigned", NULL, NULL, false, NULL,
+			      data) ||
+		 notice_waiting(db, f->approval_id, NULL, "approval_needed") ||
+		 audit_append(db, who, "approval.reassign", "approval", f->approval_id, data);
+	json_decref(data);
+	return rc ? -1 : 0;
+}
+
+int approvals_follow_managers(struct db *db, const struct actor *who)
+{
+	struct dbrows r;
+	struct follow *fs = NULL;
+	size_t n = 0, cap = 0;
+	if (db_query(db, &r,
+		     "SELECT a.id, s.id, s.approver_id, a.requester_id, a.record_id, a.record_type "
+		     "FROM approvals a JOIN approval_steps s ON s.approval_id = a.id AND "
+		     "s.position = a.current_step WHERE a.status = 'pending' AND s.status = "
+		     "'pending' AND s.kind = 'manager' AND s.escalated_from IS NULL AND "
+		     "s.approver_id IS NOT NULL ORDER BY s.id",
+		     P0))
+		return -1;
+	while (db_next(&r)) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			fs = xrealloc(fs, cap * sizeof(*fs));
+		}
+		fs[n] = (struct follow){ db_int(&r, 0), db_int(&r, 1), db_int(&r, 2), db_int(&r, 3),
+					 db_int(&r, 4) };
+		snprintf(fs[n].type, sizeof(fs[n].type), "%s", db_text(&r, 5));
+		n++;
+	}
+	int failed = r.failed, moved = 0;
+	db_rows_free(&r);
+	for (size_t i = 0; i < n && !failed; i++) {
+		int64_t to;
+		if (wf_manager_of(db, fs[i].requester, &to))
+			failed = 1;
+		else if (to != fs[i].from) {
+			failed = follow_one(db, who, &fs[i], to) != 0;
+			moved++;
+		}
+	}
+	free(fs);
+	return failed ? -1 : moved;
 }

@@ -112,4 +112,12 @@ void approval_decider_exists(struct query *q, const char *record_type, const cha
  * escalated, or -1. */
 int approvals_escalate(struct db *db, int days, const struct workcal *cal);
 
+/* Pending steps that wait for the requester's manager follow the reporting line: after a
+ * change to anyone's manager, department or status, or to a department's manager or deputy,
+ * each such step (neither escalated nor handed over by hand) goes to whom it would go to if it
+ * were opened now, or to approvals.manage when nobody is left. Called in the transaction of
+ * the change, by `who`; each moved step has its timeline entry, notice and audit event
+ * ("approval.reassign", reason "reporting_line"). Returns how many moved, or -1. */
+int approvals_follow_managers(struct db *db, const struct actor *who);
+
 #endif

@@ -294,6 +294,65 @@ class WorkflowTest(ServerTestCase):
         self.assertEqual(self.head.client.delete(API + "/me/delegations/%d" % d["id"]).status, 204)
         self.assertEqual(self.head.client.get(API + "/me/delegations").json["items"], [])
 
+    def test_waiting_steps_follow_the_reporting_line(self):
+        # A manager's request waits for their own manager. When the reporting line changes, the
+        # step goes to the new manager: the former one no longer sees it, nor may decide it.
+        admin = self.srv.admin.client
+        h1 = self.srv.create_user("wf_line_h1", roles=["manager"], name="旧上長")
+        h2 = self.srv.create_user("wf_line_h2", roles=["manager"], name="新上長")
+        dm = self.srv.create_user("wf_line_dm", roles=["manager"], name="部長")
+        dm2 = self.srv.create_user("wf_line_dm2", roles=["manager"], name="後任部長")
+        r = admin.post(API + "/departments", {"name": "物流部", "manager_id": dm.id})
+        self.assertEqual(r.status, 201, r)
+        dept = r.json
+        # h1 also manages another department; its deputy stands in for h1 there only.
+        other_deputy = self.srv.create_user("wf_line_x", roles=["manager"], name="他部署代理")
+        r = admin.post(API + "/departments", {"name": "総務部", "manager_id": h1.id,
+                                              "deputy_id": other_deputy.id})
+        self.assertEqual(r.status, 201, r)
+        asker = self.srv.create_user("wf_line_asker", roles=["manager"], name="依頼 六郎",
+                                     department_id=dept["id"], manager_id=h1.id)
+        req = self.submitted(asker, login="wf_line_new", department_id=dept["id"])
+        a = req["approval"]
+        self.assertEqual(a["steps"][0]["approver"]["id"], h1.id)
+
+        def waiting(who):
+            items = who.client.get(API + "/approvals?box=waiting").json["items"]
+            return a["id"] in [x["id"] for x in items]
+
+        def in_tasks(who):
+            return any(t.get("link", "").endswith("/approvals/%d" % a["id"]) or
+                       t.get("id") == a["id"] for t in self.tasks(who))
+
+        self.assertTrue(waiting(h1))
+        self.assertFalse(waiting(other_deputy))  # not the asker's department
+        self.assertIn(self.decide(other_deputy, a, "approve").status, (403, 404))
+
+        v = admin.get(API + "/users/%d" % asker.id).json["version"]
+        r = admin.patch(API + "/users/%d" % asker.id, {"version": v, "manager_id": h2.id})
+        self.assertEqual(r.status, 200, r)
+        now = admin.get(API + "/approvals/%d" % a["id"]).json
+        self.assertEqual(now["steps"][0]["approver"]["id"], h2.id)
+        self.assertFalse(waiting(h1))
+        self.assertFalse(in_tasks(h1))
+        self.assertTrue(waiting(h2))
+        self.assertIn(self.decide(h1, now, "approve").status, (403, 404))
+        moved = admin.get(API + "/audit/events?action=approval.reassign").json["items"]
+        self.assertTrue(any(e["summary"]["approval_id"] == a["id"] and
+                            e["summary"]["reason"] == "reporting_line" for e in moved), moved)
+        # The new manager leaves: the department's manager is next, then their successor.
+        self.assertEqual(admin.post(API + "/users/%d/disable" % h2.id, {}).status, 200)
+        now = admin.get(API + "/approvals/%d" % a["id"]).json
+        self.assertEqual(now["steps"][0]["approver"]["id"], dm.id)
+        r = admin.patch(API + "/departments/%d" % dept["id"],
+                        {"version": dept["version"], "manager_id": dm2.id})
+        self.assertEqual(r.status, 200, r)
+        now = admin.get(API + "/approvals/%d" % a["id"]).json
+        self.assertEqual(now["steps"][0]["approver"]["id"], dm2.id)
+        self.assertFalse(waiting(dm))
+        r = self.decide(dm2, now, "approve")
+        self.assertEqual(r.status, 200, r)
+
     def test_escalation_after_working_days(self):
         req = self.submitted(login="wf_escalate")
         a = req["approval"]

@@ -7,6 +7,7 @@
 #include "org.h"
 #include "../../auth/password.h"
 #include "../../lib/timeutil.h"
+#include "../../workflow/approval.h"
 
 /* --- columns ------------------------------------------------------------------------------ */
 
@@ -479,6 +480,9 @@ static int import_fn(struct db *db, void *arg)
 				csv_encoding_name(o->res->encoding));
 	rc = audit_append(db, o->who, o->action, o->kind, 0, sum);
 	json_decref(sum);
+	/* Managers and departments may have changed: waiting approvals follow them. */
+	if (!rc && approvals_follow_managers(db, o->who) < 0)
+		rc = -1;
 	if (rc) {
 		o->st = ST_DB;
 		goto out;

@@ -4,6 +4,7 @@
 #include "org.h"
 #include "../modules.h"
 #include "../../lib/timeutil.h"
+#include "../../workflow/approval.h"
 
 /* --- departments -------------------------------------------------------------------------- */
 
@@ -186,6 +187,10 @@ static int dept_update_fn(struct db *db, void *arg)
 	if (!after)
 		goto out;
 	if (audit_change(db, o->who, "department.update", "department", o->id, before, after))
+		goto out;
+	/* A new manager or deputy: waiting approvals follow the reporting line. */
+	if ((json_object_get(o->in, "manager_id") || json_object_get(o->in, "deputy_id")) &&
+	    approvals_follow_managers(db, o->who) < 0)
 		goto out;
 	o->st = ST_OK;
 	ret = 0;

@@ -13,6 +13,7 @@
 #include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
+#include "../../workflow/approval.h"
 #include "../../settings.h"
 #include "../policies/policies.h"
 
@@ -770,7 +771,10 @@ static int update_fn(struct db *db, void *arg)
 	if (!after)
 		goto out;
 	sum = json_pack("{s:o,s:o}", "before", audit_view(before), "after", audit_view(after));
+	/* A new manager or department: waiting approvals follow the reporting line. */
+	bool line = json_object_get(patch, "department_id") || json_object_get(patch, "manager_id");
 	if (audit_append(db, u->who, "user.update", "user", u->id, sum) ||
+	    (line && approvals_follow_managers(db, u->who) < 0) ||
 	    run_also(db, u->also, u->id, &u->st))
 		goto out;
 	u->st = ST_OK;
@@ -865,7 +869,8 @@ static int status_fn(struct db *db, void *arg)
 	int rc = audit_append(db, s->who, s->active ? "user.enable" : "user.disable", "user", s->id,
 			      sum);
 	json_decref(sum);
-	if (rc || run_also(db, s->also, s->id, &s->st))
+	/* Approvals waiting for someone disabled go to whom they would go to now. */
+	if (rc || approvals_follow_managers(db, s->who) < 0 || run_also(db, s->also, s->id, &s->st))
 		goto out;
 	s->st = ST_OK;
 	ret = 0;
@@ -1016,6 +1021,8 @@ static int sweep_fn(struct db *db, void *arg)
 		if (rc)
 			return -1;
 	}
+	if (n && approvals_follow_managers(db, &job) < 0)
+		return -1;
 	s->disabled = n;
 	s->last = n ? ids[n - 1] : s->after;
 	return 0;
