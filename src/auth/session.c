@@ -243,6 +243,12 @@ static struct session_entry *entry_read(struct dbrows *r, const char *hash, int6
 	e->p.csrf_token = t + csrf_at;
 	e->p.session_hash = e->hash;
 	if (e->kiosk_idle) { /* the officer's row keeps it alive; their roles are not its own */
+		/* The officer answers for the kiosk: it ends when they may no longer start one (a
+		 * permission taken from their role ends none of their sessions by itself). */
+		bool may_start = false;
+		for (const char **q = perms; *q && !may_start; q++)
+			may_start = !strcmp(*q, PERM_KIOSK_START);
+		e->active = e->active && may_start;
 		kiosk_principal(&e->p, e->kiosk_idle);
 		e->privileged = false;
 	}

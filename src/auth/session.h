@@ -13,8 +13,9 @@
  * every other route answers 403, every read included. Its principal has id 0, the login
  * KIOSK_LOGIN and the one permission PERM_KIOSK; the row keeps the officer who started it
  * (user_id), so it ends with their account, their password or roles changing, like their own
- * sessions. It has its own idle limit (idle_limit_s) and the usual absolute limit counted from
- * when the officer started it, also across session_rotate_kiosk().
+ * sessions, and whenever they no longer hold PERM_KIOSK_START (say, taken from their role). It has
+ * its own idle limit (idle_limit_s) and the usual absolute limit counted from when the officer
+ * started it, also across session_rotate_kiosk().
  */
 #ifndef MAMORI_SESSION_H
 #define MAMORI_SESSION_H

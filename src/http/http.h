@@ -32,11 +32,14 @@
 #include "../audit/audit.h"
 
 /* Permissions that are not in the catalogue. */
-#define PERM_PUBLIC    "public"    /* no session needed */
-#define PERM_SIGNED_IN "signed_in" /* any signed-in user */
+#define PERM_PUBLIC      "public"    /* no session needed */
+#define PERM_SIGNED_IN   "signed_in" /* any signed-in user */
 /* A reception kiosk's session (src/auth/session.h) and nothing else: no role can hold it, a
  * kiosk session reaches only these routes, and no person's session reaches them. */
-#define PERM_KIOSK     "kiosk"
+#define PERM_KIOSK       "kiosk"
+/* The permission (in the catalogue) that starts a kiosk; a kiosk session stands only while
+ * the officer who started it still holds it. */
+#define PERM_KIOSK_START "visits.manage"
 
 enum ftype {
 	FT_STRING, /* UTF-8 text, .min/.max in characters */

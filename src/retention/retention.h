@@ -69,9 +69,6 @@ struct retention_kind {
 
 /* The schedule: every kind the purge runs, NULL-terminated (kinds.c). */
 extern const struct retention_kind *const retention_kinds[];
-/* Checklist answers (src/modules/checklists), declared ready to be listed in retention_kinds
- * by one line once that module's table exists. */
-extern const struct retention_kind retention_checklist_answers;
 
 /* The kind named `kind` in the schedule, or NULL. */
 const struct retention_kind *retention_kind_find(const char *kind);

@@ -207,6 +207,67 @@ class RetentionTest(ServerTestCase):
         self.assertNotIn("退職", json.dumps(ev, ensure_ascii=False))
         self.verify()
 
+    def test_5_visit_never_counted_from_before_registration(self):
+        # A slip dated years before it was registered (as the API allowed once): its period
+        # runs from its registration, not from the time typed in.
+        recent, old = self.visit("遡り 一郎"), self.visit("遡り 二郎")
+        long_ago = int(time.time()) - 30 * MONTH
+        self.srv.sql("UPDATE visits SET expected_arrival_at = ?, arrived_at = ?, departed_at = ?, "
+                     "status = 'departed' WHERE id = ?", (long_ago, long_ago, long_ago, recent))
+        self.age_visit(old, 26)
+        self.assertEqual(self.kind("visit")["due"], 1)
+        self.run_jobs()
+        left = {r[0] for r in self.srv.sql("SELECT id FROM visits")}
+        self.assertIn(recent, left)
+        self.assertNotIn(old, left)
+        # Registered that long ago too, it goes: the later of the two is past the period.
+        self.srv.sql("UPDATE visits SET created_at = ? WHERE id = ?",
+                     (long_ago - DAY, recent))
+        self.run_jobs()
+        self.assertNotIn(recent, {r[0] for r in self.srv.sql("SELECT id FROM visits")})
+        self.verify()
+
+    def test_6_checklist_answers_purged(self):
+        tid = [t for t in self.officer.client.get(API + "/checklists").json["items"]
+               if t["code"] == "pc"][0]["id"]
+        due = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * DAY))
+        r = self.officer.client.post(API + "/checklist-campaigns", {
+            "template_id": tid, "targets": ["user:%d" % self.emp.id], "due_on": due,
+            "recurrence": "monthly"})
+        self.assertEqual(r.status, 201, r)
+        items = self.emp.client.get(API + "/me/campaign-items?kind=checklist").json["items"]
+        item = self.emp.client.get(API + "/checklist-items/%d" % items[0]["id"]).json
+        mark = "保存期間テスト-点検-4471"
+        answers = {}
+        for sec in item["checklist"]["content"]["sections"]:
+            for it in sec["items"]:
+                answers[it["key"]] = {"answer": "yes"}
+        first = next(iter(answers))
+        answers[first] = {"answer": "no", "comment": mark}
+        r = self.emp.client.post(API + "/campaign-items/%d/answer" % item["id"],
+                                 {"version": item["version"], "answer": {"answers": answers}})
+        self.assertEqual(r.status, 200, r)
+        rows = [r[0] for r in self.srv.sql("SELECT id FROM checklist_answers WHERE "
+                                           "campaign_item_id = ? ORDER BY id", (item["id"],))]
+        self.assertEqual(len(rows), len(answers))
+        k = self.kind("checklist_answer")
+        self.assertEqual((k["months"], k["min_months"], k["action"], k["due"]),
+                         (36, 24, "delete", 0))
+        self.srv.sql("UPDATE checklist_answers SET answered_at = answered_at - 37 * ?", (MONTH,))
+        self.run_jobs()
+        self.assertEqual(self.srv.sql("SELECT COUNT(*) FROM checklist_answers WHERE "
+                                      "campaign_item_id = ?", (item["id"],))[0][0], 0)
+        # The person's item stays done, without the copy of what they answered.
+        row = self.srv.sql("SELECT status, answer FROM campaign_items WHERE id = ?",
+                           (item["id"],))[0]
+        self.assertEqual((row[0], row[1]), ("done", None))
+        view = self.emp.client.get(API + "/checklist-items/%d" % item["id"])
+        self.assertEqual(view.status, 200, view)
+        self.assertNotIn(mark, view.body.decode())
+        ev = self.purges("checklist_answer")
+        self.assertEqual(ev[0]["summary"]["ids"], [[rows[0], rows[-1]]])
+        self.verify()
+
     # --- settings and holds ------------------------------------------------------------------
 
     def test_periods(self):

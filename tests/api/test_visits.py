@@ -74,6 +74,23 @@ class VisitsTest(ServerTestCase):
         self.assertEqual(r.status, 200, r)
         return tablet, r.json
 
+    def kiosk_slip(self, tablet):
+        """A visitor's slip sent from the kiosk; on success the tablet goes on with the next
+        session's CSRF token."""
+        r = tablet.post(API + "/kiosk/visits", {"visitor_name": "x", "purpose": "x",
+                                                "notice_accepted": True})
+        if r.status == 201:
+            tablet.csrf = r.json["csrf_token"]
+        return r
+
+    def kiosk_started_by(self, officer):
+        """A kiosk started on a fresh browser of `officer`, which has taken one slip."""
+        tablet = officer.new_client()
+        self.assertEqual(tablet.post(API + "/visits/kiosk", {"site_id": None}).status, 200)
+        r = self.kiosk_slip(tablet)
+        self.assertEqual(r.status, 201, r)
+        return tablet
+
     # --- registering, arriving, leaving ------------------------------------------------------
 
     def test_host_registers_reception_receives_badge_comes_back(self):
@@ -108,6 +125,35 @@ class VisitsTest(ServerTestCase):
             ev = self.events(action, object_id=v["id"])
             self.assertTrue(ev, action)
             self.assertNotIn("佐藤", json.dumps(ev, ensure_ascii=False))
+
+    def test_times_not_back_dated(self):
+        """Retention counts from the visit's times: a host who dates a slip years back would
+        have it purged years early. A day before its registration is the most allowed."""
+        long_ago = "2001-01-01T09:00:00Z"
+        # Registered in advance for a time long past: refused; yesterday is fine.
+        self.assertFieldError(self.host.client.post(API + "/visits", {
+            "visitor_name": "過去 太郎", "purpose": "打ち合わせ", "site_id": self.site["id"],
+            "expected_arrival_at": long_ago}), "expected_arrival_at", "before_registration")
+        yesterday = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=20)
+        v = self.register(expected_arrival_at=yesterday.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        # Moved into the past by an edit: refused, and the slip is as it was.
+        r = self.host.client.patch(API + "/visits/%d" % v["id"], {
+            "version": v["version"], "expected_arrival_at": long_ago})
+        self.assertFieldError(r, "expected_arrival_at", "before_registration")
+        r = self.host.client.get(API + "/visits/%d" % v["id"])
+        self.assertEqual(r.json["expected_arrival_at"], v["expected_arrival_at"])
+        # Arrival or departure recorded long before the slip existed: refused.
+        body = {"version": v["version"], "to": "arrived", "at": long_ago}
+        self.assertFieldError(self.host.client.post(API + "/visits/%d/transition" % v["id"],
+                                                    body), "at", "before_registration")
+        v = self.move(v, "arrived", who=self.host)
+        body = {"version": v["version"], "to": "departed", "at": long_ago}
+        self.assertFieldError(self.host.client.post(API + "/visits/%d/transition" % v["id"],
+                                                    body), "at", "before_arrival")
+        self.assertFieldError(self.host.client.post(API + "/visits/%d/transition" % v["id"],
+                                                    body), "at", "before_registration")
+        v = self.move(v, "departed", who=self.host)
+        self.assertEqual(v["status"], "departed")
 
     def test_badge_not_returned(self):
         v = self.register()
@@ -377,6 +423,54 @@ class VisitsTest(ServerTestCase):
             "version": r.json["version"], "notice_ja": s["notice_ja"], "notice_en": s["notice_en"]})
         self.assertEqual(r.status, 200, r)
 
+    def test_kiosk_notice_in_one_language_only(self):
+        """A notice set only in Japanese is still the notice: a visitor who switches the kiosk
+        to English is shown it and must accept it, and the slip says which text it was."""
+        s = self.reception.client.get(API + "/visits/settings").json
+        r = self.reception.client.patch(API + "/visits/settings", {
+            "version": s["version"], "notice_ja": "ご記入の情報は入館の管理に使います。",
+            "notice_en": ""})
+        self.assertEqual(r.status, 200, r)
+        version = r.json["version"]
+        tablet, _ = self.start_kiosk()
+        count = self.srv.sql("SELECT COUNT(*) FROM visits")[0][0]
+        self.assertFieldError(tablet.post(API + "/kiosk/visits", {
+            "visitor_name": "Smith", "purpose": "Meeting", "locale": "en"}),
+            "notice_accepted", "required")
+        self.assertEqual(self.srv.sql("SELECT COUNT(*) FROM visits")[0][0], count)
+        r = tablet.post(API + "/kiosk/visits", {"visitor_name": "Smith", "purpose": "Meeting",
+                                                "locale": "en", "notice_accepted": True})
+        self.assertEqual(r.status, 201, r)
+        vid = self.srv.sql("SELECT MAX(id) FROM visits")[0][0]
+        slip = self.reception.client.get(API + "/visits/%d" % vid).json
+        self.assertEqual((slip["notice_locale"], slip["notice_version"]),
+                         ("ja", r.json["kiosk"]["notice_version"]))
+        self.assertIsNotNone(slip["notice_accepted_at"])
+        r = self.reception.client.patch(API + "/visits/settings", {
+            "version": version, "notice_ja": s["notice_ja"], "notice_en": s["notice_en"]})
+        self.assertEqual(r.status, 200, r)
+
+    def test_kiosk_ends_when_its_officer_loses_reception(self):
+        """A kiosk is reception's: when the permission to start one is taken from the officer's
+        role (their sessions stay), the kiosk they started ends."""
+        admin, reception = self.admin.client, ["visits.manage", "visits.register"]
+        role = {"name": "frontdesk", "label_ja": "受付係", "label_en": "Front desk",
+                "permissions": reception}
+        r = admin.post(API + "/roles", role)
+        self.assertEqual(r.status, 201, r)
+        tablet = self.kiosk_started_by(self.srv.create_user("v_frontdesk", roles=["frontdesk"]))
+        r = admin.patch(API + "/roles/%d" % r.json["id"], {"version": r.json["version"],
+                                                           "permissions": reception[1:]})
+        self.assertEqual(r.status, 200, r)
+        count = self.srv.sql("SELECT COUNT(*) FROM visits")[0][0]
+        self.assertProblem(self.kiosk_slip(tablet), 401, "unauthenticated")
+        self.assertEqual(self.srv.sql("SELECT COUNT(*) FROM visits")[0][0], count)
+        # Given back, it does not come back to life: reception starts the kiosk again.
+        r = admin.patch(API + "/roles/%d" % r.json["id"], {"version": r.json["version"],
+                                                           "permissions": reception})
+        self.assertEqual(r.status, 200, r)
+        self.assertProblem(self.kiosk_slip(tablet), 401, "unauthenticated")
+
     def test_kiosk_session_expires_and_ends_with_its_officer(self):
         s = self.reception.client.get(API + "/visits/settings").json
         r = self.reception.client.patch(API + "/visits/settings", {"version": s["version"],
@@ -395,18 +489,10 @@ class VisitsTest(ServerTestCase):
         self.assertEqual(r.status, 200, r)
         # The kiosk is the officer's responsibility: it ends with their account.
         officer = self.srv.create_user("v_reception2", roles=["officer"])
-        tablet = officer.new_client()
-        self.assertEqual(tablet.post(API + "/visits/kiosk", {"site_id": None}).status, 200)
-        r = tablet.post(API + "/kiosk/visits", {"visitor_name": "x", "purpose": "x",
-                                                "notice_accepted": True})
-        self.assertEqual(r.status, 201, r)
-        tablet.csrf = r.json["csrf_token"]
+        tablet = self.kiosk_started_by(officer)
         r = self.admin.client.post(API + "/users/%d/disable" % officer.id)
         self.assertIn(r.status, (200, 204), r)
-        self.assertProblem(tablet.post(API + "/kiosk/visits", {"visitor_name": "x",
-                                                               "purpose": "x",
-                                                               "notice_accepted": True}),
-                           401, "unauthenticated")
+        self.assertProblem(self.kiosk_slip(tablet), 401, "unauthenticated")
         # Started by an employee who may not: refused, and their session stays theirs.
         self.assertProblem(self.other.client.post(API + "/visits/kiosk", {"site_id": None}),
                            403, "forbidden")

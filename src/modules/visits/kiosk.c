@@ -148,10 +148,9 @@ static int resolve_host(struct db *db, const char *typed, int64_t *host)
 
 enum status visit_create_kiosk_tx(struct app *app, struct db *db, const struct actor *kiosk,
 				  int64_t kiosk_id, int64_t site_id, json_t *in,
-				  int64_t notice_version, int64_t *id)
+				  int64_t notice_version, const char *notice_locale, int64_t *id)
 {
 	const char *typed = json_string_value(json_object_get(in, "host_name"));
-	const char *locale = json_string_value(json_object_get(in, "locale"));
 	bool notice = json_is_true(json_object_get(in, "notice_accepted"));
 	int64_t host = 0, now = now_unix();
 	if (resolve_host(db, typed, &host))
@@ -165,7 +164,7 @@ enum status visit_create_kiosk_tx(struct app *app, struct db *db, const struct a
 		    P(V_ID(site_id), V_ID(host), V_TEXT(typed ? typed : ""),
 		      V_TEXT(json_string_value(json_object_get(in, "purpose"))), V_INT(now),
 		      notice ? V_INT(now) : V_NULL, notice ? V_INT(notice_version) : V_NULL,
-		      notice ? V_TEXT(locale ? locale : "ja") : V_NULL, V_INT(kiosk_id), V_INT(now),
+		      notice ? V_TEXT(notice_locale) : V_NULL, V_INT(kiosk_id), V_INT(now),
 		      V_INT(now))) ||
 	    visit_seal_names(app, db, *id, json_string_value(json_object_get(in, "visitor_name")),
 			     json_string_value(json_object_get(in, "visitor_company"))
@@ -224,9 +223,12 @@ static enum status kiosk_visit_fn(struct db *db, void *arg)
 	}
 	if (visit_notice(db, &notice_version, &has_ja, &has_en))
 		return ST_DB;
+	/* The visitor reads the notice in their language, else the one there is: choosing a
+	 * language that has no text must not skip the only notice (APPI Art. 21(2)). */
 	const char *locale = json_string_value(json_object_get(o->in, "locale"));
 	bool en = locale && !strcmp(locale, "en");
-	if ((en ? has_en : has_ja) && !json_is_true(json_object_get(o->in, "notice_accepted")))
+	const char *shown = (en ? has_en || !has_ja : !has_ja && has_en) ? "en" : "ja";
+	if ((has_ja || has_en) && !json_is_true(json_object_get(o->in, "notice_accepted")))
 		ferr_add(o->fe, "notice_accepted", "required",
 			 "Read the notice on how your details are used, and accept it.");
 	if (visit_blank(json_string_value(json_object_get(o->in, "visitor_name"))))
@@ -242,7 +244,7 @@ static enum status kiosk_visit_fn(struct db *db, void *arg)
 		return ST_FORBIDDEN;
 	struct actor kiosk = req_actor(req);
 	enum status st = visit_create_kiosk_tx(req->app, db, &kiosk, o->kiosk_id, site_id, o->in,
-					       notice_version, &id);
+					       notice_version, shown, &id);
 	if (st != ST_OK)
 		return st;
 	if (db_exec(db,

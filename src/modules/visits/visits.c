@@ -355,6 +355,22 @@ static int64_t time_field(json_t *in, const char *key)
 	return t;
 }
 
+/* How long before its registration a time of a slip may lie: a slip written up after the
+ * visitor came (the next morning, say) gives the real time. Retention counts from these
+ * times (src/retention/kinds.c), so a time years in the past would have the slip purged years
+ * before its period. */
+#define EARLIEST_BEFORE_CREATED (24 * 3600)
+
+/* Refuses `t` (field `field`) when it is more than a day before the slip's registration
+ * `created` (Unix seconds). */
+static void check_not_before_created(struct ferrors *fe, const char *field, int64_t t,
+				     int64_t created)
+{
+	if (t && t < created - EARLIEST_BEFORE_CREATED)
+		ferr_add(fe, field, "before_registration",
+			 "This time is more than a day before the slip was registered.");
+}
+
 /* The notice in force: its version and whether it has any text. */
 int visit_notice(struct db *db, int64_t *version, bool *has_ja, bool *has_en)
 {
@@ -410,6 +426,11 @@ static int check_fields(struct db *db, const struct visit_viewer *v, json_t *in,
 	if (from && to && to < from)
 		ferr_add(fe, "expected_departure_at", "before_arrival",
 			 "The expected departure is before the expected arrival.");
+	/* A new slip is registered now; an edited one when it was created. */
+	if (json_object_get(in, "expected_arrival_at"))
+		check_not_before_created(fe, "expected_arrival_at",
+					 time_field(in, "expected_arrival_at"),
+					 before ? time_field(before, "created_at") : now_unix());
 	return 0;
 }
 
@@ -694,18 +715,29 @@ static json_t *snapshot(struct db *db, int64_t id)
 	return o;
 }
 
-/* The time a move happened: "at" when given (not in the future), else now. */
+/* The time a move happened: "at" when given (checked by check_time), else now. */
 static int64_t move_time(struct wf_ctx *c)
 {
 	int64_t at = time_field(c->in, "at");
 	return at ? at : now_unix();
 }
 
+/* "at" is neither in the future nor more than a day before the slip was registered. */
 static int check_time(struct wf_ctx *c)
 {
-	int64_t at = time_field(c->in, "at");
-	if (at && at > now_unix() + 300)
+	int64_t at = time_field(c->in, "at"), created;
+	bool found;
+	if (!at)
+		return 0;
+	if (at > now_unix() + 300) {
 		ferr_add(c->fe, "at", "in_future", "This time has not come yet.");
+		return 0;
+	}
+	if (db_query_int(c->db, &created, &found, "SELECT created_at FROM visits WHERE id = ?",
+			 P(V_INT(c->id))))
+		return -1;
+	if (found)
+		check_not_before_created(c->fe, "at", at, created);
 	return 0;
 }
 

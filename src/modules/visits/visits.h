@@ -112,10 +112,12 @@ int visits_kiosk_start(struct req *req);
 int visits_kiosk_visit(struct req *req);
 
 /* Inside the caller's transaction: a slip filled in by the visitor at kiosk `kiosk_id`
- * (status arrived), its audit event by the kiosk, and the host told. */
+ * (status arrived), its audit event by the kiosk, and the host told. When the visitor
+ * accepted the notice, the slip records version `notice_version` in `notice_locale` ("ja",
+ * "en": the language of the text they were shown). */
 enum status visit_create_kiosk_tx(struct app *app, struct db *db, const struct actor *kiosk,
 				  int64_t kiosk_id, int64_t site_id, json_t *in,
-				  int64_t notice_version, int64_t *id);
+				  int64_t notice_version, const char *notice_locale, int64_t *id);
 
 /* --- sites and the office open/close log (office.c) ------------------------------------- */
 

@@ -495,7 +495,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/visits/settings", "visits.manage", settings_show },
 	{ "PATCH", "/api/v1/visits/settings", "visits.manage", settings_patch,
 	  .body = settings_body },
-	{ "POST", "/api/v1/visits/kiosk", "visits.manage", visits_kiosk_start,
+	{ "POST", "/api/v1/visits/kiosk", PERM_KIOSK_START, visits_kiosk_start,
 	  .body = kiosk_start_body },
 	{ "POST", "/api/v1/kiosk/visits", PERM_KIOSK, visits_kiosk_visit,
 	  .body = kiosk_visit_body },
