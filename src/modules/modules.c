@@ -78,7 +78,7 @@ const struct module modules[] = {
 	{ "workflow", &work_routes, work_permissions, work_job, .tasks = work_tasks },
 	{ "access", &access_routes, access_permissions, access_job, .tasks = access_tasks,
 	  .workflows = access_workflows, .approvals = access_approvals,
-	  .campaigns = access_campaigns },
+	  .campaigns = access_campaigns, .line_changed = offboardings_follow },
 	{ "checklists", &checklists_routes, checklists_permissions, NULL,
 	  .campaigns = checklists_campaigns },
 	{ "policies", &policies_routes, policies_permissions, policies_job, .tasks = policies_tasks,
@@ -137,6 +137,18 @@ size_t module_campaign_kinds(const struct campaign_kind **out, size_t max)
 		     k++)
 			out[n++] = k;
 	return n;
+}
+
+int module_line_changed(struct db *db, const struct actor *who)
+{
+	const struct campaign_kind *kinds[32];
+	size_t nk = module_campaign_kinds(kinds, ARRAY_SIZE(kinds));
+	if (approvals_follow_managers(db, who) < 0 || campaign_items_follow(db, kinds, nk, who) < 0)
+		return -1;
+	for (size_t m = 0; m < module_count; m++)
+		if (modules[m].line_changed && modules[m].line_changed(db, who))
+			return -1;
+	return 0;
 }
 
 static const struct route_table *route_tables[ARRAY_SIZE(modules)];

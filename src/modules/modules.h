@@ -36,6 +36,9 @@ struct module {
 	const struct approval_kind *approvals;
 	/* The campaigns it runs; { 0 }-terminated. */
 	const struct campaign_kind *campaigns;
+	/* Its open work that waits for someone's manager goes to whom it would go to now; run in
+	 * the transaction of a change to the reporting line (module_line_changed). May be NULL. */
+	int (*line_changed)(struct db *db, const struct actor *who);
 };
 
 extern const struct module modules[];
@@ -54,5 +57,12 @@ const struct approval_kind *module_approval_kind(const char *record_type);
 const struct campaign_kind *module_campaign_kind(const char *kind);
 /* Every declared campaign kind into `out` (at most max); returns how many. */
 size_t module_campaign_kinds(const struct campaign_kind **out, size_t max);
+
+/* In the transaction of a change to the reporting line (a user's manager, department or
+ * status; a department's manager or deputy; a user import), by `who`: what waits for a
+ * manager follows the people — approval steps (approvals_follow_managers), campaign items
+ * chosen by their kind's actor_of (campaign_items_follow) and each module's line_changed.
+ * 0 or -1. */
+int module_line_changed(struct db *db, const struct actor *who);
 
 #endif

@@ -228,6 +228,16 @@ static enum status sync_fn(struct db *db, void *arg)
 	return sync_one(db, o->k, o->id) < 0 ? ST_DB : ST_OK;
 }
 
+/* The kind named `name` among `kinds`, or NULL (a kind no module declares any more). */
+static const struct campaign_kind *kind_in(const struct campaign_kind *const *kinds, size_t nk,
+					   const char *name)
+{
+	for (size_t i = 0; i < nk; i++)
+		if (!strcmp(kinds[i]->kind, name))
+			return kinds[i];
+	return NULL;
+}
+
 int campaign_sync(struct db *db, const struct campaign_kind *const *kinds, size_t nk,
 		  int64_t campaign_id)
 {
@@ -244,10 +254,7 @@ int campaign_sync(struct db *db, const struct campaign_kind *const *kinds, size_
 	if (rc)
 		return -1;
 	while (db_next(&r)) {
-		const struct campaign_kind *k = NULL;
-		for (size_t i = 0; i < nk; i++)
-			if (!strcmp(kinds[i]->kind, db_text(&r, 1)))
-				k = kinds[i];
+		const struct campaign_kind *k = kind_in(kinds, nk, db_text(&r, 1));
 		if (!k)
 			continue; /* a kind no module declares any more: left alone */
 		if (n == cap) {
@@ -587,10 +594,8 @@ static enum status escalate_fn(struct db *db, void *arg)
 
 static bool escalates(const struct campaign_kind *const *kinds, size_t nk, const char *kind)
 {
-	for (size_t i = 0; i < nk; i++)
-		if (!strcmp(kinds[i]->kind, kind))
-			return kinds[i]->escalate;
-	return false;
+	const struct campaign_kind *k = kind_in(kinds, nk, kind);
+	return k && k->escalate;
 }
 
 int campaigns_escalate(struct db *db, const struct campaign_kind *const *kinds, size_t nk, int days,
@@ -644,4 +649,65 @@ int campaigns_escalate(struct db *db, const struct campaign_kind *const *kinds, 
 	}
 	free(ops);
 	return failed ? -1 : escalated;
+}
+
+/* --- following the reporting line --------------------------------------------------------- */
+
+struct follow_op {
+	const struct campaign_kind *k;
+	int64_t item_id, campaign_id, from, subject;
+};
+
+int campaign_items_follow(struct db *db, const struct campaign_kind *const *kinds, size_t nk,
+			  const struct actor *who)
+{
+	struct dbrows r;
+	struct follow_op *ops = NULL;
+	size_t n = 0, cap = 0;
+	int moved = 0;
+	if (db_query(
+		    db, &r,
+		    "SELECT i.id, i.campaign_id, i.user_id, i.subject_id, c.kind FROM "
+		    "campaign_items i JOIN campaigns c ON c.id = i.campaign_id WHERE c.status = "
+		    "'running' AND i.status = 'pending' AND i.escalated_from IS NULL ORDER BY i.id",
+		    P0))
+		return -1;
+	while (db_next(&r)) {
+		const struct campaign_kind *k = kind_in(kinds, nk, db_text(&r, 4));
+		if (!k || !k->actor_of)
+			continue; /* the subject acts: nothing to follow */
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			ops = xrealloc(ops, cap * sizeof(*ops));
+		}
+		ops[n++] = (struct follow_op){ k, db_int(&r, 0), db_int(&r, 1), db_int(&r, 2),
+					       db_int(&r, 3) };
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	for (size_t i = 0; i < n && !failed; i++) {
+		int64_t to;
+		if (ops[i].k->actor_of(db, ops[i].campaign_id, ops[i].subject, &to)) {
+			failed = 1;
+			break;
+		}
+		if (!to || to == ops[i].from)
+			continue; /* nobody else to ask: it stays */
+		if (db_exec(db,
+			    "UPDATE campaign_items SET user_id = ?, version = version + 1 WHERE id "
+			    "= ?",
+			    P(V_INT(to), V_INT(ops[i].item_id)))) {
+			failed = 1;
+			break;
+		}
+		json_t *sum = json_pack(
+			"{s:I,s:I,s:I,s:s}", "campaign_id", (json_int_t)ops[i].campaign_id, "from",
+			(json_int_t)ops[i].from, "to", (json_int_t)to, "reason", "reporting_line");
+		failed = audit_append(db, who, "campaign.item.reassign", "campaign_item",
+				      ops[i].item_id, sum) != 0;
+		json_decref(sum);
+		moved++;
+	}
+	free(ops);
+	return failed ? -1 : moved;
 }

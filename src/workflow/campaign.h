@@ -93,6 +93,13 @@ int campaign_item_load(struct db *db, int64_t item_id, struct campaign_item *it)
 int campaigns_escalate(struct db *db, const struct campaign_kind *const *kinds, size_t nk, int days,
 		       const struct workcal *cal);
 
+/* Pending items of running campaigns whose kind chooses the acting person (actor_of), neither
+ * escalated nor answered, go to whom actor_of names now (a reporting line changed: see
+ * module_line_changed); one audit event "campaign.item.reassign" each, by `who`. Returns how
+ * many moved, or -1. */
+int campaign_items_follow(struct db *db, const struct campaign_kind *const *kinds, size_t nk,
+			  const struct actor *who);
+
 /* The cycle of a campaign that is current on `today`: its start and due date. 1 when the
  * campaign has not started yet, -1 on bad dates. Pure. */
 int campaign_cycle(const char *starts_on, const char *due_on, const char *recurrence,

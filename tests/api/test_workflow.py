@@ -492,6 +492,56 @@ class WorkflowTest(ServerTestCase):
         self.assertEqual(r.json["status"], "done")
         self.assertNotIn("offboarding", [t["kind"] for t in self.tasks(self.mgr)])
 
+    def test_review_items_and_offboardings_follow_the_reporting_line(self):
+        # A review item and an offboarding are the manager's; when the person gets a new
+        # manager, both go to them, and the former manager can no longer open or answer them.
+        admin = self.srv.admin.client
+        ma = self.srv.create_user("wf_follow_a", roles=["manager"], name="前の上長")
+        mb = self.srv.create_user("wf_follow_b", roles=["manager"], name="次の上長")
+        r = admin.post(API + "/departments", {"name": "経理部"})
+        self.assertEqual(r.status, 201, r)
+        dept = r.json["id"]
+        subject = self.srv.create_user("wf_follow_s", name="経理 八郎", department_id=dept,
+                                       manager_id=ma.id)
+        leaver = self.srv.create_user("wf_follow_l", name="経理 九郎", department_id=dept,
+                                      manager_id=ma.id)
+        r = self.officer.client.post(API + "/access-reviews", {
+            "title": "経理部の棚卸", "starts_on": day(0), "due_on": day(14),
+            "targets": ["department:%d" % dept]})
+        self.assertEqual(r.status, 201, r)
+        cid = r.json["id"]
+        r = self.officer.client.post(API + "/offboardings",
+                                     {"user_id": leaver.id, "leaving_on": day(3)})
+        self.assertEqual(r.status, 201, r)
+        oid = r.json["id"]
+
+        def item_of(who):
+            items = who.client.get(API + "/access-reviews/%d/items" % cid).json["items"]
+            return {i["subject"]["login"]: i for i in items}.get("wf_follow_s")
+
+        item = item_of(ma)
+        self.assertIsNotNone(item)
+        self.assertEqual(self.mgr.client.get(API + "/offboardings/%d" % oid).status, 404)
+        self.assertEqual(ma.client.get(API + "/offboardings/%d" % oid).status, 200)
+        for person in (subject, leaver):
+            v = admin.get(API + "/users/%d" % person.id).json["version"]
+            r = admin.patch(API + "/users/%d" % person.id, {"version": v, "manager_id": mb.id})
+            self.assertEqual(r.status, 200, r)
+        self.assertIsNone(item_of(ma))
+        self.assertIsNotNone(item_of(mb))
+        url = API + "/campaign-items/%d/answer" % item["id"]
+        self.assertProblem(ma.client.post(url, {"version": item["version"] + 1,
+                                                "answer": {"decision": "keep"}}), 404)
+        self.assertEqual(ma.client.get(API + "/offboardings/%d" % oid).status, 404)
+        self.assertNotIn("offboarding", [t["kind"] for t in self.tasks(ma)])
+        self.assertIn("offboarding", [t["kind"] for t in self.tasks(mb)])
+        mine = item_of(mb)
+        r = mb.client.post(url, {"version": mine["version"], "answer": {"decision": "keep"}})
+        self.assertEqual(r.status, 200, r)
+        for action in ("campaign.item.reassign", "offboarding.reassign"):
+            ev = admin.get(API + "/audit/events?action=" + action).json["items"]
+            self.assertTrue(any(e["summary"]["reason"] == "reporting_line" for e in ev), ev)
+
     # the calendar and the tasks --------------------------------------------------------------
 
     def test_calendar(self):

@@ -29,6 +29,9 @@ extern const struct workflow account_request_workflow;
 extern const struct workflow offboarding_workflow;
 extern const struct approval_kind access_approvals[];
 extern const struct campaign_kind access_campaigns[];
+/* Open offboardings go to the leaving person's manager as wf_manager_of names them now (a
+ * reporting line changed: the module's line_changed); audited "offboarding.reassign". */
+int offboardings_follow(struct db *db, const struct actor *who);
 
 /* Opens offboarding for people whose end date has passed or who were disabled, and keeps
  * their managers' lists current. */

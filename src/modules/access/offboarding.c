@@ -348,6 +348,54 @@ const struct workflow offboarding_workflow = {
 	.snapshot = snapshot,
 };
 
+int offboardings_follow(struct db *db, const struct actor *who)
+{
+	struct dbrows r;
+	int64_t(*open)[3] = NULL; /* id, user, manager */
+	size_t n = 0, cap = 0;
+	if (db_query(db, &r,
+		     "SELECT id, user_id, COALESCE(manager_id, 0) FROM offboardings WHERE status = "
+		     "'open' ORDER BY id",
+		     P0))
+		return -1;
+	while (db_next(&r)) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			open = xrealloc(open, cap * sizeof(*open));
+		}
+		open[n][0] = db_int(&r, 0);
+		open[n][1] = db_int(&r, 1);
+		open[n][2] = db_int(&r, 2);
+		n++;
+	}
+	int failed = r.failed;
+	db_rows_free(&r);
+	for (size_t i = 0; i < n && !failed; i++) {
+		int64_t id = open[i][0], from = open[i][2], to;
+		if (wf_manager_of(db, open[i][1], &to)) {
+			failed = 1;
+			break;
+		}
+		if (to == from)
+			continue;
+		/* Nobody left to ask: the security office (offboarding.manage) finishes it. */
+		json_t *data = json_pack(
+			"{s:o,s:o,s:s}", "from", from ? json_integer(from) : json_null(), "to",
+			to ? json_integer(to) : json_null(), "reason", "reporting_line");
+		failed =
+			db_exec(db,
+				"UPDATE offboardings SET manager_id = ?, updated_at = ?, version = "
+				"version + 1 WHERE id = ?",
+				P(V_ID(to), V_INT(now_unix()), V_INT(id))) ||
+			wf_event_add(db, "offboarding", id, who, "reassigned", NULL, NULL, false,
+				     NULL, data) ||
+			audit_append(db, who, "offboarding.reassign", "offboarding", id, data);
+		json_decref(data);
+	}
+	free(open);
+	return failed ? -1 : 0;
+}
+
 enum status offboarding_move(struct db *db, const struct wf_actor *by, int64_t id, json_t *in,
 			     struct ferrors *fe)
 {

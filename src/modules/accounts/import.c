@@ -7,7 +7,7 @@
 #include "org.h"
 #include "../../auth/password.h"
 #include "../../lib/timeutil.h"
-#include "../../workflow/approval.h"
+#include "../modules.h"
 
 /* --- columns ------------------------------------------------------------------------------ */
 
@@ -480,8 +480,8 @@ static int import_fn(struct db *db, void *arg)
 				csv_encoding_name(o->res->encoding));
 	rc = audit_append(db, o->who, o->action, o->kind, 0, sum);
 	json_decref(sum);
-	/* Managers and departments may have changed: waiting approvals follow them. */
-	if (!rc && approvals_follow_managers(db, o->who) < 0)
+	/* Managers and departments may have changed: what waits for a manager follows them. */
+	if (!rc && module_line_changed(db, o->who))
 		rc = -1;
 	if (rc) {
 		o->st = ST_DB;

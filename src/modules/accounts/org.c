@@ -4,7 +4,6 @@
 #include "org.h"
 #include "../modules.h"
 #include "../../lib/timeutil.h"
-#include "../../workflow/approval.h"
 
 /* --- departments -------------------------------------------------------------------------- */
 
@@ -188,9 +187,9 @@ static int dept_update_fn(struct db *db, void *arg)
 		goto out;
 	if (audit_change(db, o->who, "department.update", "department", o->id, before, after))
 		goto out;
-	/* A new manager or deputy: waiting approvals follow the reporting line. */
+	/* A new manager or deputy: what waits for a manager follows the people. */
 	if ((json_object_get(o->in, "manager_id") || json_object_get(o->in, "deputy_id")) &&
-	    approvals_follow_managers(db, o->who) < 0)
+	    module_line_changed(db, o->who))
 		goto out;
 	o->st = ST_OK;
 	ret = 0;

@@ -13,7 +13,7 @@
 #include "../../lib/jsonw.h"
 #include "../../lib/timeutil.h"
 #include "../../store/query.h"
-#include "../../workflow/approval.h"
+#include "../modules.h"
 #include "../../settings.h"
 #include "../policies/policies.h"
 
@@ -771,11 +771,10 @@ static int update_fn(struct db *db, void *arg)
 	if (!after)
 		goto out;
 	sum = json_pack("{s:o,s:o}", "before", audit_view(before), "after", audit_view(after));
-	/* A new manager or department: waiting approvals follow the reporting line. */
+	/* A new manager or department: what waits for a manager follows the people. */
 	bool line = json_object_get(patch, "department_id") || json_object_get(patch, "manager_id");
 	if (audit_append(db, u->who, "user.update", "user", u->id, sum) ||
-	    (line && approvals_follow_managers(db, u->who) < 0) ||
-	    run_also(db, u->also, u->id, &u->st))
+	    (line && module_line_changed(db, u->who)) || run_also(db, u->also, u->id, &u->st))
 		goto out;
 	u->st = ST_OK;
 	ret = 0;
@@ -869,8 +868,8 @@ static int status_fn(struct db *db, void *arg)
 	int rc = audit_append(db, s->who, s->active ? "user.enable" : "user.disable", "user", s->id,
 			      sum);
 	json_decref(sum);
-	/* Approvals waiting for someone disabled go to whom they would go to now. */
-	if (rc || approvals_follow_managers(db, s->who) < 0 || run_also(db, s->also, s->id, &s->st))
+	/* What waits for someone disabled goes to whom it would go to now. */
+	if (rc || module_line_changed(db, s->who) || run_also(db, s->also, s->id, &s->st))
 		goto out;
 	s->st = ST_OK;
 	ret = 0;
@@ -1021,7 +1020,7 @@ static int sweep_fn(struct db *db, void *arg)
 		if (rc)
 			return -1;
 	}
-	if (n && approvals_follow_managers(db, &job) < 0)
+	if (n && module_line_changed(db, &job))
 		return -1;
 	s->disabled = n;
 	s->last = n ? ids[n - 1] : s->after;
