@@ -423,6 +423,28 @@ class VisitsTest(ServerTestCase):
             "version": r.json["version"], "notice_ja": s["notice_ja"], "notice_en": s["notice_en"]})
         self.assertEqual(r.status, 200, r)
 
+    def test_kiosk_takes_a_few_slips_a_minute(self):
+        # Someone at the tablet cannot flood the register and the hosts' mail: the seventh
+        # slip within a minute is refused (429, Retry-After), nothing is written, and the
+        # tablet's session stays for the next visitor.
+        tablet, _ = self.start_kiosk()
+        for _ in range(6):
+            self.assertEqual(self.kiosk_slip(tablet).status, 201)
+        head = self.srv.audit_head()
+        count = self.srv.sql("SELECT COUNT(*) FROM visits")[0][0]
+        r = self.kiosk_slip(tablet)
+        self.assertProblem(r, 429, "too_many_slips")
+        self.assertEqual(r.headers.get("Retry-After"), "60")
+        self.assertEqual(self.srv.sql("SELECT COUNT(*) FROM visits")[0][0], count)
+        self.assertEqual(self.srv.audit_head(), head)
+        # A minute later (the slips' times moved back) the same session sends again.
+        self.srv.sql("UPDATE visits SET created_at = created_at - 61 WHERE kiosk_id = "
+                     "(SELECT kiosk_id FROM visits ORDER BY id DESC LIMIT 1)")
+        self.assertEqual(self.kiosk_slip(tablet).status, 201)
+        # Another kiosk is counted on its own.
+        other, _ = self.start_kiosk()
+        self.assertEqual(self.kiosk_slip(other).status, 201)
+
     def test_kiosk_notice_in_one_language_only(self):
         """A notice set only in Japanese is still the notice: a visitor who switches the kiosk
         to English is shown it and must accept it, and the slip says which text it was."""

@@ -186,10 +186,15 @@ enum status visit_create_kiosk_tx(struct app *app, struct db *db, const struct a
 	return ST_OK;
 }
 
+/* A tablet anyone at reception can use: at most this many slips a minute from one kiosk, so
+ * that nobody floods the register or the hosts' notices and mail from it. A group arriving
+ * together fills in one slip each, each taking well over ten seconds. */
+#define KIOSK_SLIPS_PER_MINUTE 6
+
 struct visit_op {
 	struct req *req;
 	json_t *in;
-	bool gone;
+	bool gone, busy;
 	const char *csrf;
 	int64_t kiosk_id;
 	struct ferrors *fe;
@@ -219,6 +224,15 @@ static enum status kiosk_visit_fn(struct db *db, void *arg)
 		return ST_DB;
 	if (!found) {
 		o->gone = true;
+		return ST_FORBIDDEN;
+	}
+	int64_t recent;
+	if (db_query_int(db, &recent, &found,
+			 "SELECT COUNT(*) FROM visits WHERE kiosk_id = ? AND created_at > ?",
+			 P(V_INT(o->kiosk_id), V_INT(now_unix() - 60))))
+		return ST_DB;
+	if (recent >= KIOSK_SLIPS_PER_MINUTE) {
+		o->busy = true;
 		return ST_FORBIDDEN;
 	}
 	if (visit_notice(db, &notice_version, &has_ja, &has_en))
@@ -267,6 +281,13 @@ int visits_kiosk_visit(struct req *req)
 			return reply_problem(req, 401, "unauthenticated", "Sign-in required",
 					     "This kiosk session has ended. Ask reception to start "
 					     "the kiosk again.");
+		}
+		if (o.busy) { /* the session stays: the visitor tries again in a moment */
+			ferr_release(&fe);
+			reply_header(req, "Retry-After", "60");
+			return reply_problem(req, 429, "too_many_slips", "Too many slips",
+					     "This kiosk has taken many slips in the last minute. "
+					     "Wait a moment and send again, or ask reception.");
 		}
 		return reply_outcome(req, st, &fe, 201, NULL);
 	}
