@@ -1,7 +1,8 @@
 """The evidence pack and the register PDFs: one ZIP that opens and lists every part as PDF and
 xlsx with an index page and a manifest; its figures match what the API answers; the audit
-trail's head in it is the trail's head; generating it is audited; who may ask; bad periods
-refused with nothing written; `mamori evidence-pack` writes the same pack."""
+trail's head in it is the trail's head; generating it is audited; who may ask (evidence.export
+and the read permission of everything in it); bad periods refused with nothing written;
+`mamori evidence-pack` writes the same pack."""
 import io
 import json
 import os
@@ -11,6 +12,11 @@ from datetime import timedelta
 from harness import API, ServerTestCase, org_today
 from pdftext import pdf_text
 from test_registers import PINFO, xlsx_rows
+
+# What a pack holds is read with these; evidence.export alone makes no pack.
+PACK_READS = ("pinfo.read", "assets.read", "risks.read", "soa.read", "training.records",
+              "internal_audit.read", "reviews.read", "incidents.read", "actions.read",
+              "pledges.read", "registers.all_departments")
 
 PARTS = ("01-pinfo-register", "02-asset-register", "03-risk-assessment",
          "04-statement-of-applicability", "05-training-plan", "06-training-roster",
@@ -185,3 +191,41 @@ class EvidencePackTest(ServerTestCase):
         r = self.srv.cli("evidence-pack", "--from", day(0), "--to", day(-3), "--out", out)
         self.assertEqual(r.returncode, 2)
         self.assertIn("--to", r.stderr)
+
+
+class EvidencePackPermissionsTest(ServerTestCase):
+    """Roles are editable: one given evidence.export alone must not read every register, and
+    the staff's names, logins, scores and pledges, through the pack."""
+
+    def test_a_pack_needs_every_read_permission_it_holds(self):
+        admin = self.admin.client
+        url = API + "/evidence-pack?from=%s&to=%s" % (day(-30), day(30))
+
+        def member_of(name, perms):
+            r = admin.post(API + "/roles", {"name": name, "label_ja": name, "label_en": name,
+                                            "permissions": perms})
+            self.assertEqual(r.status, 201, r)
+            return self.srv.create_user(name + "_user", roles=[name]).client
+
+        packs = len(self.srv.sql("SELECT seq FROM audit_events WHERE action = "
+                                 "'evidence_pack.generate'"))
+        only = member_of("pack_only", ["evidence.export"])
+        r = self.assertProblem(only.get(url), 403, "forbidden")
+        self.assertEqual(sorted(r.json["missing_permissions"]), sorted(PACK_READS))
+        ev = self.srv.sql("SELECT actor_login, summary FROM audit_events WHERE action = "
+                          "'access.denied' ORDER BY seq DESC LIMIT 1")[0]
+        self.assertEqual(ev[0], "pack_only_user")
+        self.assertEqual(sorted(json.loads(ev[1])["permissions"]), sorted(PACK_READS))
+        # One missing is enough, and named.
+        most = [p for p in PACK_READS if p not in ("pledges.read", "registers.all_departments")]
+        short = member_of("pack_most", ["evidence.export"] + most)
+        r = self.assertProblem(short.get(url), 403, "forbidden")
+        self.assertEqual(sorted(r.json["missing_permissions"]),
+                         ["pledges.read", "registers.all_departments"])
+        self.assertEqual(len(self.srv.sql("SELECT seq FROM audit_events WHERE action = "
+                                          "'evidence_pack.generate'")), packs)
+        # With all of them, the pack.
+        full = member_of("pack_full", ["evidence.export"] + list(PACK_READS))
+        r = full.get(url)
+        self.assertEqual((r.status, r.headers["Content-Type"]), (200, "application/zip"), r)
+

@@ -15,7 +15,8 @@
  * last, so its head covers the pack's own events.
  *
  * GET /api/v1/evidence-pack?from=&to= (evidence.export) and `mamori evidence-pack` share
- * evidence_pack_write().
+ * evidence_pack_write(). Over HTTP the caller also needs the read permission of every part
+ * (struct part's perm) and registers.all_departments: the pack holds all of it.
  */
 #ifndef MAMORI_EVIDENCE_H
 #define MAMORI_EVIDENCE_H

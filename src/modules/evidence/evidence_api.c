@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "reports.h"
+#include "../registers/registers.h"
 #include "../registers/registers_api.h"
 #include "../training/training.h"
 #include "../../lib/log.h"
@@ -30,12 +31,58 @@ static int fd_write(void *arg, const void *data, size_t len)
 	return 0;
 }
 
+/* The permissions the caller lacks to read everything a pack holds (a new array, empty when
+ * none): each part's, and registers.all_departments, as the pack holds every department's
+ * registers. evidence.export is the right to make a pack, not to read what is in it: a role
+ * given only that must not get every register and the staff's scores and pledges. */
+static json_t *pack_missing(struct req *req)
+{
+	json_t *missing = json_array();
+	for (size_t i = 0; i <= evidence_part_count; i++) {
+		const char *perm =
+			i < evidence_part_count ? evidence_parts[i].perm : PERM_ALL_DEPARTMENTS;
+		bool listed = false;
+		size_t k;
+		json_t *m;
+		json_array_foreach(missing, k, m)
+		{
+			listed = listed || (perm && !strcmp(json_string_value(m), perm));
+		}
+		if (perm && !listed && !req_can(req, perm))
+			json_array_append_new(missing, json_string(perm));
+	}
+	return missing;
+}
+
+/* 403 naming the permissions `missing` (owned), recorded as access.denied as the router
+ * records a route's own permission refused. */
+static int pack_refuse(struct req *req, json_t *missing)
+{
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	json_t *s = json_pack("{s:s,s:s,s:O}", "method", req->method, "route", req->route->pattern,
+			      "permissions", missing);
+	if (audit_append_tx(req->db, &who, "access.denied", "evidence_pack", 0, s))
+		log_error("could not record an access denial: %s", db_errmsg(req->db));
+	json_decref(s);
+	fe.detail = "The evidence pack holds records your roles cannot read: it needs the "
+		    "permissions listed in missing_permissions too.";
+	ferr_extra(&fe, "missing_permissions", missing);
+	reply_status_of(req, ST_FORBIDDEN, &fe);
+	ferr_release(&fe);
+	return 0;
+}
+
 /* The ZIP goes to a file in the data folder that is unlinked at once: the pack never sits in
  * memory whole, and nothing is left behind whatever happens to the request. */
 static int evidence_pack(struct req *req)
 {
 	struct ferrors fe = FERRORS_INIT;
 	const char *from = req_query(req, "from"), *to = req_query(req, "to");
+	json_t *missing = pack_missing(req);
+	if (json_array_size(missing))
+		return pack_refuse(req, missing);
+	json_decref(missing);
 	evidence_check_period(from, to, &fe);
 	if (ferr_any(&fe)) {
 		reply_errors(req, &fe);

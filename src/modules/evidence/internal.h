@@ -40,6 +40,9 @@ struct part {
 	const char *title; /* 「個人情報管理台帳」 */
 	const char *basis; /* the requirements an auditor checks it against */
 	int (*build)(const struct part_ctx *c, struct part_out *o);
+	/* The permission that reads what it holds through the API, which a pack asked for over
+	 * HTTP needs (NULL: nothing that needs one). */
+	const char *perm;
 };
 
 extern const struct part evidence_parts[];

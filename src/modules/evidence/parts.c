@@ -1017,34 +1017,44 @@ static int part_trail(const struct part_ctx *c, struct part_out *o)
 
 /* --- the list ------------------------------------------------------------------------------ */
 
+/* Each part's permission is the one its records are read with elsewhere: the training plan's
+ * counts of who was assigned and who finished are the roster's, so training.records. */
+
 const struct part evidence_parts[] = {
 	{ "01-pinfo-register", "個人情報管理台帳とリスク分析",
-	  "JIS Q 15001:2023 6.1（個人情報の特定）、6.2（リスクの分析と対応）", part_pinfo },
+	  "JIS Q 15001:2023 6.1（個人情報の特定）、6.2（リスクの分析と対応）", part_pinfo,
+	  "pinfo.read" },
 	{ "02-asset-register", "情報資産管理台帳",
-	  "ISO/IEC 27001:2022 附属書A 5.9（情報及び関連資産の台帳）、5.12（分類）", part_assets },
+	  "ISO/IEC 27001:2022 附属書A 5.9（情報及び関連資産の台帳）、5.12（分類）", part_assets,
+	  "assets.read" },
 	{ "03-risk-assessment", "リスクアセスメントとリスク対応",
 	  "ISO/IEC 27001:2022 6.1.2・8.2（リスクアセスメント）、6.1.3・8.3（リスク対応）",
-	  part_risks },
+	  part_risks, "risks.read" },
 	{ "04-statement-of-applicability", "適用宣言書",
-	  "ISO/IEC 27001:2022 6.1.3 d)（適用宣言書）", part_soa },
+	  "ISO/IEC 27001:2022 6.1.3 d)（適用宣言書）", part_soa, "soa.read" },
 	{ "05-training-plan", "教育計画",
 	  "JIS Q 15001:2023 7.2・7.3、ISO/IEC 27001:2022 7.2・7.3（力量・認識）",
-	  part_training_plan },
+	  part_training_plan, "training.records" },
 	{ "06-training-roster", "受講者名簿と理解度確認の結果",
-	  "JIS Q 15001:2023 7.2・7.3（教育の実施と理解度の確認の記録）", part_roster },
+	  "JIS Q 15001:2023 7.2・7.3（教育の実施と理解度の確認の記録）", part_roster,
+	  "training.records" },
 	{ "07-internal-audit-reports", "内部監査報告書",
-	  "JIS Q 15001:2023 9.2、ISO/IEC 27001:2022 9.2（内部監査）", part_audits },
+	  "JIS Q 15001:2023 9.2、ISO/IEC 27001:2022 9.2（内部監査）", part_audits,
+	  "internal_audit.read" },
 	{ "08-management-reviews", "マネジメントレビューの記録",
-	  "JIS Q 15001:2023 9.3、ISO/IEC 27001:2022 9.3（マネジメントレビュー）", part_reviews },
+	  "JIS Q 15001:2023 9.3、ISO/IEC 27001:2022 9.3（マネジメントレビュー）", part_reviews,
+	  "reviews.read" },
 	{ "09-incidents", "事故・ヒヤリハット一覧",
 	  "個人情報保護法第26条（漏えい等の報告）、ISO/IEC 27001:2022 附属書A 5.24〜5.28",
-	  part_incidents },
+	  part_incidents, "incidents.read" },
 	{ "10-corrective-actions", "是正処置一覧",
-	  "JIS Q 15001:2023 10、ISO/IEC 27001:2022 10.2（不適合及び是正処置）", part_actions },
+	  "JIS Q 15001:2023 10、ISO/IEC 27001:2022 10.2（不適合及び是正処置）", part_actions,
+	  "actions.read" },
 	{ "11-pledges", "誓約書の提出状況", "ISO/IEC 27001:2022 附属書A 6.6（秘密保持契約）",
-	  part_pledges },
+	  part_pledges, "pledges.read" },
+	/* The chain's verdict, its head and counts: none of the events themselves. */
 	{ "12-audit-trail", "監査ログの検証結果", "ISO/IEC 27001:2022 附属書A 8.15（ログの取得）",
-	  part_trail },
+	  part_trail, NULL },
 };
 
 const size_t evidence_part_count = ARRAY_SIZE(evidence_parts);
