@@ -10,10 +10,11 @@
 
 static void add(const struct route *r, void *arg)
 {
-	json_array_append_new(arg, json_pack("{s:s,s:s,s:s,s:b,s:b}", "method", r->method, "path",
-					     r->pattern, "permission", r->perm, "before_gates",
-					     (r->flags & R_BEFORE_GATES) != 0, "has_body",
-					     r->body != NULL));
+	json_array_append_new(arg,
+			      json_pack("{s:s,s:s,s:s,s:b,s:b,s:b}", "method", r->method, "path",
+					r->pattern, "permission", r->perm, "before_gates",
+					(r->flags & R_BEFORE_GATES) != 0, "has_body",
+					r->body != NULL, "long", route_runs_long(r)));
 }
 
 int cmd_routes(int argc, char **argv)
@@ -24,7 +25,8 @@ int cmd_routes(int argc, char **argv)
 		"usage: mamori routes\n"
 		"Prints every API route as JSON: method, path, the permission it needs\n"
 		"(or public / signed_in), whether it works before the password-change and\n"
-		"MFA gates, and whether it takes a JSON body.\n",
+		"MFA gates, whether it takes a JSON body, and whether it runs on the\n"
+		"long-work threads (imports, downloads, the evidence pack).\n",
 		NULL, &a);
 	if (rc >= 0)
 		return rc;

@@ -86,8 +86,8 @@ struct field {
  * token and permission have been checked on its headers (router_precheck), so that nobody
  * without them makes the server hold more than BODY_CHECK_FIRST per connection.
  *
- * Routes that take a file (R_LARGE_BODY), answer a download (a pattern ending in .csv or
- * .xlsx) or say R_LONG run on a few long-work threads of their own, so that they never keep
+ * Routes that take a file (R_LARGE_BODY), answer a download (a pattern ending in .csv, .xlsx
+ * or .pdf) or say R_LONG run on a few long-work threads of their own, so that they never keep
  * the request threads from answering everyone else. */
 #define BODY_LIMIT_PUBLIC (64 * 1024)
 #define BODY_CHECK_FIRST  (64 * 1024)
@@ -248,7 +248,9 @@ int http_serve(struct app *app, const struct server_options *opt);
  * path parameters) and the body limit it sets. router_dispatch and router_precheck call it if
  * the server has not. */
 void router_begin(const struct route_set *rs, struct req *req);
-/* Whether the request's route runs on the long-work threads (see BODY_CHECK_FIRST above). */
+/* Whether the route runs on the long-work threads (see BODY_CHECK_FIRST above); the second
+ * for a request's route (false when it has none). */
+bool route_runs_long(const struct route *r);
 bool router_runs_long(const struct req *req);
 /* The gates of the request's route on its headers alone (session, CSRF, MFA and password
  * gates, permission), before a large body is read. False with an answer set when the request

@@ -112,11 +112,15 @@ static bool ends_with(const char *s, const char *tail)
 	return n >= k && !strcmp(s + n - k, tail);
 }
 
+bool route_runs_long(const struct route *r)
+{
+	return (r->flags & (R_LARGE_BODY | R_LONG)) || ends_with(r->pattern, ".csv") ||
+	       ends_with(r->pattern, ".xlsx") || ends_with(r->pattern, ".pdf");
+}
+
 bool router_runs_long(const struct req *req)
 {
-	const struct route *r = req->route;
-	return r && ((r->flags & (R_LARGE_BODY | R_LONG)) || ends_with(r->pattern, ".csv") ||
-		     ends_with(r->pattern, ".xlsx"));
+	return req->route && route_runs_long(req->route);
 }
 
 static bool is_unsafe(const char *method)

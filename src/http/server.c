@@ -52,7 +52,7 @@
 #define MAX_CONNECTIONS   1000 /* open connections, unless --max-connections */
 #define PER_ADDRESS       64   /* open connections from one address, unless --per-address */
 #define MAX_THREADS       64
-#define LONG_THREADS      2     /* long-work threads: imports and exports */
+#define LONG_THREADS      2     /* long-work threads: imports, exports, PDFs, the pack */
 #define WRITE_THREADS     2     /* write threads per request thread */
 #define IDLE_S            30    /* a kept-alive connection without a request (libmicrohttpd) */
 #define HEADERS_MS        10000 /* from the connection or the request line to the last header */

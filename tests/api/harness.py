@@ -626,3 +626,27 @@ class ServerTestCase(unittest.TestCase):
         if code is not None:
             self.assertIn(code, fields[field], resp)
         return resp
+
+
+class SlowCommitsTestCase(ServerTestCase):
+    """A server whose every COMMIT waits 300 ms while the file self.flag exists (test builds
+    only: MAMORI_FAULT_SLOW_COMMIT_FILE), so that a test can make work overlap: slowly(fn)
+    calls fn with the flag in place."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.flag = os.path.join(tempfile.mkdtemp(prefix="mamori-slow-"), "slow")
+        cls.server_env = dict(cls.server_env or {}, MAMORI_FAULT_SLOW_COMMIT_FILE=cls.flag)
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        os.rmdir(os.path.dirname(cls.flag))
+
+    def slowly(self, fn):
+        open(self.flag, "w").close()
+        try:
+            return fn()
+        finally:
+            os.unlink(self.flag)

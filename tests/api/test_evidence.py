@@ -1,17 +1,21 @@
 """The evidence pack and the register PDFs: one ZIP that opens and lists every part as PDF and
 xlsx with an index page and a manifest; its figures match what the API answers; the audit
 trail's head in it is the trail's head; generating it is audited; who may ask (evidence.export
-and the read permission of everything in it); bad periods refused with nothing written;
-`mamori evidence-pack` writes the same pack."""
+and the read permission of everything in it); bad periods refused with nothing written; the
+pack and the PDFs are long work, and a person makes one pack at a time; `mamori evidence-pack`
+writes the same pack."""
 import io
 import json
 import os
+import threading
+import time
 import zipfile
 from datetime import timedelta
 
-from harness import API, ServerTestCase, org_today
+from harness import API, Client, ServerTestCase, SlowCommitsTestCase, org_today
 from pdftext import pdf_text
 from test_registers import PINFO, xlsx_rows
+from test_routes import load_routes
 
 # What a pack holds is read with these; evidence.export alone makes no pack.
 PACK_READS = ("pinfo.read", "assets.read", "risks.read", "soa.read", "training.records",
@@ -229,3 +233,52 @@ class EvidencePackPermissionsTest(ServerTestCase):
         r = full.get(url)
         self.assertEqual((r.status, r.headers["Content-Type"]), (200, "application/zip"), r)
 
+
+class EvidenceLongWorkTest(SlowCommitsTestCase):
+    """The pack (the whole audit trail verified, up to five years read) and the PDFs run on the
+    long-work threads, so the request threads go on answering everyone else; and a person
+    makes one pack at a time (a second click while the first is made is refused), while
+    others make theirs. One request thread; while a flag file exists every COMMIT waits 300 ms
+    (test builds only), so that a pack, which commits at least five audit events, takes well
+    over two seconds."""
+
+    threads = 1
+
+    def test_pdfs_and_the_pack_are_long_work(self):
+        routes = [r for r in load_routes() if r["path"].endswith(".pdf")
+                  or r["path"] == API + "/evidence-pack"]
+        self.assertGreaterEqual(len(routes), 10)
+        self.assertEqual([r["path"] for r in routes if not r["long"]], [])
+
+    def test_one_pack_at_a_time_each(self):
+        officer = self.srv.create_user("lw_officer", roles=["officer"]).client
+        auditor = self.srv.create_user("lw_auditor", roles=["auditor"]).client
+        url = API + "/evidence-pack?from=%s&to=%s" % (day(-30), day(0))
+
+        def race(first, then):
+            """`first` asks for a pack; half a second later, while it is being made, /healthz
+            and `then` are asked. The answers, and whether /healthz's came well before the
+            pack's (it was not kept waiting behind it)."""
+            got = {}
+
+            def make():
+                got["pack"] = first.get(url)
+                got["pack_done"] = time.monotonic()
+            t = threading.Thread(target=make)
+            t.start()
+            time.sleep(0.5)
+            health = Client(self.srv).get("/healthz")
+            health_done = time.monotonic()
+            second = then()
+            t.join()
+            return got["pack"], (health, got["pack_done"] - health_done > 0.5), second
+
+        pack, (health, early), second = self.slowly(lambda: race(officer, lambda: officer.get(url)))
+        self.assertEqual(pack.status, 200, pack)
+        self.assertEqual(health.status, 200)
+        self.assertTrue(early, "/healthz waited for the pack")
+        self.assertProblem(second, 429, "evidence_pack_running")
+        # Done, it may be asked again; and two people make theirs side by side.
+        self.assertEqual(officer.get(url).status, 200)
+        pack, _, second = self.slowly(lambda: race(officer, lambda: auditor.get(url)))
+        self.assertEqual((pack.status, second.status), (200, 200), second)

@@ -3,10 +3,9 @@ disable / enable / reset-password, the last administrator; the user's own PATCH 
 import csv
 import io
 import os
-import tempfile
 import threading
 
-from harness import API, Client, ServerTestCase, strong_password
+from harness import API, Client, ServerTestCase, SlowCommitsTestCase, strong_password
 
 
 class UsersTest(ServerTestCase):
@@ -414,20 +413,13 @@ class UsersTest(ServerTestCase):
         self.assertEqual(c.get(API + "/departments").status, 200)
 
 
-class ConcurrentChangesTest(ServerTestCase):
+class ConcurrentChangesTest(SlowCommitsTestCase):
     """Two administrators change the same record from the same version at the same moment: one
     change is kept and the other is answered 409, on either engine and whichever thread or
     node runs them. Every COMMIT waits 300 ms while a flag file exists (test builds only), so
     the second change begins while the first is still open."""
 
     threads = 4
-    flag = os.path.join(tempfile.mkdtemp(prefix="mamori-slow-"), "slow")
-    server_env = {"MAMORI_FAULT_SLOW_COMMIT_FILE": flag}
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        os.rmdir(os.path.dirname(cls.flag))
 
     def race(self, path, bodies):
         answers = [None] * len(bodies)
@@ -435,14 +427,13 @@ class ConcurrentChangesTest(ServerTestCase):
         def send(i):
             answers[i] = self.admin.client.patch(path, bodies[i])
         threads = [threading.Thread(target=send, args=(i,)) for i in range(len(bodies))]
-        open(self.flag, "w").close()
-        try:
+
+        def run():
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
-        finally:
-            os.unlink(self.flag)
+        self.slowly(run)
         return answers
 
     def test_same_version_twice_is_one_change_and_one_conflict(self):

@@ -16,7 +16,8 @@
  *
  * GET /api/v1/evidence-pack?from=&to= (evidence.export) and `mamori evidence-pack` share
  * evidence_pack_write(). Over HTTP the caller also needs the read permission of every part
- * (struct part's perm) and registers.all_departments: the pack holds all of it.
+ * (struct part's perm) and registers.all_departments: the pack holds all of it. It runs on
+ * the long-work threads, one pack per person at a time (a second gets 429).
  */
 #ifndef MAMORI_EVIDENCE_H
 #define MAMORI_EVIDENCE_H

@@ -1,6 +1,7 @@
 /* evidence_api.c — GET /api/v1/evidence-pack, and the PDFs of the registers and the training
  * roster (the same pages the evidence pack prints, for one register at a time). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -73,6 +74,45 @@ static int pack_refuse(struct req *req, json_t *missing)
 	return 0;
 }
 
+/* The people this process is making a pack for. A pack re-verifies the whole audit trail and
+ * reads up to five years of records on one of the few long-work threads: one person asking
+ * again before the first is done (a second click, a retry after a timeout) gets 429 instead of
+ * taking another thread. The entries live on the handlers' stacks. Per process, as the threads
+ * are: each node of a cluster counts its own. */
+struct pack_running {
+	int64_t user_id;
+	struct pack_running *next;
+};
+
+static pthread_mutex_t packs_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pack_running *packs_running;
+
+/* Adds `me` to the packs being made; false (and nothing added) when its user has one. */
+static bool pack_claim(struct pack_running *me)
+{
+	bool none = true;
+	pthread_mutex_lock(&packs_lock);
+	for (struct pack_running *p = packs_running; p && none; p = p->next)
+		none = p->user_id != me->user_id;
+	if (none) {
+		me->next = packs_running;
+		packs_running = me;
+	}
+	pthread_mutex_unlock(&packs_lock);
+	return none;
+}
+
+static void pack_done(struct pack_running *me)
+{
+	pthread_mutex_lock(&packs_lock);
+	for (struct pack_running **p = &packs_running; *p; p = &(*p)->next)
+		if (*p == me) {
+			*p = me->next;
+			break;
+		}
+	pthread_mutex_unlock(&packs_lock);
+}
+
 /* The ZIP goes to a file in the data folder that is unlinked at once: the pack never sits in
  * memory whole, and nothing is left behind whatever happens to the request. */
 static int evidence_pack(struct req *req)
@@ -89,10 +129,16 @@ static int evidence_pack(struct req *req)
 		ferr_release(&fe);
 		return 0;
 	}
+	struct pack_running me = { req->user->id, NULL };
+	if (!pack_claim(&me))
+		return reply_problem(req, 429, "evidence_pack_running", "Already making your pack",
+				     "Your previous evidence pack is still being made. Wait for "
+				     "its download, then ask again.");
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/.evidence-XXXXXX", req->app->data_dir);
 	int fd = mkstemp(path);
 	if (fd < 0) {
+		pack_done(&me);
 		log_error("evidence pack: cannot create a temporary file in %s",
 			  req->app->data_dir);
 		return -1;
@@ -101,6 +147,7 @@ static int evidence_pack(struct req *req)
 	struct actor who = req_actor(req);
 	enum status st =
 		evidence_pack_write(req->app, req->db, &who, from, to, fd_write, &fd, NULL);
+	pack_done(&me);
 	struct stat sb;
 	if (st != ST_OK || fstat(fd, &sb) || lseek(fd, 0, SEEK_SET) != 0) {
 		close(fd);
@@ -223,7 +270,9 @@ static const struct field roster_query[] = {
 };
 
 static const struct route routes[] = {
-	{ "GET", "/api/v1/evidence-pack", "evidence.export", evidence_pack, .query = pack_query },
+	/* Long work: it re-verifies the whole audit trail (the .pdf routes are long by name). */
+	{ "GET", "/api/v1/evidence-pack", "evidence.export", evidence_pack, .query = pack_query,
+	  .flags = R_LONG },
 	{ "GET", "/api/v1/assets.pdf", "assets.read", assets_pdf },
 	{ "GET", "/api/v1/pinfo.pdf", "pinfo.read", pinfo_pdf },
 	{ "GET", "/api/v1/risks.pdf", "risks.read", risks_pdf },
