@@ -139,17 +139,32 @@ int notify_tx(struct db *db, const struct notice *n, bool *added)
 	return queue_mail(db, n, id);
 }
 
-int notify_holders_tx(struct db *db, const char *perm, int64_t except_id, const struct notice *n)
+/* Holds the person `u.id` permission `?`? (An SQL condition, one bound value.) */
+#define HOLDS                                                                                      \
+	"EXISTS (SELECT 1 FROM user_roles hr JOIN role_permissions hp ON hp.role_id = "            \
+	"hr.role_id WHERE hr.user_id = u.id AND hp.permission = ?)"
+
+int notify_holder_tx(struct db *db, const char *perm, const struct notice *n)
+{
+	int64_t one;
+	bool found;
+	if (db_query_int(db, &one, &found,
+			 "SELECT 1 FROM users u WHERE u.id = ? AND u.status = 'active' AND " HOLDS,
+			 P(V_INT(n->user_id), V_TEXT(perm))))
+		return -1;
+	return found ? notify_tx(db, n, NULL) : 0;
+}
+
+int notify_holders_tx(struct db *db, const char *perm, const char *also, int64_t except_id,
+		      const struct notice *n)
 {
 	struct dbrows r;
 	int64_t *ids = NULL;
 	size_t count = 0, cap = 0;
 	if (db_query(db, &r,
-		     "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id "
-		     "JOIN "
-		     "role_permissions rp ON rp.role_id = ur.role_id WHERE rp.permission = ? AND "
-		     "u.status = 'active' AND u.id <> ? ORDER BY u.id LIMIT 1000",
-		     P(V_TEXT(perm), V_INT(except_id))))
+		     "SELECT u.id FROM users u WHERE u.status = 'active' AND u.id <> ? AND " HOLDS
+		     " AND " HOLDS " ORDER BY u.id LIMIT 1000",
+		     P(V_INT(except_id), V_TEXT(perm), V_TEXT(also ? also : perm))))
 		return -1;
 	while (db_next(&r)) {
 		if (count == cap) {

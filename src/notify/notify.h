@@ -39,7 +39,13 @@ struct notice {
  * NULL) says whether it was new. -1 on database error. */
 int notify_tx(struct db *db, const struct notice *n, bool *added);
 
-/* Notices every person who holds `perm` (except `except_id`), as notify_tx. */
-int notify_holders_tx(struct db *db, const char *perm, int64_t except_id, const struct notice *n);
+/* Notices n->user_id as notify_tx, but only while they are active and hold `perm`: nobody is
+ * told (or mailed) of what they may no longer open. */
+int notify_holder_tx(struct db *db, const char *perm, const struct notice *n);
+
+/* Notices every active person who holds `perm` and also `also` (NULL: nothing more), except
+ * `except_id`, as notify_tx. */
+int notify_holders_tx(struct db *db, const char *perm, const char *also, int64_t except_id,
+		      const struct notice *n);
 
 #endif

@@ -8,6 +8,7 @@
 #include "../store/query.h"
 
 #define FALLBACK_PERMISSION "approvals.manage"
+#define USE_PERMISSION      "approvals.use" /* the approval pages' own permission */
 
 static const char *kind_name(enum approver_kind k)
 {
@@ -80,9 +81,11 @@ static int notice_waiting(struct db *db, int64_t id, const struct approval_kind 
 			    .link = link,
 			    .about_ja = k ? k->label_ja : NULL,
 			    .about_en = k ? k->label_en : NULL };
+	/* Only people who may open approvals (the route's permission) hear of one: whoever lost
+	 * approvals.use no longer sees it in their tasks, nor by notice or mail. */
 	if (approver)
-		return notify_tx(db, &n, NULL);
-	return *perm ? notify_holders_tx(db, perm, requester, &n) : 0;
+		return notify_holder_tx(db, USE_PERMISSION, &n);
+	return *perm ? notify_holders_tx(db, perm, USE_PERMISSION, requester, &n) : 0;
 }
 
 int approval_notice(struct db *db, int64_t id, const struct approval_kind *k, const char *kind)

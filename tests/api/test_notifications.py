@@ -76,6 +76,12 @@ class NotificationsTest(ServerTestCase):
             time.sleep(0.2)
         self.fail("no %d mail(s) to %s: %r" % (n, addr, self.smtp.messages()[-3:]))
 
+    def new_role(self, name, permissions):
+        r = self.srv.admin.client.post(API + "/roles", {
+            "name": name, "label_ja": name, "label_en": name, "permissions": permissions})
+        self.assertEqual(r.status, 201, r)
+        return r.json
+
     def run_jobs(self):
         r = self.srv.cli("jobs", "run")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -107,11 +113,7 @@ class NotificationsTest(ServerTestCase):
         # remembered session is otherwise confirmed at the first write).
         self.configure()
         admin = self.srv.admin.client
-        r = admin.post(API + "/roles", {"name": "mail_testers", "label_ja": "メール確認",
-                                        "label_en": "Mail testers",
-                                        "permissions": ["settings.read", "settings.write"]})
-        self.assertEqual(r.status, 201, r)
-        role = r.json
+        role = self.new_role("mail_testers", ["settings.read", "settings.write"])
         tester = self.srv.create_user("n_tester", roles=["mail_testers"])
         # Changes run on threads of their own: on fresh connections, enough of them that
         # every such thread remembers the session.
@@ -258,6 +260,61 @@ class NotificationsTest(ServerTestCase):
         self.assertEqual(len(mails), before + 1)  # one digest, not one mail each
         self.assertIn("本日のまとめ", str(mails[-1]["Subject"]))
         self.assertIn("新しいやることがあります", body_of(mails[-1]))
+
+    def test_8_no_approval_or_campaign_without_the_permission(self):
+        # Tasks, reminders and notices follow the route's permission: a person whose
+        # approvals.use (campaigns.take) was taken away no longer hears of approvals
+        # (campaign items), though they are still named on the step.
+        self.configure()
+        admin = self.srv.admin.client
+        role = self.new_role("n_deciders", ["approvals.use", "campaigns.take"])
+        boss = self.srv.create_user("n_boss", roles=["n_deciders"], email="boss@example.jp")
+        r = admin.post(API + "/departments", {"name": "企画部", "manager_id": boss.id})
+        self.assertEqual(r.status, 201, r)
+        dept = r.json["id"]
+        asker = self.srv.create_user("n_asker", roles=["manager"], email="asker@example.jp",
+                                     manager_id=boss.id, department_id=dept)
+
+        def ask(login):
+            req = asker.client.post(API + "/account-requests", {
+                "kind": "new", "login": login, "name": "新人 七郎", "department_id": dept,
+                "employment_type": "regular", "purpose": "企画の仕事"}).json
+            r = asker.client.post(API + "/account-requests/%d/transition" % req["id"],
+                                  {"version": req["version"], "to": "submitted"})
+            self.assertEqual(r.status, 200, r)
+            return r.json["approval"]
+
+        def notices():
+            return [(x["kind"], x["link"]) for x in
+                    boss.client.get(API + "/me/notifications?limit=200").json["items"]]
+
+        first = ask("n_first")
+        self.assertIn(("approval_needed", "/approvals/%d" % first["id"]), notices())
+        r = self.officer.client.post(API + "/access-reviews", {
+            "title": "企画部の権限棚卸", "starts_on": day(0), "due_on": day(14),
+            "targets": ["department:%d" % dept]})
+        self.assertEqual(r.status, 201, r)
+        keys = [t["key"] for t in boss.client.get(API + "/me/tasks").json["items"]]
+        self.assertIn("approval:%d" % first["id"], keys)
+        self.assertTrue([k for k in keys if k.startswith("campaign_item:")], keys)
+        self.mails_to("boss@example.jp")
+        # Both permissions taken away: the tasks are gone from the home page.
+        r = admin.patch(API + "/roles/%d" % role["id"],
+                        {"version": role["version"], "permissions": ["training.take"]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(boss.client.get(API + "/me/tasks").json["items"], [])
+        # No reminder of the overdue approval either, in the app or by mail.
+        self.srv.sql("UPDATE approvals SET due_on = ? WHERE id = ?", (day(-1), first["id"]))
+        self.run_jobs()
+        self.assertNotIn("task_overdue", [k for k, _ in notices()])
+        # A new request names them still, but they are not told of it.
+        second = ask("n_second")
+        self.assertNotIn(("approval_needed", "/approvals/%d" % second["id"]), notices())
+        time.sleep(1.5)
+        subjects = [str(parse(m)["Subject"]) for m in self.smtp.messages()
+                    if b"boss@example.jp" in m]
+        self.assertEqual(subjects.count("[mamori] 承認をお願いします：アカウント申請"), 1, subjects)
+        self.assertFalse([x for x in subjects if "期限" in x], subjects)
 
 
 class CrashTest(ServerTestCase):

@@ -1042,9 +1042,12 @@ static int campaign_tasks(const struct task_query *tq, json_t *out)
 	return failed ? -1 : 0;
 }
 
+/* Each source needs the permission of the route its tasks link to: a person who may no longer
+ * open approvals or answer campaigns is neither shown nor reminded of them. */
 const struct task_source work_tasks[] = {
-	{ "approval", NULL, approval_tasks, "承認", "Approval" },
-	{ "campaign_item", NULL, campaign_tasks, "回答・確認のお願い", "Something to answer" },
+	{ "approval", "approvals.use", approval_tasks, "承認", "Approval" },
+	{ "campaign_item", "campaigns.take", campaign_tasks, "回答・確認のお願い",
+	  "Something to answer" },
 	{ 0 },
 };
 
