@@ -316,6 +316,53 @@ class NotificationsTest(ServerTestCase):
         self.assertEqual(subjects.count("[mamori] 承認をお願いします：アカウント申請"), 1, subjects)
         self.assertFalse([x for x in subjects if "期限" in x], subjects)
 
+    def test_9_mail_for_someone_gone_or_moved_is_not_sent(self):
+        # A mail waits in the queue (the server is down) while its person leaves, or changes
+        # their address: it is not sent to the old address, the administrator sees why, and
+        # cannot send it again until the person is back.
+        self.configure(port=1)
+        admin = self.srv.admin.client
+        leaver = self.srv.create_user("n_leaver", email="leaver@example.jp")
+        mover = self.srv.create_user("n_mover", email="old@example.jp")
+        for who in (leaver, mover):
+            admin.post(API + "/actions", {"title": "Sort the archive", "owner_id": who.id,
+                                          "due_on": day(20)})
+        self.run_jobs()
+        ids = {}
+        for who, addr in ((leaver, "leaver@example.jp"), (mover, "old@example.jp")):
+            rows = self.srv.sql("SELECT id, status FROM mail_outbox WHERE user_id = ?", (who.id,))
+            self.assertEqual([(r[1]) for r in rows], ["queued"], rows)
+            ids[addr] = rows[0][0]
+        self.assertEqual(admin.post(API + "/users/%d/disable" % leaver.id).status, 200)
+        v = admin.get(API + "/users/%d" % mover.id).json["version"]
+        r = admin.patch(API + "/users/%d" % mover.id, {"version": v, "email": "new@example.jp"})
+        self.assertEqual(r.status, 200, r)
+        self.configure()
+        self.srv.sql("UPDATE mail_outbox SET next_attempt_at = 0 WHERE id IN (?, ?)",
+                     tuple(ids.values()))
+        self.run_jobs()
+        self.assertEqual(admin.post(API + "/mail/test", {"to": "after9@example.jp"}).status, 200)
+        self.mails_to("after9@example.jp")
+        for addr in ids:
+            self.assertFalse([m for m in self.smtp.messages() if addr.encode() in m], addr)
+        failed = {x["id"]: x for x in
+                  admin.get(API + "/mail/outbox?status=failed&limit=200").json["items"]}
+        self.assertIn("no longer active", failed[ids["leaver@example.jp"]]["last_error"])
+        self.assertIn("address changed", failed[ids["old@example.jp"]]["last_error"])
+        # Sending again asks the same question.
+        self.assertProblem(admin.post(API + "/mail/outbox/%d/retry" % ids["old@example.jp"]),
+                           409, "recipient_address_changed")
+        self.assertProblem(admin.post(API + "/mail/outbox/%d/retry" % ids["leaver@example.jp"]),
+                           409, "recipient_inactive")
+        self.assertEqual(self.srv.sql("SELECT status FROM mail_outbox WHERE id IN (?, ?)",
+                                      tuple(ids.values())), [("failed",), ("failed",)])
+        # Back at work, the person gets it.
+        self.assertEqual(admin.post(API + "/users/%d/enable" % leaver.id).status, 200)
+        r = admin.post(API + "/mail/outbox/%d/retry" % ids["leaver@example.jp"])
+        self.assertEqual(r.status, 204, r)
+        self.run_jobs()
+        self.mails_to("leaver@example.jp")
+
 
 class CrashTest(ServerTestCase):
     """A mail queued just before the server dies is sent once after it comes back."""

@@ -534,26 +534,73 @@ static int outbox_list(struct req *req)
 	return reply_buf(req, 200, &out);
 }
 
+/* --- who a mail is for, now --------------------------------------------------------------- */
+
+/* A mail's address and words are fixed when it is queued; by the time it is sent, or sent
+ * again, its person may have left or changed their address. This SQL (over mail_outbox `m`
+ * LEFT JOIN users `u` ON u.id = m.user_id) says why it must not go — GONE_INACTIVE or
+ * GONE_MOVED — or 0 while it may. The sender and the administrator's retry ask it alike. */
+enum { GONE_INACTIVE = 1, GONE_MOVED = 2 };
+#define RECIPIENT_GONE                                                                             \
+	"CASE WHEN m.user_id IS NULL THEN 0 WHEN u.id IS NULL OR u.status <> 'active' THEN 1 "     \
+	"WHEN COALESCE(u.email, '') <> m.to_addr THEN 2 ELSE 0 END"
+
+/* What the outbox shows for a mail not sent because of `gone`, in both languages, like the
+ * test mail: the administrator's list shows it as it is. */
+static const char *gone_reason(int64_t gone)
+{
+	return gone == GONE_INACTIVE
+		       ? "送信しませんでした: 宛先の利用者は無効です / Not sent: the person is no "
+			 "longer active"
+		       : "送信しませんでした: 宛先の利用者のメールアドレスが変わりました / Not "
+			 "sent: "
+			 "the person's e-mail address changed after the mail was queued";
+}
+
+struct retry_op {
+	const struct actor *who;
+	int64_t id;
+	struct ferrors *fe;
+};
+
 static enum status retry_fn(struct db *db, void *arg)
 {
-	int64_t *id = arg;
+	struct retry_op *o = arg;
+	int64_t gone = 0;
+	bool found;
+	if (db_query_int(db, &gone, &found,
+			 "SELECT " RECIPIENT_GONE " FROM mail_outbox m LEFT JOIN users u ON u.id "
+			 "= m.user_id WHERE m.id = ? AND m.status = 'failed'",
+			 P(V_INT(o->id))))
+		return ST_DB;
+	if (!found)
+		return ST_NOT_FOUND;
+	/* Sent again only to the person it was for, as they are now; a new notice makes a new
+	 * mail to a new address. */
+	if (gone) {
+		o->fe->code =
+			gone == GONE_INACTIVE ? "recipient_inactive" : "recipient_address_changed";
+		o->fe->detail = gone_reason(gone);
+		return ST_CONFLICT;
+	}
 	if (db_exec(db,
 		    "UPDATE mail_outbox SET status = 'queued', attempts = 0, next_attempt_at = ? "
 		    "WHERE id = ? AND status = 'failed'",
-		    P(V_INT(now_unix()), V_INT(*id))))
+		    P(V_INT(now_unix()), V_INT(o->id))))
 		return ST_DB;
-	return db_changes(db) == 1 ? ST_OK : ST_NOT_FOUND;
+	if (db_changes(db) != 1)
+		return ST_NOT_FOUND;
+	return audit_append(db, o->who, "mail.retry", "mail", o->id, NULL) ? ST_DB : ST_OK;
 }
 
 static int outbox_retry(struct req *req)
 {
-	int64_t id = req_param_int(req, "id");
-	enum status st = db_tx_st(req->db, retry_fn, &id);
-	if (st == ST_OK) {
-		struct actor who = req_actor(req);
-		audit_append_tx(req->db, &who, "mail.retry", "mail", id, NULL);
-	}
-	return reply_status_of(req, st, NULL);
+	struct ferrors fe = FERRORS_INIT;
+	struct actor who = req_actor(req);
+	struct retry_op o = { &who, req_param_int(req, "id"), &fe };
+	int rc = reply_status_of(req, db_tx_st(req->db, retry_fn, &o), &fe);
+	ferr_release(&fe);
+	return rc;
 }
 
 /* --- reminders from tasks ----------------------------------------------------------------- */
@@ -831,6 +878,7 @@ struct outgoing {
 	int64_t id;
 	int attempts;
 	char *to, *to_name, *subject, *body;
+	const char *gone; /* why it must not go (gone_reason), or NULL */
 	bool claimed, sent;
 	struct buf err;
 };
@@ -879,6 +927,24 @@ fail:
 	return -1;
 }
 
+/* A mail whose person left or changed their address since it was queued: not sent, and
+ * marked failed with the reason, where the administrator looks for mails that did not go
+ * (a retry asks the same question). Inside the claim's transaction; m stays unclaimed. */
+static int withhold(struct db *db, struct outgoing *m)
+{
+	if (db_exec(db,
+		    "UPDATE mail_outbox SET status = 'failed', last_error = ? WHERE id = ? AND "
+		    "status = 'queued'",
+		    P(V_TEXT(m->gone), V_INT(m->id))))
+		return -1;
+	if (db_changes(db) != 1)
+		return 0; /* taken by another sender meanwhile */
+	json_t *sum = json_pack("{s:s}", "error", m->gone);
+	int rc = audit_append(db, &job_actor, "mail.failed", "mail", m->id, sum);
+	json_decref(sum);
+	return rc;
+}
+
 /* One batch: the due mails claimed together (so that no other sender takes them), sent
  * through `conn`, their outcome recorded every RECORD_EVERY mails — a crash while sending
  * repeats at most that many, once their claim is stale. Returns how many were read from the
@@ -891,8 +957,10 @@ static int send_batch(struct db *db, struct mail_conn *conn, int64_t deadline, b
 	struct outgoing *out = NULL;
 	size_t n = 0, cap = 0;
 	if (db_query(db, &r,
-		     "SELECT id, attempts, to_addr, to_name, subject, body FROM mail_outbox WHERE "
-		     "status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+		     "SELECT m.id, m.attempts, m.to_addr, m.to_name, m.subject, "
+		     "m.body, " RECIPIENT_GONE
+		     " FROM mail_outbox m LEFT JOIN users u ON u.id = m.user_id WHERE m.status = "
+		     "'queued' AND m.next_attempt_at <= ? ORDER BY m.id LIMIT ?",
 		     P(V_INT(now_unix()), V_INT(SEND_BATCH))))
 		return -1;
 	while (db_next(&r)) {
@@ -907,6 +975,7 @@ static int send_batch(struct db *db, struct mail_conn *conn, int64_t deadline, b
 			.to_name = xstrdup(db_text(&r, 3) ? db_text(&r, 3) : ""),
 			.subject = xstrdup(db_text(&r, 4)),
 			.body = xstrdup(db_text(&r, 5)),
+			.gone = db_int(&r, 6) ? gone_reason(db_int(&r, 6)) : NULL,
 			.err = BUF_INIT,
 		};
 	}
@@ -915,6 +984,10 @@ static int send_batch(struct db *db, struct mail_conn *conn, int64_t deadline, b
 	if (!failed && n) {
 		failed = db_begin(db);
 		for (size_t i = 0; i < n && !failed; i++) {
+			if (out[i].gone) {
+				failed = withhold(db, &out[i]);
+				continue;
+			}
 			failed =
 				db_exec(db,
 					"UPDATE mail_outbox SET status = 'sending', claimed_at = ? "
