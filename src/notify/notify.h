@@ -9,7 +9,7 @@
  * read a daily digest get their non-urgent mails gathered into one at the time they chose.
  *
  * Mails are worded in the person's language and carry a link, never the personal details of an
- * incident (the notice's `private_title` keeps the title out of the mail).
+ * incident or of an approval (the notice's `private_title` keeps the title out of the mail).
  */
 #ifndef MAMORI_NOTIFY_H
 #define MAMORI_NOTIFY_H
@@ -31,7 +31,7 @@ struct notice {
 	json_t *params;       /* borrowed, may be NULL: words for the UI ("task_kind", …) */
 	const char *about_ja; /* what kind of thing, for the mail ("承認", "教育の受講") */
 	const char *about_en;
-	bool private_title; /* keep the title out of the mail (incidents) */
+	bool private_title; /* keep the title out of the mail (incidents, approvals, take-outs) */
 	bool urgent;        /* mailed at once even to digest readers */
 };
 

@@ -46,6 +46,17 @@ static int resolve(struct db *db, const struct approval_step_spec *s, int64_t re
 	return 0;
 }
 
+/* What kind of approval a mail says waits (the title stays out of mails: see approval.h). */
+static const char *about_ja(const struct approval_kind *k)
+{
+	return k && k->label_ja ? k->label_ja : "承認";
+}
+
+static const char *about_en(const struct approval_kind *k)
+{
+	return k && k->label_en ? k->label_en : "Approval";
+}
+
 /* Tells whoever approval `id`'s current step waits for (its approver, or everyone who holds
  * its permission but the requester) that it does, as notice `kind`. */
 static int notice_waiting(struct db *db, int64_t id, const struct approval_kind *k,
@@ -79,8 +90,9 @@ static int notice_waiting(struct db *db, int64_t id, const struct approval_kind 
 			    .key = key,
 			    .title = title,
 			    .link = link,
-			    .about_ja = k ? k->label_ja : NULL,
-			    .about_en = k ? k->label_en : NULL };
+			    .about_ja = about_ja(k),
+			    .about_en = about_en(k),
+			    .private_title = true };
 	/* Only people who may open approvals (the route's permission) hear of one: whoever lost
 	 * approvals.use no longer sees it in their tasks, nor by notice or mail. */
 	if (approver)
@@ -415,8 +427,9 @@ static enum status decide_fn(struct db *db, void *arg)
 				    .title = title,
 				    .link = link,
 				    .params = params,
-				    .about_ja = k->label_ja,
-				    .about_en = k->label_en };
+				    .about_ja = about_ja(k),
+				    .about_en = about_en(k),
+				    .private_title = true };
 		rc = found ? notify_tx(db, &n, NULL) : -1;
 		json_decref(params);
 		if (rc)

@@ -25,7 +25,10 @@
  *   manager by approvals_escalate(), audited;
  * - every decision checks the approval's version (409), is one transaction with its audit
  *   event ("approval.decide") and a timeline entry on the record, and of two concurrent
- *   decisions exactly one wins.
+ *   decisions exactly one wins;
+ * - an approval's title is shown in the app, never mailed: modules build it from the record
+ *   (a newcomer's name, a take-out's items and destination), so notices and reminders mail
+ *   only the kind (label_ja / label_en, else 「承認」) and the link.
  */
 #ifndef MAMORI_APPROVAL_H
 #define MAMORI_APPROVAL_H

@@ -363,6 +363,44 @@ class NotificationsTest(ServerTestCase):
         self.run_jobs()
         self.mails_to("leaver@example.jp")
 
+    def test_9b_approval_titles_are_not_mailed(self):
+        # A take-out's approval title names its items and destination (a customer, perhaps):
+        # shown in the app, never mailed, neither when it waits, nor as a reminder, nor when
+        # it is decided. The mails say what kind of approval it is and link to it.
+        self.configure()
+        public = self.srv.admin.client.get(API + "/classifications").json["items"][-1]["id"]
+        boss = self.srv.create_user("n_to_boss", roles=["manager"], email="to-boss@example.jp")
+        asker = self.srv.create_user("n_to_asker", email="to-asker@example.jp",
+                                     manager_id=boss.id)
+        r = asker.client.post(API + "/takeouts", {
+            "purpose": "提案", "destination": "株式会社ミライ商事 本社", "leave_on": day(0),
+            "return_on": day(0), "checker_id": self.emp.id, "encrypted": True,
+            "password": True, "copy": True, "minimum": True, "by_hand": True,
+            "items": [{"kind": "paper", "label": "提案資料A", "classification_id": public}]})
+        self.assertEqual(r.status, 201, r)
+        approval = asker.client.get(API + "/takeouts/%d" % r.json["id"]).json["approval"]
+        link = "/approvals/%d" % approval["id"]
+        titles = [x["title"] for x in boss.client.get(API + "/me/notifications").json["items"]
+                  if x["link"] == link]
+        self.assertIn("ミライ商事", titles[0])  # in the app, for the signed-in approver
+        self.run_jobs()  # due on the leave date, today: a reminder too
+        r = boss.client.post(API + "/approvals/%d/decision" % approval["id"],
+                             {"version": approval["version"], "decision": "approve"})
+        self.assertEqual(r.status, 200, r)
+        end = time.time() + 20
+        while True:
+            mails = [m for m in map(parse, self.smtp.messages())
+                     if "https://mamori.example.jp" + link in body_of(m)]
+            if len(mails) >= 3 or time.time() > end:
+                break
+            time.sleep(0.2)
+        self.assertEqual(sorted(str(m["Subject"]) for m in mails), [
+            "[mamori] 承認をお願いします：持ち出し申請", "[mamori] 期限が近づいています：承認",
+            "[mamori] 申請が判断されました：持ち出し申請"])
+        for m in mails:
+            self.assertNotIn("ミライ", body_of(m))
+            self.assertNotIn("提案資料", body_of(m))
+
 
 class CrashTest(ServerTestCase):
     """A mail queued just before the server dies is sent once after it comes back."""

@@ -1043,9 +1043,10 @@ static int campaign_tasks(const struct task_query *tq, json_t *out)
 }
 
 /* Each source needs the permission of the route its tasks link to: a person who may no longer
- * open approvals or answer campaigns is neither shown nor reminded of them. */
+ * open approvals or answer campaigns is neither shown nor reminded of them. An approval's
+ * title may name a person or a take-out's destination: reminders link only. */
 const struct task_source work_tasks[] = {
-	{ "approval", "approvals.use", approval_tasks, "承認", "Approval" },
+	{ "approval", "approvals.use", approval_tasks, "承認", "Approval", .private_title = true },
 	{ "campaign_item", "campaigns.take", campaign_tasks, "回答・確認のお願い",
 	  "Something to answer" },
 	{ 0 },
