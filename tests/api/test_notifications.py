@@ -330,17 +330,22 @@ class NotificationsTest(ServerTestCase):
         self.run_jobs()
         ids = {}
         for who, addr in ((leaver, "leaver@example.jp"), (mover, "old@example.jp")):
-            rows = self.srv.sql("SELECT id, status FROM mail_outbox WHERE user_id = ?", (who.id,))
-            self.assertEqual([(r[1]) for r in rows], ["queued"], rows)
+            rows = self.srv.sql("SELECT id FROM mail_outbox WHERE user_id = ?", (who.id,))
+            self.assertEqual(len(rows), 1, rows)
             ids[addr] = rows[0][0]
         self.assertEqual(admin.post(API + "/users/%d/disable" % leaver.id).status, 200)
         v = admin.get(API + "/users/%d" % mover.id).json["version"]
         r = admin.patch(API + "/users/%d" % mover.id, {"version": v, "email": "new@example.jp"})
         self.assertEqual(r.status, 200, r)
         self.configure()
-        self.srv.sql("UPDATE mail_outbox SET next_attempt_at = 0 WHERE id IN (?, ?)",
-                     tuple(ids.values()))
-        self.run_jobs()
+        # Due now (the server's own sender may be backing off from a refusal meanwhile).
+        end = time.time() + 20
+        while time.time() < end and self.srv.sql(
+                "SELECT 1 FROM mail_outbox WHERE id IN (?, ?) AND status IN ('queued', "
+                "'sending')", tuple(ids.values())):
+            self.srv.sql("UPDATE mail_outbox SET next_attempt_at = 0 WHERE id IN (?, ?) AND "
+                         "status = 'queued'", tuple(ids.values()))
+            self.run_jobs()
         self.assertEqual(admin.post(API + "/mail/test", {"to": "after9@example.jp"}).status, 200)
         self.mails_to("after9@example.jp")
         for addr in ids:
