@@ -9,6 +9,26 @@
 #define MAMORI_STORAGE "データベースに保存。画面とAPIはロールで閲覧範囲を限定"
 #define RESIDUAL_LOW   "低 (受容)"
 
+/* Lifecycle rows that several entries share: the risk, what controls it, what is left. */
+#define LC_WIRE                                                                                    \
+	{                                                                                          \
+		"通信の盗み見", "HTTPS (TLS) で通信する", RESIDUAL_LOW                             \
+	}
+#define LC_TAMPER                                                                                  \
+	{                                                                                          \
+		"記録の改ざん・消失", "変更の監査ログ (ハッシュチェーン)、バックアップ",           \
+			RESIDUAL_LOW                                                               \
+	}
+#define LC_LEFT_YEARLY                                                                             \
+	{                                                                                          \
+		"保存期間を過ぎた記録の放置", "年1回の台帳の見直しで確認", RESIDUAL_LOW            \
+	}
+#define LC_LEFT_DAILY                                                                              \
+	{                                                                                          \
+		"保存期間を過ぎた記録の放置",                                                      \
+			"保存期間を過ぎたものを毎日削除し、削除を監査ログに記録", RESIDUAL_LOW     \
+	}
+
 const struct pinfo_own pinfo_own_data[] = {
 	{
 		.key = "accounts",
@@ -34,7 +54,7 @@ const struct pinfo_own pinfo_own_data[] = {
 			{ "他人の名前での登録、登録内容の誤り",
 			  "登録はシステム管理者のみ。所属部署の依頼と上長の確認に基づく",
 			  RESIDUAL_LOW },
-			{ "通信の盗み見", "HTTPS (TLS) で通信する", RESIDUAL_LOW },
+			LC_WIRE,
 			{ "権限を越えた閲覧、なりすまし",
 			  "ロールによる権限管理、多要素認証、閲覧と変更の監査ログ", RESIDUAL_LOW },
 			{ "データベースやバックアップの持ち出し",
@@ -62,13 +82,12 @@ const struct pinfo_own pinfo_own_data[] = {
 		.retained = true,
 		.lc = {
 			{ "受講者の取り違え", "本人がサインインして受講する", RESIDUAL_LOW },
-			{ "通信の盗み見", "HTTPS (TLS) で通信する", RESIDUAL_LOW },
+			LC_WIRE,
 			{ "得点を必要以上の人に見られる",
 			  "名簿は権限を持つ人と自部署の部門責任者だけが見る。書き出しは監査ログに残る",
 			  RESIDUAL_LOW },
-			{ "記録の改ざん・消失", "変更の監査ログ (ハッシュチェーン)、バックアップ",
-			  RESIDUAL_LOW },
-			{ "保存期間を過ぎた記録の放置", "年1回の台帳の見直しで確認", RESIDUAL_LOW },
+			LC_TAMPER,
+			LC_LEFT_YEARLY,
 		},
 	},
 	{
@@ -91,13 +110,13 @@ const struct pinfo_own pinfo_own_data[] = {
 		.lc = {
 			{ "匿名の報告者が分かってしまう",
 			  "匿名の報告では、担当者以外に報告者を示さない", RESIDUAL_LOW },
-			{ "通信の盗み見", "HTTPS (TLS) で通信する", RESIDUAL_LOW },
+			LC_WIRE,
 			{ "関係のない人が事故の詳細を見る",
 			  "詳細は担当者だけが見られ、閲覧は監査ログに残る", RESIDUAL_LOW },
 			{ "記録の改ざん・消失",
 			  "変更の監査ログ (ハッシュチェーン)、詳細の暗号化、バックアップ",
 			  RESIDUAL_LOW },
-			{ "保存期間を過ぎた記録の放置", "年1回の台帳の見直しで確認", RESIDUAL_LOW },
+			LC_LEFT_YEARLY,
 		},
 	},
 	{
@@ -123,7 +142,7 @@ const struct pinfo_own pinfo_own_data[] = {
 			{ "他の来訪者の記録が見える",
 			  "受付端末は本人の記録を送るだけで、どの記録も読めない。1人1枚の記録",
 			  RESIDUAL_LOW },
-			{ "通信の盗み見", "HTTPS (TLS) で通信する", RESIDUAL_LOW },
+			LC_WIRE,
 			{ "関係のない人が来訪者の名前を見る",
 			  "担当者は自分の来訪者だけを見る。閲覧は監査ログに残る", RESIDUAL_LOW },
 			{ "データベースやバックアップの持ち出し", "氏名と会社名を暗号化して保存",
@@ -152,12 +171,63 @@ const struct pinfo_own pinfo_own_data[] = {
 		.retained = true,
 		.lc = {
 			{ "他人の名前での記録", "本人がサインインして記録する", RESIDUAL_LOW },
-			{ "通信の盗み見", "HTTPS (TLS) で通信する", RESIDUAL_LOW },
+			LC_WIRE,
 			{ "在席の状況を必要以上に見られる", "閲覧はサインインした従業者に限る",
 			  RESIDUAL_LOW },
 			{ "記録の改ざん・消失", "追記のみの記録、監査ログ、バックアップ", RESIDUAL_LOW },
-			{ "保存期間を過ぎた記録の放置",
-			  "保存期間を過ぎたものを毎日削除し、削除を監査ログに記録", RESIDUAL_LOW },
+			LC_LEFT_DAILY,
+		},
+	},
+	{
+		.key = "checklists",
+		.count_sql = "SELECT COUNT(DISTINCT user_id) FROM checklist_answers",
+		.name = "mamori 点検の回答",
+		.subjects = "従業者 (派遣・パート・委託先の従業者を含む)",
+		.items = "氏名、所属部署、点検 (職場・テレワークの環境など) の各項目への回答とコメン"
+			 "ト、回答日時、不適合から起こした是正処置",
+		.purpose = "職場と在宅勤務の環境が規程に沿っているかの確認と、不適合の是正",
+		.acquisition = "本人の回答により記録",
+		.storage_location = MAMORI_DB,
+		.storage_method = MAMORI_STORAGE,
+		.access = "個人情報保護管理者・ISMS事務局、部門責任者 (自部署の分)、本人",
+		.use_until = "点検の実施期間と、不適合の是正が済むまで",
+		.retention_until = "回答から3年 (保存期間の設定による。2年より短くはできない)",
+		.disposal = "保存期間を過ぎたら、毎日の処理でデータベースから削除 (削除は監査ログに記録)",
+		.retained = true,
+		.lc = {
+			{ "他人の名前での回答", "本人がサインインして回答する", RESIDUAL_LOW },
+			LC_WIRE,
+			{ "自宅の様子などのコメントを必要以上の人に見られる",
+			  "回答は権限を持つ人と自部署の部門責任者だけが見る。書き出しは監査ログに残る",
+			  RESIDUAL_LOW },
+			LC_TAMPER,
+			LC_LEFT_DAILY,
+		},
+	},
+	{
+		.key = "pledges",
+		.count_sql = "SELECT COUNT(DISTINCT user_id) FROM pledge_acknowledgements",
+		.name = "mamori 誓約書の同意記録",
+		.subjects = "従業者 (派遣・パート・委託先の従業者を含む)、退職・契約終了した人",
+		.items = "氏名、所属部署、雇用区分、同意した誓約書とその版、同意の機会 (入社・定期・退"
+			 "職時)、同意の日時と接続元",
+		.purpose = "誓約書への同意の記録と、審査・監査・紛争での同意の証明",
+		.acquisition = "本人がサインインし、パスワードを入力し直して同意したときに記録",
+		.storage_location = MAMORI_DB,
+		.storage_method = MAMORI_STORAGE "。同意した本文はハッシュ値で特定",
+		.access = "個人情報保護管理者・ISMS事務局、内部監査員、本人",
+		.use_until = "在籍・契約の期間と、退職後に誓約が効力を持つ期間",
+		.retention_until = "社内規程で定める期間 (自動では削除しない)",
+		.disposal = "社内規程の期間を過ぎたら、台帳の見直しで確認して削除",
+		.retained = true,
+		.lc = {
+			{ "他人の名前での同意", "本人がサインインし、パスワードを入力し直して同意する",
+			  RESIDUAL_LOW },
+			LC_WIRE,
+			{ "同意の有無を必要以上の人に見られる",
+			  "一覧は権限を持つ人だけが見る。書き出しは監査ログに残る", RESIDUAL_LOW },
+			LC_TAMPER,
+			LC_LEFT_YEARLY,
 		},
 	},
 	{ 0 },
