@@ -351,7 +351,9 @@ const struct workflow offboarding_workflow = {
 int offboardings_follow(struct db *db, const struct actor *who)
 {
 	struct dbrows r;
-	int64_t(*open)[3] = NULL; /* id, user, manager */
+	struct {
+		int64_t id, user, manager;
+	} *obs = NULL;
 	size_t n = 0, cap = 0;
 	if (db_query(db, &r,
 		     "SELECT id, user_id, COALESCE(manager_id, 0) FROM offboardings WHERE status = "
@@ -361,18 +363,18 @@ int offboardings_follow(struct db *db, const struct actor *who)
 	while (db_next(&r)) {
 		if (n == cap) {
 			cap = cap ? 2 * cap : 16;
-			open = xrealloc(open, cap * sizeof(*open));
+			obs = xrealloc(obs, cap * sizeof(*obs));
 		}
-		open[n][0] = db_int(&r, 0);
-		open[n][1] = db_int(&r, 1);
-		open[n][2] = db_int(&r, 2);
+		obs[n].id = db_int(&r, 0);
+		obs[n].user = db_int(&r, 1);
+		obs[n].manager = db_int(&r, 2);
 		n++;
 	}
 	int failed = r.failed;
 	db_rows_free(&r);
 	for (size_t i = 0; i < n && !failed; i++) {
-		int64_t id = open[i][0], from = open[i][2], to;
-		if (wf_manager_of(db, open[i][1], &to)) {
+		int64_t id = obs[i].id, from = obs[i].manager, to;
+		if (wf_manager_of(db, obs[i].user, &to)) {
 			failed = 1;
 			break;
 		}
@@ -392,7 +394,7 @@ int offboardings_follow(struct db *db, const struct actor *who)
 			audit_append(db, who, "offboarding.reassign", "offboarding", id, data);
 		json_decref(data);
 	}
-	free(open);
+	free(obs);
 	return failed ? -1 : 0;
 }
 

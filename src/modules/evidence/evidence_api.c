@@ -39,19 +39,18 @@ static int fd_write(void *arg, const void *data, size_t len)
 static json_t *pack_missing(struct req *req)
 {
 	json_t *missing = json_array();
-	for (size_t i = 0; i <= evidence_part_count; i++) {
-		const char *perm =
-			i < evidence_part_count ? evidence_parts[i].perm : PERM_ALL_DEPARTMENTS;
-		bool listed = false;
-		size_t k;
-		json_t *m;
-		json_array_foreach(missing, k, m)
-		{
-			listed = listed || (perm && !strcmp(json_string_value(m), perm));
-		}
-		if (perm && !listed && !req_can(req, perm))
+	for (size_t i = 0; i < evidence_part_count; i++) {
+		const char *perm = evidence_parts[i].perm;
+		bool named =
+			false; /* by an earlier part (the training plan and roster share one) */
+		for (size_t k = 0; k < i && !named; k++)
+			named = evidence_parts[k].perm &&
+				!strcmp(evidence_parts[k].perm, perm ? perm : "");
+		if (perm && !named && !req_can(req, perm))
 			json_array_append_new(missing, json_string(perm));
 	}
+	if (!req_can(req, PERM_ALL_DEPARTMENTS))
+		json_array_append_new(missing, json_string(PERM_ALL_DEPARTMENTS));
 	return missing;
 }
 
